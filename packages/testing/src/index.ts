@@ -1,0 +1,5 @@
+export { availableBackends, probeWebGPU, useBackend, values, type BackendName } from './backends.js';
+export { expectAllClose, type Numeric, type Tolerance } from './expect-all-close.js';
+export { expectNoLeaks } from './no-leaks.js';
+export { batchJacobian, logAbsDet } from './jacobian.js';
+export { describeEachBackend } from './describe-each-backend.js';

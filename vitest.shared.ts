@@ -1,0 +1,28 @@
+// Shared vitest configuration: every package tests its TypeScript source directly, and
+// imports of sibling packages resolve to their source too, so no build is needed before
+// `pnpm test` and a change in a dependency's source is never tested against a stale dist/.
+import { fileURLToPath } from 'node:url';
+import { readdirSync } from 'node:fs';
+import { defineConfig } from 'vitest/config';
+
+const packagesDir = fileURLToPath(new URL('./packages/', import.meta.url));
+
+const sourceAliases = Object.fromEntries(
+  readdirSync(packagesDir).map((name) => [`@densityjs/${name}`, `${packagesDir}${name}/src/index.ts`]),
+);
+
+export function packageConfig(configUrl: string) {
+  return defineConfig({
+    root: fileURLToPath(new URL('.', configUrl)),
+    resolve: { alias: sourceAliases },
+    test: {
+      include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+      setupFiles: [`${packagesDir}testing/src/setup.ts`],
+      testTimeout: 60_000,
+      hookTimeout: 60_000,
+      // tfjs backends hold global state; one file per worker keeps them isolated.
+      pool: 'forks',
+      maxWorkers: 2,
+    },
+  });
+}
