@@ -1,1 +1,11 @@
-export {};
+export { Bijector, type BijectorBaseOptions, type BijectorCallOptions, type BijectorConfig } from './bijector.js';
+export { ElementwiseBijector, type ElementwiseOptions } from './elementwise.js';
+export { Identity } from './identity.js';
+export { Shift, type ShiftOptions } from './shift.js';
+export { Scale, type ScaleOptions } from './scale.js';
+export { Exp } from './exp.js';
+export { Softplus } from './softplus.js';
+export { Sigmoid } from './sigmoid.js';
+export { Tanh } from './tanh.js';
+export { LeakyReLU, type LeakyReLUOptions } from './leaky-relu.js';
+export { PReLU, type PReLUOptions } from './prelu.js';

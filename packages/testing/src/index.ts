@@ -3,3 +3,4 @@ export { expectAllClose, type Numeric, type Tolerance } from './expect-all-close
 export { expectNoLeaks } from './no-leaks.js';
 export { batchJacobian, logAbsDet } from './jacobian.js';
 export { describeEachBackend } from './describe-each-backend.js';
+export { describeBijector, type BijectorCase, type BijectorLike } from './describe-bijector.js';

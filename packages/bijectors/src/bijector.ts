@@ -1,0 +1,137 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { argumentError, raw, registerGradients, shapeText } from '@densityjs/core';
+
+/** Per-call options every bijector method accepts. */
+export interface BijectorCallOptions {
+  /**
+   * Conditioning input of shape batch + [contextSize], forwarded to conditioners of
+   * conditional bijectors (coupling, autoregressive) and ignored by the others.
+   */
+  context?: tf.Tensor;
+}
+
+/** Options shared by every bijector constructor. */
+export interface BijectorBaseOptions {
+  /** Name used in error messages; defaults to the class name. */
+  name?: string;
+}
+
+export interface BijectorConfig {
+  /** Minimum event rank the bijector acts on; log-dets are summed over these trailing dims. */
+  eventNdims: number;
+  /** Size of the last axis when the bijector is tied to one (Permute, couplings, MAF, LU). */
+  eventSize?: number;
+  name: string;
+}
+
+/**
+ * An invertible, differentiable map `f` with a tractable log-Jacobian-determinant.
+ *
+ * Direction convention (TFP, distrax): `forward` is the sampling direction, base -> data,
+ * `y = f(x)`; `inverse` is the density direction, data -> base, `x = f^{-1}(y)`. By the change
+ * of variables formula, a base density `p_X` pushed through `f` has
+ *
+ *     log p_Y(y) = log p_X(f^{-1}(y)) + log|det J_{f^{-1}}(y)|
+ *                = log p_X(x) - log|det J_f(x)|,   x = f^{-1}(y).
+ *
+ * The primitives are the fused pair `forwardAndLogDet(x) -> [y, log|det J_f(x)|]` and
+ * `inverseAndLogDet(y) -> [x, log|det J_{f^{-1}}(y)|]`; `forward`, `inverse`,
+ * `forwardLogDetJacobian` and `inverseLogDetJacobian` derive from them (as in distrax).
+ * Log-dets are summed over the last `eventNdims` dims, so they have the input's shape without
+ * its event dims (the batch shape).
+ *
+ * Subclasses implement `_forwardAndLogDet` / `_inverseAndLogDet`; the public methods validate
+ * the input's rank and event size, and run inside `tf.tidy` so nothing leaks.
+ */
+export abstract class Bijector {
+  readonly name: string;
+  readonly eventNdims: number;
+  /** Size of the last event axis when fixed by the bijector's parameters, else undefined. */
+  readonly eventSize: number | undefined;
+
+  constructor(config: BijectorConfig) {
+    registerGradients();
+    this.name = config.name;
+    this.eventNdims = config.eventNdims;
+    this.eventSize = config.eventSize;
+  }
+
+  /** Variables an optimizer should update; `[]` for bijectors without parameters. */
+  get trainableVariables(): tf.Variable[] {
+    return [];
+  }
+
+  /** Frees the tensors and variables this bijector owns. Idempotent. */
+  dispose(): void {}
+
+  /** `[y, log|det J_f(x)|]` with `y = f(x)`: sampling direction. */
+  forwardAndLogDet(x: tf.Tensor, opts: BijectorCallOptions = {}): [tf.Tensor, tf.Tensor] {
+    this.checkInput(x, 'x');
+    return tf.tidy(() => this._forwardAndLogDet(x, opts)) as [tf.Tensor, tf.Tensor];
+  }
+
+  /** `[x, log|det J_{f^{-1}}(y)|]` with `x = f^{-1}(y)`: density direction. */
+  inverseAndLogDet(y: tf.Tensor, opts: BijectorCallOptions = {}): [tf.Tensor, tf.Tensor] {
+    this.checkInput(y, 'y');
+    return tf.tidy(() => this._inverseAndLogDet(y, opts)) as [tf.Tensor, tf.Tensor];
+  }
+
+  /** `y = f(x)`. */
+  forward(x: tf.Tensor, opts: BijectorCallOptions = {}): tf.Tensor {
+    this.checkInput(x, 'x');
+    return tf.tidy(() => this._forward(x, opts));
+  }
+
+  /** `x = f^{-1}(y)`. */
+  inverse(y: tf.Tensor, opts: BijectorCallOptions = {}): tf.Tensor {
+    this.checkInput(y, 'y');
+    return tf.tidy(() => this._inverse(y, opts));
+  }
+
+  /** `log|det J_f(x)|`, summed over the event dims. */
+  forwardLogDetJacobian(x: tf.Tensor, opts: BijectorCallOptions = {}): tf.Tensor {
+    this.checkInput(x, 'x');
+    return tf.tidy(() => this._forwardAndLogDet(x, opts)[1]);
+  }
+
+  /** `log|det J_{f^{-1}}(y)|` = `-log|det J_f(f^{-1}(y))|`, summed over the event dims. */
+  inverseLogDetJacobian(y: tf.Tensor, opts: BijectorCallOptions = {}): tf.Tensor {
+    this.checkInput(y, 'y');
+    return tf.tidy(() => this._inverseAndLogDet(y, opts)[1]);
+  }
+
+  protected abstract _forwardAndLogDet(x: tf.Tensor, opts: BijectorCallOptions): [tf.Tensor, tf.Tensor];
+  protected abstract _inverseAndLogDet(y: tf.Tensor, opts: BijectorCallOptions): [tf.Tensor, tf.Tensor];
+
+  /** Override where the value alone is cheaper than value and log-det. */
+  protected _forward(x: tf.Tensor, opts: BijectorCallOptions): tf.Tensor {
+    return this._forwardAndLogDet(x, opts)[0];
+  }
+
+  protected _inverse(y: tf.Tensor, opts: BijectorCallOptions): tf.Tensor {
+    return this._inverseAndLogDet(y, opts)[0];
+  }
+
+  /** Rank >= eventNdims and, where fixed, the last axis equal to eventSize. */
+  protected checkInput(t: unknown, argument: string): void {
+    if (!(t instanceof tf.Tensor)) {
+      throw argumentError(this.name, argument, 'a tf.Tensor', t);
+    }
+    if (t.rank < this.eventNdims) {
+      throw argumentError(
+        this.name,
+        argument,
+        `a tensor of rank >= ${this.eventNdims} (batch dims + event dims)`,
+        raw(`a tensor of shape ${shapeText(t.shape)}`),
+      );
+    }
+    if (this.eventSize !== undefined && t.shape[t.rank - 1] !== this.eventSize) {
+      throw argumentError(
+        this.name,
+        argument,
+        `a tensor whose last dimension is the event size ${this.eventSize}`,
+        raw(`a tensor of shape ${shapeText(t.shape)}`),
+      );
+    }
+  }
+}

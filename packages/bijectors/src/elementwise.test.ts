@@ -1,0 +1,100 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+import { describeBijector, describeEachBackend, expectAllClose, expectNoLeaks } from '@densityjs/testing';
+import { Exp, Identity, LeakyReLU, PReLU, Scale, Shift, Sigmoid, Softplus, Tanh } from './index.js';
+
+// Conformance: every elementwise bijector, scalar events and (eventNdims 1) vector events.
+describeBijector({ name: 'Identity', make: () => new Identity(), eventShape: [], webgpu: true });
+describeBijector({ name: 'Shift', make: () => new Shift({ shift: [1, -2, 0.5] }), eventShape: [3], webgpu: true });
+describeBijector({ name: 'Scale', make: () => new Scale({ scale: [2, -0.5, 3] }), eventShape: [3], webgpu: true });
+describeBijector({
+  name: 'Scale(logScale, eventNdims 1)',
+  make: () => new Scale({ logScale: [0.3, -1, 0.1], eventNdims: 1 }),
+  eventShape: [3],
+});
+describeBijector({ name: 'Exp', make: () => new Exp(), eventShape: [], webgpu: true });
+describeBijector({ name: 'Exp(eventNdims 1)', make: () => new Exp({ eventNdims: 1 }), eventShape: [4] });
+describeBijector({ name: 'Softplus', make: () => new Softplus(), eventShape: [], input: { scale: 3 }, webgpu: true });
+describeBijector({ name: 'Sigmoid', make: () => new Sigmoid(), eventShape: [], input: { scale: 2 }, webgpu: true });
+describeBijector({ name: 'Tanh', make: () => new Tanh(), eventShape: [], input: { scale: 1 } });
+describeBijector({ name: 'LeakyReLU', make: () => new LeakyReLU({ alpha: 0.3 }), eventShape: [] });
+describeBijector({
+  name: 'PReLU(per unit, eventNdims 1)',
+  make: () => new PReLU({ alpha: 0.4, shape: [3], eventNdims: 1 }),
+  eventShape: [3],
+});
+
+// Independent float64 references for the numerically delicate formulas.
+const softplus64 = (x: number): number => Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
+
+describeEachBackend('elementwise numerics', () => {
+  it('Softplus inverse is accurate for tiny and large y', async () => {
+    const ys = [1e-6, 1e-3, 0.5, 5, 30, 100, 1e4];
+    const y = tf.tensor1d(ys);
+    const [x, ld] = new Softplus().inverseAndLogDet(y);
+    const xRef = ys.map((v) => (v > 30 ? v + Math.log1p(-Math.exp(-v)) : Math.log(Math.expm1(v))));
+    await expectAllClose(x, xRef, { atol: 1e-5, rtol: 1e-5 });
+    await expectAllClose(ld, ys.map((v) => -Math.log(-Math.expm1(-v))), { atol: 1e-5, rtol: 1e-5 });
+    tf.dispose([y, x, ld]);
+  });
+
+  it('Tanh and Sigmoid log-dets stay finite and exact for |x| up to 50', async () => {
+    const xs = [-50, -20, -5, 0, 5, 20, 50];
+    const x = tf.tensor1d(xs);
+    const tanhLd = new Tanh().forwardLogDetJacobian(x);
+    await expectAllClose(tanhLd, xs.map((v) => 2 * (Math.log(2) - v - softplus64(-2 * v))), { atol: 1e-4, rtol: 1e-5 });
+    const sigLd = new Sigmoid().forwardLogDetJacobian(x);
+    await expectAllClose(sigLd, xs.map((v) => -softplus64(-v) - softplus64(v)), { atol: 1e-4, rtol: 1e-5 });
+    tf.dispose([x, tanhLd, sigLd]);
+  });
+
+  it('maps inputs outside the range to -Infinity log-dets, without NaN', async () => {
+    const y = tf.tensor1d([-0.5, 0, 1, 1.5, 0.25]);
+    const [x, ld] = new Sigmoid().inverseAndLogDet(y);
+    await expectAllClose(x, [-Infinity, -Infinity, Infinity, Infinity, Math.log(0.25 / 0.75)], { rtol: 1e-5 });
+    await expectAllClose(ld, [-Infinity, -Infinity, -Infinity, -Infinity, -Math.log(0.25 * 0.75)], { rtol: 1e-5 });
+    const [xt, ldt] = new Tanh().inverseAndLogDet(tf.tensor1d([-1, 2, 0.5]));
+    await expectAllClose(ldt, [-Infinity, -Infinity, -Math.log(0.75)], { rtol: 1e-5 });
+    const [xe, lde] = new Exp().inverseAndLogDet(tf.tensor1d([-1, 0, 2]));
+    await expectAllClose(xe, [-Infinity, -Infinity, Math.log(2)], { rtol: 1e-5 });
+    await expectAllClose(lde, [-Infinity, -Infinity, -Math.log(2)], { rtol: 1e-5 });
+    const [xs, lds] = new Softplus().inverseAndLogDet(tf.tensor1d([-1, 0]));
+    await expectAllClose(lds, [-Infinity, -Infinity]);
+    await expectAllClose(xs, [-Infinity, -Infinity]);
+    tf.dispose([y, x, ld, xt, ldt, xe, lde, xs, lds]);
+  });
+
+  it('PReLU trains its slope and keeps it positive', async () => {
+    const b = new PReLU({ alpha: 0.5 });
+    expect(b.trainableVariables).toHaveLength(1);
+    const y = tf.tensor1d([-2, -1, 3]);
+    const g = tf.variableGrads(() => tf.sum(b.inverseLogDetJacobian(y)) as tf.Scalar, b.trainableVariables);
+    // d/dlogAlpha of sum(-[y<0] logAlpha) = -2.
+    await expectAllClose(g.grads[b.logAlpha.name]!, -2);
+    tf.dispose([y, g.value, ...Object.values(g.grads)]);
+    await expectNoLeaks(() => b.dispose(), { expectedNew: -1 });
+  });
+});
+
+describe('elementwise bad input', () => {
+  it('rejects a zero scale, naming the argument', () => {
+    expect(() => new Scale({ scale: [1, 0] })).toThrow(/Scale: scale must be nonzero and finite, received 0 \(at flat index 1\)/);
+    expect(() => new Scale({ scale: 1, logScale: 0 })).toThrow(/exactly one of them, received both/);
+    expect(() => new LeakyReLU({ alpha: -1 })).toThrow(/LeakyReLU: alpha must be > 0/);
+    expect(() => new PReLU({ alpha: 0 })).toThrow(/PReLU: alpha must be > 0/);
+  });
+  it('throws on a Sigmoid inverse outside (0, 1) with validateArgs', () => {
+    const y = tf.tensor1d([0.5, 1.5]);
+    expect(() => new Sigmoid({ validateArgs: true }).inverse(y)).toThrow(
+      /Sigmoid: y must be in \(0, 1\) \(the range of Sigmoid\), received 1\.5 \(at flat index 1\)/,
+    );
+    y.dispose();
+  });
+  it('rejects non-tensors and a negative eventNdims', () => {
+    expect(() => new Exp().forward([1, 2] as unknown as tf.Tensor)).toThrow(/Exp: x must be a tf.Tensor/);
+    expect(() => new Exp({ eventNdims: -1 })).toThrow(/Exp: eventNdims must be a non-negative integer/);
+    const x = tf.scalar(1);
+    expect(() => new Exp({ eventNdims: 1 }).forward(x)).toThrow(/Exp: x must be a tensor of rank >= 1/);
+    x.dispose();
+  });
+});

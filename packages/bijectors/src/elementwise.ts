@@ -1,0 +1,105 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { argumentError, checkValues } from '@densityjs/core';
+import { Bijector, type BijectorBaseOptions, type BijectorCallOptions } from './bijector.js';
+import { nonDifferentiable, sumRightmost } from './ops.js';
+
+/** Options of every elementwise (scalar) bijector. */
+export interface ElementwiseOptions extends BijectorBaseOptions {
+  /**
+   * Number of trailing dims treated as the event (default 0: scalar events). With
+   * `eventNdims: 1` the elementwise log-dets are summed over the last axis, as
+   * `Independent` would do for a distribution.
+   */
+  eventNdims?: number;
+  /**
+   * Check synchronously that inverse inputs lie in the bijector's range and throw otherwise
+   * (default false: such inputs map to a -Infinity log-det, so densities are 0 there).
+   */
+  validateArgs?: boolean;
+}
+
+/**
+ * A bijector acting independently on every element: `y_i = f(x_i)`. The Jacobian is diagonal,
+ * so `log|det J| = sum_i log|f'(x_i)|` over the event dims. Subclasses give the value and the
+ * elementwise log-derivative in both directions.
+ */
+export abstract class ElementwiseBijector extends Bijector {
+  protected readonly validateArgs: boolean;
+
+  constructor(opts: ElementwiseOptions, defaultName: string) {
+    const name = opts.name ?? defaultName;
+    const eventNdims = opts.eventNdims ?? 0;
+    if (!Number.isInteger(eventNdims) || eventNdims < 0) {
+      throw argumentError(name, 'eventNdims', 'a non-negative integer', opts.eventNdims);
+    }
+    super({ eventNdims, name });
+    this.validateArgs = opts.validateArgs ?? false;
+  }
+
+  /** `[f(x), log|f'(x)|]` elementwise (the log-derivative may broadcast against f(x)). */
+  protected abstract elementwiseForward(x: tf.Tensor): [tf.Tensor, tf.Tensor];
+  /** `[f^{-1}(y), log|(f^{-1})'(y)|]` elementwise. */
+  protected abstract elementwiseInverse(y: tf.Tensor): [tf.Tensor, tf.Tensor];
+
+  protected override _forwardAndLogDet(x: tf.Tensor, _opts: BijectorCallOptions): [tf.Tensor, tf.Tensor] {
+    const [y, ld] = this.elementwiseForward(x);
+    return [y, this.reduceLogDet(ld, y.shape)];
+  }
+
+  protected override _inverseAndLogDet(y: tf.Tensor, _opts: BijectorCallOptions): [tf.Tensor, tf.Tensor] {
+    const [x, ld] = this.elementwiseInverse(y);
+    return [x, this.reduceLogDet(ld, x.shape)];
+  }
+
+  protected override _forward(x: tf.Tensor, _opts: BijectorCallOptions): tf.Tensor {
+    return this.elementwiseForward(x)[0];
+  }
+
+  protected override _inverse(y: tf.Tensor, _opts: BijectorCallOptions): tf.Tensor {
+    return this.elementwiseInverse(y)[0];
+  }
+
+  private reduceLogDet(ld: tf.Tensor, shape: number[]): tf.Tensor {
+    const full = ld.shape.length === shape.length && ld.shape.every((d, i) => d === shape[i]) ? ld : tf.broadcastTo(ld, shape);
+    return sumRightmost(full, this.eventNdims);
+  }
+
+  /** With validateArgs: throws when some element of `y` is outside the range (sync read). */
+  protected checkRange(y: tf.Tensor, ok: (v: number) => boolean, expected: string): void {
+    if (this.validateArgs) checkValues(y, ok, this.name, 'y', expected);
+  }
+}
+
+/**
+ * Replaces value and log-det by the out-of-support answer where `inside` is false: the value by
+ * `outsideValue(y)` (e.g. +-Infinity, the limit of the inverse) and the log-det by -Infinity, so
+ * a transformed density is exactly 0 (log-density -Infinity) there instead of NaN.
+ */
+export function maskOutsideSupport(
+  inside: tf.Tensor,
+  value: tf.Tensor,
+  logDet: tf.Tensor,
+  outsideValue: tf.Tensor,
+): [tf.Tensor, tf.Tensor] {
+  return [tf.where(inside, value, outsideValue), tf.where(inside, logDet, tf.fill(logDet.shape, -Infinity))];
+}
+
+/** Boolean mask `lo < y < hi` without a gradient path. */
+export function openInterval(y: tf.Tensor, lo: number, hi: number): tf.Tensor {
+  return nonDifferentiable(
+    (t) => {
+      if (hi === Infinity) return tf.greater(t, lo);
+      if (lo === -Infinity) return tf.less(t, hi);
+      return tf.logicalAnd(tf.greater(t, lo), tf.less(t, hi));
+    },
+    y,
+  );
+}
+
+/** -Infinity where `y <= threshold`, +Infinity elsewhere (the limits of an inverse at the ends). */
+export function infiniteLimit(y: tf.Tensor, threshold: number): tf.Tensor {
+  return nonDifferentiable(
+    (t) => tf.where(tf.lessEqual(t, threshold), tf.fill(t.shape, -Infinity), tf.fill(t.shape, Infinity)),
+    y,
+  );
+}

@@ -1,0 +1,15 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { ElementwiseBijector, type ElementwiseOptions } from './elementwise.js';
+
+/** `y = x`, `log|det J| = 0`. */
+export class Identity extends ElementwiseBijector {
+  constructor(opts: ElementwiseOptions = {}) {
+    super(opts, 'Identity');
+  }
+  protected elementwiseForward(x: tf.Tensor): [tf.Tensor, tf.Tensor] {
+    return [tf.clone(x), tf.zerosLike(x)];
+  }
+  protected elementwiseInverse(y: tf.Tensor): [tf.Tensor, tf.Tensor] {
+    return [tf.clone(y), tf.zerosLike(y)];
+  }
+}
