@@ -1,1 +1,17 @@
-export {};
+export {
+  BaseDistribution,
+  type BaseOptions,
+  type Distribution,
+  type LogProbOptions,
+  type ParamLike,
+  type SampleOptions,
+} from './distribution.js';
+export type { BijectorCallOptions, BijectorLike } from './bijector-like.js';
+export { Normal, type NormalOptions } from './normal.js';
+export { Uniform, type UniformOptions } from './uniform.js';
+export { Categorical, type CategoricalOptions } from './categorical.js';
+export { MultivariateNormalDiag, type MultivariateNormalDiagOptions } from './multivariate-normal-diag.js';
+export { Independent, type IndependentOptions } from './independent.js';
+export { MixtureSameFamily, type MixtureSameFamilyOptions } from './mixture-same-family.js';
+export { TransformedDistribution, type TransformedDistributionOptions } from './transformed-distribution.js';
+export { findKL, klDivergence, registerKL, type KLFunction, type KLOptions } from './kl-divergence.js';

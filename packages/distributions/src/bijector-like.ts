@@ -1,0 +1,27 @@
+import type * as tf from '@tensorflow/tfjs-core';
+
+/** Options every bijector method accepts; `context` conditions conditional bijectors. */
+export interface BijectorCallOptions {
+  context?: tf.Tensor;
+}
+
+/**
+ * The structural bijector contract TransformedDistribution needs (DESIGN.md), so this package
+ * has no runtime dependency on @densityjs/bijectors. forward is the sampling direction.
+ * Log-dets are summed over the bijector's `eventNdims` trailing dims.
+ */
+export interface BijectorLike {
+  /** [y, log|det dy/dx|] */
+  forwardAndLogDet(x: tf.Tensor, opts?: BijectorCallOptions): [tf.Tensor, tf.Tensor];
+  /** [x, log|det dx/dy|] */
+  inverseAndLogDet(y: tf.Tensor, opts?: BijectorCallOptions): [tf.Tensor, tf.Tensor];
+  forward(x: tf.Tensor, opts?: BijectorCallOptions): tf.Tensor;
+  inverse(y: tf.Tensor, opts?: BijectorCallOptions): tf.Tensor;
+  /** Minimum event rank the bijector acts on (0 elementwise, 1 for vectors). */
+  readonly eventNdims: number;
+  /** Event shape of y for an x of event shape `shape`, when the bijector changes it. */
+  forwardEventShape?(shape: number[]): number[];
+  /** Event shape of x for a y of event shape `shape`, when the bijector changes it. */
+  inverseEventShape?(shape: number[]): number[];
+  readonly trainableVariables?: tf.Variable[];
+}

@@ -1,0 +1,97 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { argumentError, checkValues, raw, tryReadSync } from '@densityjs/core';
+import { BaseDistribution, maskOutside, whereConst, type BaseOptions, type ParamLike, type SampleOptions } from './distribution.js';
+import { uniformOpen } from './random.js';
+
+export interface CategoricalOptions extends BaseOptions {
+  /** Unnormalized log-probabilities, shape batch + [K]. */
+  logits?: ParamLike;
+  /** Probabilities (a simplex along the last axis), shape batch + [K]. */
+  probs?: ParamLike;
+}
+
+/**
+ * Categorical distribution over {0, ..., K-1}, parameterized by `logits` or `probs` (exactly one).
+ *
+ * log p(k) = logits_k - logsumexp(logits), computed with logSoftmax; values outside
+ * {0, ..., K-1} (or non-integers) get -Infinity. Samples are int32 indices drawn by the
+ * Gumbel-max trick (argmax of logits + Gumbel noise) from seeded uniforms, so a seed reproduces
+ * them on every backend. No gather is used, so logProb's gradient works on every backend.
+ */
+export class Categorical extends BaseDistribution {
+  /** As given, or log(probs) when constructed from probs. */
+  readonly logits: tf.Tensor;
+  readonly probs: tf.Tensor | undefined;
+  readonly numCategories: number;
+
+  constructor({ logits, probs, validateArgs }: CategoricalOptions) {
+    super('Categorical', validateArgs);
+    if ((logits === undefined) === (probs === undefined)) {
+      throw argumentError('Categorical', 'logits/probs', 'exactly one of logits or probs', logits === undefined ? 'neither' : 'both');
+    }
+    if (probs !== undefined) {
+      this.probs = this.param(probs, 'probs');
+      if (this.probs.rank < 1) throw argumentError('Categorical', 'probs', 'a tensor of rank >= 1 (batch + [K])', this.probs);
+      if (this.validateArgs) checkSimplex(this.probs, 'Categorical', 'probs');
+      this.logits = tf.log(this.probs);
+      this.owned.push(this.logits);
+    } else {
+      this.logits = this.param(logits, 'logits');
+      this.probs = undefined;
+      if (this.logits.rank < 1) throw argumentError('Categorical', 'logits', 'a tensor of rank >= 1 (batch + [K])', this.logits);
+      this.check(this.logits, (v) => !Number.isNaN(v) && v !== Infinity, 'logits', 'finite or -Infinity');
+    }
+    this.numCategories = this.logits.shape[this.logits.rank - 1]!;
+    this._batchShape = this.logits.shape.slice(0, -1);
+  }
+
+  /** Normalized log-probabilities log p_k, shape batch + [K]. */
+  logProbs(): tf.Tensor {
+    return tf.tidy(() => tf.logSoftmax(this.logits));
+  }
+
+  /** Probabilities p_k, shape batch + [K]. */
+  probsParameter(): tf.Tensor {
+    return tf.tidy(() => tf.softmax(this.logits));
+  }
+
+  protected _logProb(x: tf.Tensor): tf.Tensor {
+    const K = this.numCategories;
+    const logp = tf.logSoftmax(this.logits);
+    const mask = tf.equal(tf.expandDims(x, -1), tf.range(0, K, 1, 'float32'));
+    // where(mask, logp, 0), not mask * logp: a zero probability would give 0 * -inf = NaN.
+    const picked = tf.sum(whereConst(mask, logp, 0), -1);
+    return maskOutside(tf.any(mask, -1), picked);
+  }
+
+  protected _sample(sampleShape: number[], { seed }: SampleOptions): tf.Tensor {
+    const shape = [...sampleShape, ...this._batchShape, this.numCategories];
+    const gumbel = tf.neg(tf.log(tf.neg(tf.log(uniformOpen(shape, seed)))));
+    return tf.argMax(tf.add(this.logits, gumbel), -1);
+  }
+
+  protected override _mode(): tf.Tensor {
+    return tf.argMax(this.logits, -1);
+  }
+
+  protected override _entropy(): tf.Tensor {
+    const logp = tf.logSoftmax(this.logits);
+    const p = tf.exp(logp);
+    return tf.neg(tf.sum(whereConst(tf.greater(p, tf.scalar(0)), tf.mul(p, logp), 0), -1));
+  }
+}
+
+/** probs must be >= 0 and sum to 1 along the last axis (within float32 rounding). */
+export function checkSimplex(probs: tf.Tensor, owner: string, argument: string): void {
+  checkValues(probs, (v) => v >= 0 && v <= 1, owner, argument, 'a simplex along the last axis (entries in [0, 1])');
+  const sums = tf.sum(probs, -1);
+  const data = tryReadSync(sums);
+  sums.dispose();
+  if (!data) return;
+  const K = probs.shape[probs.rank - 1]!;
+  for (let i = 0; i < data.length; i++) {
+    if (Math.abs(data[i]! - 1) > 1e-5 * Math.max(1, K)) {
+      throw argumentError(owner, argument, 'a simplex along the last axis (entries summing to 1)', raw(`a row summing to ${data[i]} (row ${i})`));
+    }
+  }
+}

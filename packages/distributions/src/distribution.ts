@@ -1,0 +1,219 @@
+// The Distribution contract (DESIGN.md) and the base class every distribution here extends:
+// sampleShape normalization, tidy wrapping of every public method, prob = exp(logProb), the
+// default two-pass sampleAndLogProb, parameter conversion and the validateArgs switch.
+import * as tf from '@tensorflow/tfjs-core';
+import { argumentError, broadcastShapes, checkValues, normalizeSampleShape, registerGradients, toFloatTensor, type TensorLike } from '@densityjs/core';
+
+/** Parameters accept numbers, (nested) arrays and tensors. */
+export type ParamLike = TensorLike;
+
+export interface SampleOptions {
+  /** Makes the draw reproducible on every backend. */
+  seed?: number;
+  /** Conditioning input for conditional distributions (flows, MDNs); ignored by others. */
+  context?: tf.Tensor;
+}
+
+export interface LogProbOptions {
+  context?: tf.Tensor;
+}
+
+/**
+ * A batch of probability distributions. A value has shape `sampleShape + batchShape + eventShape`;
+ * `logProb` of it has shape `sampleShape + batchShape`.
+ */
+export interface Distribution {
+  readonly batchShape: number[];
+  readonly eventShape: number[];
+  /** True when samples are differentiable functions of the parameters. */
+  readonly reparameterized?: boolean;
+  sample(sampleShape?: number | number[], opts?: SampleOptions): tf.Tensor;
+  logProb(x: tf.Tensor, opts?: LogProbOptions): tf.Tensor;
+  prob(x: tf.Tensor, opts?: LogProbOptions): tf.Tensor;
+  /** One pass where possible (flows); the sample and its log-density. */
+  sampleAndLogProb(sampleShape?: number | number[], opts?: SampleOptions): { sample: tf.Tensor; logProb: tf.Tensor };
+  mean?(): tf.Tensor;
+  variance?(): tf.Tensor;
+  stddev?(): tf.Tensor;
+  mode?(): tf.Tensor;
+  entropy?(): tf.Tensor;
+  cdf?(x: tf.Tensor): tf.Tensor;
+  logCdf?(x: tf.Tensor): tf.Tensor;
+  dispose?(): void;
+}
+
+export interface BaseOptions {
+  /** Cheap construction-time checks of the parameters (default true); off for hot loops. */
+  validateArgs?: boolean;
+}
+
+/**
+ * Shared logic. Subclasses implement `_logProb` and `_sample` (and optionally the moments);
+ * the public methods wrap them in `tf.tidy`, so a subclass may create intermediates freely.
+ */
+export abstract class BaseDistribution implements Distribution {
+  readonly name: string;
+  readonly validateArgs: boolean;
+  readonly reparameterized: boolean = false;
+  protected _batchShape: number[] = [];
+  protected _eventShape: number[] = [];
+  /** Tensors this object created from numbers/arrays; user tensors are never disposed here. */
+  protected readonly owned: tf.Tensor[] = [];
+
+  protected constructor(name: string, validateArgs: boolean | undefined) {
+    this.name = name;
+    this.validateArgs = validateArgs ?? true;
+    registerGradients();
+  }
+
+  get batchShape(): number[] {
+    return this._batchShape.slice();
+  }
+
+  get eventShape(): number[] {
+    return this._eventShape.slice();
+  }
+
+  /** A float32 tensor for a parameter; remembers it for dispose() when we created it. */
+  protected param(value: ParamLike | undefined, argument: string): tf.Tensor {
+    if (value === undefined || value === null) {
+      throw argumentError(this.name, argument, 'a number, an array or a Tensor', value);
+    }
+    const t = toFloatTensor(value, this.name, argument);
+    if (t !== value) this.owned.push(t);
+    return t;
+  }
+
+  /** Value check at construction, skipped with validateArgs: false (and on webgpu in Node). */
+  protected check(t: tf.Tensor, ok: (v: number) => boolean, argument: string, expected: string): void {
+    if (this.validateArgs) checkValues(t, ok, this.name, argument, expected);
+  }
+
+  /** Batch shape of several parameters (with their trailing `eventRank` dims dropped). */
+  protected batchOf(named: Record<string, tf.Tensor>, eventRank: Record<string, number> = {}): number[] {
+    const shapes: Record<string, number[]> = {};
+    for (const [key, t] of Object.entries(named)) {
+      const k = eventRank[key] ?? 0;
+      shapes[key] = t.shape.slice(0, t.rank - k);
+    }
+    return broadcastShapes(this.name, shapes);
+  }
+
+  protected abstract _logProb(x: tf.Tensor, opts: LogProbOptions): tf.Tensor;
+  protected abstract _sample(sampleShape: number[], opts: SampleOptions): tf.Tensor;
+
+  /** Shape of a draw: sampleShape + batchShape + eventShape. */
+  protected drawShape(sampleShape: number[]): number[] {
+    return [...sampleShape, ...this._batchShape, ...this._eventShape];
+  }
+
+  sample(sampleShape?: number | number[], opts: SampleOptions = {}): tf.Tensor {
+    const shape = normalizeSampleShape(sampleShape, this.name);
+    return tf.tidy(() => this._sample(shape, opts));
+  }
+
+  logProb(x: tf.Tensor, opts: LogProbOptions = {}): tf.Tensor {
+    this.checkInput(x, 'x');
+    return tf.tidy(() => this._logProb(x.dtype === 'float32' ? x : tf.cast(x, 'float32'), opts));
+  }
+
+  prob(x: tf.Tensor, opts: LogProbOptions = {}): tf.Tensor {
+    this.checkInput(x, 'x');
+    return tf.tidy(() => tf.exp(this._logProb(x.dtype === 'float32' ? x : tf.cast(x, 'float32'), opts)));
+  }
+
+  sampleAndLogProb(sampleShape?: number | number[], opts: SampleOptions = {}): { sample: tf.Tensor; logProb: tf.Tensor } {
+    const shape = normalizeSampleShape(sampleShape, this.name);
+    return tf.tidy(() => {
+      const sample = this._sample(shape, opts);
+      const logProb = this._logProb(sample, opts);
+      return { sample, logProb };
+    });
+  }
+
+  mean(): tf.Tensor {
+    return tf.tidy(() => this._mean());
+  }
+  variance(): tf.Tensor {
+    return tf.tidy(() => this._variance());
+  }
+  stddev(): tf.Tensor {
+    return tf.tidy(() => tf.sqrt(this._variance()));
+  }
+  mode(): tf.Tensor {
+    return tf.tidy(() => this._mode());
+  }
+  entropy(): tf.Tensor {
+    return tf.tidy(() => this._entropy());
+  }
+  cdf(x: tf.Tensor): tf.Tensor {
+    this.checkInput(x, 'x');
+    return tf.tidy(() => this._cdf(tf.cast(x, 'float32')));
+  }
+  logCdf(x: tf.Tensor): tf.Tensor {
+    this.checkInput(x, 'x');
+    return tf.tidy(() => this._logCdf(tf.cast(x, 'float32')));
+  }
+
+  protected _mean(): tf.Tensor {
+    throw this.notImplemented('mean');
+  }
+  protected _variance(): tf.Tensor {
+    throw this.notImplemented('variance');
+  }
+  protected _mode(): tf.Tensor {
+    throw this.notImplemented('mode');
+  }
+  protected _entropy(): tf.Tensor {
+    throw this.notImplemented('entropy');
+  }
+  protected _cdf(x: tf.Tensor): tf.Tensor {
+    return tf.exp(this._logCdf(x));
+  }
+  protected _logCdf(_x: tf.Tensor): tf.Tensor {
+    throw this.notImplemented('cdf/logCdf');
+  }
+
+  protected notImplemented(method: string): Error {
+    return new Error(`${this.name}: ${method} is not implemented for this distribution`);
+  }
+
+  /** The value must be a tensor whose trailing dims match the event shape. */
+  protected checkInput(value: unknown, argument: string): void {
+    if (!(value instanceof tf.Tensor)) {
+      throw argumentError(this.name, argument, 'a Tensor', value);
+    }
+    const x: tf.Tensor = value;
+    const e = this._eventShape;
+    const tail: number[] = x.shape.slice(x.rank - e.length);
+    if (x.rank < e.length || tail.some((d: number, i: number) => d !== e[i] && e[i] !== 1 && d !== 1)) {
+      throw argumentError(this.name, argument, `a tensor whose shape ends with the event shape [${e}]`, x);
+    }
+  }
+
+  /** Frees the parameter tensors this distribution created (not tensors passed in). */
+  dispose(): void {
+    tf.dispose(this.owned);
+    this.owned.length = 0;
+  }
+}
+
+/** `t` broadcast to `shape` (a no-op when it already has it). */
+export function broadcastTo(t: tf.Tensor, shape: number[]): tf.Tensor {
+  if (t.shape.length === shape.length && t.shape.every((d, i) => d === shape[i])) return t;
+  return tf.broadcastTo(t, shape);
+}
+
+/**
+ * `x` where `inside`, else the constant `fill`; keeps logs of out-of-support values finite so no
+ * NaN reaches a gradient. `x` is broadcast first because tfjs' where-gradient does not reduce.
+ */
+export function whereConst(inside: tf.Tensor, x: tf.Tensor, fill: number): tf.Tensor {
+  const shape = tf.broadcast_util.assertAndGetBroadcastShape(inside.shape, x.shape);
+  return tf.where(inside, broadcastTo(x, shape), tf.scalar(fill));
+}
+
+/** -Infinity outside the support: `where(inside, value, -inf)` broadcasting both. */
+export function maskOutside(inside: tf.Tensor, value: tf.Tensor): tf.Tensor {
+  return whereConst(inside, value, -Infinity);
+}

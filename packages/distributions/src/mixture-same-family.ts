@@ -1,0 +1,107 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { argumentError, deriveSeed, raw, shapeText } from '@densityjs/core';
+import { Categorical } from './categorical.js';
+import { BaseDistribution, type BaseOptions, type Distribution, type LogProbOptions, type SampleOptions } from './distribution.js';
+
+export interface MixtureSameFamilyOptions extends BaseOptions {
+  /** Mixture weights: a Categorical with batch shape B over K components. */
+  mixtureDistribution: Categorical;
+  /** The K components: batch shape B + [K], event shape E. */
+  componentsDistribution: Distribution;
+}
+
+/**
+ * Mixture of K distributions of one family: p(x) = Σ_k π_k p_k(x).
+ *
+ * log p(x) = logsumexp_k (log π_k + log p_k(x)), with log π = logSoftmax(logits), all in log
+ * space (no log(Σ exp)). Sampling draws the component index, then the value from every
+ * component and keeps the chosen one with a one-hot mask (no gather, so it runs on every
+ * backend). mean = Σ π_k μ_k; variance (elementwise) = Σ π_k (σ²_k + (μ_k - μ)²).
+ * Batch shape B, event shape E.
+ */
+export class MixtureSameFamily extends BaseDistribution {
+  readonly mixtureDistribution: Categorical;
+  readonly componentsDistribution: Distribution;
+  readonly numComponents: number;
+
+  constructor({ mixtureDistribution, componentsDistribution, validateArgs }: MixtureSameFamilyOptions) {
+    super('MixtureSameFamily', validateArgs);
+    if (!(mixtureDistribution instanceof Categorical)) {
+      throw argumentError(this.name, 'mixtureDistribution', 'a Categorical', mixtureDistribution);
+    }
+    if (!componentsDistribution || typeof componentsDistribution.logProb !== 'function') {
+      throw argumentError(this.name, 'componentsDistribution', 'a Distribution', componentsDistribution);
+    }
+    const cb = componentsDistribution.batchShape;
+    const K = mixtureDistribution.numCategories;
+    const mb = mixtureDistribution.batchShape;
+    const expected = [...mb, K];
+    if (cb.length !== expected.length || cb.some((d, i) => d !== expected[i])) {
+      throw argumentError(
+        this.name,
+        'componentsDistribution',
+        `batch shape ${shapeText(expected)} (mixtureDistribution's batch shape + [numComponents])`,
+        raw(`batch shape ${shapeText(cb)}`),
+      );
+    }
+    this.mixtureDistribution = mixtureDistribution;
+    this.componentsDistribution = componentsDistribution;
+    this.numComponents = K;
+    this._batchShape = mb;
+    this._eventShape = componentsDistribution.eventShape;
+  }
+
+  /** Moves the component axis of a batch + [K] + E tensor next to E's start: inserts x's axis. */
+  private expandValue(x: tf.Tensor): tf.Tensor {
+    return tf.expandDims(x, x.rank - this._eventShape.length);
+  }
+
+  protected _logProb(x: tf.Tensor, opts: LogProbOptions): tf.Tensor {
+    const componentLogProb = this.componentsDistribution.logProb(this.expandValue(x), opts); // S + B + [K]
+    const logWeights = tf.logSoftmax(this.mixtureDistribution.logits); // B + [K]
+    return tf.logSumExp(tf.add(componentLogProb, logWeights), -1);
+  }
+
+  protected _sample(sampleShape: number[], { seed, context }: SampleOptions): tf.Tensor {
+    const K = this.numComponents;
+    const index = this.mixtureDistribution.sample(sampleShape, { seed: deriveSeed(seed, 0) }); // S + B
+    const values = this.componentsDistribution.sample(sampleShape, { seed: deriveSeed(seed, 1), context }); // S + B + [K] + E
+    let mask = tf.oneHot(index, K, 1, 0, 'float32'); // S + B + [K]
+    for (let i = 0; i < this._eventShape.length; i++) mask = tf.expandDims(mask, -1);
+    return tf.sum(tf.mul(values, mask), sampleShape.length + this._batchShape.length);
+  }
+
+  private weights(): tf.Tensor {
+    // B + [K] + ones for the event dims, to broadcast against component moments.
+    let w = tf.softmax(this.mixtureDistribution.logits);
+    for (let i = 0; i < this._eventShape.length; i++) w = tf.expandDims(w, -1);
+    return w;
+  }
+
+  private component(method: 'mean' | 'variance'): tf.Tensor {
+    const fn = this.componentsDistribution[method];
+    if (typeof fn !== 'function') throw this.notImplemented(method);
+    return fn.call(this.componentsDistribution);
+  }
+
+  protected override _mean(): tf.Tensor {
+    const axis = this._batchShape.length;
+    return tf.sum(tf.mul(this.weights(), this.component('mean')), axis);
+  }
+
+  protected override _variance(): tf.Tensor {
+    const axis = this._batchShape.length;
+    const w = this.weights();
+    const means = this.component('mean');
+    const mean = tf.sum(tf.mul(w, means), axis, true);
+    const spread = tf.add(this.component('variance'), tf.square(tf.sub(means, mean)));
+    return tf.sum(tf.mul(w, spread), axis);
+  }
+
+  protected override _logCdf(x: tf.Tensor): tf.Tensor {
+    const fn = this.componentsDistribution.logCdf;
+    if (typeof fn !== 'function' || this._eventShape.length !== 0) throw this.notImplemented('cdf/logCdf');
+    const componentLogCdf = fn.call(this.componentsDistribution, this.expandValue(x));
+    return tf.logSumExp(tf.add(componentLogCdf, tf.logSoftmax(this.mixtureDistribution.logits)), -1);
+  }
+}

@@ -1,0 +1,93 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { argumentError } from '@densityjs/core';
+import type { BijectorLike } from './bijector-like.js';
+import { BaseDistribution, type BaseOptions, type Distribution, type LogProbOptions, type SampleOptions } from './distribution.js';
+
+export interface TransformedDistributionOptions extends BaseOptions {
+  /** The base distribution p(x). */
+  distribution: Distribution;
+  /** Any object with the bijector contract; forward maps base samples x to values y. */
+  bijector: BijectorLike;
+}
+
+/**
+ * The distribution of y = f(x), x ~ p, for a bijector f (forward = sampling direction):
+ *
+ *   log q(y) = log p(f⁻¹(y)) + log|det ∂f⁻¹/∂y|          (logProb, one inverse pass)
+ *   log q(f(x)) = log p(x) - log|det ∂f/∂x|              (sampleAndLogProb, one forward pass)
+ *
+ * `context` goes to both the base and the bijector (conditional flows). The event rank is
+ * max(base event rank, bijector.eventNdims): when the bijector acts on more dims than the base
+ * event (e.g. a vector bijector over a batch of scalar Normals), those base batch dims become
+ * event dims and their log-probs are summed; when the bijector's log-det is finer than the event
+ * (an elementwise bijector on a vector event), it is summed over the remaining event dims.
+ * Reparameterized when the base is (the bijector is differentiable).
+ */
+export class TransformedDistribution extends BaseDistribution {
+  readonly distribution: Distribution;
+  readonly bijector: BijectorLike;
+  /** Event rank of this distribution (see above). */
+  private readonly eventRank: number;
+
+  constructor({ distribution, bijector, validateArgs }: TransformedDistributionOptions) {
+    super('TransformedDistribution', validateArgs);
+    if (!distribution || typeof distribution.logProb !== 'function' || typeof distribution.sample !== 'function') {
+      throw argumentError(this.name, 'distribution', 'a Distribution', distribution);
+    }
+    if (
+      !bijector ||
+      typeof bijector.forwardAndLogDet !== 'function' ||
+      typeof bijector.inverseAndLogDet !== 'function' ||
+      typeof bijector.eventNdims !== 'number'
+    ) {
+      throw argumentError(this.name, 'bijector', 'a bijector (forwardAndLogDet, inverseAndLogDet, eventNdims)', bijector);
+    }
+    this.distribution = distribution;
+    this.bijector = bijector;
+    const baseBatch = distribution.batchShape;
+    const baseEvent = distribution.eventShape;
+    this.eventRank = Math.max(baseEvent.length, bijector.eventNdims);
+    const absorbed = this.eventRank - baseEvent.length;
+    if (absorbed > baseBatch.length) {
+      throw argumentError(
+        this.name,
+        'bijector',
+        `eventNdims <= base batch rank + event rank (${baseBatch.length + baseEvent.length})`,
+        bijector.eventNdims,
+      );
+    }
+    const xEvent = [...baseBatch.slice(baseBatch.length - absorbed), ...baseEvent];
+    this._batchShape = baseBatch.slice(0, baseBatch.length - absorbed);
+    this._eventShape = bijector.forwardEventShape ? bijector.forwardEventShape(xEvent) : xEvent;
+    (this as { reparameterized: boolean }).reparameterized = distribution.reparameterized ?? false;
+  }
+
+  /** Sums the trailing dims of `t` so its rank is `targetRank` (no-op in the common case). */
+  private reduceTo(t: tf.Tensor, targetRank: number): tf.Tensor {
+    const extra = t.rank - targetRank;
+    if (extra <= 0) return t;
+    return tf.sum(t, Array.from({ length: extra }, (_, i) => targetRank + i));
+  }
+
+  protected _logProb(y: tf.Tensor, { context }: LogProbOptions): tf.Tensor {
+    const [x, ildj] = this.bijector.inverseAndLogDet(y, { context });
+    const rank = y.rank - this._eventShape.length;
+    const baseLogProb = this.distribution.logProb(x, { context });
+    return tf.add(this.reduceTo(baseLogProb, rank), this.reduceTo(ildj, rank));
+  }
+
+  protected _sample(sampleShape: number[], { seed, context }: SampleOptions): tf.Tensor {
+    const x = this.distribution.sample(sampleShape, { seed, context });
+    return this.bijector.forward(x, { context });
+  }
+
+  override sampleAndLogProb(sampleShape?: number | number[], opts: SampleOptions = {}): { sample: tf.Tensor; logProb: tf.Tensor } {
+    const { seed, context } = opts;
+    return tf.tidy(() => {
+      const { sample: x, logProb: baseLogProb } = this.distribution.sampleAndLogProb(sampleShape, { seed, context });
+      const [y, fldj] = this.bijector.forwardAndLogDet(x, { context });
+      const rank = y.rank - this._eventShape.length;
+      return { sample: y, logProb: tf.sub(this.reduceTo(baseLogProb, rank), this.reduceTo(fldj, rank)) };
+    });
+  }
+}
