@@ -9,3 +9,5 @@ export {
   type TensorLike,
 } from './tensor-utils.js';
 export { registerGradients } from './register-gradients.js';
+export { betainc, digamma, erfc, lbeta, lgamma, logErfc, logNdtr, ndtr } from './special-functions.js';
+export { matrixDiagPart, triangularSolveLower } from './linear-algebra.js';
