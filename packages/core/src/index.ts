@@ -11,3 +11,4 @@ export {
 export { registerGradients } from './register-gradients.js';
 export { betainc, digamma, erfc, lbeta, lgamma, logErfc, logNdtr, ndtr } from './special-functions.js';
 export { matrixDiagPart, triangularSolveLower } from './linear-algebra.js';
+export { trainLoop, resolveFitOptions, type FitOptions, type FitResult, type TrainLoopSpec } from './train-loop.js';

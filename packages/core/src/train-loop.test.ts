@@ -1,0 +1,340 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+import { describeEachBackend, expectAllClose, expectNoLeaks } from '@densityjs/testing';
+import { resolveFitOptions, trainLoop } from './train-loop.js';
+
+// A tiny linear-regression problem y = X w + b + noise, whose least-squares solution we solve
+// exactly in float64 (normal equations) as the independent reference.
+function makeProblem(n: number, seed = 1) {
+  let s = seed;
+  const rand = () => {
+    s = (s * 16807) % 2147483647;
+    return s / 2147483647;
+  };
+  const xs: number[][] = [];
+  const ys: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const x1 = rand() * 2 - 1;
+    const x2 = rand() * 2 - 1;
+    xs.push([x1, x2]);
+    ys.push(2 * x1 - 3 * x2 + 0.5 + 0.1 * (rand() - 0.5));
+  }
+  return { xs, ys };
+}
+
+/** OLS with intercept in float64: solves (A^T A) beta = A^T y with A = [x1, x2, 1]. */
+function ols(xs: number[][], ys: number[]): number[] {
+  const m = [
+    [0, 0, 0, 0],
+    [0, 0, 0, 0],
+    [0, 0, 0, 0],
+  ];
+  xs.forEach((x, i) => {
+    const a = [x[0]!, x[1]!, 1];
+    for (let r = 0; r < 3; r++) {
+      for (let c = 0; c < 3; c++) m[r]![c]! += a[r]! * a[c]!;
+      m[r]![3]! += a[r]! * ys[i]!;
+    }
+  });
+  for (let k = 0; k < 3; k++) {
+    for (let r = 0; r < 3; r++) {
+      if (r === k) continue;
+      const f = m[r]![k]! / m[k]![k]!;
+      for (let c = k; c < 4; c++) m[r]![c]! -= f * m[k]![c]!;
+    }
+  }
+  return [0, 1, 2].map((k) => m[k]![3]! / m[k]![k]!);
+}
+
+function linearModel(xs: number[][], ys: number[]) {
+  const X = tf.tensor2d(xs);
+  const Y = tf.tensor1d(ys);
+  const w = tf.variable(tf.zeros([2, 1]), true, undefined);
+  const b = tf.variable(tf.scalar(0), true, undefined);
+  const mse = (x: tf.Tensor2D, y: tf.Tensor1D): tf.Scalar =>
+    tf.mean(tf.square(tf.sub(tf.add(tf.reshape(tf.matMul(x, w), [-1]), b), y)));
+  const batchLoss = (idx: tf.Tensor1D) => mse(tf.gather(X, idx) as tf.Tensor2D, tf.gather(Y, idx) as tf.Tensor1D);
+  const fullLoss = () => mse(X, Y);
+  const dispose = () => tf.dispose([X, Y, w, b]);
+  return { X, Y, w, b, batchLoss, fullLoss, dispose, variables: [w, b] };
+}
+
+async function read(t: tf.Tensor): Promise<number[]> {
+  return Array.from(await t.data());
+}
+
+describeEachBackend(
+  'trainLoop',
+  () => {
+    it('converges to the exact least-squares solution (full batch, Adam)', async () => {
+      const { xs, ys } = makeProblem(64);
+      const ref = ols(xs, ys);
+      const m = linearModel(xs, ys);
+      const res = await trainLoop(
+        { owner: 'test', variables: m.variables, numExamples: 64, batchLoss: m.batchLoss },
+        { epochs: 600, batchSize: 1000, learningRate: 0.05, seed: 0 },
+      );
+      expect(res.history.loss).toHaveLength(600);
+      expect(res.aborted).toBe(false);
+      expect(res.stoppedEarly).toBe(false);
+      await expectAllClose(m.w, [[ref[0]!], [ref[1]!]], { atol: 2e-3, rtol: 0 });
+      await expectAllClose(m.b, ref[2]!, { atol: 2e-3, rtol: 0 });
+      m.dispose();
+    });
+
+    it('reports the example-weighted epoch loss (uneven last batch) with a frozen optimizer', async () => {
+      const { xs, ys } = makeProblem(64, 7);
+      const m = linearModel(xs, ys);
+      m.w.assign(tf.tensor2d([[0.3], [-0.2]]));
+      // Plain JS float64 mean squared error at w = (0.3, -0.2), b = 0.
+      const expected = xs.reduce((acc, x, i) => acc + (0.3 * x[0]! - 0.2 * x[1]! - ys[i]!) ** 2, 0) / 64;
+      const sgd = tf.train.sgd(0);
+      const res = await trainLoop(
+        { owner: 'test', variables: m.variables, numExamples: 64, batchLoss: m.batchLoss },
+        { epochs: 2, batchSize: 10, optimizer: sgd, seed: 3 },
+      );
+      expect(res.history.loss[0]).toBeCloseTo(expected, 5);
+      expect(res.history.loss[1]).toBeCloseTo(expected, 5);
+      sgd.dispose();
+      m.dispose();
+    });
+
+    it('minibatches converge too and visit every example once per epoch, reproducibly from seed', async () => {
+      const { xs, ys } = makeProblem(50, 3);
+      const ref = ols(xs, ys);
+      const seen: number[][] = [];
+      const runOnce = async (seed: number) => {
+        const m = linearModel(xs, ys);
+        const res = await trainLoop(
+          {
+            owner: 'test',
+            variables: m.variables,
+            numExamples: 50,
+            batchLoss: (idx) => {
+              seen.push(Array.from(idx.dataSync()));
+              return m.batchLoss(idx);
+            },
+          },
+          { epochs: 150, batchSize: 16, learningRate: 0.02, seed },
+        );
+        const w = await read(m.w);
+        m.dispose();
+        seen.splice(seen.length - res.history.loss.length * 4 - 1, 1); // the one-off scalar probe
+        return { res, w };
+      };
+      const a = await runOnce(11);
+      // Epoch 0: 4 batches (16, 16, 16, 2) that partition 0..49 in a shuffled order.
+      expect(seen.slice(0, 4).map((b) => b.length)).toEqual([16, 16, 16, 2]);
+      const epoch0 = seen.slice(0, 4).flat();
+      expect([...epoch0].sort((p, q) => p - q)).toEqual(Array.from({ length: 50 }, (_, i) => i));
+      expect(epoch0).not.toEqual(Array.from({ length: 50 }, (_, i) => i));
+      expect(seen.slice(4, 8).flat()).not.toEqual(epoch0);
+      const firstRunBatches = seen.splice(0);
+      const b = await runOnce(11);
+      expect(b.res.history.loss).toEqual(a.res.history.loss);
+      expect(seen).toEqual(firstRunBatches);
+      seen.length = 0;
+      const c = await runOnce(12);
+      expect(seen.slice(0, 4).flat()).not.toEqual(epoch0);
+      expect(c.res.history.loss).not.toEqual(a.res.history.loss);
+      expect(a.w[0]).toBeCloseTo(ref[0]!, 1);
+      expect(a.w[1]).toBeCloseTo(ref[1]!, 1);
+      expect(a.res.history.loss.at(-1)!).toBeLessThan(a.res.history.loss[0]! / 20);
+    });
+
+    it('keeps the batch order with shuffle: false', async () => {
+      const { xs, ys } = makeProblem(10);
+      const m = linearModel(xs, ys);
+      const seen: number[][] = [];
+      await trainLoop(
+        {
+          owner: 'test',
+          variables: m.variables,
+          numExamples: 10,
+          batchLoss: (idx) => {
+            seen.push(Array.from(idx.dataSync()));
+            return m.batchLoss(idx);
+          },
+        },
+        { epochs: 2, batchSize: 4, shuffle: false },
+      );
+      // The first call is the one-off probe that checks the loss is a scalar.
+      expect(seen).toEqual([[0, 1, 2, 3], [0, 1, 2, 3], [4, 5, 6, 7], [8, 9], [0, 1, 2, 3], [4, 5, 6, 7], [8, 9]]);
+      m.dispose();
+    });
+
+    it('leaks no tensors over thousands of steps (and holds a constant count while running)', async () => {
+      const { xs, ys } = makeProblem(40, 5);
+      const m = linearModel(xs, ys);
+      const counts: number[] = [];
+      await expectNoLeaks(async () => {
+        const res = await trainLoop(
+          { owner: 'test', variables: m.variables, numExamples: 40, batchLoss: m.batchLoss, validationLoss: m.fullLoss },
+          {
+            epochs: 500,
+            batchSize: 8, // 5 steps per epoch: 2500 steps
+            learningRate: 0.01,
+            patience: 1000,
+            seed: 1,
+            onEpochEnd: () => {
+              counts.push(tf.memory().numTensors);
+            },
+          },
+        );
+        expect(res.history.loss).toHaveLength(500);
+        expect(res.history.valLoss).toHaveLength(500);
+      });
+      // The count during the run is flat after the optimizer created its slots in epoch 0.
+      expect(new Set(counts.slice(1)).size).toBe(1);
+      m.dispose();
+    });
+
+    it('leaks nothing when it throws (NaN guard) and restores the epoch-start weights', async () => {
+      const { xs, ys } = makeProblem(40, 5);
+      const m = linearModel(xs, ys);
+      let calls = 0;
+      const stepsPerEpoch = 4; // 40 / 10
+      let wAtEpoch2End: number[] = [];
+      await expectNoLeaks(async () => {
+        await expect(
+          trainLoop(
+            {
+              owner: 'fit',
+              variables: m.variables,
+              numExamples: 40,
+              batchLoss: (idx) => {
+                const step = calls++ - 1; // call 0 is the one-off scalar probe
+                // Epoch 3, step 2: the loss (and so the gradients and weights) turn NaN.
+                if (step === 3 * stepsPerEpoch + 2) return tf.mul(m.batchLoss(idx), tf.scalar(NaN));
+                return m.batchLoss(idx);
+              },
+            },
+            {
+              epochs: 10,
+              batchSize: 10,
+              learningRate: 0.01,
+              seed: 0,
+              onEpochEnd: async (epoch) => {
+                if (epoch === 2) wAtEpoch2End = await read(m.w);
+              },
+            },
+          ),
+        ).rejects.toThrow(/fit: loss became NaN at epoch 3, step 2 /);
+      });
+      expect(calls).toBe(1 + 4 * stepsPerEpoch); // the rest of epoch 3 ran, no epoch 4
+      await expectAllClose(m.w, [[wAtEpoch2End[0]!], [wAtEpoch2End[1]!]], { atol: 0, rtol: 0 });
+      m.dispose();
+    });
+
+    it('stops early on the validation loss and restores the best weights', async () => {
+      const { xs, ys } = makeProblem(32, 9);
+      const m = linearModel(xs, ys);
+      // Training drives w0 from 0 towards ~2; the validation loss (w0 - 1)^2 is best when w0
+      // crosses 1 and worsens after, so early stopping must stop and rewind to that epoch.
+      const w0At: number[] = [];
+      const validationLoss = () => tf.square(tf.sub(tf.reshape(tf.slice(m.w, [0, 0], [1, 1]), []), 1)) as tf.Scalar;
+      const res = await trainLoop(
+        { owner: 'test', variables: m.variables, numExamples: 32, batchLoss: m.batchLoss, validationLoss },
+        {
+          epochs: 500,
+          batchSize: 32,
+          learningRate: 0.02,
+          patience: 5,
+          seed: 0,
+          onEpochEnd: async () => {
+            w0At.push((await read(m.w))[0]!);
+          },
+        },
+      );
+      expect(res.stoppedEarly).toBe(true);
+      const valLoss = res.history.valLoss!;
+      const best = valLoss.indexOf(Math.min(...valLoss));
+      expect(res.bestEpoch).toBe(best);
+      expect(valLoss).toHaveLength(best + 6); // best epoch + 5 epochs of patience
+      expect(res.history.loss).toHaveLength(best + 6);
+      expect(Math.abs(w0At[best]! - 1)).toBeLessThan(0.05);
+      expect((await read(m.w))[0]).toBe(w0At[best]);
+      expect(valLoss.at(-1)!).toBeGreaterThan(valLoss[best]!);
+      m.dispose();
+    });
+
+    it('aborts between steps and resolves with the completed epochs', async () => {
+      const { xs, ys } = makeProblem(40);
+      const m = linearModel(xs, ys);
+      // Abort from the epoch callback: epochs 0..2 complete.
+      const c1 = new AbortController();
+      const r1 = await trainLoop(
+        { owner: 'test', variables: m.variables, numExamples: 40, batchLoss: m.batchLoss },
+        { epochs: 50, batchSize: 10, signal: c1.signal, onEpochEnd: (e) => (e === 2 ? c1.abort() : undefined) },
+      );
+      expect(r1.aborted).toBe(true);
+      expect(r1.history.loss).toHaveLength(3);
+      // Abort mid-epoch (step 6 = epoch 1, step 2): no further step runs, epoch 1 is dropped.
+      const c2 = new AbortController();
+      let steps = 0;
+      await expectNoLeaks(async () => {
+        const r2 = await trainLoop(
+          {
+            owner: 'test',
+            variables: m.variables,
+            numExamples: 40,
+            batchLoss: (idx) => {
+              if (++steps === 7) c2.abort(); // call 1 is the one-off probe
+              return m.batchLoss(idx);
+            },
+          },
+          { epochs: 50, batchSize: 10, signal: c2.signal },
+        );
+        expect(r2.aborted).toBe(true);
+        expect(steps).toBe(7);
+        expect(r2.history.loss).toHaveLength(1);
+      });
+      // Already aborted: nothing runs.
+      const r3 = await trainLoop(
+        { owner: 'test', variables: m.variables, numExamples: 40, batchLoss: m.batchLoss },
+        { signal: AbortSignal.abort() },
+      );
+      expect(r3).toEqual({ history: { loss: [] }, stoppedEarly: false, aborted: true });
+      m.dispose();
+    });
+  },
+  { webgpu: false },
+);
+
+describe('trainLoop argument errors', () => {
+  it('names the bad option', () => {
+    expect(() => resolveFitOptions('fit', { epochs: 0 })).toThrow('fit: epochs must be a positive integer, received 0');
+    expect(() => resolveFitOptions('fit', { batchSize: 2.5 })).toThrow(/fit: batchSize must be a positive integer, received 2.5/);
+    expect(() => resolveFitOptions('fit', { learningRate: -1 })).toThrow(/learningRate must be a finite number > 0/);
+    expect(() => resolveFitOptions('fit', { learningRate: NaN })).toThrow(/learningRate/);
+    expect(() => resolveFitOptions('fit', { patience: -1 })).toThrow(/patience must be a non-negative integer/);
+    expect(() => resolveFitOptions('fit', { seed: 1.5 })).toThrow(/seed must be an integer/);
+    expect(() => resolveFitOptions('fit', { shuffle: 'yes' as never })).toThrow(/shuffle must be a boolean/);
+    expect(() => resolveFitOptions('fit', { onEpochEnd: 3 as never })).toThrow(/onEpochEnd must be a function/);
+    expect(() => resolveFitOptions('fit', { signal: {} as never })).toThrow(/signal must be an AbortSignal/);
+    expect(() => resolveFitOptions('fit', { optimizer: {} as never })).toThrow(/optimizer must be a tf.Optimizer/);
+    const opt = tf.train.sgd(0.1);
+    expect(() => resolveFitOptions('MDN.fit', { optimizer: opt, learningRate: 0.1 })).toThrow(
+      /MDN.fit: give either learningRate or optimizer/,
+    );
+    opt.dispose();
+  });
+
+  it('rejects bad specs and non-scalar losses without leaking', async () => {
+    const w = tf.variable(tf.zeros([2]));
+    const ok = { owner: 'fit', variables: [w], numExamples: 4, batchLoss: () => tf.sum(w) as tf.Scalar };
+    await expect(trainLoop({ ...ok, variables: [] }, {})).rejects.toThrow(/fit: variables must be a non-empty array/);
+    await expect(trainLoop({ ...ok, numExamples: 0 }, {})).rejects.toThrow(/fit: the number of examples must be a positive integer/);
+    await expectNoLeaks(async () => {
+      await expect(trainLoop({ ...ok, batchLoss: () => tf.mul(w, 2) as never }, { epochs: 1 })).rejects.toThrow(
+        /fit: the batch loss must be a scalar tensor, received a tensor of shape \[2\]/,
+      );
+    });
+    await expectNoLeaks(async () => {
+      await expect(
+        trainLoop({ ...ok, validationLoss: () => tf.scalar(NaN) }, { epochs: 3 }),
+      ).rejects.toThrow(/fit: validation loss became NaN at epoch 0/);
+    });
+    w.dispose();
+  });
+});
