@@ -1,0 +1,45 @@
+import { checkBoolean, checkNumber } from './errors.js';
+import { linspaceAt, shuffle2d, startToy } from './toy-utils.js';
+import type { LabeledDataset } from './types.js';
+
+export interface RingsOptions {
+  /** Noise standard deviation (added after scaling). Default 0.08. */
+  noise?: number;
+  shuffle?: boolean;
+  seed?: number;
+}
+
+const RADII = [1, 0.75, 0.5, 0.25];
+
+/**
+ * FFJORD's "rings" (Grathwohl et al. 2019, lib/toy_data.py): four concentric circles of radii
+ * 3 * (1, 0.75, 0.5, 0.25) = (3, 2.25, 1.5, 0.75). The three outer rings get floor(n / 4) points
+ * each, the inner one the rest; angles are evenly spaced on [0, 2 pi) (linspace without
+ * endpoint); rows are shuffled, then N(0, 0.08^2) noise is added to each coordinate.
+ * `labels` is the ring: 0 outermost .. 3 innermost.
+ */
+export function rings(n: number, options?: RingsOptions): LabeledDataset {
+  const { n: count, opts, rng } = startToy('rings', n, options, ['noise', 'shuffle']);
+  const noise = checkNumber('rings', 'noise', opts.noise, 0.08, { min: 0 });
+  const shuffle = checkBoolean('rings', 'shuffle', opts.shuffle, true);
+  const quarter = Math.floor(count / 4);
+  const sizes = [quarter, quarter, quarter, count - 3 * quarter];
+  const data = new Float32Array(2 * count);
+  const labels = new Int32Array(count);
+  let row = 0;
+  for (let ring = 0; ring < 4; ring++) {
+    const m = sizes[ring]!;
+    const r = 3 * RADII[ring]!;
+    for (let i = 0; i < m; i++, row++) {
+      const t = linspaceAt(0, 2 * Math.PI, m, false, i);
+      data[2 * row] = r * Math.cos(t);
+      data[2 * row + 1] = r * Math.sin(t);
+      labels[row] = ring;
+    }
+  }
+  if (shuffle) shuffle2d(rng, data, labels);
+  if (noise > 0) {
+    for (let k = 0; k < 2 * count; k++) data[k] = data[k]! + noise * rng.normal();
+  }
+  return { data, shape: [count, 2], labels };
+}

@@ -1,0 +1,37 @@
+import { checkNumber } from './errors.js';
+import { startToy } from './toy-utils.js';
+import type { Dataset } from './types.js';
+
+export interface SwissRollOptions {
+  /** Noise standard deviation before the division by 5 (scikit-learn's `noise`). Default 1. */
+  noise?: number;
+  seed?: number;
+}
+
+export interface SwissRollDataset extends Dataset {
+  /** The position t along the roll of each row, in [1.5 pi, 4.5 pi] (useful for coloring). */
+  t: Float32Array;
+}
+
+/**
+ * FFJORD's "swissroll" (Grathwohl et al. 2019): the (x, z) plane of scikit-learn's
+ * `make_swiss_roll(n, noise=1.0)`, divided by 5:
+ *
+ *   t = 1.5 pi (1 + 2 u),  u ~ U(0, 1),   x = (t cos t + noise z1, t sin t + noise z2) / 5
+ *
+ * with z ~ N(0, I). With the defaults the points lie in about [-2.9, 2.8] x [-2.9, 3.2]
+ * (the spiral has radius up to 4.5 pi / 5 = 2.83) with noise standard deviation 0.2.
+ */
+export function swissRoll(n: number, options?: SwissRollOptions): SwissRollDataset {
+  const { n: count, opts, rng } = startToy('swissRoll', n, options, ['noise']);
+  const noise = checkNumber('swissRoll', 'noise', opts.noise, 1, { min: 0 });
+  const data = new Float32Array(2 * count);
+  const ts = new Float32Array(count);
+  for (let i = 0; i < count; i++) {
+    const t = 1.5 * Math.PI * (1 + 2 * rng.uniform());
+    ts[i] = t;
+    data[2 * i] = (t * Math.cos(t) + noise * rng.normal()) / 5;
+    data[2 * i + 1] = (t * Math.sin(t) + noise * rng.normal()) / 5;
+  }
+  return { data, shape: [count, 2], t: ts };
+}
