@@ -1,0 +1,290 @@
+// End-to-end test of the demo in a real browser: builds the app, serves it on 127.0.0.1 with
+// the cross-origin isolation headers, and drives Debian's chromium headless through
+// playwright-core (never a downloaded browser). It trains a MAF on two moons on wasm and on
+// webgpu (SwiftShader's software adapter), checks that the shown loss falls and the heatmap is
+// drawn, round-trips the model through Download/Load, runs the MDN page, and saves
+// screenshots into apps/demo/e2e-output/.
+//
+//   pnpm --filter ./apps/demo e2e            (build + test)
+//   DEMO_E2E_SKIP_BUILD=1 ... e2e            (reuse dist/)
+//   DEMO_E2E_ONLY=wasm,webgpu,mdn ... e2e    (a subset)
+//   CHROMIUM=/path/to/chrome ... e2e         (another executable)
+import { createServer } from 'node:http';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const appRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const distDir = join(appRoot, 'dist');
+const outDir = join(appRoot, 'e2e-output');
+const executablePath = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const only = new Set((process.env.DEMO_E2E_ONLY ?? 'wasm,webgpu,mdn').split(',').map((s) => s.trim()));
+const started = Date.now();
+
+const log = (message) => console.log(`[e2e ${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s] ${message}`);
+
+class E2EFailure extends Error {}
+function check(condition, message) {
+  if (!condition) throw new E2EFailure(message);
+}
+
+// ---------------------------------------------------------------- build and serve
+async function buildApp() {
+  if (process.env.DEMO_E2E_SKIP_BUILD && existsSync(join(distDir, 'index.html'))) {
+    log('reusing dist/ (DEMO_E2E_SKIP_BUILD)');
+    return;
+  }
+  log('building the app with vite');
+  const { build } = await import('vite');
+  await build({ root: appRoot, configFile: join(appRoot, 'vite.config.ts'), logLevel: 'warn' });
+  log('build done');
+}
+
+const MIME = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.wasm': 'application/wasm',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.map': 'application/json',
+};
+
+/** A static server for dist/ with the headers that make the page cross-origin isolated. */
+function serve() {
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    let path = normalize(join(distDir, decodeURIComponent(url.pathname)));
+    if (!path.startsWith(distDir + sep) && path !== distDir) {
+      res.writeHead(403).end();
+      return;
+    }
+    if (existsSync(path) && statSync(path).isDirectory()) path = join(path, 'index.html');
+    if (!existsSync(path)) {
+      res.writeHead(404).end('not found');
+      return;
+    }
+    res.writeHead(200, {
+      'Content-Type': MIME[extname(path)] ?? 'application/octet-stream',
+      'Cross-Origin-Opener-Policy': 'same-origin',
+      'Cross-Origin-Embedder-Policy': 'require-corp',
+      'Cache-Control': 'no-store',
+    });
+    res.end(readFileSync(path));
+  });
+  return new Promise((resolveServer) => server.listen(0, '127.0.0.1', () => resolveServer(server)));
+}
+
+// ---------------------------------------------------------------- page helpers
+async function waitForState(page, states, timeoutMs, what) {
+  try {
+    await page.waitForFunction((s) => s.includes(window.__demo?.state), states, { timeout: timeoutMs, polling: 250 });
+  } catch {
+    const hook = await page.evaluate(() => window.__demo);
+    throw new E2EFailure(
+      `${what}: state did not reach ${states.join('/')} within ${timeoutMs / 1000}s; ` +
+        `state=${hook?.state} epoch=${hook?.epoch} error=${hook?.error} notes=${JSON.stringify(hook?.notes)}`,
+    );
+  }
+  return page.evaluate(() => window.__demo);
+}
+
+/**
+ * Pixel statistics of a canvas region (CSS pixels): how many distinct colours, and the share
+ * of pixels that are neither white nor the empty plot background.
+ */
+async function canvasStats(page, testId) {
+  return page.evaluate((id) => {
+    const canvas = document.querySelector(`[data-testid="${id}"]`);
+    const ctx = canvas.getContext('2d');
+    const ratio = canvas.width / canvas.clientWidth;
+    // The plot area: inside the axes' margins.
+    const x0 = Math.round(50 * ratio);
+    const y0 = Math.round(30 * ratio);
+    const w = canvas.width - x0 - Math.round(16 * ratio);
+    const h = canvas.height - y0 - Math.round(28 * ratio);
+    const { data } = ctx.getImageData(x0, y0, w, h);
+    const colours = new Set();
+    let inked = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      const [r, g, b] = [data[i], data[i + 1], data[i + 2]];
+      colours.add(((r >> 3) << 10) | ((g >> 3) << 5) | (b >> 3));
+      const blank = (r >= 245 && g >= 245 && b >= 245) || (r === 0xfa && g === 0xfa && b === 0xfa) || (r === 0xdd && g === 0xdd && b === 0xdd);
+      if (!blank) inked++;
+    }
+    return { colours: colours.size, inkedShare: inked / (data.length / 4), width: w, height: h };
+  }, testId);
+}
+
+async function setField(page, testId, value) {
+  const locator = page.getByTestId(testId);
+  const tag = await locator.evaluate((el) => el.tagName);
+  if (tag === 'SELECT') await locator.selectOption(value);
+  else await locator.fill(String(value));
+}
+
+function watchConsole(page, label, sink) {
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' || msg.type() === 'warning') sink.push(`[${label} console.${msg.type()}] ${msg.text()}`);
+  });
+  page.on('pageerror', (error) => sink.push(`[${label} pageerror] ${error.message}`));
+}
+
+// ---------------------------------------------------------------- scenarios
+async function trainFlow(page, base, { backend, epochs, timeoutMs, hidden, points }) {
+  const label = `MAF on two moons (${backend})`;
+  await page.goto(`${base}/index.html`);
+  await page.waitForFunction(() => window.__demo?.state === 'idle');
+  await setField(page, 'dataset', 'twoMoons');
+  await setField(page, 'model', 'maf');
+  await setField(page, 'points', points);
+  await setField(page, 'layers', 5);
+  await setField(page, 'hidden', hidden);
+  await setField(page, 'epochs', epochs);
+  await setField(page, 'batch-size', 256);
+  await setField(page, 'learning-rate', 0.005);
+  await setField(page, 'backend-select', backend);
+  const t0 = Date.now();
+  await page.getByTestId('train').click();
+  const hook = await waitForState(page, ['done', 'error', 'stopped'], timeoutMs, label);
+  const seconds = (Date.now() - t0) / 1000;
+  await page.waitForTimeout(200); // let the last requestAnimationFrame draw the loss curve
+  await page.screenshot({ path: join(outDir, `flows-maf-two-moons-${backend}.png`), fullPage: true });
+  check(hook.state === 'done', `${label}: training ended in state "${hook.state}" with error: ${hook.error}`);
+  check(hook.backend === backend, `${label}: asked for ${backend} but the page ran on ${hook.backend} (${hook.notes.join(' ')})`);
+  const losses = hook.lossHistory;
+  check(losses.length === epochs + 1, `${label}: expected ${epochs + 1} losses (untrained + one per epoch), got ${losses.length}`);
+  check(losses.every(Number.isFinite), `${label}: non-finite loss in ${JSON.stringify(losses)}`);
+  const first = losses[0];
+  const last = losses.at(-1);
+  check(last < first - 0.3, `${label}: loss did not fall enough: ${first.toFixed(3)} -> ${last.toFixed(3)} (want a drop > 0.3 nats)`);
+  const shown = Number(await page.getByTestId('loss').textContent());
+  check(Math.abs(shown - last) < 1e-3, `${label}: the page shows loss ${shown}, the last epoch's is ${last}`);
+  check((hook.draws.density ?? 0) >= 1, `${label}: the density heatmap was never drawn`);
+  check((hook.draws.samples ?? 0) >= 1, `${label}: the samples were never drawn`);
+  const heat = await canvasStats(page, 'density-canvas');
+  check(heat.inkedShare > 0.95 && heat.colours >= 30, `${label}: the heatmap looks blank (${JSON.stringify(heat)})`);
+  const lossCanvas = await canvasStats(page, 'loss-canvas');
+  check(lossCanvas.inkedShare > 0.002, `${label}: the loss curve looks blank (${JSON.stringify(lossCanvas)})`);
+  log(`${label}: ${epochs} epochs in ${seconds.toFixed(1)}s, NLL ${first.toFixed(3)} -> ${last.toFixed(3)} nats, speed ${await page.getByTestId('speed').textContent()}, heatmap ${heat.colours} colours`);
+  return { first, last, seconds };
+}
+
+async function downloadAndLoad(page) {
+  const label = 'download/load';
+  const [download] = await Promise.all([page.waitForEvent('download', { timeout: 30_000 }), page.getByTestId('download').click()]);
+  const file = join(outDir, 'maf-two-moons.json');
+  await download.saveAs(file);
+  const saved = JSON.parse(readFileSync(file, 'utf8'));
+  check(saved.format === 'densityjs-demo-flow' && saved.flow, `${label}: the downloaded file is not a demo flow file`);
+  const before = await page.evaluate(() => window.__demo.draws.density ?? 0);
+  await page.getByTestId('load-file').setInputFiles(file);
+  const hook = await waitForState(page, ['loaded', 'error'], 60_000, label);
+  check(hook.state === 'loaded', `${label}: loading the saved model failed: ${hook.error}`);
+  check((hook.draws.density ?? 0) >= 1 && before >= 1, `${label}: the loaded model's density was not drawn`);
+  const heat = await canvasStats(page, 'density-canvas');
+  check(heat.colours >= 30, `${label}: the loaded model's heatmap looks blank (${JSON.stringify(heat)})`);
+  await page.screenshot({ path: join(outDir, 'flows-loaded.png'), fullPage: true });
+  log(`${label}: ${(readFileSync(file).length / 1024).toFixed(1)} KiB model saved and loaded back, heatmap redrawn`);
+}
+
+async function runMdn(page, base, { backend, mseEpochs, mdnEpochs, timeoutMs }) {
+  const label = `MDN page (${backend})`;
+  await page.goto(`${base}/mdn.html`);
+  await page.waitForFunction(() => window.__demo?.state === 'idle');
+  await setField(page, 'backend-select', backend);
+  await setField(page, 'mse-epochs', mseEpochs);
+  await setField(page, 'mdn-epochs', mdnEpochs);
+  const t0 = Date.now();
+  await page.getByTestId('train').click();
+  const hook = await waitForState(page, ['done', 'error', 'stopped'], timeoutMs, label);
+  await page.waitForTimeout(200);
+  await page.screenshot({ path: join(outDir, `mdn-${backend}.png`), fullPage: true });
+  check(hook.state === 'done', `${label}: ended in state "${hook.state}" with error: ${hook.error}`);
+  const losses = hook.lossHistory;
+  check(losses.length === mdnEpochs, `${label}: expected ${mdnEpochs} MDN losses, got ${losses.length}`);
+  check(losses.at(-1) < losses[0] - 0.3, `${label}: MDN loss did not fall: ${losses[0]} -> ${losses.at(-1)}`);
+  const { mseNll, mdnNll } = hook.scores ?? {};
+  check(Number.isFinite(mdnNll) && Number.isFinite(mseNll), `${label}: scores missing: ${JSON.stringify(hook.scores)}`);
+  check(mdnNll < mseNll - 0.5, `${label}: the MDN (NLL ${mdnNll}) should beat the MSE network (NLL ${mseNll}) by far on the inverse problem`);
+  for (const figure of ['forward', 'inverse', 'params', 'bands', 'samples', 'loss']) {
+    check((hook.draws[figure] ?? 0) >= 1, `${label}: figure "${figure}" was never drawn with model output`);
+  }
+  log(
+    `${label}: ${mseEpochs}+${mseEpochs} MSE and ${mdnEpochs} MDN epochs in ${((Date.now() - t0) / 1000).toFixed(1)}s; ` +
+      `test NLL: MSE network ${mseNll.toFixed(3)}, MDN ${mdnNll.toFixed(3)} nats`,
+  );
+}
+
+// ---------------------------------------------------------------- main
+async function main() {
+  check(existsSync(executablePath), `no browser at ${executablePath}: install Debian's chromium (apt-get install -y --no-install-recommends chromium) or set CHROMIUM`);
+  mkdirSync(outDir, { recursive: true });
+  await buildApp();
+  const server = await serve();
+  const base = `http://127.0.0.1:${server.address().port}`;
+  log(`serving dist/ at ${base}`);
+  const { chromium } = await import('playwright-core');
+  const userDataDir = mkdtempSync(join(tmpdir(), 'densityjs-e2e-'));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath,
+    headless: true,
+    viewport: { width: 1440, height: 1000 },
+    acceptDownloads: true,
+    args: [
+      '--enable-unsafe-webgpu',
+      '--use-webgpu-adapter=swiftshader',
+      '--use-angle=swiftshader',
+      '--no-sandbox',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
+  });
+  const consoleLines = [];
+  let failed = false;
+  try {
+    const page = context.pages()[0] ?? (await context.newPage());
+    watchConsole(page, 'page', consoleLines);
+    const isolated = await (async () => {
+      await page.goto(`${base}/index.html`);
+      return page.evaluate(() => globalThis.crossOriginIsolated);
+    })();
+    log(`${await context.browser()?.version?.() ?? 'chromium'}; page cross-origin isolated: ${isolated}`);
+    check(isolated, 'the page is not cross-origin isolated: COOP/COEP headers missing');
+    if (only.has('wasm')) {
+      await trainFlow(page, base, { backend: 'wasm', epochs: 15, timeoutMs: 90_000, hidden: '64, 64', points: 2000 });
+      await downloadAndLoad(page);
+    }
+    if (only.has('webgpu')) {
+      await trainFlow(page, base, { backend: 'webgpu', epochs: 6, timeoutMs: 120_000, hidden: '32, 32', points: 1024 });
+    }
+    if (only.has('mdn')) {
+      await runMdn(page, base, { backend: 'wasm', mseEpochs: 300, mdnEpochs: 500, timeoutMs: 90_000 });
+    }
+  } catch (error) {
+    failed = true;
+    console.error(`\nE2E FAILED: ${error instanceof E2EFailure ? error.message : error.stack}`);
+  } finally {
+    await context.close().catch(() => undefined);
+    server.close();
+    rmSync(userDataDir, { recursive: true, force: true });
+  }
+  const relevant = consoleLines.filter((line) => !/DevTools|favicon/.test(line));
+  if (relevant.length) {
+    console.log(`\nbrowser console (errors and warnings, ${relevant.length}):`);
+    for (const line of relevant.slice(0, 40)) console.log(`  ${line.slice(0, 400)}`);
+  }
+  log(failed ? 'FAILED' : `passed; screenshots in ${outDir}`);
+  process.exit(failed ? 1 : 0);
+}
+
+main().catch((error) => {
+  console.error(`E2E FAILED: ${error.stack ?? error}`);
+  process.exit(1);
+});

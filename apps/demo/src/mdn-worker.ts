@@ -1,0 +1,192 @@
+// Reproduces the first seed (Bishop's MDN on the inverse sine problem) off the main thread:
+// the data, the plain MSE network on the forward and on the inverse problem, then an MDN from
+// @densityjs/mdn, streaming back losses and the curves the page draws.
+import { inverseSine } from '@densityjs/datasets';
+import { MDN } from '@densityjs/mdn';
+import { MseNetwork } from './mse-network.js';
+import { selectBackend, tf } from './tf-setup.js';
+import type { MdnCurves, MdnReply, MdnRequest, MdnSettings } from './protocol.js';
+
+const N_TRAIN = 1000;
+const N_TEST = 5000;
+const N_CURVE = 301;
+const CURVE_INTERVAL_MS = 700;
+
+const scope = self as unknown as {
+  postMessage(message: MdnReply): void;
+  onmessage: ((event: MessageEvent<MdnRequest>) => void) | null;
+};
+
+let controller: AbortController | undefined;
+let backendReady: Promise<void> | undefined;
+
+function post(message: MdnReply): void {
+  scope.postMessage(message);
+}
+
+function column(values: Float32Array): tf.Tensor2D {
+  return tf.tensor2d(values, [values.length, 1]);
+}
+
+function linspace(a: number, b: number, n: number): Float32Array {
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) out[i] = a + ((b - a) * i) / (n - 1);
+  return out;
+}
+
+type Mixture = ReturnType<MDN['distribution']>;
+
+interface ComponentLike {
+  distribution?: ComponentLike;
+  loc?: tf.Tensor;
+  scale?: tf.Tensor;
+  scaleDiag?: tf.Tensor;
+}
+
+/**
+ * Weights, scales and means of the mixture p(y | x) as [n, K] tensors. The components are
+ * Normal (possibly inside Independent) or MultivariateNormalDiag with a one-dimensional event.
+ */
+function mixtureParameters(dist: Mixture, n: number): { pi: tf.Tensor; sigma: tf.Tensor; mu: tf.Tensor; k: number } {
+  const k = dist.numComponents;
+  const pi = tf.softmax(tf.reshape(dist.mixtureDistribution.logits, [n, k]));
+  let comp = dist.componentsDistribution as unknown as ComponentLike;
+  while (comp.distribution && !comp.loc) comp = comp.distribution;
+  const scale = comp.scale ?? comp.scaleDiag;
+  if (!comp.loc || !scale) throw new Error('The MDN components expose no loc/scale to draw.');
+  return { pi, sigma: tf.reshape(scale, [n, k]), mu: tf.reshape(comp.loc, [n, k]), k };
+}
+
+async function read(t: tf.Tensor): Promise<Float32Array> {
+  const values = (await t.data()) as Float32Array;
+  t.dispose();
+  return values;
+}
+
+async function mdnCurves(mdn: MDN, xTest: tf.Tensor2D, seed: number): Promise<Pick<MdnCurves, 'pi' | 'sigma' | 'mu' | 'samples' | 'numComponents'>> {
+  const n = xTest.shape[0];
+  const [pi, sigma, mu, samples, k] = tf.tidy(() => {
+    const dist = mdn.distribution(xTest);
+    const p = mixtureParameters(dist, n);
+    // One draw of y for every test x: pick a component by its weight, then sample it.
+    const s = tf.reshape(dist.sample(1, { seed }), [n]);
+    return [p.pi, p.sigma, p.mu, s, tf.scalar(p.k)] as const;
+  });
+  const numComponents = (await read(k))[0]!;
+  return { pi: await read(pi), sigma: await read(sigma), mu: await read(mu), samples: await read(samples), numComponents };
+}
+
+async function run(settings: MdnSettings): Promise<void> {
+  backendReady ??= selectBackend(settings.backend).then(({ backend, notes }) => post({ type: 'ready', backend, notes }));
+  await backendReady;
+  controller = new AbortController();
+  const { signal } = controller;
+
+  // The seed's data: x ~ U(-10.5, 10.5), y = 7 sin(0.75 x) + 0.5 x + N(0, 1); the inverse
+  // problem predicts x from y (the same points, columns swapped).
+  const forward = inverseSine(N_TRAIN, { seed: settings.seed });
+  const test = inverseSine(N_TEST, { seed: settings.seed + 1000, inverse: true });
+  post({ type: 'data', forwardX: forward.x, forwardY: forward.y, inverseX: forward.y, inverseY: forward.x });
+
+  const xCurve = linspace(-15, 15, N_CURVE);
+  const curves: MdnCurves = {
+    xTest: xCurve,
+    forwardPred: new Float32Array(0),
+    inversePred: new Float32Array(0),
+    pi: new Float32Array(0),
+    sigma: new Float32Array(0),
+    mu: new Float32Array(0),
+    numComponents: settings.numComponents,
+    samples: new Float32Array(0),
+  };
+  const fx = column(forward.x);
+  const fy = column(forward.y);
+  const xTest = column(xCurve);
+  // inverse: true, so test.x is the input (a y value of the curve) and test.y the target.
+  const testIn = column(test.x);
+  const testOut = column(test.y);
+  const forwardNet = new MseNetwork(settings.hiddenUnits, settings.seed);
+  const inverseNet = new MseNetwork(settings.hiddenUnits, settings.seed + 7);
+  let mdn: MDN | undefined;
+  try {
+    // 1. The plain network fits the single-valued forward problem...
+    await forwardNet.fit(fx, fy, {
+      epochs: settings.mseEpochs,
+      learningRate: settings.learningRate,
+      signal,
+      onProgress: (epoch, loss) => post({ type: 'progress', phase: 'forward-mse', epoch, loss }),
+    });
+    curves.forwardPred = await read(forwardNet.predict(xTest));
+    post({ type: 'curves', curves, phase: 'forward-mse' });
+
+    // 2. ...and fails on the inverse one: MSE pulls it to the average of the branches.
+    const mseHistory = await inverseNet.fit(fy, fx, {
+      epochs: settings.mseEpochs,
+      learningRate: settings.learningRate,
+      signal,
+      onProgress: (epoch, loss) => post({ type: 'progress', phase: 'inverse-mse', epoch, loss }),
+    });
+    curves.inversePred = await read(inverseNet.predict(xTest));
+    post({ type: 'curves', curves, phase: 'inverse-mse' });
+    if (signal.aborted) return post({ type: 'done', reason: 'stopped' });
+
+    // 3. The mixture density network models the whole conditional density p(x | y).
+    mdn = new MDN({ inputSize: 1, outputSize: 1, numComponents: settings.numComponents, hiddenUnits: [settings.hiddenUnits], seed: settings.seed });
+    const model = mdn;
+    let lastCurves = performance.now();
+    const publish = async () => {
+      Object.assign(curves, await mdnCurves(model, xTest, settings.seed));
+      post({ type: 'curves', curves, phase: 'mdn' });
+    };
+    await publish();
+    await model.fit(fy, fx, {
+      epochs: settings.mdnEpochs,
+      batchSize: N_TRAIN,
+      learningRate: settings.learningRate,
+      seed: settings.seed,
+      signal,
+      onEpochEnd: async (epoch: number, logs: { loss: number }) => {
+        post({ type: 'progress', phase: 'mdn', epoch, loss: logs.loss });
+        if (performance.now() - lastCurves > CURVE_INTERVAL_MS) {
+          await publish();
+          lastCurves = performance.now();
+        }
+      },
+    });
+    await publish();
+
+    // Scores on 5000 fresh points. The MSE network is scored as the Gaussian it implicitly
+    // fits: y ~ N(f(x), s^2) with s^2 its training mean squared error (the maximum-likelihood
+    // noise variance).
+    const trainMse = mseHistory.at(-1) ?? NaN;
+    const mseNllT = tf.tidy(() => {
+      const pred = inverseNet.predict(testIn);
+      const variance = trainMse;
+      return tf.mean(tf.add(0.5 * Math.log(2 * Math.PI * variance), tf.div(tf.square(tf.sub(testOut, pred)), 2 * variance)));
+    });
+    const rmseT = tf.tidy(() => tf.sqrt(tf.mean(tf.square(tf.sub(testOut, inverseNet.predict(testIn))))));
+    const mdnNllT = tf.tidy(() => tf.neg(tf.mean(model.distribution(testIn).logProb(testOut))));
+    post({
+      type: 'scores',
+      mseNll: (await read(mseNllT))[0]!,
+      mseRmse: (await read(rmseT))[0]!,
+      mdnNll: (await read(mdnNllT))[0]!,
+    });
+    post({ type: 'done', reason: signal.aborted ? 'stopped' : 'finished' });
+  } finally {
+    tf.dispose([fx, fy, xTest, testIn, testOut]);
+    forwardNet.dispose();
+    inverseNet.dispose();
+    mdn?.dispose();
+    controller = undefined;
+  }
+}
+
+scope.onmessage = (event) => {
+  const request = event.data;
+  if (request.type === 'stop') {
+    controller?.abort();
+    return;
+  }
+  run(request.settings).catch((error: unknown) => post({ type: 'error', message: error instanceof Error ? error.message : String(error) }));
+};
