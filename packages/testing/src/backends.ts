@@ -12,6 +12,7 @@ import { existsSync } from 'node:fs';
 export type BackendName = 'cpu' | 'wasm' | 'webgpu';
 
 const VULKAN_DRIVERS = [
+  '/usr/share/vulkan/icd.d/lvp_icd.json',
   '/usr/share/vulkan/icd.d/lvp_icd.x86_64.json',
   '/usr/share/vulkan/icd.d/lvp_icd.aarch64.json',
   '/usr/lib/chromium/vk_swiftshader_icd.json',

@@ -1,11 +1,12 @@
-// TEMPORARY: registers tfjs' own gradients until @densityjs/core's registerGradients covers
-// every kernel the packages differentiate. Remove this import once it does, so the tests prove
-// that training works with tfjs-core alone (as in plain Node ESM, where this import fails).
-import '@tensorflow/tfjs-core/dist/register_all_gradients';
-
+// Every test runs with densityjs' own gradients (@densityjs/core registerGradients), not tfjs'
+// register_all_gradients: the suites thereby prove that training works with tfjs-core alone, as
+// in plain Node ESM where tfjs' gradient module cannot be imported.
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
+import { registerGradients } from '@densityjs/core';
 import { beforeAll } from 'vitest';
+
+registerGradients();
 
 // Tests outside describeEachBackend run on cpu, whatever backend registered last.
 beforeAll(async () => {

@@ -1,0 +1,193 @@
+// Our gradients against tfjs' own (registered here as the reference by the test setup's
+// import of register_all_gradients), kernel by kernel, on cpu and wasm. Kernels tfjs has no
+// usable gradient for (comparisons; gather on wasm) are checked against closed forms.
+import * as tf from '@tensorflow/tfjs-core';
+import type { GradConfig } from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import { describeEachBackend, expectAllClose, expectNoLeaks } from '@densityjs/testing';
+import { expect, it } from 'vitest';
+import { gradientConfigs, registerGradients } from './register-gradients.js';
+
+const ours = new Map(gradientConfigs.map((c) => [c.kernelName, c]));
+
+/** Runs `fn` with our gradient for `kernel` swapped in, restoring tfjs' afterwards. */
+function withOurGradient<T>(kernel: string, fn: () => T): T {
+  const config = ours.get(kernel);
+  if (!config) throw new Error(`no densityjs gradient for ${kernel}`);
+  const reference = tf.getGradient(kernel);
+  const warn = console.warn;
+  console.warn = () => {};
+  try {
+    tf.registerGradient(config);
+    return fn();
+  } finally {
+    tf.unregisterGradient(kernel);
+    if (reference) tf.registerGradient(reference as GradConfig);
+    console.warn = warn;
+  }
+}
+
+const r = (shape: number[], seed: number, lo = -2, hi = 2) => tf.randomUniform(shape, lo, hi, 'float32', seed);
+const pos = (shape: number[], seed: number) => tf.randomUniform(shape, 0.2, 3, 'float32', seed);
+
+interface Case {
+  kernel: string;
+  /** tfjs' own gradient is wrong or missing here (broadcasting, chained ops): use differences. */
+  numeric?: boolean;
+  inputs: () => tf.Tensor[];
+  f: (...xs: tf.Tensor[]) => tf.Tensor;
+}
+
+const cases: Case[] = [
+  { kernel: 'Add', inputs: () => [r([3, 4], 1), r([4], 2)], f: (a, b) => tf.add(a!, b!) },
+  { kernel: 'Sub', inputs: () => [r([3, 1], 1), r([1, 4], 2)], f: (a, b) => tf.sub(a!, b!) },
+  { kernel: 'Multiply', inputs: () => [r([2, 3, 4], 1), r([3, 1], 2)], f: (a, b) => tf.mul(a!, b!) },
+  { kernel: 'RealDiv', inputs: () => [r([3, 4], 1), pos([4], 2)], f: (a, b) => tf.div(a!, b!) },
+  { kernel: 'SquaredDifference', inputs: () => [r([3, 4], 1), r([3, 4], 2)], f: (a, b) => tf.squaredDifference(a!, b!) },
+  { kernel: 'Maximum', numeric: true, inputs: () => [r([3, 4], 1), r([4], 2)], f: (a, b) => tf.maximum(a!, b!) },
+  { kernel: 'Minimum', inputs: () => [r([3, 4], 1), r([3, 4], 2)], f: (a, b) => tf.minimum(a!, b!) },
+  { kernel: 'Pow', inputs: () => [pos([3, 4], 1), r([3, 4], 2)], f: (a, b) => tf.pow(a!, b!) },
+  { kernel: 'Exp', inputs: () => [r([3, 4], 1)], f: (x) => tf.exp(x!) },
+  { kernel: 'Expm1', inputs: () => [r([3, 4], 1)], f: (x) => tf.expm1(x!) },
+  { kernel: 'Log', inputs: () => [pos([3, 4], 1)], f: (x) => tf.log(x!) },
+  { kernel: 'Log1p', inputs: () => [pos([3, 4], 1)], f: (x) => tf.log1p(x!) },
+  { kernel: 'Sqrt', inputs: () => [pos([3, 4], 1)], f: (x) => tf.sqrt(x!) },
+  { kernel: 'Rsqrt', inputs: () => [pos([3, 4], 1)], f: (x) => tf.rsqrt(x!) },
+  { kernel: 'Square', inputs: () => [r([3, 4], 1)], f: (x) => tf.square(x!) },
+  { kernel: 'Reciprocal', inputs: () => [pos([3, 4], 1)], f: (x) => tf.reciprocal(x!) },
+  { kernel: 'Abs', inputs: () => [r([3, 4], 1)], f: (x) => tf.abs(x!) },
+  { kernel: 'Neg', inputs: () => [r([3, 4], 1)], f: (x) => tf.neg(x!) },
+  { kernel: 'Sigmoid', inputs: () => [r([3, 4], 1)], f: (x) => tf.sigmoid(x!) },
+  { kernel: 'Tanh', inputs: () => [r([3, 4], 1)], f: (x) => tf.tanh(x!) },
+  { kernel: 'Softplus', inputs: () => [r([3, 4], 1)], f: (x) => tf.softplus(x!) },
+  { kernel: 'Relu', inputs: () => [r([3, 4], 1)], f: (x) => tf.relu(x!) },
+  { kernel: 'Elu', inputs: () => [r([3, 4], 1)], f: (x) => tf.elu(x!) },
+  { kernel: 'LeakyRelu', inputs: () => [r([3, 4], 1)], f: (x) => tf.leakyRelu(x!, 0.1) },
+  { kernel: 'Erf', inputs: () => [r([3, 4], 1)], f: (x) => tf.erf(x!) },
+  { kernel: 'Sin', inputs: () => [r([3, 4], 1)], f: (x) => tf.sin(x!) },
+  { kernel: 'Cos', inputs: () => [r([3, 4], 1)], f: (x) => tf.cos(x!) },
+  { kernel: 'Atan', inputs: () => [r([3, 4], 1)], f: (x) => tf.atan(x!) },
+  { kernel: 'ClipByValue', inputs: () => [r([3, 4], 1)], f: (x) => tf.clipByValue(x!, -1, 1) },
+  { kernel: 'Prelu', inputs: () => [r([3, 4], 1), pos([4], 2)], f: (x, a) => tf.prelu(x!, a!) },
+  { kernel: 'Sum', inputs: () => [r([2, 3, 4], 1)], f: (x) => tf.sum(x!, [0, 2]) },
+  { kernel: 'Mean', inputs: () => [r([2, 3, 4], 1)], f: (x) => tf.mean(x!, 1, true) },
+  { kernel: 'Max', inputs: () => [r([3, 4], 1)], f: (x) => tf.max(x!, 1) },
+  { kernel: 'Min', inputs: () => [r([3, 4], 1)], f: (x) => tf.min(x!, 0) },
+  { kernel: 'Prod', numeric: true, inputs: () => [pos([3, 4], 1)], f: (x) => tf.prod(x!, 1) },
+  { kernel: 'Softmax', inputs: () => [r([3, 4], 1)], f: (x) => tf.softmax(x!) },
+  { kernel: 'Cumsum', inputs: () => [r([3, 4], 1)], f: (x) => tf.cumsum(x!, 1) },
+  { kernel: 'Reshape', inputs: () => [r([3, 4], 1)], f: (x) => tf.reshape(x!, [2, 6]) },
+  { kernel: 'ExpandDims', inputs: () => [r([3, 4], 1)], f: (x) => tf.expandDims(x!, 1) },
+  { kernel: 'Transpose', inputs: () => [r([2, 3, 4], 1)], f: (x) => tf.transpose(x!, [2, 0, 1]) },
+  { kernel: 'Slice', inputs: () => [r([3, 4], 1)], f: (x) => tf.slice(x!, [1, 1], [2, 2]) },
+  { kernel: 'PadV2', inputs: () => [r([3, 4], 1)], f: (x) => tf.pad(x!, [[1, 0], [0, 2]]) },
+  { kernel: 'Concat', inputs: () => [r([3, 4], 1), r([3, 2], 2)], f: (a, b) => tf.concat([a!, b!], 1) },
+  { kernel: 'SplitV', inputs: () => [r([3, 5], 1)], f: (x) => { const [p, q] = tf.split(x!, [2, 3], 1); return tf.mul(tf.sum(p!, 1), tf.sum(q!, 1)); } },
+  { kernel: 'Pack', inputs: () => [r([3, 4], 1), r([3, 4], 2)], f: (a, b) => tf.stack([a!, b!], 1) },
+  { kernel: 'Unpack', inputs: () => [r([3, 4], 1)], f: (x) => { const [p, q] = tf.unstack(x!, 1); return tf.mul(p!, q!); } },
+  { kernel: 'Tile', inputs: () => [r([2, 3], 1)], f: (x) => tf.tile(x!, [3, 2]) },
+  { kernel: 'BroadcastTo', inputs: () => [r([1, 3], 1)], f: (x) => tf.broadcastTo(x!, [4, 3]) },
+  { kernel: 'Reverse', inputs: () => [r([3, 4], 1)], f: (x) => tf.reverse(x!, 1) },
+  { kernel: 'Select', numeric: true, inputs: () => [r([3, 4], 1), r([3, 4], 2)], f: (a, b) => tf.where(tf.greater(a!, 0.3), a!, b!) },
+  { kernel: 'BatchMatMul', inputs: () => [r([3, 4], 1), r([4, 5], 2)], f: (a, b) => tf.matMul(a!, b!) },
+  { kernel: 'BatchMatMul', inputs: () => [r([4, 3], 1), r([4, 5], 2)], f: (a, b) => tf.matMul(a!, b!, true, false) },
+  { kernel: 'BatchMatMul', inputs: () => [r([3, 4], 1), r([5, 4], 2)], f: (a, b) => tf.matMul(a!, b!, false, true) },
+  { kernel: 'BatchMatMul', inputs: () => [r([4, 3], 1), r([5, 4], 2)], f: (a, b) => tf.matMul(a!, b!, true, true) },
+  { kernel: 'BatchMatMul', numeric: true, inputs: () => [r([2, 3, 4], 1), r([4, 5], 2)], f: (a, b) => tf.matMul(a!, b!) },
+];
+
+/** Gradients of sum(f(x) * w) for a fixed random weight w, so every output element counts. */
+function gradients(c: Case, xs: tf.Tensor[]): tf.Tensor[] {
+  return tf.tidy(() => {
+    const probe = c.f(...xs);
+    const w = tf.randomUniform(probe.shape, 0.5, 1.5, 'float32', 7);
+    return tf.grads((...ins: tf.Tensor[]) => tf.sum(tf.mul(c.f(...ins), w)))(xs);
+  });
+}
+
+/** Central differences of sum(f(xs) * w), element by element, accumulated in float64. */
+async function numericGradients(c: Case, xs: tf.Tensor[]): Promise<number[][]> {
+  const eps = 2e-3;
+  const probe = tf.tidy(() => c.f(...xs));
+  const w = tf.randomUniform(probe.shape, 0.5, 1.5, 'float32', 7);
+  probe.dispose();
+  const loss = async (ins: tf.Tensor[]) => {
+    const y = tf.tidy(() => tf.mul(c.f(...ins), w));
+    const v = await y.data();
+    y.dispose();
+    return Array.from(v).reduce((s, t) => s + t, 0);
+  };
+  const result: number[][] = [];
+  for (let k = 0; k < xs.length; k++) {
+    const base = Array.from(await xs[k]!.data());
+    const grad: number[] = [];
+    for (let i = 0; i < base.length; i++) {
+      const shifted = async (delta: number) => {
+        const v = base.slice();
+        v[i]! += delta;
+        const t = tf.tensor(v, xs[k]!.shape);
+        const ins = xs.map((x, j) => (j === k ? t : x));
+        const out = await loss(ins);
+        t.dispose();
+        return out;
+      };
+      grad.push(((await shifted(eps)) - (await shifted(-eps))) / (2 * eps));
+    }
+    result.push(grad);
+  }
+  w.dispose();
+  return result;
+}
+
+describeEachBackend('registerGradients: each gradient equals tfjs\' own', (backend) => {
+  for (const c of cases) {
+    it(`${c.kernel}: ${c.f.toString().replace(/\s+/g, ' ').slice(0, 60)}`, async () => {
+      if (backend === 'wasm' && c.kernel === 'GatherV2') return;
+      const xs = c.inputs();
+      const reference = c.numeric ? await numericGradients(c, xs) : gradients(c, xs);
+      const tolerance = c.numeric ? { atol: 3e-3, rtol: 3e-3 } : { atol: 1e-5, rtol: 1e-4 };
+      await expectNoLeaks(async () => {
+        const mine = withOurGradient(c.kernel, () => (c.kernel === 'Select' ? withOurGradient('Greater', () => gradients(c, xs)) : gradients(c, xs)));
+        for (let i = 0; i < xs.length; i++) {
+          await expectAllClose(await mine[i]!.data(), reference[i]! as tf.Tensor, tolerance, `input ${i}`);
+        }
+        tf.dispose(mine);
+      });
+      tf.dispose([...xs, ...reference.filter((t): t is tf.Tensor => t instanceof tf.Tensor)]);
+    });
+  }
+
+  it('GatherV2 scatters gradients back with repeats, on any axis, without UnsortedSegmentSum', async () => {
+    const x = r([3, 4, 2], 1);
+    const indices = tf.tensor1d([3, 0, 3, 1], 'int32');
+    const g = withOurGradient('GatherV2', () =>
+      tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.gather(t, indices, 1), tf.reshape(tf.range(0, 24), [3, 4, 2]))))(x),
+    );
+    // d/dx[a, j, c] = sum over gathered positions k with indices[k] = j of weight[a, k, c].
+    const idx = [3, 0, 3, 1];
+    const expected: number[][][] = [];
+    for (let a = 0; a < 3; a++) {
+      expected.push([]);
+      for (let j = 0; j < 4; j++) {
+        expected[a]!.push([0, 1].map((c) => idx.reduce((s, v, k) => s + (v === j ? a * 8 + k * 2 + c : 0), 0)));
+      }
+    }
+    await expectAllClose(g, expected);
+    tf.dispose([x, indices, g]);
+  });
+
+  it('lets tf.where take a condition computed from a taped tensor', async () => {
+    const x = tf.tensor1d([-2, -0.5, 0.5, 2]);
+    const g = withOurGradient('Greater', () => tf.grad((t: tf.Tensor) => tf.sum(tf.where(tf.greater(t, 0), tf.square(t), tf.neg(t))))(x));
+    await expectAllClose(g, [-1, -1, 1, 4]);
+    tf.dispose([x, g]);
+  });
+});
+
+it('registerGradients is idempotent and leaves existing gradients alone by default', () => {
+  const before = tf.getGradient('Sum');
+  registerGradients();
+  registerGradients();
+  expect(tf.getGradient('Sum')).toBe(before);
+  expect(ours.size).toBeGreaterThan(60);
+});
