@@ -9,3 +9,15 @@ export { Sigmoid } from './sigmoid.js';
 export { Tanh } from './tanh.js';
 export { LeakyReLU, type LeakyReLUOptions } from './leaky-relu.js';
 export { PReLU, type PReLUOptions } from './prelu.js';
+export { Chain } from './chain.js';
+export { Invert } from './invert.js';
+export { Permute, type PermuteOptions } from './permute.js';
+export { Reverse } from './reverse.js';
+export {
+  RationalQuadraticSpline,
+  rationalQuadraticSpline,
+  splineParamCount,
+  type RationalQuadraticSplineOptions,
+  type SplineSettings,
+} from './rational-quadratic-spline.js';
+export type { Conditioner, ConditionerFunction, ConditionerObject } from './conditioner.js';

@@ -1,0 +1,38 @@
+import type * as tf from '@tensorflow/tfjs-core';
+
+/** A conditioner as a plain function of the conditioning units and the optional context. */
+export type ConditionerFunction = (x: tf.Tensor, context?: tf.Tensor) => tf.Tensor;
+
+/**
+ * A conditioner as an object, e.g. a `MADE` from @densityjs/made: `call(x, {context})`. Its
+ * `trainableVariables` are exposed by the bijector using it, and its `dispose()` is called by
+ * the bijector's `dispose()`.
+ */
+export interface ConditionerObject {
+  call(x: tf.Tensor, opts?: { context?: tf.Tensor }): tf.Tensor;
+  readonly trainableVariables?: tf.Variable[];
+  dispose?(): void;
+}
+
+/**
+ * Any network (or function) producing the parameters of a coupling or autoregressive layer.
+ * It is passed in, not built in, so layers stay decoupled from how the network is made.
+ */
+export type Conditioner = ConditionerFunction | ConditionerObject;
+
+export function isConditioner(c: unknown): c is Conditioner {
+  return typeof c === 'function' || (typeof c === 'object' && c !== null && typeof (c as ConditionerObject).call === 'function');
+}
+
+export function callConditioner(c: Conditioner, x: tf.Tensor, context: tf.Tensor | undefined): tf.Tensor {
+  if (typeof c === 'function') return c(x, context);
+  return context === undefined ? c.call(x) : c.call(x, { context });
+}
+
+export function conditionerVariables(c: Conditioner): tf.Variable[] {
+  return typeof c === 'function' ? [] : [...(c.trainableVariables ?? [])];
+}
+
+export function disposeConditioner(c: Conditioner): void {
+  if (typeof c !== 'function') c.dispose?.();
+}
