@@ -1,0 +1,305 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { argumentError, deriveSeed, fusedMlp, registerGradients, type DenseActivation, type FusedLayer } from '@densityjs/core';
+import {
+  checkDegrees,
+  checkHiddenUnits,
+  createDegrees,
+  createMasks,
+  type HiddenDegrees,
+  type InputOrder,
+  type MadeDegrees,
+} from './degrees.js';
+import { checkActivation, checkContext, glorotKernel, maskTensor } from './masked-dense.js';
+import { freshSeed } from './random.js';
+
+export interface MADEOptions {
+  /** D: size of the event x (and number of autoregressive outputs). */
+  eventSize: number;
+  /** Widths of the hidden layers (residual: widths of the residual blocks, all equal). */
+  hiddenUnits: number[];
+  /** Outputs per event dimension: 2 for shift and log-scale (default), more for splines. */
+  params?: number;
+  /** Size of the conditioning input fed, unmasked, to every hidden layer and the output layer. Default 0. */
+  contextSize?: number;
+  /** Hidden activation. Default 'relu'. */
+  activation?: DenseActivation;
+  /** Default 'left-to-right'. An explicit order is a permutation of 1..eventSize. */
+  inputOrder?: InputOrder;
+  /** Default 'equal'. */
+  hiddenDegrees?: HiddenDegrees;
+  /** Pre-resolved degrees (from `getConfig()`); overrides inputOrder and hiddenDegrees. */
+  degrees?: MadeDegrees;
+  /** ResMADE (Durkan et al. 2019): residual blocks of two masked layers. Default false. */
+  residual?: boolean;
+  /** Scale of the initial weights of the output layer (and of each block's last layer) relative
+   * to Glorot; small so that a flow starts close to the identity. Default 0.01. */
+  outputScale?: number;
+  /** Seeds the random order/degrees and the initial weights. */
+  seed?: number;
+}
+
+/** JSON-able configuration: `new MADE(made.getConfig())` rebuilds the same architecture. */
+export interface MADEConfig {
+  eventSize: number;
+  hiddenUnits: number[];
+  params: number;
+  contextSize: number;
+  activation: DenseActivation;
+  inputOrder: number[];
+  hiddenDegrees: HiddenDegrees;
+  degrees: MadeDegrees;
+  residual: boolean;
+  outputScale: number;
+  seed: number;
+}
+
+const OWNER = 'MADE';
+
+interface LayerSpec {
+  rows: number;
+  units: number;
+  mask: number[][];
+  activation: DenseActivation;
+  context: boolean;
+  skipFrom?: number;
+  initScale: number;
+}
+
+/**
+ * MADE: masked autoencoder for distribution estimation (Germain et al. 2015), the conditioner
+ * of MAF and IAF (Papamakarios et al. 2017; Kingma et al. 2016). One network computes, for
+ * every dimension i at once, `params` numbers that depend only on the inputs x_j with
+ * degree(j) < degree(i): the weights are multiplied by 0/1 masks built from the degrees (see
+ * `createMasks`). `context` (conditional MADE) enters every hidden layer and the output layer unmasked.
+ *
+ * `made.call(x, {context})` maps batch + [D] to batch + [D, params]. With `residual: true` the
+ * network is ResMADE as in neural spline flows: a masked input layer, `hiddenUnits.length`
+ * residual blocks h <- h + L2(act(L1(h, c))) (hidden degrees shared by all layers, so the skip
+ * respects the order), and the masked output layer.
+ *
+ * The whole network is one fused `tf.customGrad` op (`fusedMlp`): masks applied once per call,
+ * bias and activation fused into the matMul, and a backward pass with explicit transposes, so
+ * wasm never takes its slow transposed-matMul path and no registered gradient is needed.
+ */
+export class MADE {
+  readonly eventSize: number;
+  readonly hiddenUnits: number[];
+  readonly params: number;
+  readonly contextSize: number;
+  readonly activation: DenseActivation;
+  readonly hiddenDegrees: HiddenDegrees;
+  readonly residual: boolean;
+  readonly outputScale: number;
+  readonly seed: number;
+  /** The resolved degrees; `degrees.input` is the autoregressive order (1-based). */
+  readonly degrees: MadeDegrees;
+  /** Masks in kernel layout (createMasks(degrees)), output mask not yet tiled over params. */
+  readonly masks: number[][][];
+  private readonly specs: LayerSpec[];
+  private readonly kernels: tf.Variable<tf.Rank.R2>[] = [];
+  private readonly biases: tf.Variable<tf.Rank.R1>[] = [];
+  private readonly maskTensors: tf.Tensor2D[] = [];
+  private disposed = false;
+
+  constructor(options: MADEOptions) {
+    if (options === null || typeof options !== 'object') throw argumentError(OWNER, 'options', 'an object', options);
+    const {
+      params = 2,
+      contextSize = 0,
+      activation = 'relu',
+      inputOrder = 'left-to-right',
+      hiddenDegrees = 'equal',
+      residual = false,
+      outputScale = 0.01,
+    } = options;
+    const eventSize = options.eventSize;
+    if (typeof eventSize !== 'number' || !Number.isInteger(eventSize) || eventSize < 1) {
+      throw argumentError(OWNER, 'eventSize', 'a positive integer', eventSize);
+    }
+    const hiddenUnits = checkHiddenUnits(OWNER, options.hiddenUnits, eventSize);
+    if (!Number.isInteger(params) || params < 1) throw argumentError(OWNER, 'params', 'a positive integer', params);
+    if (!Number.isInteger(contextSize) || contextSize < 0) {
+      throw argumentError(OWNER, 'contextSize', 'a non-negative integer', contextSize);
+    }
+    if (typeof residual !== 'boolean') throw argumentError(OWNER, 'residual', 'a boolean', residual);
+    if (typeof outputScale !== 'number' || !(outputScale >= 0) || !Number.isFinite(outputScale)) {
+      throw argumentError(OWNER, 'outputScale', 'a finite number >= 0', outputScale);
+    }
+    if (options.seed !== undefined && (typeof options.seed !== 'number' || !Number.isFinite(options.seed))) {
+      throw argumentError(OWNER, 'seed', 'a finite number or undefined', options.seed);
+    }
+    if (residual) {
+      if (hiddenUnits.length === 0 || hiddenUnits.some((u) => u !== hiddenUnits[0])) {
+        throw argumentError(OWNER, 'hiddenUnits', 'a non-empty array of equal widths when residual is true', hiddenUnits);
+      }
+    }
+    this.activation = checkActivation(OWNER, activation);
+    const seed = options.seed ?? freshSeed();
+
+    // Degrees. Residual blocks share one set of hidden degrees so that the identity skip
+    // (unit k -> unit k) keeps the autoregressive property.
+    let degrees: MadeDegrees;
+    if (options.degrees !== undefined) {
+      const d = checkDegrees(OWNER, options.degrees);
+      if (d !== eventSize) throw argumentError(OWNER, 'degrees.input', `a permutation of 1..${eventSize}`, options.degrees.input);
+      const widths = options.degrees.hidden.map((l) => l.length);
+      const expected = residual ? new Array<number>(2 * hiddenUnits.length + 1).fill(hiddenUnits[0]!) : hiddenUnits;
+      if (widths.join() !== expected.join()) {
+        throw argumentError(OWNER, 'degrees.hidden', `layers of widths [${expected}]`, `\u0000layers of widths [${widths}]`);
+      }
+      degrees = { input: [...options.degrees.input], hidden: options.degrees.hidden.map((l) => [...l]) };
+    } else {
+      const base = createDegrees({
+        eventSize,
+        hiddenUnits: residual ? [hiddenUnits[0]!] : hiddenUnits,
+        inputOrder,
+        hiddenDegrees,
+        seed: deriveSeed(seed, 1000),
+      });
+      degrees = residual
+        ? { input: base.input, hidden: Array.from({ length: 2 * hiddenUnits.length + 1 }, () => [...base.hidden[0]!]) }
+        : base;
+    }
+    if (hiddenDegrees !== 'equal' && hiddenDegrees !== 'random') {
+      throw argumentError(OWNER, 'hiddenDegrees', "'equal' or 'random'", hiddenDegrees);
+    }
+    registerGradients();
+
+    this.eventSize = eventSize;
+    this.hiddenUnits = hiddenUnits;
+    this.params = params;
+    this.contextSize = contextSize;
+    this.hiddenDegrees = hiddenDegrees;
+    this.residual = residual;
+    this.outputScale = outputScale;
+    this.seed = seed;
+    this.degrees = degrees;
+    this.masks = createMasks(degrees);
+
+    // Layer plan. Output column i * params + p belongs to dimension i, so the output reshapes
+    // to [..., D, params] and the output mask repeats each column `params` times.
+    const masks = this.masks;
+    const outMask = masks[masks.length - 1]!.map((row) => row.flatMap((v) => new Array<number>(params).fill(v)));
+    const specs: LayerSpec[] = [];
+    let width = eventSize;
+    const act = this.activation;
+    degrees.hidden.forEach((layer, l) => {
+      let activation: DenseActivation = act;
+      let initScale = 1;
+      let skipFrom: number | undefined;
+      let context = contextSize > 0;
+      if (residual && l > 0 && l % 2 === 0) {
+        // Second layer of a block: linear, near-zero init (block starts as the identity), adds
+        // the block input back.
+        activation = 'linear';
+        initScale = outputScale;
+        skipFrom = l - 1;
+        context = false;
+      }
+      specs.push({ rows: width, units: layer.length, mask: masks[l]!, activation, context, initScale, ...(skipFrom !== undefined ? { skipFrom } : {}) });
+      width = layer.length;
+    });
+    specs.push({
+      rows: width,
+      units: eventSize * params,
+      mask: outMask,
+      activation: 'linear',
+      // Context also enters the output layer unmasked (TFP's conditional_input_layers='all_layers'):
+      // the first dimension in the order has no hidden unit to read from, and p(x_1 | c) must
+      // still depend on c.
+      context: contextSize > 0,
+      initScale: outputScale,
+    });
+    this.specs = specs;
+    specs.forEach((spec, i) => {
+      const rows = spec.rows + (spec.context ? contextSize : 0);
+      this.kernels.push(tf.tidy(() => tf.variable(glorotKernel(rows, spec.units, spec.initScale, deriveSeed(seed, i)))));
+      this.biases.push(tf.tidy(() => tf.variable(tf.zeros([spec.units]) as tf.Tensor1D)));
+      this.maskTensors.push(tf.keep(maskTensor(spec.mask, spec.context ? contextSize : 0)));
+    });
+  }
+
+  /** The autoregressive order: input degrees, 1-based (output i depends on x_j iff order[j] < order[i]). */
+  get inputOrder(): number[] {
+    return [...this.degrees.input];
+  }
+
+  /**
+   * x: batch + [eventSize]; context: batch + [contextSize] (or [contextSize], shared) when the
+   * MADE was built with a contextSize. Returns batch + [eventSize, params].
+   */
+  call(x: tf.Tensor, { context }: { context?: tf.Tensor } = {}): tf.Tensor {
+    const owner = 'MADE.call';
+    if (this.disposed) throw new Error('MADE: used after dispose()');
+    if (!(x instanceof tf.Tensor) || x.rank < 1 || x.shape[x.rank - 1] !== this.eventSize) {
+      throw argumentError(owner, 'x', `a tensor of shape [..., ${this.eventSize}]`, x);
+    }
+    checkContext(owner, x, context, this.contextSize);
+    return tf.tidy(() => {
+      const layers: FusedLayer[] = this.specs.map((spec, i) => ({
+        kernel: this.kernels[i]!,
+        bias: this.biases[i]!,
+        mask: this.maskTensors[i]!,
+        activation: spec.activation,
+        context: spec.context,
+        ...(spec.skipFrom !== undefined ? { skipFrom: spec.skipFrom } : {}),
+      }));
+      const xf = x.dtype === 'float32' ? x : tf.cast(x, 'float32');
+      const cf = context && context.dtype !== 'float32' ? tf.cast(context, 'float32') : context;
+      return fusedMlp(xf, cf, layers, { outputShape: [this.eventSize, this.params] });
+    });
+  }
+
+  /** Kernels and biases, layer by layer: [W_0, b_0, W_1, b_1, ...]. */
+  get trainableVariables(): tf.Variable[] {
+    return this.specs.flatMap((_, i) => [this.kernels[i]!, this.biases[i]!]);
+  }
+
+  getConfig(): MADEConfig {
+    return {
+      eventSize: this.eventSize,
+      hiddenUnits: [...this.hiddenUnits],
+      params: this.params,
+      contextSize: this.contextSize,
+      activation: this.activation,
+      inputOrder: this.inputOrder,
+      hiddenDegrees: this.hiddenDegrees,
+      degrees: { input: [...this.degrees.input], hidden: this.degrees.hidden.map((l) => [...l]) },
+      residual: this.residual,
+      outputScale: this.outputScale,
+      seed: this.seed,
+    };
+  }
+
+  static fromConfig(config: MADEConfig): MADE {
+    return new MADE(config);
+  }
+
+  /** Copies of the weights in `trainableVariables` order; the caller disposes them. */
+  getWeights(): tf.Tensor[] {
+    if (this.disposed) throw new Error('MADE: used after dispose()');
+    return this.trainableVariables.map((v) => tf.clone(v));
+  }
+
+  /** Assigns weights given in `trainableVariables` order (shapes must match). */
+  setWeights(weights: tf.Tensor[]): void {
+    if (this.disposed) throw new Error('MADE: used after dispose()');
+    const vars = this.trainableVariables;
+    if (!Array.isArray(weights) || weights.length !== vars.length) {
+      throw argumentError('MADE.setWeights', 'weights', `an array of ${vars.length} tensors`, Array.isArray(weights) ? `\u0000${weights.length} entries` : weights);
+    }
+    weights.forEach((w, i) => {
+      const v = vars[i]!;
+      if (!(w instanceof tf.Tensor) || w.shape.join() !== v.shape.join()) {
+        throw argumentError('MADE.setWeights', `weights[${i}]`, `a tensor of shape [${v.shape}]`, w);
+      }
+    });
+    tf.tidy(() => weights.forEach((w, i) => vars[i]!.assign(w.dtype === 'float32' ? w : tf.cast(w, 'float32'))));
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const t of [...this.kernels, ...this.biases, ...this.maskTensors]) t.dispose();
+  }
+}

@@ -1,0 +1,151 @@
+import * as tf from '@tensorflow/tfjs-core';
+import {
+  argumentError,
+  deriveSeed,
+  DENSE_ACTIVATIONS,
+  fusedMlp,
+  registerGradients,
+  type DenseActivation,
+  type FusedLayer,
+} from '@densityjs/core';
+
+export interface MaskedDenseOptions {
+  inputSize: number;
+  units: number;
+  /** 0/1 matrix of shape [inputSize, units] (kernel layout); all ones when omitted. */
+  mask?: number[][];
+  /** Size of an unmasked conditioning input concatenated to x. Default 0. */
+  contextSize?: number;
+  /** Default 'linear'. */
+  activation?: DenseActivation;
+  /** Scale of the Glorot-uniform kernel initializer (small values start near zero). Default 1. */
+  initScale?: number;
+  seed?: number;
+}
+
+/** Glorot-uniform kernel [rows, cols] times `scale`, seeded. */
+export function glorotKernel(rows: number, cols: number, scale: number, seed: number | undefined): tf.Tensor2D {
+  const limit = scale * Math.sqrt(6 / (rows + cols));
+  return tf.randomUniform([rows, cols], -limit, limit, 'float32', seed) as tf.Tensor2D;
+}
+
+/** The kernel mask with `contextSize` rows of ones (context is unmasked) appended. */
+export function maskTensor(mask: number[][], contextSize: number): tf.Tensor2D {
+  const cols = mask[0]?.length ?? 0;
+  const rows = contextSize > 0 ? [...mask, ...Array.from({ length: contextSize }, () => new Array<number>(cols).fill(1))] : mask;
+  return tf.tensor2d(rows, [rows.length, cols], 'float32');
+}
+
+export function checkActivation(owner: string, activation: unknown): DenseActivation {
+  if (!DENSE_ACTIVATIONS.includes(activation as DenseActivation)) {
+    throw argumentError(owner, 'activation', `one of ${DENSE_ACTIVATIONS.map((a) => `'${a}'`).join(', ')}`, activation);
+  }
+  return activation as DenseActivation;
+}
+
+/** Validates `context` for a layer built with `contextSize`, against x's batch shape. */
+export function checkContext(owner: string, x: tf.Tensor, context: tf.Tensor | undefined, contextSize: number): void {
+  const batchShape = x.shape.slice(0, -1);
+  if (contextSize === 0) {
+    if (context !== undefined) {
+      throw argumentError(owner, 'context', 'undefined (this network was built without contextSize)', context);
+    }
+    return;
+  }
+  const expected = `a tensor of shape [${[...batchShape, contextSize]}] or [${contextSize}] (contextSize ${contextSize})`;
+  if (!(context instanceof tf.Tensor)) throw argumentError(owner, 'context', expected, context);
+  const ok =
+    context.shape[context.rank - 1] === contextSize &&
+    (context.rank === 1 || context.shape.slice(0, -1).join() === batchShape.join());
+  if (!ok) throw argumentError(owner, 'context', expected, context);
+}
+
+/**
+ * A dense layer with a fixed 0/1 connectivity mask: `y = act([x, c] @ (W * [M; 1]) + b)`.
+ * The mask multiplies the kernel once per call and the gradient is masked too, so masked
+ * weights never influence the output. Forward and backward run as one fused op (see
+ * `fusedMlp` in @densityjs/core): no transposed matMuls, no registered gradients needed.
+ */
+export class MaskedDense {
+  readonly inputSize: number;
+  readonly units: number;
+  readonly contextSize: number;
+  readonly activation: DenseActivation;
+  readonly mask: number[][];
+  readonly kernel: tf.Variable<tf.Rank.R2>;
+  readonly bias: tf.Variable<tf.Rank.R1>;
+  private readonly maskT: tf.Tensor2D;
+  private disposed = false;
+
+  constructor(options: MaskedDenseOptions) {
+    const owner = 'MaskedDense';
+    if (options === null || typeof options !== 'object') throw argumentError(owner, 'options', 'an object', options);
+    const { inputSize, units, contextSize = 0, activation = 'linear', initScale = 1, seed } = options;
+    for (const [name, value] of [['inputSize', inputSize], ['units', units]] as const) {
+      if (!Number.isInteger(value) || value < 1) throw argumentError(owner, name, 'a positive integer', value);
+    }
+    if (!Number.isInteger(contextSize) || contextSize < 0) {
+      throw argumentError(owner, 'contextSize', 'a non-negative integer', contextSize);
+    }
+    if (typeof initScale !== 'number' || !(initScale >= 0)) throw argumentError(owner, 'initScale', 'a number >= 0', initScale);
+    this.activation = checkActivation(owner, activation);
+    const mask = options.mask ?? Array.from({ length: inputSize }, () => new Array<number>(units).fill(1));
+    const validMask =
+      Array.isArray(mask) &&
+      mask.length === inputSize &&
+      mask.every((row) => Array.isArray(row) && row.length === units && row.every((v) => v === 0 || v === 1));
+    if (!validMask) throw argumentError(owner, 'mask', `a 0/1 matrix of shape [${inputSize}, ${units}]`, mask);
+    registerGradients();
+    this.inputSize = inputSize;
+    this.units = units;
+    this.contextSize = contextSize;
+    this.mask = mask.map((row) => [...row]);
+    this.maskT = tf.keep(maskTensor(this.mask, contextSize));
+    this.kernel = tf.tidy(() => tf.variable(glorotKernel(inputSize + contextSize, units, initScale, deriveSeed(seed, 0))));
+    this.bias = tf.tidy(() => tf.variable(tf.zeros([units]) as tf.Tensor1D));
+  }
+
+  /** x: batch + [inputSize]; context: batch + [contextSize] or [contextSize]. */
+  apply(x: tf.Tensor, { context }: { context?: tf.Tensor } = {}): tf.Tensor {
+    const owner = 'MaskedDense.apply';
+    if (this.disposed) throw new Error('MaskedDense: used after dispose()');
+    if (!(x instanceof tf.Tensor) || x.rank < 1 || x.shape[x.rank - 1] !== this.inputSize) {
+      throw argumentError(owner, 'x', `a tensor of shape [..., ${this.inputSize}]`, x);
+    }
+    checkContext(owner, x, context, this.contextSize);
+    return tf.tidy(() => {
+      const layer: FusedLayer = {
+        kernel: this.kernel,
+        bias: this.bias,
+        mask: this.maskT,
+        activation: this.activation,
+        context: this.contextSize > 0,
+      };
+      const xf = x.dtype === 'float32' ? x : tf.cast(x, 'float32');
+      const cf = context && context.dtype !== 'float32' ? tf.cast(context, 'float32') : context;
+      return fusedMlp(xf, cf, [layer]);
+    });
+  }
+
+  get trainableVariables(): tf.Variable[] {
+    return [this.kernel, this.bias];
+  }
+
+  getConfig(): { inputSize: number; units: number; mask: number[][]; contextSize: number; activation: DenseActivation } {
+    return {
+      inputSize: this.inputSize,
+      units: this.units,
+      mask: this.mask.map((row) => [...row]),
+      contextSize: this.contextSize,
+      activation: this.activation,
+    };
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.kernel.dispose();
+    this.bias.dispose();
+    this.maskT.dispose();
+  }
+}
