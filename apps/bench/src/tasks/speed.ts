@@ -1,0 +1,279 @@
+// The speed tasks of issue 8. Sizes are those of the issue's targets; quick mode changes only
+// the number of repeats (cli.ts), never the sizes, so quick numbers compare with the targets.
+import * as tf from '@tensorflow/tfjs-core';
+import type { BackendName } from '../backends.js';
+import type { TaskInstance } from '../measure.js';
+import { flowTrainStep, need, normalData, parameterCount, type Loose } from './lib.js';
+
+export interface TaskContext {
+  backend: BackendName;
+  quick: boolean;
+  seed: number;
+}
+
+export interface TaskDef {
+  id: string;
+  title: string;
+  /** Task id of the PyTorch peer's equivalent (peer/torch_bench.py), if any. */
+  peer?: string;
+  /** In quick mode measured on wasm only (pure-JS cpu and software webgpu are slow). */
+  heavy?: boolean;
+  /** Runs only on these backends. */
+  backends?: BackendName[];
+  create(ctx: TaskContext): Promise<TaskInstance>;
+}
+
+interface FlowStepSpec {
+  preset: 'maf' | 'realNVP' | 'neuralSplineFlow' | 'iaf';
+  eventSize: number;
+  hiddenUnits: number[];
+  batch: number;
+}
+
+function flowStepTask(id: string, title: string, spec: FlowStepSpec, peer?: string, heavy = false): TaskDef {
+  return {
+    id,
+    title,
+    ...(peer ? { peer } : {}),
+    heavy: heavy,
+    async create(ctx) {
+      const preset = await need('@densityjs/flows', spec.preset);
+      const flow: Loose = preset({
+        eventSize: spec.eventSize,
+        numLayers: 5,
+        hiddenUnits: spec.hiddenUnits,
+        seed: ctx.seed,
+      });
+      const x = normalData(spec.batch, spec.eventSize, ctx.seed + 1);
+      const optimizer = tf.train.adam(1e-3);
+      const step = flowTrainStep(flow, x, optimizer);
+      const vars = flow.trainableVariables as tf.Variable[];
+      return {
+        step,
+        itemsPerStep: spec.batch,
+        info: { params: parameterCount(vars), variables: vars.length },
+        dispose() {
+          x.dispose();
+          optimizer.dispose();
+          flow.dispose?.();
+        },
+      };
+    },
+  };
+}
+
+function sampleTask(id: string, preset: 'maf' | 'iaf', eventSize: number, hiddenUnits: number[], n: number): TaskDef {
+  return {
+    id,
+    title: `${preset.toUpperCase()}(5) sample ${n} (d=${eventSize}, [${hiddenUnits}])`,
+    peer: id,
+    heavy: eventSize > 8,
+    async create(ctx) {
+      const make = await need('@densityjs/flows', preset);
+      const flow: Loose = make({ eventSize, numLayers: 5, hiddenUnits, seed: ctx.seed });
+      let s = 0;
+      return {
+        step: () => flow.sample(n, { seed: ctx.seed + 100 + (s++ % 1000) }) as tf.Tensor,
+        itemsPerStep: n,
+        dispose: () => flow.dispose?.(),
+      };
+    },
+  };
+}
+
+export const SPEED_TASKS: TaskDef[] = [
+  flowStepTask('maf-step-small', 'MAF(5) train step (d=2, [64,64], batch 256)', {
+    preset: 'maf', eventSize: 2, hiddenUnits: [64, 64], batch: 256,
+  }, 'maf-step-small'),
+  flowStepTask('maf-step-big', 'MAF(5) train step (d=6, [256,256], batch 512)', {
+    preset: 'maf', eventSize: 6, hiddenUnits: [256, 256], batch: 512,
+  }, 'maf-step-big', true),
+  flowStepTask('realnvp-step', 'RealNVP(5) train step (d=2, [64,64], batch 256)', {
+    preset: 'realNVP', eventSize: 2, hiddenUnits: [64, 64], batch: 256,
+  }, 'realnvp-step'),
+  flowStepTask('nsf-step', 'NSF(5) train step (d=2, [64,64], batch 256)', {
+    preset: 'neuralSplineFlow', eventSize: 2, hiddenUnits: [64, 64], batch: 256,
+  }, undefined, true),
+  sampleTask('maf-sample-8', 'maf', 8, [64, 64], 512),
+  sampleTask('iaf-sample-8', 'iaf', 8, [64, 64], 512),
+  sampleTask('maf-sample-32', 'maf', 32, [128, 128], 512),
+  sampleTask('iaf-sample-32', 'iaf', 32, [128, 128], 512),
+  {
+    id: 'made-fwd-bwd',
+    title: 'MADE forward+backward (d=6, [256,256], batch 512)',
+    peer: 'made-fwd-bwd',
+    heavy: true,
+    async create(ctx) {
+      const MADE = await need('@densityjs/made', 'MADE');
+      const made: Loose = new MADE({ eventSize: 6, hiddenUnits: [256, 256], params: 2, seed: ctx.seed });
+      const x = normalData(512, 6, ctx.seed + 1);
+      const vars = made.trainableVariables as tf.Variable[];
+      return {
+        step: () => {
+          const { value, grads } = tf.variableGrads(
+            () => tf.sum(tf.square(made.call(x) as tf.Tensor)) as tf.Scalar,
+            vars,
+          );
+          return [...Object.values(grads), value];
+        },
+        itemsPerStep: 512,
+        info: { params: parameterCount(vars) },
+        dispose() {
+          x.dispose();
+          made.dispose?.();
+        },
+      };
+    },
+  },
+  {
+    id: 'mdn-epoch',
+    title: 'MDN seed epoch via mdn.fit (1000 pts, 20 tanh, 5 comps, full batch)',
+    peer: 'mdn-epoch',
+    async create(ctx) {
+      const { mdn, x, y, dispose } = await seedMdn(ctx.seed);
+      const optimizer = tf.train.adam(1e-3);
+      return {
+        // One full-batch epoch through the public fit (with its per-epoch bookkeeping).
+        step: async () => {
+          await mdn.fit(x, y, { epochs: 1, batchSize: 1000, optimizer, shuffle: false, seed: ctx.seed });
+        },
+        instrument: true,
+        itemsPerStep: 1000,
+        dispose() {
+          optimizer.dispose();
+          dispose();
+        },
+      };
+    },
+  },
+  {
+    id: 'mdn-step',
+    title: 'MDN seed Adam step on the NLL (1000 pts, full batch, no fit loop)',
+    peer: 'mdn-epoch',
+    async create(ctx) {
+      const { mdn, x, y, dispose } = await seedMdn(ctx.seed);
+      const optimizer = tf.train.adam(1e-3);
+      const vars = mdn.trainableVariables as tf.Variable[];
+      return {
+        step: () =>
+          optimizer.minimize(
+            () => tf.neg(tf.mean(mdn.distribution(x).logProb(y) as tf.Tensor)) as tf.Scalar,
+            true,
+            vars,
+          )!,
+        itemsPerStep: 1000,
+        info: { params: parameterCount(vars) },
+        dispose() {
+          optimizer.dispose();
+          dispose();
+        },
+      };
+    },
+  },
+  {
+    id: 'normal-logprob',
+    title: 'Normal logProb, 100k points',
+    peer: 'normal-logprob',
+    async create(ctx) {
+      const Normal = await need('@densityjs/distributions', 'Normal');
+      const d: Loose = new Normal({ loc: 0.5, scale: 2 });
+      const x = tf.randomNormal([100_000], 0, 1, 'float32', ctx.seed);
+      return {
+        step: () => d.logProb(x) as tf.Tensor,
+        itemsPerStep: 100_000,
+        dispose() {
+          x.dispose();
+          d.dispose?.();
+        },
+      };
+    },
+  },
+  {
+    id: 'mixture-logprob',
+    title: 'MixtureSameFamily(5 Normals) logProb, 100k points',
+    peer: 'mixture-logprob',
+    heavy: true,
+    async create(ctx) {
+      const Normal = await need('@densityjs/distributions', 'Normal');
+      const Categorical = await need('@densityjs/distributions', 'Categorical');
+      const MixtureSameFamily = await need('@densityjs/distributions', 'MixtureSameFamily');
+      const d: Loose = new MixtureSameFamily({
+        mixtureDistribution: new Categorical({ logits: [0.1, -0.3, 0.5, 0.0, -1.0] }),
+        componentsDistribution: new Normal({ loc: [-2, -1, 0, 1, 2], scale: [0.5, 1, 1.5, 0.7, 0.3] }),
+      });
+      const x = tf.randomNormal([100_000], 0, 2, 'float32', ctx.seed);
+      return {
+        step: () => d.logProb(x) as tf.Tensor,
+        itemsPerStep: 100_000,
+        dispose() {
+          x.dispose();
+        },
+      };
+    },
+  },
+  matMulTask('matmul-512', false),
+  matMulTask('matmul-512-tb', true),
+];
+
+/** 512x512x512 matMul: the backend's practical peak (GFLOP/s), plain and with transposeB. */
+function matMulTask(id: string, transposeB: boolean): TaskDef {
+  return {
+    id,
+    title: `matMul 512x512x512${transposeB ? ' (transposeB: wasm slow path)' : ' (peak GFLOP/s)'}`,
+    peer: id,
+    heavy: true,
+    async create(ctx) {
+      const a = tf.randomNormal([512, 512], 0, 1, 'float32', ctx.seed);
+      const b = tf.randomNormal([512, 512], 0, 1, 'float32', ctx.seed + 1);
+      return {
+        step: () => tf.matMul(a, b, false, transposeB),
+        flopsPerStep: 2 * 512 ** 3,
+        dispose: () => tf.dispose([a, b]),
+      };
+    },
+  };
+}
+
+/** The first seed's experiment: 1000 points of the inverse sine problem, MDN(1 -> 20 tanh -> 5). */
+export async function seedMdn(seed: number): Promise<{ mdn: Loose; x: tf.Tensor2D; y: tf.Tensor2D; dispose(): void }> {
+  const MDN = await need('@densityjs/mdn', 'MDN');
+  const { x, y } = await inverseSineData(1000, seed);
+  const mdn: Loose = new MDN({
+    inputSize: 1,
+    outputSize: 1,
+    numComponents: 5,
+    hiddenUnits: [20],
+    activation: 'tanh',
+    seed,
+  });
+  return {
+    mdn,
+    x,
+    y,
+    dispose() {
+      tf.dispose([x, y]);
+      mdn.dispose?.();
+    },
+  };
+}
+
+/**
+ * Inverse sine data of the first seed: y = 7 sin(0.75 x) + 0.5 x + N(0, 1), x ~ U(-10.5, 10.5),
+ * then inputs and targets swapped (the multi-valued inverse). Uses @densityjs/datasets when it
+ * exports inverseSine, else this definition with tfjs' seeded generators.
+ */
+export async function inverseSineData(n: number, seed: number): Promise<{ x: tf.Tensor2D; y: tf.Tensor2D }> {
+  const fromDatasets = await import('./lib.js').then((m) => m.maybe('@densityjs/datasets', 'inverseSine'));
+  if (fromDatasets) {
+    const d: Loose = fromDatasets({ n, seed });
+    const toTensor = (v: Loose): tf.Tensor2D =>
+      v instanceof tf.Tensor ? (tf.reshape(v, [n, 1]) as tf.Tensor2D) : tf.tensor2d(Array.from(v as ArrayLike<number>), [n, 1]);
+    if (d && d.x !== undefined && d.y !== undefined) return { x: toTensor(d.x), y: toTensor(d.y) };
+  }
+  return tf.tidy(() => {
+    const t = tf.randomUniform([n, 1], -10.5, 10.5, 'float32', seed);
+    const noise = tf.randomNormal([n, 1], 0, 1, 'float32', seed + 1);
+    const s = tf.add(tf.add(tf.mul(7, tf.sin(tf.mul(0.75, t))), tf.mul(0.5, t)), noise);
+    return { x: s as tf.Tensor2D, y: t as tf.Tensor2D };
+  });
+}
