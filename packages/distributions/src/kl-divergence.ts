@@ -5,6 +5,10 @@ import type { Distribution } from './distribution.js';
 import { Independent } from './independent.js';
 import { MultivariateNormalDiag } from './multivariate-normal-diag.js';
 import { Normal } from './normal.js';
+import { Uniform } from './uniform.js';
+import { Exponential } from './exponential.js';
+import { Gamma } from './gamma.js';
+import { digamma, lgamma } from '@densityjs/core';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Constructor<T> = abstract new (...args: any[]) => T;
@@ -123,4 +127,29 @@ registerKL(Independent, Independent, (p, q) => {
   const n = p.reinterpretedBatchNdims;
   if (n === 0) return base;
   return tf.sum(base, Array.from({ length: n }, (_, i) => base.rank - n + i));
+});
+
+// log((b_q - a_q)/(b_p - a_p)) when [a_p, b_p) ⊆ [a_q, b_q), else +Infinity.
+registerKL(Uniform, Uniform, (p, q) => {
+  const value = tf.sub(tf.log(tf.sub(q.high, q.low)), tf.log(tf.sub(p.high, p.low)));
+  const inside = tf.logicalAnd(tf.lessEqual(q.low, p.low), tf.greaterEqual(q.high, p.high));
+  const shape = tf.broadcast_util.assertAndGetBroadcastShape(inside.shape, value.shape);
+  return tf.where(tf.broadcastTo(inside, shape), tf.broadcastTo(value, shape), tf.scalar(Infinity));
+});
+
+// log(λ_p/λ_q) + λ_q/λ_p - 1
+registerKL(Exponential, Exponential, (p, q) => {
+  const ratio = tf.div(q.rate, p.rate);
+  return tf.sub(tf.sub(ratio, tf.log(ratio)), tf.scalar(1));
+});
+
+// (α_p - α_q) ψ(α_p) - log Γ(α_p) + log Γ(α_q) + α_q (log β_p - log β_q) + α_p (β_q - β_p)/β_p
+registerKL(Gamma, Gamma, (p, q) => {
+  const ap = p.concentration;
+  const aq = q.concentration;
+  const t1 = tf.mul(tf.sub(ap, aq), digamma(ap));
+  const t2 = tf.sub(lgamma(aq), lgamma(ap));
+  const t3 = tf.mul(aq, tf.sub(tf.log(p.rate), tf.log(q.rate)));
+  const t4 = tf.mul(ap, tf.div(tf.sub(q.rate, p.rate), p.rate));
+  return tf.add(tf.add(t1, t2), tf.add(t3, t4));
 });

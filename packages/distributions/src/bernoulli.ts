@@ -1,0 +1,83 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { argumentError } from '@densityjs/core';
+import { BaseDistribution, maskOutside, type BaseOptions, type ParamLike, type SampleOptions } from './distribution.js';
+
+export interface BernoulliOptions extends BaseOptions {
+  /** log(p / (1 - p)). */
+  logits?: ParamLike;
+  /** P(x = 1), in [0, 1]. */
+  probs?: ParamLike;
+}
+
+/**
+ * Bernoulli distribution on {0, 1}, parameterized by `logits` or `probs` (exactly one).
+ *
+ * log p(x) = -softplus((1 - 2x) · logit) for x ∈ {0, 1} (exact in both tails), -Infinity for
+ * any other x. From probs: log p(1) = log p, log p(0) = log1p(-p). Mean p, variance p(1-p),
+ * mode 1 if p > 1/2 else 0, entropy softplus(l) - l σ(l). Samples are int32 0/1.
+ */
+export class Bernoulli extends BaseDistribution {
+  readonly logits: tf.Tensor | undefined;
+  readonly probs: tf.Tensor | undefined;
+
+  constructor({ logits, probs, validateArgs }: BernoulliOptions) {
+    super('Bernoulli', validateArgs);
+    if ((logits === undefined) === (probs === undefined)) {
+      throw argumentError('Bernoulli', 'logits/probs', 'exactly one of logits or probs', logits === undefined ? 'neither' : 'both');
+    }
+    if (probs !== undefined) {
+      this.probs = this.param(probs, 'probs');
+      this.check(this.probs, (v) => v >= 0 && v <= 1, 'probs', 'in [0, 1]');
+      this._batchShape = this.probs.shape.slice();
+    } else {
+      this.logits = this.param(logits, 'logits');
+      this.check(this.logits, (v) => !Number.isNaN(v), 'logits', 'not NaN');
+      this._batchShape = this.logits.shape.slice();
+    }
+  }
+
+  /** log p(1) and log p(0). */
+  private logProbsOneZero(): [tf.Tensor, tf.Tensor] {
+    if (this.logits) return [tf.neg(tf.softplus(tf.neg(this.logits))), tf.neg(tf.softplus(this.logits))];
+    const p = this.probs!;
+    return [tf.log(p), tf.log1p(tf.neg(p))];
+  }
+
+  private p(): tf.Tensor {
+    return this.logits ? tf.sigmoid(this.logits) : this.probs!;
+  }
+
+  protected _logProb(x: tf.Tensor): tf.Tensor {
+    const [l1, l0] = this.logProbsOneZero();
+    const isOne = tf.equal(x, tf.scalar(1));
+    const isZero = tf.equal(x, tf.scalar(0));
+    const shape = tf.broadcast_util.assertAndGetBroadcastShape(x.shape, l1.shape);
+    const value = tf.where(tf.broadcastTo(isOne, shape), tf.broadcastTo(l1, shape), tf.broadcastTo(l0, shape));
+    return maskOutside(tf.logicalOr(isOne, isZero), value);
+  }
+
+  protected _sample(sampleShape: number[], { seed }: SampleOptions): tf.Tensor {
+    const u = tf.randomUniform(this.drawShape(sampleShape), 0, 1, 'float32', seed);
+    return tf.cast(tf.less(u, this.p()), 'int32');
+  }
+
+  protected override _mean(): tf.Tensor {
+    return tf.clone(this.p());
+  }
+  protected override _variance(): tf.Tensor {
+    const p = this.p();
+    return tf.mul(p, tf.sub(tf.scalar(1), p));
+  }
+  protected override _mode(): tf.Tensor {
+    return tf.cast(tf.greater(this.p(), tf.scalar(0.5)), 'int32');
+  }
+  protected override _entropy(): tf.Tensor {
+    const [l1, l0] = this.logProbsOneZero();
+    const p = this.p();
+    // -p log p - (1-p) log(1-p), with 0 log 0 = 0.
+    const t1 = tf.where(tf.greater(p, tf.scalar(0)), tf.mul(p, l1), tf.zerosLike(p));
+    const q = tf.sub(tf.scalar(1), p);
+    const t0 = tf.where(tf.greater(q, tf.scalar(0)), tf.mul(q, l0), tf.zerosLike(q));
+    return tf.neg(tf.add(t1, t0));
+  }
+}

@@ -1,0 +1,69 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { BaseDistribution, broadcastTo, type BaseOptions, type ParamLike, type SampleOptions } from './distribution.js';
+
+export interface LaplaceOptions extends BaseOptions {
+  loc: ParamLike;
+  scale: ParamLike;
+}
+
+/**
+ * Laplace (double exponential) distribution.
+ *
+ * log p(x) = -|x - loc|/scale - log(2 scale).
+ * cdf(x) = e^z/2 for z < 0, 1 - e^{-z}/2 otherwise (z = (x - loc)/scale); logCdf uses
+ * z - log 2 and log1p(-e^{-z}/2) so both tails stay accurate.
+ * Reparameterized by the inverse CDF: x = loc - scale sign(u) log1p(-|u|), u ~ U(-1, 1).
+ */
+export class Laplace extends BaseDistribution {
+  override readonly reparameterized = true;
+  readonly loc: tf.Tensor;
+  readonly scale: tf.Tensor;
+
+  constructor({ loc, scale, validateArgs }: LaplaceOptions) {
+    super('Laplace', validateArgs);
+    this.loc = this.param(loc, 'loc');
+    this.scale = this.param(scale, 'scale');
+    this.check(this.scale, (v) => v > 0, 'scale', '> 0');
+    this._batchShape = this.batchOf({ loc: this.loc, scale: this.scale });
+  }
+
+  private z(x: tf.Tensor): tf.Tensor {
+    return tf.div(tf.sub(x, this.loc), this.scale);
+  }
+
+  protected _logProb(x: tf.Tensor): tf.Tensor {
+    return tf.sub(tf.neg(tf.abs(this.z(x))), tf.log(tf.mul(this.scale, tf.scalar(2))));
+  }
+
+  protected _sample(sampleShape: number[], { seed }: SampleOptions): tf.Tensor {
+    // u in (-1, 1): clip keeps log1p(-|u|) finite when float32 rounds a draw to ±1.
+    const u = tf.clipByValue(tf.randomUniform(this.drawShape(sampleShape), -1, 1, 'float32', seed), -1 + 2 ** -24, 1 - 2 ** -24);
+    const e = tf.mul(tf.sign(u), tf.log1p(tf.neg(tf.abs(u))));
+    return tf.sub(this.loc, tf.mul(this.scale, e));
+  }
+
+  protected override _cdf(x: tf.Tensor): tf.Tensor {
+    const z = this.z(x);
+    const half = tf.mul(tf.scalar(0.5), tf.exp(tf.neg(tf.abs(z))));
+    return tf.where(tf.less(z, tf.scalar(0)), half, tf.sub(tf.scalar(1), half));
+  }
+  protected override _logCdf(x: tf.Tensor): tf.Tensor {
+    const z = this.z(x);
+    const left = tf.sub(z, tf.scalar(Math.LN2));
+    const right = tf.log1p(tf.mul(tf.scalar(-0.5), tf.exp(tf.neg(tf.abs(z)))));
+    return tf.where(tf.less(z, tf.scalar(0)), left, right);
+  }
+  protected override _mean(): tf.Tensor {
+    return tf.clone(broadcastTo(this.loc, this._batchShape));
+  }
+  protected override _mode(): tf.Tensor {
+    return this._mean();
+  }
+  protected override _variance(): tf.Tensor {
+    return broadcastTo(tf.mul(tf.scalar(2), tf.square(this.scale)), this._batchShape);
+  }
+  protected override _entropy(): tf.Tensor {
+    // H = 1 + log(2 scale)
+    return broadcastTo(tf.add(tf.log(tf.mul(this.scale, tf.scalar(2))), tf.scalar(1)), this._batchShape);
+  }
+}

@@ -1,0 +1,64 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { BaseDistribution, broadcastTo, type BaseOptions, type ParamLike, type SampleOptions } from './distribution.js';
+import { uniformOpen } from './random.js';
+
+export interface LogisticOptions extends BaseOptions {
+  loc: ParamLike;
+  scale: ParamLike;
+}
+
+/**
+ * Logistic distribution.
+ *
+ * log p(x) = -|z| - 2 softplus(-|z|) - log scale, z = (x - loc)/scale (the |z| form is
+ * symmetric and never overflows). cdf = sigmoid(z), logCdf = -softplus(-z).
+ * Mean = mode = loc, variance = scale² π²/3, entropy = log scale + 2.
+ * Reparameterized: x = loc + scale (log u - log1p(-u)).
+ */
+export class Logistic extends BaseDistribution {
+  override readonly reparameterized = true;
+  readonly loc: tf.Tensor;
+  readonly scale: tf.Tensor;
+
+  constructor({ loc, scale, validateArgs }: LogisticOptions) {
+    super('Logistic', validateArgs);
+    this.loc = this.param(loc, 'loc');
+    this.scale = this.param(scale, 'scale');
+    this.check(this.scale, (v) => v > 0, 'scale', '> 0');
+    this._batchShape = this.batchOf({ loc: this.loc, scale: this.scale });
+  }
+
+  private z(x: tf.Tensor): tf.Tensor {
+    return tf.div(tf.sub(x, this.loc), this.scale);
+  }
+
+  protected _logProb(x: tf.Tensor): tf.Tensor {
+    const a = tf.abs(this.z(x));
+    return tf.sub(tf.sub(tf.neg(a), tf.mul(tf.scalar(2), tf.softplus(tf.neg(a)))), tf.log(this.scale));
+  }
+
+  protected _sample(sampleShape: number[], { seed }: SampleOptions): tf.Tensor {
+    const u = uniformOpen(this.drawShape(sampleShape), seed);
+    const logit = tf.sub(tf.log(u), tf.log1p(tf.neg(u)));
+    return tf.add(this.loc, tf.mul(this.scale, logit));
+  }
+
+  protected override _cdf(x: tf.Tensor): tf.Tensor {
+    return tf.sigmoid(this.z(x));
+  }
+  protected override _logCdf(x: tf.Tensor): tf.Tensor {
+    return tf.neg(tf.softplus(tf.neg(this.z(x))));
+  }
+  protected override _mean(): tf.Tensor {
+    return tf.clone(broadcastTo(this.loc, this._batchShape));
+  }
+  protected override _mode(): tf.Tensor {
+    return this._mean();
+  }
+  protected override _variance(): tf.Tensor {
+    return broadcastTo(tf.mul(tf.scalar((Math.PI * Math.PI) / 3), tf.square(this.scale)), this._batchShape);
+  }
+  protected override _entropy(): tf.Tensor {
+    return broadcastTo(tf.add(tf.log(this.scale), tf.scalar(2)), this._batchShape);
+  }
+}

@@ -1,0 +1,95 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { betainc, deriveSeed, digamma, lbeta, lgamma } from '@densityjs/core';
+import { BaseDistribution, broadcastTo, whereConst, type BaseOptions, type ParamLike, type SampleOptions } from './distribution.js';
+import { standardGamma, standardNormal } from './random.js';
+
+export interface StudentTOptions extends BaseOptions {
+  /** Degrees of freedom ν > 0. */
+  df: ParamLike;
+  loc: ParamLike;
+  scale: ParamLike;
+}
+
+/**
+ * Student's t distribution with ν degrees of freedom, location and scale.
+ *
+ * log p(x) = log Γ((ν+1)/2) - log Γ(ν/2) - log(νπ)/2 - log scale - (ν+1)/2 log1p(z²/ν).
+ * cdf: with t = z, x = ν/(ν + t²), cdf = I_x(ν/2, 1/2)/2 for t < 0 and 1 - I_x(ν/2, 1/2)/2
+ * otherwise. Mean loc (ν > 1, else NaN); variance scale² ν/(ν-2) (ν > 2; ∞ for 1 < ν <= 2;
+ * NaN otherwise); entropy (ν+1)/2 (ψ((ν+1)/2) - ψ(ν/2)) + log(√ν B(ν/2, 1/2)) + log scale.
+ * Sampling: loc + scale Z / sqrt(G/ν), G ~ χ²(ν) = 2 Gamma(ν/2); reparameterized in loc and scale.
+ */
+export class StudentT extends BaseDistribution {
+  readonly df: tf.Tensor;
+  readonly loc: tf.Tensor;
+  readonly scale: tf.Tensor;
+
+  constructor({ df, loc, scale, validateArgs }: StudentTOptions) {
+    super('StudentT', validateArgs);
+    this.df = this.param(df, 'df');
+    this.loc = this.param(loc, 'loc');
+    this.scale = this.param(scale, 'scale');
+    this.check(this.df, (v) => v > 0, 'df', '> 0');
+    this.check(this.scale, (v) => v > 0, 'scale', '> 0');
+    this._batchShape = this.batchOf({ df: this.df, loc: this.loc, scale: this.scale });
+  }
+
+  private z(x: tf.Tensor): tf.Tensor {
+    return tf.div(tf.sub(x, this.loc), this.scale);
+  }
+
+  protected _logProb(x: tf.Tensor): tf.Tensor {
+    const nu = this.df;
+    const half = tf.scalar(0.5);
+    const nuPlus1Half = tf.mul(tf.add(nu, tf.scalar(1)), half);
+    const normalizer = tf.sub(
+      tf.sub(lgamma(nuPlus1Half), lgamma(tf.mul(nu, half))),
+      tf.add(tf.mul(half, tf.log(tf.mul(nu, tf.scalar(Math.PI)))), tf.log(this.scale)),
+    );
+    const z = this.z(x);
+    return tf.sub(normalizer, tf.mul(nuPlus1Half, tf.log1p(tf.div(tf.square(z), nu))));
+  }
+
+  protected _sample(sampleShape: number[], { seed }: SampleOptions): tf.Tensor {
+    const shape = this.drawShape(sampleShape);
+    const z = standardNormal(shape, deriveSeed(seed, 0));
+    const halfNu = tf.mul(this.df, tf.scalar(0.5));
+    const chi2 = tf.mul(standardGamma(halfNu, shape, deriveSeed(seed, 1)), tf.scalar(2));
+    const t = tf.mul(z, tf.rsqrt(tf.div(chi2, this.df)));
+    return tf.add(this.loc, tf.mul(this.scale, t));
+  }
+
+  protected override _cdf(x: tf.Tensor): tf.Tensor {
+    const z = this.z(x);
+    const nu = this.df;
+    const xb = tf.div(nu, tf.add(nu, tf.square(z)));
+    const tail = tf.mul(tf.scalar(0.5), betainc(tf.mul(nu, tf.scalar(0.5)), tf.scalar(0.5), xb));
+    return tf.where(tf.less(z, tf.scalar(0)), tail, tf.sub(tf.scalar(1), tail));
+  }
+  protected override _logCdf(x: tf.Tensor): tf.Tensor {
+    return tf.log(this._cdf(x));
+  }
+  protected override _mean(): tf.Tensor {
+    return broadcastTo(whereConst(tf.greater(this.df, tf.scalar(1)), tf.add(this.loc, tf.mul(this.df, tf.scalar(0))), NaN), this._batchShape);
+  }
+  protected override _mode(): tf.Tensor {
+    return tf.clone(broadcastTo(this.loc, this._batchShape));
+  }
+  protected override _variance(): tf.Tensor {
+    const nu = this.df;
+    const v = tf.div(tf.mul(tf.square(this.scale), nu), tf.sub(nu, tf.scalar(2)));
+    const finite = whereConst(tf.greater(nu, tf.scalar(2)), v, Infinity);
+    return broadcastTo(whereConst(tf.greater(nu, tf.scalar(1)), finite, NaN), this._batchShape);
+  }
+  protected override _entropy(): tf.Tensor {
+    const nu = this.df;
+    const half = tf.scalar(0.5);
+    const a = tf.mul(tf.add(nu, tf.scalar(1)), half);
+    const b = tf.mul(nu, half);
+    const h = tf.add(
+      tf.add(tf.mul(a, tf.sub(digamma(a), digamma(b))), tf.mul(half, tf.log(nu))),
+      tf.add(lbeta(b, half), tf.log(this.scale)),
+    );
+    return broadcastTo(h, this._batchShape);
+  }
+}

@@ -1,0 +1,410 @@
+// describeDistribution: the table-driven conformance suite every distribution runs, on each
+// backend. One case per distribution supplies its parameters, evaluation points and float64
+// plain-JS references; the suite checks
+//   - logProb (and prob) against the reference, and -Infinity outside the support,
+//   - cdf / logCdf / mean / variance / stddev / entropy / mode against the reference where given,
+//   - shapes: sampleShape + batchShape + eventShape, and logProb of a sample,
+//   - sampleAndLogProb against logProb of its own sample,
+//   - seeded sampling: same seed -> same draws, another seed -> other draws,
+//   - sample mean and variance within 4 standard errors of the reference (n = 100000),
+//   - gradients of logProb reach every parameter (finite, nonzero),
+//   - no method leaks a tensor.
+import * as tf from '@tensorflow/tfjs-core';
+import { expect, it } from 'vitest';
+import { describeEachBackend } from './describe-each-backend.js';
+import { expectAllClose, type Tolerance } from './expect-all-close.js';
+import { expectNoLeaks } from './no-leaks.js';
+
+export type Nested = number | Nested[];
+
+/** What the suite needs of a distribution (structural, so testing does not depend on it). */
+export interface DistributionUnderTest {
+  readonly batchShape: number[];
+  readonly eventShape: number[];
+  sample(sampleShape?: number | number[], opts?: { seed?: number }): tf.Tensor;
+  logProb(x: tf.Tensor): tf.Tensor;
+  prob(x: tf.Tensor): tf.Tensor;
+  sampleAndLogProb(sampleShape?: number | number[], opts?: { seed?: number }): { sample: tf.Tensor; logProb: tf.Tensor };
+  mean?(): tf.Tensor;
+  variance?(): tf.Tensor;
+  stddev?(): tf.Tensor;
+  mode?(): tf.Tensor;
+  entropy?(): tf.Tensor;
+  cdf?(x: tf.Tensor): tf.Tensor;
+  logCdf?(x: tf.Tensor): tf.Tensor;
+  dispose?(): void;
+}
+
+/** One batch member's parameters (float32-rounded), sliced from the case's params. */
+export type MemberParams = Record<string, Nested>;
+
+export type Method = 'mean' | 'variance' | 'stddev' | 'mode' | 'entropy' | 'cdf' | 'logCdf';
+
+export interface DistributionReference {
+  /** log p(x) for one event-shaped value x of one batch member. */
+  logProb(x: Nested, p: MemberParams): number;
+  cdf?(x: number, p: MemberParams): number;
+  logCdf?(x: number, p: MemberParams): number;
+  /** Event-shaped (a number for scalar events). */
+  mean?(p: MemberParams): Nested;
+  variance?(p: MemberParams): Nested;
+  mode?(p: MemberParams): Nested;
+  entropy?(p: MemberParams): number;
+}
+
+export interface DistributionCase {
+  name: string;
+  /** Parameter values as nested arrays; each becomes a float32 tensor handed to `make`. */
+  params: Record<string, Nested>;
+  /** Trailing dims of a parameter that are not batch dims (loc of an MVN: 1, scaleTril: 2). */
+  paramEventRanks?: Record<string, number>;
+  make(params: Record<string, tf.Tensor>): DistributionUnderTest;
+  batchShape: number[];
+  eventShape: number[];
+  /** Points inside the support: nested, shape [n] + batchShape + eventShape. */
+  points: Nested;
+  /** Points outside the support (same layout); logProb must be -Infinity there. */
+  outside?: Nested;
+  reference: DistributionReference;
+  /** Methods to compare with the reference (default: every one the reference defines). */
+  methods?: Method[];
+  tolerance?: Partial<Record<'logProb' | 'prob' | 'cdf' | 'logCdf' | 'moments' | 'entropy', Tolerance>>;
+  /** Parameters whose gradient is not required (e.g. not differentiable by design). */
+  noGradient?: string[];
+  /** Sample-moment test: other parameters (e.g. finite fourth moments), n; false to skip. */
+  sampling?: false | { params?: Record<string, Nested>; batchShape?: number[]; n?: number };
+  /** Samples are discrete (int32): reparameterization is not expected. */
+  discrete?: boolean;
+  /**
+   * Run a light subset on webgpu (shapes, logProb vs reference, seeding, gradients); default
+   * false because a software adapter makes every new kernel slow to compile.
+   */
+  webgpu?: boolean;
+  /** Backends for the n = 100000 sample-moment test (default cpu only: draws are generated in JS). */
+  samplingBackends?: string[];
+}
+
+// ---------------------------------------------------------------- nested-array helpers
+
+export function shapeOf(value: Nested): number[] {
+  const shape: number[] = [];
+  let level: Nested = value;
+  while (Array.isArray(level)) {
+    shape.push(level.length);
+    level = level[0]!;
+  }
+  return shape;
+}
+
+function flat(value: Nested): number[] {
+  return Array.isArray(value) ? (value as Nested[]).flatMap(flat) : [value];
+}
+
+function at(value: Nested, index: number[]): Nested {
+  let v = value;
+  for (const i of index) v = (v as Nested[])[i]!;
+  return v;
+}
+
+function f32(value: Nested): Nested {
+  return Array.isArray(value) ? value.map(f32) : Math.fround(value);
+}
+
+function indices(shape: number[]): number[][] {
+  const out: number[][] = [[]];
+  for (const d of shape) {
+    const next: number[][] = [];
+    for (const prefix of out) for (let i = 0; i < d; i++) next.push([...prefix, i]);
+    out.splice(0, out.length, ...next);
+  }
+  return out;
+}
+
+/** The parameters of batch member `index` (params broadcast right-aligned into the batch). */
+function memberParams(c: DistributionCase, params: Record<string, Nested>, batchShape: number[], index: number[]): MemberParams {
+  const out: MemberParams = {};
+  for (const [name, value] of Object.entries(params)) {
+    const shape = shapeOf(value);
+    const batchRank = shape.length - (c.paramEventRanks?.[name] ?? 0);
+    const own = index.slice(batchShape.length - batchRank).map((i, k) => (shape[k] === 1 ? 0 : i));
+    out[name] = f32(at(value, own));
+  }
+  return out;
+}
+
+function toTensors(params: Record<string, Nested>): Record<string, tf.Tensor> {
+  const out: Record<string, tf.Tensor> = {};
+  for (const [name, value] of Object.entries(params)) out[name] = tf.tensor(value as number[], undefined, 'float32');
+  return out;
+}
+
+/** Deterministic weights in (0.5, 1.5), so weighted gradients of symmetric grids do not cancel. */
+function weights(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => 1 + 0.5 * Math.sin(12.9898 * (i + 1)));
+}
+
+function call<T>(d: DistributionUnderTest, method: Method, arg?: tf.Tensor): T {
+  const fn = (d as unknown as Record<string, ((x?: tf.Tensor) => T) | undefined>)[method];
+  if (typeof fn !== 'function') throw new Error(`distribution has no ${method}()`);
+  return fn.call(d, arg);
+}
+
+// ---------------------------------------------------------------- the suite
+
+export function describeDistribution(c: DistributionCase): void {
+  const methods: Method[] =
+    c.methods ??
+    (['mean', 'variance', 'stddev', 'mode', 'entropy', 'cdf', 'logCdf'] as Method[]).filter((m) =>
+      m === 'stddev' ? !!c.reference.variance : !!c.reference[m as keyof DistributionReference],
+    );
+  const tol = (key: keyof NonNullable<DistributionCase['tolerance']>): Tolerance =>
+    c.tolerance?.[key] ?? { rtol: 1e-5, atol: 1e-5 };
+  const pointShape = shapeOf(c.points);
+  const n = pointShape[0]!;
+  const members = indices(c.batchShape);
+  const eventRank = c.eventShape.length;
+
+  describeEachBackend(
+    c.name,
+    (backend) => {
+      const heavy = backend !== 'webgpu';
+      let params: Record<string, tf.Tensor>;
+      let dist: DistributionUnderTest;
+      const setup = () => {
+        params = toTensors(c.params);
+        dist = c.make(params);
+      };
+      const teardown = () => {
+        dist.dispose?.();
+        tf.dispose(Object.values(params));
+      };
+
+      it('has the declared batch and event shapes', () => {
+        setup();
+        try {
+          expect(dist.batchShape).toEqual(c.batchShape);
+          expect(dist.eventShape).toEqual(c.eventShape);
+          expect(pointShape).toEqual([n, ...c.batchShape, ...c.eventShape]);
+        } finally {
+          teardown();
+        }
+      });
+
+      it('logProb and prob match the float64 reference', async () => {
+        setup();
+        const x = tf.tensor(c.points as number[], undefined, 'float32');
+        try {
+          const expected: number[] = [];
+          const pts = f32(c.points);
+          for (let s = 0; s < n; s++) {
+            for (const idx of members) expected.push(c.reference.logProb(at(pts, [s, ...idx]), memberParams(c, c.params, c.batchShape, idx)));
+          }
+          const lp = dist.logProb(x);
+          expect(lp.shape).toEqual([n, ...c.batchShape]);
+          await expectAllClose(lp, expected, tol('logProb'), 'logProb');
+          const prob = dist.prob(x);
+          await expectAllClose(prob, expected.map(Math.exp), tol('prob'), 'prob');
+          tf.dispose([lp, prob]);
+        } finally {
+          x.dispose();
+          teardown();
+        }
+      });
+
+      if (c.outside && heavy) {
+        it('logProb is -Infinity outside the support (never NaN)', async () => {
+          setup();
+          const x = tf.tensor(c.outside as number[], undefined, 'float32');
+          try {
+            const lp = dist.logProb(x);
+            const v = await lp.data();
+            lp.dispose();
+            expect(Array.from(v).every((e) => e === -Infinity)).toBe(true);
+          } finally {
+            x.dispose();
+            teardown();
+          }
+        });
+      }
+
+      for (const method of heavy ? methods : []) {
+        it(`${method} matches the float64 reference`, async () => {
+          setup();
+          try {
+            const ref = c.reference;
+            if (method === 'cdf' || method === 'logCdf') {
+              if (eventRank !== 0) throw new Error(`${method} is only checked for scalar events`);
+              const fn = ref[method]!;
+              const pts = f32(c.points);
+              const expected: number[] = [];
+              for (let s = 0; s < n; s++) {
+                for (const idx of members) expected.push(fn(at(pts, [s, ...idx]) as number, memberParams(c, c.params, c.batchShape, idx)));
+              }
+              const x = tf.tensor(c.points as number[], undefined, 'float32');
+              const out = call<tf.Tensor>(dist, method, x);
+              x.dispose();
+              expect(out.shape).toEqual([n, ...c.batchShape]);
+              await expectAllClose(out, expected, tol(method), method);
+              out.dispose();
+              return;
+            }
+            const expected: number[] = [];
+            for (const idx of members) {
+              const p = memberParams(c, c.params, c.batchShape, idx);
+              let v: Nested;
+              if (method === 'stddev') v = f32Map(ref.variance!(p), Math.sqrt);
+              else if (method === 'entropy') v = ref.entropy!(p);
+              else v = (ref[method] as (p: MemberParams) => Nested)(p);
+              expected.push(...flat(v));
+            }
+            const out = call<tf.Tensor>(dist, method);
+            const expectedShape = method === 'entropy' ? c.batchShape : [...c.batchShape, ...c.eventShape];
+            expect(out.shape).toEqual(expectedShape);
+            await expectAllClose(out, expected, tol(method === 'entropy' ? 'entropy' : 'moments'), method);
+            out.dispose();
+          } finally {
+            teardown();
+          }
+        });
+      }
+
+      it('samples have shape sampleShape + batchShape + eventShape; sampleAndLogProb agrees with logProb', async () => {
+        setup();
+        try {
+          const s = dist.sample([2, 3], { seed: 7 });
+          expect(s.shape).toEqual([2, 3, ...c.batchShape, ...c.eventShape]);
+          const lp = dist.logProb(s);
+          expect(lp.shape).toEqual([2, 3, ...c.batchShape]);
+          const single = dist.sample(undefined, { seed: 7 });
+          expect(single.shape).toEqual([...c.batchShape, ...c.eventShape]);
+          const both = dist.sampleAndLogProb(4, { seed: 11 });
+          expect(both.sample.shape).toEqual([4, ...c.batchShape, ...c.eventShape]);
+          expect(both.logProb.shape).toEqual([4, ...c.batchShape]);
+          const again = dist.logProb(both.sample);
+          await expectAllClose(both.logProb, again, { rtol: 1e-4, atol: 1e-4 }, 'sampleAndLogProb vs logProb(sample)');
+          const lpv = await lp.data();
+          expect(Array.from(lpv).every(Number.isFinite)).toBe(true);
+          tf.dispose([s, lp, single, both.sample, both.logProb, again]);
+        } finally {
+          teardown();
+        }
+      });
+
+      it('the same seed gives the same samples, another seed others', async () => {
+        setup();
+        try {
+          const a = dist.sample(50, { seed: 1234 });
+          const b = dist.sample(50, { seed: 1234 });
+          const other = dist.sample(50, { seed: 4321 });
+          const [va, vb, vo] = await Promise.all([a.data(), b.data(), other.data()]);
+          expect(Array.from(va)).toEqual(Array.from(vb));
+          expect(Array.from(va)).not.toEqual(Array.from(vo));
+          tf.dispose([a, b, other]);
+        } finally {
+          teardown();
+        }
+      });
+
+      if (c.sampling !== false && (c.samplingBackends ?? ['cpu']).includes(backend)) {
+        it('sample mean and variance lie within 4 standard errors of the reference', async () => {
+          const opts = c.sampling || {};
+          const sp = opts.params ?? c.params;
+          const sb = opts.batchShape ?? c.batchShape;
+          const count = opts.n ?? 100_000;
+          const ref = c.reference;
+          if (!ref.mean || !ref.variance) throw new Error(`${c.name}: the sample test needs reference.mean and variance`);
+          const tensors = toTensors(sp);
+          const d = c.make(tensors);
+          const s = d.sample(count, { seed: 20240611 });
+          const values = await s.data();
+          tf.dispose(s);
+          d.dispose?.();
+          tf.dispose(Object.values(tensors));
+          const eventSize = c.eventShape.reduce((a, b) => a * b, 1);
+          const memberCount = sb.reduce((a: number, b: number) => a * b, 1);
+          const stride = memberCount * eventSize;
+          const failures: string[] = [];
+          indices(sb).forEach((idx, m) => {
+            const p = memberParams(c, sp, sb, idx);
+            const mu = flat(ref.mean!(p));
+            const sigma2 = flat(ref.variance!(p));
+            for (let e = 0; e < eventSize; e++) {
+              let sum = 0;
+              for (let i = 0; i < count; i++) sum += values[i * stride + m * eventSize + e]!;
+              const mean = sum / count;
+              let m2 = 0;
+              let m4 = 0;
+              for (let i = 0; i < count; i++) {
+                const dv = values[i * stride + m * eventSize + e]! - mean;
+                m2 += dv * dv;
+                m4 += dv * dv * dv * dv;
+              }
+              m2 /= count;
+              m4 /= count;
+              const seMean = Math.sqrt(sigma2[e]! / count);
+              const seVar = Math.sqrt(Math.max(m4 - m2 * m2, 0) / count);
+              if (Math.abs(mean - mu[e]!) > 4 * seMean + 1e-7 * Math.abs(mu[e]!)) {
+                failures.push(`member ${idx} component ${e}: mean ${mean} vs ${mu[e]} (4 SE = ${4 * seMean})`);
+              }
+              if (Math.abs(m2 - sigma2[e]!) > 4 * seVar + 1e-6 * sigma2[e]!) {
+                failures.push(`member ${idx} component ${e}: variance ${m2} vs ${sigma2[e]} (4 SE = ${4 * seVar})`);
+              }
+            }
+          });
+          expect(failures).toEqual([]);
+        });
+      }
+
+      it('gradients of logProb reach every parameter (finite, nonzero)', async () => {
+        const names = Object.keys(c.params).filter((k) => !c.noGradient?.includes(k));
+        const tensors = toTensors(c.params);
+        const x = tf.tensor(c.points as number[], undefined, 'float32');
+        const w = tf.tensor(weights(n * members.length), [n, ...c.batchShape], 'float32');
+        try {
+          const grads = tf.grads((...ts: tf.Tensor[]) => {
+            const all = { ...tensors };
+            names.forEach((k, i) => (all[k] = ts[i]!));
+            const d = c.make(all);
+            const lp = d.logProb(x);
+            const loss = tf.sum(tf.mul(lp, w));
+            d.dispose?.();
+            return loss;
+          })(names.map((k) => tensors[k]!));
+          const bad: string[] = [];
+          for (let i = 0; i < names.length; i++) {
+            const g = Array.from(await grads[i]!.data());
+            if (!g.every(Number.isFinite)) bad.push(`${names[i]}: non-finite gradient [${g}]`);
+            else if (g.some((v) => v === 0)) bad.push(`${names[i]}: zero gradient entries [${g}]`);
+          }
+          tf.dispose(grads);
+          expect(bad).toEqual([]);
+        } finally {
+          tf.dispose([x, w, ...Object.values(tensors)]);
+        }
+      });
+
+      if (heavy) it('leaks no tensor from any method', async () => {
+        const tensors = toTensors(c.params);
+        const x = tf.tensor(c.points as number[], undefined, 'float32');
+        try {
+          await expectNoLeaks(async () => {
+            const d = c.make(tensors);
+            const results: tf.Tensor[] = [d.logProb(x), d.prob(x), d.sample([2], { seed: 3 })];
+            const both = d.sampleAndLogProb([2], { seed: 3 });
+            results.push(both.sample, both.logProb);
+            for (const m of methods) results.push(m === 'cdf' || m === 'logCdf' ? call<tf.Tensor>(d, m, x) : call<tf.Tensor>(d, m));
+            tf.dispose(results);
+            d.dispose?.();
+          }, { label: c.name });
+        } finally {
+          tf.dispose([x, ...Object.values(tensors)]);
+        }
+      });
+    },
+    { webgpu: c.webgpu ?? false },
+  );
+}
+
+function f32Map(value: Nested, fn: (v: number) => number): Nested {
+  return Array.isArray(value) ? value.map((v) => f32Map(v, fn)) : fn(value);
+}
