@@ -4,3 +4,4 @@ export { expectNoLeaks } from './no-leaks.js';
 export { batchJacobian, logAbsDet } from './jacobian.js';
 export { describeEachBackend } from './describe-each-backend.js';
 export { describeBijector, type BijectorCase, type BijectorLike } from './describe-bijector.js';
+export { describeDistribution, shapeOf, type DistributionCase, type DistributionReference, type DistributionUnderTest, type MemberParams, type Method, type Nested } from './describe-distribution.js';
