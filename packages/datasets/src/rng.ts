@@ -29,7 +29,9 @@ export interface Rng {
 }
 
 const MASK64 = (1n << 64n) - 1n;
+const TWO_POW_21 = 2097152;
 const TWO_POW_32 = 4294967296;
+const TWO_POW_MINUS_32 = 1 / TWO_POW_32;
 const TWO_POW_53 = 9007199254740992;
 
 function splitMix64(state: bigint): [next: bigint, output: bigint] {
@@ -109,6 +111,23 @@ class Xoshiro128StarStar implements Rng {
   int(n: number): number {
     if (!Number.isSafeInteger(n) || n < 1 || n > TWO_POW_53) {
       throw argumentError('Rng.int', 'n', 'an integer in [1, 2^53]', n);
+    }
+    if (n <= TWO_POW_21) {
+      // Lemire's multiply-shift (ACM TOMACS 2019): x * n < 2^53 stays exact in a double, and the
+      // rejection of low parts below 2^32 mod n removes the bias; the division is rarely needed.
+      // Scaling by 2^-32 is exact, so hi and low need no floating-point modulo.
+      let m = this.nextUint32() * n;
+      let hi = Math.floor(m * TWO_POW_MINUS_32);
+      let low = m - hi * TWO_POW_32;
+      if (low < n) {
+        const threshold = (TWO_POW_32 - n) % n;
+        while (low < threshold) {
+          m = this.nextUint32() * n;
+          hi = Math.floor(m * TWO_POW_MINUS_32);
+          low = m - hi * TWO_POW_32;
+        }
+      }
+      return hi;
     }
     if (n <= TWO_POW_32) {
       // Reject the top 2^32 mod n outputs so that every residue is equally likely.

@@ -1,7 +1,7 @@
 // Shared pieces of the toy generators: argument reading and the in-place row shuffle.
 
 import { checkCount, checkOptions, checkSeed } from './errors.js';
-import { createRng, shuffleRows, type Rng } from './rng.js';
+import { createRng, type Rng } from './rng.js';
 
 /** Validates `n` and `options` (keys limited to `known`), returns the options and a seeded rng. */
 export function startToy<K extends string>(
@@ -18,7 +18,9 @@ export function startToy<K extends string>(
 
 /** Shuffles the rows of a [n, 2] float array together with their labels (Fisher-Yates). */
 export function shuffle2d(rng: Rng, data: Float32Array, labels: Int32Array): void {
-  shuffleRows(rng, labels.length, (i, j) => {
+  // Inlined rather than shuffleRows(callback): this loop dominates several generators.
+  for (let i = labels.length - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
     const x = data[2 * i]!;
     const y = data[2 * i + 1]!;
     data[2 * i] = data[2 * j]!;
@@ -28,7 +30,7 @@ export function shuffle2d(rng: Rng, data: Float32Array, labels: Int32Array): voi
     const l = labels[i]!;
     labels[i] = labels[j]!;
     labels[j] = l;
-  });
+  }
 }
 
 /** numpy's linspace(start, stop, num, endpoint): value i of num evenly spaced points. */

@@ -60,13 +60,14 @@ export function preprocessHepmass(tables: HepmassTables): DatasetSplits {
   if (test.rows < 1) throw new Error(`${owner}: 1000_test.csv has no signal rows (label 1)`);
   const means = columnMeans(train);
   const stds = columnStds(train, means, 1);
-  checkSpread(owner, stds, 'the signal rows of 1000_train.csv');
   const keep: number[] = [];
   for (let c = 0; c < train.cols; c++) {
+    // Counted on the raw values: equal raw values are equal after standardizing, and a constant
+    // column (whose standardized values would be NaN) is then removed like any repeated one.
     let min = Infinity;
     let count = 0;
     for (let r = 0; r < train.rows; r++) {
-      const v = (train.data[r * train.cols + c]! - means[c]!) / stds[c]!;
+      const v = train.data[r * train.cols + c]!;
       if (v < min) {
         min = v;
         count = 1;
@@ -76,6 +77,7 @@ export function preprocessHepmass(tables: HepmassTables): DatasetSplits {
     }
     if (count <= 5) keep.push(c);
   }
+  checkSpread(owner, stds, 'the signal rows of 1000_train.csv', keep);
   const trainEnd = train.rows - valSize;
   return {
     train: standardizedRows(train, 0, trainEnd, means, stds, keep),
