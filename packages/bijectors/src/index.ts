@@ -21,3 +21,10 @@ export {
   type SplineSettings,
 } from './rational-quadratic-spline.js';
 export type { Conditioner, ConditionerFunction, ConditionerObject } from './conditioner.js';
+export { Coupling, type CouplingOptions } from './coupling.js';
+export { RealNVP, type RealNVPOptions } from './real-nvp.js';
+export { NICE } from './nice.js';
+export { SplineCoupling, type SplineCouplingOptions } from './spline-coupling.js';
+export { Autoregressive, type AutoregressiveOptions } from './autoregressive.js';
+export { MaskedAutoregressiveFlow, type MaskedAutoregressiveFlowOptions } from './masked-autoregressive-flow.js';
+export { MaskedAutoregressiveSpline, type MaskedAutoregressiveSplineOptions } from './masked-autoregressive-spline.js';
