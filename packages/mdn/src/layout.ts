@@ -1,0 +1,84 @@
+// The MDN's weights live in ONE flat float32 vector. Why: every variable costs the optimizer
+// ~16 kernels per step (Adam: moments, bias correction, update), and at the seed's size
+// (a 1 -> 20 -> 15 network, 375 weights) kernel launches, not arithmetic, set the speed. One
+// vector also makes save/load, early-stopping snapshots and the fused kernel's I/O trivial.
+
+export type Activation = 'tanh' | 'relu' | 'sigmoid';
+export const ACTIVATIONS: readonly Activation[] = ['tanh', 'relu', 'sigmoid'];
+
+/** Everything that fixes the network's shape and its output maps (the fused kernel's attrs). */
+export interface MdnLayout {
+  /** Layer widths: [inputSize, ...hiddenUnits, headSize]. */
+  sizes: number[];
+  numComponents: number;
+  outputSize: number;
+  activation: Activation;
+  /** Floor added to every component scale: sigma = softplus(raw) + minScale. */
+  minScale: number;
+}
+
+/**
+ * Width of the output head: K mixture logits, then K*D locations, then K*D raw scales
+ * (component-major: entry k*D + d), so one matmul produces all three.
+ */
+export function headSize(numComponents: number, outputSize: number): number {
+  return numComponents * (1 + 2 * outputSize);
+}
+
+/** Offsets of layer l's weight matrix W_l ([in, out], row-major) and bias b_l in the vector. */
+export function layerOffsets(sizes: readonly number[]): { w: number; b: number; in: number; out: number }[] {
+  const result: { w: number; b: number; in: number; out: number }[] = [];
+  let offset = 0;
+  for (let l = 0; l + 1 < sizes.length; l++) {
+    const nIn = sizes[l]!;
+    const nOut = sizes[l + 1]!;
+    result.push({ w: offset, b: offset + nIn * nOut, in: nIn, out: nOut });
+    offset += nIn * nOut + nOut;
+  }
+  return result;
+}
+
+export function numParams(sizes: readonly number[]): number {
+  let total = 0;
+  for (let l = 0; l + 1 < sizes.length; l++) total += sizes[l]! * sizes[l + 1]! + sizes[l + 1]!;
+  return total;
+}
+
+/** mulberry32: a tiny seeded PRNG, uniform in [0, 1); identical on every backend. */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** softplus^{-1}(v) = log(expm1(v)), so a raw bias of this value starts the scale at v. */
+export function inverseSoftplus(v: number): number {
+  return v > 20 ? v : Math.log(Math.expm1(v));
+}
+
+/**
+ * Initial weights, generated in plain JS from `seed` so every backend starts identically.
+ * Weights: Glorot/Xavier uniform, U(-a, a) with a = sqrt(6 / (fanIn + fanOut)) (Glorot &
+ * Bengio 2010). Biases 0, except the raw-scale biases, set so every component starts with
+ * scale 1 (matching standardized targets) instead of softplus(0) = 0.69.
+ */
+export function initialParams(layout: MdnLayout, seed: number): Float32Array {
+  const random = mulberry32(seed);
+  const params = new Float32Array(numParams(layout.sizes));
+  const layers = layerOffsets(layout.sizes);
+  for (const layer of layers) {
+    const a = Math.sqrt(6 / (layer.in + layer.out));
+    for (let i = 0; i < layer.in * layer.out; i++) params[layer.w + i] = (2 * random() - 1) * a;
+  }
+  const last = layers[layers.length - 1]!;
+  const K = layout.numComponents;
+  const KD = K * layout.outputSize;
+  const rawOne = inverseSoftplus(Math.max(1 - layout.minScale, 1e-3));
+  for (let j = 0; j < KD; j++) params[last.b + K + KD + j] = rawOne;
+  return params;
+}

@@ -1,0 +1,200 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+import { describeEachBackend, expectAllClose, expectNoLeaks } from '@densityjs/testing';
+import { MixtureSameFamily } from '@densityjs/distributions';
+import { MDN } from './mdn.js';
+import { fusedLoss, fusedLossValue } from './fused-kernel.js';
+import { genericLoss } from './network.js';
+import { initialParams, mulberry32, numParams, type MdnLayout } from './layout.js';
+import { referenceGradient, referenceLogProb, referenceLoss, rowsOf } from './test-reference.js';
+
+function randomArray(n: number, seed: number, scale = 1): Float32Array {
+  const r = mulberry32(seed);
+  return Float32Array.from({ length: n }, () => (2 * r() - 1) * scale);
+}
+
+const CASES: { name: string; layout: MdnLayout; rows: number }[] = [
+  { name: 'seed config 1-20-tanh, K=5, D=1', layout: { sizes: [1, 20, 15], numComponents: 5, outputSize: 1, activation: 'tanh', minScale: 1e-3 }, rows: 7 },
+  { name: '3-8-relu-6-relu, K=3, D=2', layout: { sizes: [3, 8, 6, 15], numComponents: 3, outputSize: 2, activation: 'relu', minScale: 1e-3 }, rows: 5 },
+  { name: '2-sigmoid-4, K=2, D=3, no tricks', layout: { sizes: [2, 4, 14], numComponents: 2, outputSize: 3, activation: 'sigmoid', minScale: 0.01 }, rows: 4 },
+];
+
+describeEachBackend('MDN loss: fused kernel vs composed ops vs float64 reference', (backend) => {
+  for (const { name, layout, rows } of CASES) {
+    it(name, async () => {
+      const P = numParams(layout.sizes);
+      // Weights of scale ~1 (larger than the init) so every component matters.
+      const pv = randomArray(P, 1, 0.8);
+      const xv = randomArray(rows * layout.sizes[0]!, 2, 2);
+      const yv = randomArray(rows * layout.outputSize, 3, 2);
+      const xr = rowsOf(xv, layout.sizes[0]!);
+      const yr = rowsOf(yv, layout.outputSize);
+      const refLoss = referenceLoss(layout, pv, xr, yr);
+      const refGrad = referenceGradient(layout, pv, xr, yr);
+      const params = tf.tensor1d(pv);
+      const x = tf.tensor2d(xv, [rows, layout.sizes[0]!]);
+      const y = tf.tensor2d(yv, [rows, layout.outputSize]);
+      const paths: [string, (p: tf.Tensor1D) => tf.Scalar][] = [['composed', (p) => genericLoss(layout, p, x, y)]];
+      if (backend !== 'webgpu') paths.push(['fused', (p) => fusedLoss(layout, p, x, y, null)]);
+      for (const [label, f] of paths) {
+        await expectNoLeaks(async () => {
+          const { value, grad } = tf.tidy(() => {
+            const g = tf.valueAndGrad((p: tf.Tensor) => f(p as tf.Tensor1D));
+            const r = g(params);
+            return { value: r.value, grad: r.grad };
+          });
+          await expectAllClose(value, refLoss, { atol: 1e-4, rtol: 1e-4 }, `${label} loss`);
+          await expectAllClose(grad, refGrad, { atol: 2e-4, rtol: 2e-3 }, `${label} gradient`);
+          tf.dispose([value, grad]);
+        }, { label });
+      }
+      if (backend !== 'webgpu') {
+        const v = fusedLossValue(layout, params, x, y);
+        await expectAllClose(v, refLoss, { atol: 1e-4, rtol: 1e-4 }, 'fused value-only');
+        v.dispose();
+        // A minibatch through `indices` equals the loss of the gathered rows.
+        const idx = tf.tensor1d([rows - 1, 0, 1], 'int32');
+        const sub = fusedLossValue(layout, params, x, y, idx);
+        const pick = [rows - 1, 0, 1];
+        await expectAllClose(sub, referenceLoss(layout, pv, pick.map((i) => xr[i]!), pick.map((i) => yr[i]!)), { atol: 1e-4, rtol: 1e-4 }, 'fused minibatch');
+        tf.dispose([sub, idx]);
+      }
+      tf.dispose([params, x, y]);
+    });
+  }
+
+  it('stays finite for far targets (|y| = 1000) and a collapsed component', async () => {
+    const layout = CASES[0]!.layout;
+    const pv = initialParams(layout, 7);
+    // Collapse component 0: raw-scale bias -80 puts its scale at the floor (minScale), and a
+    // large logit makes it dominate.
+    const headBias = numParams(layout.sizes) - 15;
+    pv[headBias + 0] = 30;
+    pv[headBias + 5 + 5 + 0] = -80;
+    const params = tf.tensor1d(pv);
+    const x = tf.tensor2d([0, 0.5, -3, 10], [4, 1]);
+    const y = tf.tensor2d([1000, -1000, 0, 1e4], [4, 1]);
+    const paths: [string, (p: tf.Tensor1D) => tf.Scalar][] = [['composed', (p) => genericLoss(layout, p, x, y)]];
+    if (backend !== 'webgpu') paths.push(['fused', (p) => fusedLoss(layout, p, x, y, null)]);
+    for (const [label, f] of paths) {
+      const { value, grad } = tf.tidy(() => {
+        const r = tf.valueAndGrad((p: tf.Tensor) => f(p as tf.Tensor1D))(params);
+        return { value: r.value, grad: r.grad };
+      });
+      const v = (await value.data())[0]!;
+      expect(Number.isFinite(v), `${label} loss ${v}`).toBe(true);
+      // The reference agrees (relative: the loss is ~1e13 nats here).
+      const ref = referenceLoss(layout, pv, [[0], [0.5], [-3], [10]], [[1000], [-1000], [0], [1e4]]);
+      expect(Math.abs(v - ref) / ref).toBeLessThan(1e-4);
+      const g = await grad.data();
+      expect(g.every(Number.isFinite), `${label} gradient finite`).toBe(true);
+      tf.dispose([value, grad]);
+    }
+    tf.dispose([params, x, y]);
+  });
+});
+
+describeEachBackend('MDN', (backend) => {
+  it('distribution(x) is a MixtureSameFamily whose logProb, sample and mean fit the reference', async () => {
+    const mdn = new MDN({ inputSize: 2, outputSize: 2, numComponents: 3, hiddenUnits: [6], seed: 3 });
+    const x = tf.tensor2d([[0.5, -1], [2, 0.1], [-0.3, 0.3]]);
+    const y = tf.tensor2d([[0.1, 0.2], [1, -1], [0, 3]]);
+    const pv = await mdn.params.data();
+    const layout: MdnLayout = { sizes: [2, 6, 15], numComponents: 3, outputSize: 2, activation: 'tanh', minScale: 1e-3 };
+    const ref = [0, 1, 2].map((n) => referenceLogProb(layout, pv, (x.arraySync() as number[][])[n]!, (y.arraySync() as number[][])[n]!));
+    await expectNoLeaks(async () => {
+      const dist = mdn.distribution(x);
+      expect(dist).toBeInstanceOf(MixtureSameFamily);
+      expect(dist.batchShape).toEqual([3]);
+      expect(dist.eventShape).toEqual([2]);
+      const lp = dist.logProb(y);
+      await expectAllClose(lp, ref, { atol: 1e-4, rtol: 1e-4 }, 'distribution logProb');
+      const lp2 = mdn.logProb(x, y);
+      await expectAllClose(lp2, ref, { atol: 1e-4, rtol: 1e-4 }, 'mdn.logProb');
+      const s = dist.sample(4, { seed: 1 });
+      expect(s.shape).toEqual([4, 3, 2]);
+      const m = dist.mean!();
+      expect(m.shape).toEqual([3, 2]);
+      tf.dispose([lp, lp2, s, m]);
+      dist.dispose();
+    });
+    tf.dispose([x, y]);
+    mdn.dispose();
+  });
+
+  it('sample(x, {seed}) is reproducible and shaped [N, D] (or sampleShape + [N, D])', async () => {
+    const mdn = new MDN({ inputSize: 1, outputSize: 1, numComponents: 4, hiddenUnits: 8, seed: 1 });
+    const x = tf.tensor2d([[0], [1], [2]]);
+    await expectNoLeaks(async () => {
+      const a = mdn.sample(x, { seed: 5 });
+      const b = mdn.sample(x, { seed: 5 });
+      expect(a.shape).toEqual([3, 1]);
+      await expectAllClose(a, b, { atol: 0, rtol: 0 });
+      const c = mdn.sample(x, { seed: 5, sampleShape: [2] });
+      expect(c.shape).toEqual([2, 3, 1]);
+      tf.dispose([a, b, c]);
+    });
+    tf.dispose(x);
+    mdn.dispose();
+  });
+
+  it('the same seed gives the same initial weights on every backend (JS PRNG)', async () => {
+    const mdn = new MDN({ inputSize: 1, outputSize: 1, numComponents: 5, hiddenUnits: 20, seed: 42 });
+    const layout: MdnLayout = { sizes: [1, 20, 15], numComponents: 5, outputSize: 1, activation: 'tanh', minScale: 1e-3 };
+    await expectAllClose(mdn.params, initialParams(layout, 42), { atol: 0, rtol: 0 });
+    expect(mdn.trainableVariables).toEqual([mdn.params]);
+    expect(mdn.numParams).toBe(20 + 20 + 20 * 15 + 15);
+    mdn.dispose();
+  });
+
+  it('toJSON / fromJSON round-trips config and weights', async () => {
+    const mdn = new MDN({ inputSize: 2, outputSize: 1, numComponents: 2, hiddenUnits: [5, 4], activation: 'relu', seed: 9, minScale: 0.01 });
+    const json = JSON.stringify(await mdn.toJSONAsync());
+    const back = MDN.fromJSON(json);
+    expect(back.config).toEqual(mdn.config);
+    await expectAllClose(back.params, mdn.params, { atol: 0, rtol: 0 });
+    const x = tf.tensor2d([[1, 2]]);
+    const y = tf.tensor2d([[0.5]]);
+    const a = mdn.logProb(x, y);
+    const b = back.logProb(x, y);
+    await expectAllClose(a, b, { atol: 0, rtol: 0 });
+    expect(() => MDN.fromJSON({ ...JSON.parse(json), formatVersion: 99 })).toThrow(/formatVersion must be 1/);
+    expect(() => MDN.fromJSON({ ...JSON.parse(json), weights: [1, 2] })).toThrow(/json.weights must be an array of \d+ finite numbers, received an array of length 2/);
+    expect(() => MDN.fromJSON({ format: 'other' } as never)).toThrow(/format 'densityjs-mdn'/);
+    tf.dispose([x, y, a, b]);
+    mdn.dispose();
+    back.dispose();
+  });
+
+  it('rejects bad input with errors naming the argument', async () => {
+    expect(() => new MDN({ inputSize: 1, outputSize: 1, numComponents: 0, hiddenUnits: 4 })).toThrow(
+      'MDN: numComponents must be an integer >= 1, received 0',
+    );
+    expect(() => new MDN({ inputSize: 0, outputSize: 1, numComponents: 2, hiddenUnits: 4 })).toThrow(/inputSize must be a positive integer/);
+    expect(() => new MDN({ inputSize: 1, outputSize: 1, numComponents: 2, hiddenUnits: [4, 0] })).toThrow(/hiddenUnits must be/);
+    expect(() => new MDN({ inputSize: 1, outputSize: 1, numComponents: 2, hiddenUnits: 4, activation: 'gelu' as never })).toThrow(
+      /activation must be one of 'tanh', 'relu', 'sigmoid', received "gelu"/,
+    );
+    const mdn = new MDN({ inputSize: 2, outputSize: 1, numComponents: 2, hiddenUnits: 4, seed: 0 });
+    const x = tf.tensor2d([[1, 2], [3, 4], [5, 6]]);
+    const y = tf.tensor2d([[1], [2]]);
+    const y3 = tf.tensor2d([[1], [2], [NaN]]);
+    const xWide = tf.tensor2d([[1, 2, 3]]);
+    await expect(mdn.fit(x, y, { epochs: 1 })).rejects.toThrow('MDN: y must be a tensor with as many rows as x (3), received 2 rows');
+    expect(() => mdn.logProb(xWide, tf.tensor2d([[1]]))).toThrow(
+      'MDN: x must be a 2-D tensor of shape [batch, 2] (inputSize 2), received shape [1, 3]',
+    );
+    expect(() => mdn.distribution(tf.tensor1d([1, 2]))).toThrow(/x must be a 2-D tensor of shape \[batch, 2\]/);
+    if (backend !== 'webgpu') {
+      // NaN checks read the data synchronously, which webgpu in Node cannot.
+      await expect(mdn.fit(x, y3, { epochs: 1 })).rejects.toThrow('MDN: y must be finite (no NaN or Infinity), received NaN (at flat index 2)');
+      await expect(mdn.fit(x, tf.tensor2d([[1], [2], [3]]), { epochs: 1, validationData: [tf.tensor2d([[NaN, 1]]), tf.tensor2d([[1]])] })).rejects.toThrow(
+        /validationData\[0\] must be finite/,
+      );
+    }
+    await expect(mdn.fit(x, tf.tensor2d([[1], [2], [3]]), { epochs: 0 })).rejects.toThrow(/epochs must be a positive integer/);
+    mdn.dispose();
+    expect(() => mdn.logProb(x, y)).toThrow(/disposed/);
+    tf.dispose([x, y, y3, xWide]);
+  });
+});

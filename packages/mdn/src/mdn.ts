@@ -1,0 +1,378 @@
+import * as tf from '@tensorflow/tfjs-core';
+import {
+  argumentError,
+  checkValues,
+  raw,
+  registerGradients,
+  shapeText,
+  trainLoop,
+  tryReadSync,
+  type FitOptions,
+  type FitResult,
+} from '@densityjs/core';
+import { Categorical, Independent, MixtureSameFamily, MultivariateNormalDiag, Normal, type Distribution } from '@densityjs/distributions';
+import { fusedAvailable, fusedLoss, fusedLossValue, registerFusedKernel } from './fused-kernel.js';
+import { ACTIVATIONS, headSize, initialParams, numParams, type Activation, type MdnLayout } from './layout.js';
+import { genericLoss, mixtureLogProb, mixtureParams } from './network.js';
+
+export interface MDNOptions {
+  /** Width of the conditioning input x. */
+  inputSize: number;
+  /** Dimension D of the target y. */
+  outputSize: number;
+  /** Number K of mixture components (>= 1). */
+  numComponents: number;
+  /** Hidden layer widths, e.g. 20 or [64, 64]; [] for none (a linear MDN). */
+  hiddenUnits: number | number[];
+  /** Hidden activation. Default 'tanh' (Bishop 1994). */
+  activation?: Activation;
+  /** Seeds the initial weights (identical on every backend). Default: random. */
+  seed?: number;
+  /**
+   * Floor of every component scale, sigma = softplus(raw) + minScale, so the likelihood stays
+   * bounded when a component collapses onto one point. In the units of y. Default 1e-3.
+   */
+  minScale?: number;
+  /**
+   * Use the fused loss kernel (one kernel for forward + NLL + gradient, on cpu and wasm).
+   * 'auto' (default): when the active backend has it; false: always composed tfjs ops.
+   */
+  fused?: 'auto' | boolean;
+}
+
+/** Options of `MDN.fit`: the shared training options plus Keras-style `validationData`. */
+export interface MDNFitOptions extends FitOptions {
+  /** Held-out [x, y]: monitored for early stopping and reported as `history.valLoss`. */
+  validationData?: [tf.Tensor, tf.Tensor];
+}
+
+export interface MDNConfig {
+  inputSize: number;
+  outputSize: number;
+  numComponents: number;
+  hiddenUnits: number[];
+  activation: Activation;
+  minScale: number;
+  seed: number;
+}
+
+/** What `toJSON` writes and `fromJSON` reads. */
+export interface MDNJSON {
+  format: 'densityjs-mdn';
+  formatVersion: number;
+  config: MDNConfig;
+  /** The flat weight vector (layout: per layer, W row-major [in, out] then b). */
+  weights: number[];
+}
+
+const FORMAT_VERSION = 1;
+const OWNER = 'MDN';
+
+function isPositiveInteger(v: unknown): v is number {
+  return typeof v === 'number' && Number.isInteger(v) && v > 0;
+}
+
+/** The returned mixture owns the parameter tensors MDN.distribution created for it. */
+class ConditionalMixture extends MixtureSameFamily {
+  constructor(opts: ConstructorParameters<typeof MixtureSameFamily>[0], tensors: tf.Tensor[]) {
+    super(opts);
+    this.owned.push(...tensors);
+  }
+}
+
+/**
+ * Mixture density network (Bishop 1994): a multilayer perceptron maps x to the parameters of
+ *   p(y | x) = sum_k pi_k(x) N(y; mu_k(x), diag sigma_k(x)^2),
+ * pi = softmax(logits(x)), sigma = softplus(raw(x)) + minScale, one output matmul producing
+ * logits, locations and raw scales. Trained by minimizing the mean negative log-likelihood,
+ * computed in log space (log-softmax weights, logSumExp over components), never as
+ * log(sum(pi * N)), which underflows to -inf for points far from every component.
+ *
+ * `distribution(x)` is the conditional MixtureSameFamily (Categorical + Independent Normal,
+ * or MultivariateNormalDiag components for outputSize > 1).
+ *
+ * All weights live in one variable (`trainableVariables` has one entry): Adam then costs one
+ * set of update kernels per step instead of one per layer. On cpu and wasm, training uses a
+ * fused kernel computing forward pass, loss and gradient in one plain-JS pass.
+ *
+ * Reference: C. M. Bishop, "Mixture Density Networks", NCRG/94/004, Aston University, 1994.
+ */
+export class MDN {
+  readonly config: MDNConfig;
+  /** Flat weight vector; see MDNJSON.weights for the layout. */
+  readonly params: tf.Variable<tf.Rank.R1>;
+  private readonly layout: MdnLayout;
+  private readonly fusedMode: 'auto' | boolean;
+  private disposed = false;
+
+  constructor(options: MDNOptions) {
+    if (options === null || typeof options !== 'object') throw argumentError(OWNER, 'options', 'an object', options);
+    const { inputSize, outputSize, numComponents, activation = 'tanh', minScale = 1e-3, fused = 'auto' } = options;
+    if (!isPositiveInteger(inputSize)) throw argumentError(OWNER, 'inputSize', 'a positive integer', inputSize);
+    if (!isPositiveInteger(outputSize)) throw argumentError(OWNER, 'outputSize', 'a positive integer', outputSize);
+    if (!isPositiveInteger(numComponents)) {
+      throw argumentError(OWNER, 'numComponents', 'an integer >= 1', numComponents);
+    }
+    const hidden = typeof options.hiddenUnits === 'number' ? [options.hiddenUnits] : options.hiddenUnits;
+    if (!Array.isArray(hidden) || !hidden.every(isPositiveInteger)) {
+      throw argumentError(OWNER, 'hiddenUnits', 'a positive integer or an array of them', options.hiddenUnits);
+    }
+    if (!ACTIVATIONS.includes(activation)) {
+      throw argumentError(OWNER, 'activation', `one of ${ACTIVATIONS.map((a) => `'${a}'`).join(', ')}`, activation);
+    }
+    if (!(typeof minScale === 'number' && Number.isFinite(minScale) && minScale > 0)) {
+      throw argumentError(OWNER, 'minScale', 'a finite number > 0', minScale);
+    }
+    if (!(fused === 'auto' || typeof fused === 'boolean')) {
+      throw argumentError(OWNER, 'fused', "'auto', true or false", fused);
+    }
+    const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
+    if (!(typeof seed === 'number' && Number.isInteger(seed))) throw argumentError(OWNER, 'seed', 'an integer', seed);
+
+    registerGradients();
+    registerFusedKernel();
+    this.config = { inputSize, outputSize, numComponents, hiddenUnits: hidden.slice(), activation, minScale, seed };
+    this.layout = {
+      sizes: [inputSize, ...hidden, headSize(numComponents, outputSize)],
+      numComponents,
+      outputSize,
+      activation,
+      minScale,
+    };
+    this.fusedMode = fused;
+    this.params = tf.variable(tf.tensor1d(initialParams(this.layout, seed)), true, undefined, 'float32') as tf.Variable<tf.Rank.R1>;
+  }
+
+  /** The variables `fit` trains: the one flat weight vector. */
+  get trainableVariables(): tf.Variable[] {
+    return [this.params];
+  }
+
+  /** Number of weights. */
+  get numParams(): number {
+    return numParams(this.layout.sizes);
+  }
+
+  /** Whether the fused kernel runs on the active backend with this model's settings. */
+  usesFusedKernel(): boolean {
+    if (this.fusedMode === false) return false;
+    const available = fusedAvailable();
+    if (this.fusedMode === true && !available) {
+      throw new Error(`${OWNER}: fused: true, but the fused kernel has no implementation on backend '${tf.getBackend()}' (it has cpu and wasm); use fused: 'auto'`);
+    }
+    return available;
+  }
+
+  private assertLive(): void {
+    if (this.disposed) throw new Error(`${OWNER}: this model was disposed`);
+  }
+
+  /** x as a float32 [N, inputSize] tensor; throws naming `argument` otherwise. */
+  private checkX(x: unknown, argument = 'x'): tf.Tensor2D {
+    if (!(x instanceof tf.Tensor)) throw argumentError(OWNER, argument, 'a 2-D tensor [batch, inputSize]', x);
+    if (x.rank !== 2 || x.shape[1] !== this.config.inputSize) {
+      throw argumentError(OWNER, argument, `a 2-D tensor of shape [batch, ${this.config.inputSize}] (inputSize ${this.config.inputSize})`, raw(`shape ${shapeText(x.shape)}`));
+    }
+    return x as tf.Tensor2D;
+  }
+
+  private checkY(y: unknown, batch: number, argument = 'y', xArgument = 'x'): tf.Tensor2D {
+    if (!(y instanceof tf.Tensor)) throw argumentError(OWNER, argument, 'a 2-D tensor [batch, outputSize]', y);
+    if (y.rank !== 2 || y.shape[1] !== this.config.outputSize) {
+      throw argumentError(OWNER, argument, `a 2-D tensor of shape [batch, ${this.config.outputSize}] (outputSize ${this.config.outputSize})`, raw(`shape ${shapeText(y.shape)}`));
+    }
+    if (y.shape[0] !== batch) {
+      throw argumentError(OWNER, argument, `a tensor with as many rows as ${xArgument} (${batch})`, raw(`${y.shape[0]} rows`));
+    }
+    return y as tf.Tensor2D;
+  }
+
+  private checkFinite(t: tf.Tensor, argument: string): void {
+    checkValues(t, Number.isFinite, OWNER, argument, 'finite (no NaN or Infinity)');
+  }
+
+  /**
+   * Mixture parameters for inputs x [N, inputSize]: logits [N, K], locs and scales [N, K, D].
+   * The caller owns (disposes) the three tensors.
+   */
+  mixtureParams(x: tf.Tensor): { logits: tf.Tensor2D; locs: tf.Tensor3D; scales: tf.Tensor3D } {
+    this.assertLive();
+    const x2 = this.checkX(x);
+    const p = tf.tidy(() => {
+      const m = mixtureParams(this.layout, this.params, tf.cast(x2, 'float32') as tf.Tensor2D);
+      return [m.logits, m.locs, m.scales];
+    });
+    return { logits: p[0] as tf.Tensor2D, locs: p[1] as tf.Tensor3D, scales: p[2] as tf.Tensor3D };
+  }
+
+  /**
+   * The conditional distribution p(y | x) for each row of x [N, inputSize]: a
+   * MixtureSameFamily with batch shape [N] and event shape [D]. It owns its parameter tensors:
+   * call `dispose()` on it when done (logProb, sample and mean results are the caller's).
+   */
+  distribution(x: tf.Tensor): MixtureSameFamily {
+    const { logits, locs, scales } = this.mixtureParams(x);
+    const D = this.config.outputSize;
+    const components: Distribution =
+      D === 1
+        ? new Independent({ distribution: new Normal({ loc: locs, scale: scales, validateArgs: false }), reinterpretedBatchNdims: 1 })
+        : new MultivariateNormalDiag({ loc: locs, scaleDiag: scales, validateArgs: false });
+    return new ConditionalMixture(
+      {
+        mixtureDistribution: new Categorical({ logits, validateArgs: false }),
+        componentsDistribution: components,
+        validateArgs: false,
+      },
+      [logits, locs, scales],
+    );
+  }
+
+  /** log p(y | x) per row: [N]. */
+  logProb(x: tf.Tensor, y: tf.Tensor): tf.Tensor1D {
+    this.assertLive();
+    const x2 = this.checkX(x);
+    const y2 = this.checkY(y, x2.shape[0]);
+    return tf.tidy(() => mixtureLogProb(this.layout, this.params, tf.cast(x2, 'float32') as tf.Tensor2D, tf.cast(y2, 'float32') as tf.Tensor2D));
+  }
+
+  /**
+   * Mean negative log-likelihood of the rows of (x, y) in nats: the training loss,
+   * differentiable with respect to `params` (through the fused kernel where available).
+   */
+  loss(x: tf.Tensor, y: tf.Tensor): tf.Scalar {
+    this.assertLive();
+    const x2 = this.checkX(x);
+    const y2 = this.checkY(y, x2.shape[0]);
+    const fused = this.usesFusedKernel();
+    return tf.tidy(() => {
+      const xf = tf.cast(x2, 'float32') as tf.Tensor2D;
+      const yf = tf.cast(y2, 'float32') as tf.Tensor2D;
+      return fused ? fusedLoss(this.layout, this.params, xf, yf, null) : genericLoss(this.layout, this.params, xf, yf);
+    });
+  }
+
+  /**
+   * Draws from p(y | x): shape sampleShape + [N, D] (by default one draw per row, [N, D]).
+   * `seed` makes the draw reproducible on every backend.
+   */
+  sample(x: tf.Tensor, { seed, sampleShape = [] }: { seed?: number; sampleShape?: number | number[] } = {}): tf.Tensor {
+    const dist = this.distribution(x);
+    try {
+      return dist.sample(sampleShape, seed === undefined ? {} : { seed });
+    } finally {
+      dist.dispose();
+    }
+  }
+
+  /**
+   * Trains by minimizing the mean NLL with the shared training loop: shuffled minibatches
+   * (full batch when batchSize >= N), Adam by default, validation with early stopping that
+   * restores the best weights, onEpochEnd, AbortSignal, and a NaN guard.
+   */
+  async fit(x: tf.Tensor, y: tf.Tensor, opts: MDNFitOptions = {}): Promise<FitResult> {
+    this.assertLive();
+    const x2 = this.checkX(x);
+    const y2 = this.checkY(y, x2.shape[0]);
+    this.checkFinite(x2, 'x');
+    this.checkFinite(y2, 'y');
+    const { validationData, ...loopOptions } = opts ?? {};
+    let valX: tf.Tensor2D | undefined;
+    let valY: tf.Tensor2D | undefined;
+    if (validationData !== undefined) {
+      if (!Array.isArray(validationData) || validationData.length !== 2) {
+        throw argumentError(OWNER, 'validationData', 'an array [x, y] of two 2-D tensors', validationData);
+      }
+      valX = this.checkX(validationData[0], 'validationData[0]');
+      valY = this.checkY(validationData[1], valX.shape[0], 'validationData[1]', 'validationData[0]');
+      this.checkFinite(valX, 'validationData[0]');
+      this.checkFinite(valY, 'validationData[1]');
+    }
+    const fused = this.usesFusedKernel();
+    const n = x2.shape[0];
+    // float32 copies owned here (a no-op clone when already float32).
+    const owned: tf.Tensor[] = [];
+    const asFloat = (t: tf.Tensor2D): tf.Tensor2D => {
+      if (t.dtype === 'float32') return t;
+      const c = tf.cast(t, 'float32') as tf.Tensor2D;
+      owned.push(c);
+      return c;
+    };
+    const xf = asFloat(x2);
+    const yf = asFloat(y2);
+    const vx = valX && asFloat(valX);
+    const vy = valY && asFloat(valY);
+    const layout = this.layout;
+    const params = this.params;
+    try {
+      return await trainLoop(
+        {
+          owner: `${OWNER}.fit`,
+          variables: [params],
+          numExamples: n,
+          batchLoss: (indices) => {
+            // A full batch is a permutation of all rows: the mean loss does not depend on it.
+            const all = indices.shape[0] === n;
+            if (fused) return fusedLoss(layout, params, xf, yf, all ? null : indices);
+            if (all) return genericLoss(layout, params, xf, yf);
+            return genericLoss(layout, params, tf.gather(xf, indices), tf.gather(yf, indices));
+          },
+          ...(vx && vy
+            ? {
+                validationLoss: () =>
+                  fused ? fusedLossValue(layout, params, vx, vy) : genericLoss(layout, params, vx, vy),
+              }
+            : {}),
+        },
+        loopOptions,
+      );
+    } finally {
+      tf.dispose(owned);
+    }
+  }
+
+  /** Config, weights and format version, as plain JSON (reads the weights synchronously). */
+  toJSON(): MDNJSON {
+    this.assertLive();
+    const values = tryReadSync(this.params);
+    if (!values) {
+      throw new Error(`${OWNER}.toJSON: backend '${tf.getBackend()}' cannot read tensors synchronously; use await mdn.toJSONAsync()`);
+    }
+    return { format: 'densityjs-mdn', formatVersion: FORMAT_VERSION, config: { ...this.config, hiddenUnits: this.config.hiddenUnits.slice() }, weights: Array.from(values) };
+  }
+
+  /** `toJSON` for backends without synchronous reads (webgpu). */
+  async toJSONAsync(): Promise<MDNJSON> {
+    this.assertLive();
+    const values = await this.params.data();
+    return { format: 'densityjs-mdn', formatVersion: FORMAT_VERSION, config: { ...this.config, hiddenUnits: this.config.hiddenUnits.slice() }, weights: Array.from(values) };
+  }
+
+  /** Rebuilds a model saved with `toJSON` (the object or its JSON string). */
+  static fromJSON(json: MDNJSON | string, { fused = 'auto' }: { fused?: 'auto' | boolean } = {}): MDN {
+    const obj = (typeof json === 'string' ? JSON.parse(json) : json) as Partial<MDNJSON> | null;
+    const where = 'MDN.fromJSON';
+    if (obj === null || typeof obj !== 'object' || obj.format !== 'densityjs-mdn') {
+      throw argumentError(where, 'json', "an object with format 'densityjs-mdn' (from mdn.toJSON())", typeof obj === 'object' && obj ? raw(`format ${JSON.stringify(obj.format)}`) : obj);
+    }
+    if (obj.formatVersion !== FORMAT_VERSION) {
+      throw argumentError(where, 'json.formatVersion', `${FORMAT_VERSION} (this version of @densityjs/mdn)`, obj.formatVersion);
+    }
+    const config = obj.config;
+    if (!config || typeof config !== 'object') throw argumentError(where, 'json.config', 'an object', config);
+    const model = new MDN({ ...config, fused });
+    const weights = obj.weights;
+    if (!Array.isArray(weights) || weights.length !== model.numParams || !weights.every((v) => typeof v === 'number' && Number.isFinite(v))) {
+      model.dispose();
+      throw argumentError(where, 'json.weights', `an array of ${model.numParams} finite numbers`, raw(Array.isArray(weights) ? `an array of length ${weights.length}` : typeof weights));
+    }
+    tf.tidy(() => model.params.assign(tf.tensor1d(weights, 'float32')));
+    return model;
+  }
+
+  /** Frees the weights. The model is unusable afterwards. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.params.dispose();
+  }
+}
