@@ -4,9 +4,11 @@
 // autodiff of `matMul` emits matMuls with transposeA/transposeB, which tfjs-backend-wasm runs
 // outside XNNPACK (10-20x slower). Here the whole multi-layer perceptron (optionally masked,
 // conditioned on a context, with residual skips) is one op: the forward pass is one
-// `fused.matMul` (bias and activation fused) per layer, and the hand-written backward pass uses
-// explicit `tf.transpose` + plain `tf.matMul` only, so it needs no registered gradient at all.
+// _FusedMatMul kernel (bias and activation fused) per layer, and the hand-written backward pass
+// uses `matMulFast` (on wasm an explicit `tf.transpose` + plain `tf.matMul`), so it needs no
+// registered gradient at all.
 import * as tf from '@tensorflow/tfjs-core';
+import { matMulFast } from './gradients/matmul-gradient.js';
 
 /** Activations that backward can differentiate from the layer output alone. */
 export type DenseActivation = 'linear' | 'relu' | 'leakyrelu' | 'elu' | 'sigmoid' | 'tanh';
@@ -41,15 +43,25 @@ export interface FusedMlpOptions {
 }
 
 function activate(layer: FusedLayer, input: tf.Tensor, kernel: tf.Tensor): tf.Tensor {
+  // Calls the _FusedMatMul kernel directly: `tf.fused.matMul` refuses to fuse a non-linear
+  // activation while a gradient is being recorded (it cannot know our op differentiates
+  // itself), which would cost two more kernels per layer. The kernel takes rank-3 operands.
   const act = layer.activation;
-  if (act === 'tanh') return tf.tanh(tf.fused.matMul({ a: input as tf.Tensor2D, b: kernel as tf.Tensor2D, bias: layer.bias }));
-  return tf.fused.matMul({
-    a: input as tf.Tensor2D,
-    b: kernel as tf.Tensor2D,
-    bias: layer.bias,
-    activation: act,
-    leakyreluAlpha: act === 'leakyrelu' ? LEAKY_RELU_ALPHA : undefined,
-  });
+  const [rows, inner] = input.shape as [number, number];
+  const units = kernel.shape[1]!;
+  const out = tf.engine().runKernel(
+    '_FusedMatMul',
+    { a: tf.reshape(input, [1, rows, inner]), b: tf.reshape(kernel, [1, inner, units]), bias: layer.bias },
+    {
+      transposeA: false,
+      transposeB: false,
+      activation: act === 'tanh' ? 'linear' : act,
+      leakyreluAlpha: act === 'leakyrelu' ? LEAKY_RELU_ALPHA : 0,
+    } as unknown as tf.NamedAttrMap,
+  ) as tf.Tensor;
+  const out2 = tf.reshape(out, [rows, units]);
+  // tanh is not a fusable activation in tfjs.
+  return act === 'tanh' ? tf.tanh(out2) : out2;
 }
 
 /** d loss / d z from d loss / d a, with a = act(z), using only the output a. */
@@ -185,18 +197,22 @@ export function fusedMlp(
         dh[k] = dh[k] ? tf.add(dh[k]!, g) : g;
       };
       let dc: tf.Tensor | undefined;
+      const ones = tf.ones([1, batch]);
       const kernelGrads: tf.Tensor[] = [];
       for (let i = n - 1; i >= 0; i--) {
         const layer = layers[i]!;
         const g = dh[i + 1]!;
         if (layer.skipFrom !== undefined) accumulate(layer.skipFrom, g);
         const dz = activationGrad(g, sA[i]!, layer.activation);
-        let dW = tf.matMul(tf.transpose(sIn[i]!), dz);
+        // matMulFast: explicit transpose + plain matMul on wasm, transpose flags elsewhere.
+        let dW = matMulFast(sIn[i]!, dz, true, false);
         if (layer.mask) dW = tf.mul(dW, layer.mask);
-        const db = tf.sum(dz, 0);
+        // Bias gradient as ones[1, batch] @ dz: a plain matMul, where a sum over axis 0 costs
+        // wasm a full transpose of dz first.
+        const db = tf.reshape(tf.matMul(ones, dz), [dz.shape[1]!]);
         kernelGrads[2 * i] = dW;
         kernelGrads[2 * i + 1] = db;
-        const dInput = tf.matMul(dz, tf.transpose(sK[i]!));
+        const dInput = matMulFast(dz, sK[i]!, false, true);
         if (layer.context) {
           const width = dInput.shape[1]! - contextSize;
           accumulate(i, tf.slice(dInput, [0, 0], [batch, width]));
