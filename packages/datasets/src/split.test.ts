@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { inverseSine } from './inverse-sine.js';
+import { split } from './split.js';
+import { twoMoons } from './two-moons.js';
+import type { Dataset } from './types.js';
+
+/** A dataset whose row i is [i, -i], so rows can be traced through the split. */
+function traceable(n: number): Dataset & { labels: Int32Array; tag: Float64Array; meta: string } {
+  const data = new Float32Array(2 * n);
+  const labels = new Int32Array(n);
+  const tag = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    data[2 * i] = i;
+    data[2 * i + 1] = -i;
+    labels[i] = i % 3;
+    tag[i] = i + 0.5;
+  }
+  return { data, shape: [n, 2], labels, tag, meta: 'kept' };
+}
+
+describe('split', () => {
+  it('splits by fractions into disjoint parts covering the rows, carrying per-row arrays', () => {
+    const ds = traceable(100);
+    const { train, val, test } = split(ds, { train: 0.7, val: 0.2, test: 0.1, seed: 1 });
+    expect([train.shape, val.shape, test.shape]).toEqual([[70, 2], [20, 2], [10, 2]]);
+    const seen = new Set<number>();
+    for (const part of [train, val, test]) {
+      for (let i = 0; i < part.shape[0]; i++) {
+        const row = part.data[2 * i]!;
+        expect(part.data[2 * i + 1]).toBe(-row);
+        expect(part.labels[i]).toBe(row % 3);
+        expect(part.tag[i]).toBe(row + 0.5);
+        seen.add(row);
+      }
+      expect(part.meta).toBe('kept');
+    }
+    expect(seen.size).toBe(100);
+    // Shuffled: the train part is not simply rows 0..69.
+    expect(Array.from(train.data.filter((_, k) => k % 2 === 0))).not.toEqual(Array.from({ length: 70 }, (_, i) => i));
+  });
+
+  it('gives train the rest by default and takes counts', () => {
+    const ds = traceable(50);
+    const a = split(ds, { val: 0.1, test: 0.2, seed: 2 });
+    expect([a.train.shape[0], a.val.shape[0], a.test.shape[0]]).toEqual([35, 5, 10]);
+    const b = split(ds, { train: 30, val: 5, seed: 2 });
+    expect([b.train.shape[0], b.val.shape[0], b.test.shape[0]]).toEqual([30, 5, 0]);
+    // Fractions that add to 1 never lose or duplicate a row to rounding.
+    const c = split(traceable(15), { train: 0.8, val: 0.1, test: 0.1, seed: 0 });
+    expect(c.train.shape[0] + c.val.shape[0] + c.test.shape[0]).toBe(15);
+  });
+
+  it('is deterministic per seed and keeps order without shuffle', () => {
+    const ds = twoMoons(200, { seed: 0 });
+    expect(split(ds, { test: 0.25, seed: 5 })).toEqual(split(ds, { test: 0.25, seed: 5 }));
+    expect(split(ds, { test: 0.25, seed: 5 }).test.data).not.toEqual(split(ds, { test: 0.25, seed: 6 }).test.data);
+    const ordered = split(traceable(10), { test: 0.3, shuffle: false });
+    expect(Array.from(ordered.test.data)).toEqual([7, -7, 8, -8, 9, -9]);
+  });
+
+  it('splits inverseSine x and y along with the rows', () => {
+    const { train } = split(inverseSine(100, { seed: 1 }), { train: 0.5, seed: 3 });
+    for (let i = 0; i < 50; i++) {
+      expect(train.x[i]).toBe(train.data[2 * i]);
+      expect(train.y[i]).toBe(train.data[2 * i + 1]);
+    }
+  });
+
+  it('rejects bad arguments with clear errors', () => {
+    const ds = traceable(10);
+    expect(() => split({} as Dataset)).toThrow('split: dataset must be an object {data: Float32Array, shape: [n, d]}');
+    expect(() => split({ data: new Float32Array(5), shape: [3, 2] })).toThrow(
+      'split: dataset.shape must be [n, d] with n * d = data.length (5), received [3, 2]',
+    );
+    expect(() => split(ds, { val: -0.1 })).toThrow('split: val must be a fraction in [0, 1] or a non-negative integer count, received -0.1');
+    expect(() => split(ds, { train: 0.7, val: 0.5 })).toThrow('split: train + val + test must add up to at most 1 as fractions, received 0.7 + 0.5');
+    expect(() => split(ds, { train: 8, val: 3 })).toThrow('split: train + val + test must add up to at most the 10 rows of the dataset, received 8 + 3 + 0');
+    expect(() => split(ds, { train: 5, val: 0.5 })).toThrow('split: val must be an integer count (other sizes are counts, > 1), received 0.5');
+    expect(() => split(ds, { vali: 0.1 } as never)).toThrow('split: unknown option "vali"');
+  });
+});
