@@ -28,3 +28,5 @@ export { SplineCoupling, type SplineCouplingOptions } from './spline-coupling.js
 export { Autoregressive, type AutoregressiveOptions } from './autoregressive.js';
 export { MaskedAutoregressiveFlow, type MaskedAutoregressiveFlowOptions } from './masked-autoregressive-flow.js';
 export { MaskedAutoregressiveSpline, type MaskedAutoregressiveSplineOptions } from './masked-autoregressive-spline.js';
+export { BatchNormalization, type BatchNormalizationOptions } from './batch-normalization.js';
+export { ScaleMatvecLU, type ScaleMatvecLUOptions } from './scale-matvec-lu.js';
