@@ -149,9 +149,10 @@ describeEachBackend('MADE basics', () => {
       expect(Math.max(...Array.from(v, Math.abs))).toBeLessThan(0.1);
       y.dispose();
     });
-    const single = made.call(tf.zeros([3]));
+    const zero = tf.zeros([3]);
+    const single = made.call(zero);
     expect(single.shape).toEqual([3, 2]);
-    single.dispose();
+    tf.dispose([single, zero]);
     x.dispose();
     made.dispose();
   });
@@ -212,10 +213,10 @@ describe('MADE: bad input', () => {
     const x = tf.zeros([5, 3]);
     const bad = tf.zeros([5, 4]);
     expect(() => made.call(bad)).toThrow(/MADE.call: x must be a tensor of shape \[\.\.\., 3\], received a tensor of shape \[5,4\]/);
-    expect(() => made.call(x, { context: tf.zeros([5, 2]) })).toThrow(/MADE.call: context must be undefined/);
+    expect(() => tf.tidy(() => made.call(x, { context: tf.zeros([5, 2]) }))).toThrow(/MADE.call: context must be undefined/);
     expect(() => cmade.call(x)).toThrow(/MADE.call: context must be a tensor of shape \[5,2\] or \[2\] \(contextSize 2\), received undefined/);
-    expect(() => cmade.call(x, { context: tf.zeros([4, 2]) })).toThrow(/context must be a tensor of shape \[5,2\]/);
-    expect(() => cmade.call(x, { context: tf.zeros([5, 3]) })).toThrow(/context/);
+    expect(() => tf.tidy(() => cmade.call(x, { context: tf.zeros([4, 2]) }))).toThrow(/context must be a tensor of shape \[5,2\]/);
+    expect(() => tf.tidy(() => cmade.call(x, { context: tf.zeros([5, 3]) }))).toThrow(/context/);
     expect(() => made.setWeights([x])).toThrow(/MADE.setWeights: weights must be an array of 4 tensors, received 1 entries/);
     made.dispose();
     expect(() => made.call(x)).toThrow(/after dispose/);
