@@ -1,5 +1,5 @@
 import { checkBoolean, checkNumber } from './errors.js';
-import { linspaceAt, shuffle2d, startToy } from './toy-utils.js';
+import { linspaceAt, rowOrder, startToy } from './toy-utils.js';
 import type { LabeledDataset } from './types.js';
 
 export interface CirclesOptions {
@@ -31,21 +31,17 @@ export function circles(n: number, options?: CirclesOptions): LabeledDataset {
   const shuffle = checkBoolean('circles', 'shuffle', opts.shuffle, true);
   const nOut = Math.floor(count / 2);
   const nIn = count - nOut;
+  const order = rowOrder(rng, count, shuffle);
   const data = new Float32Array(2 * count);
   const labels = new Int32Array(count);
-  for (let i = 0; i < nOut; i++) {
-    const t = linspaceAt(0, 2 * Math.PI, nOut, false, i);
-    data[2 * i] = Math.cos(t);
-    data[2 * i + 1] = Math.sin(t);
+  for (let k = 0; k < count; k++) {
+    const index = order[k]!;
+    const inner = index >= nOut;
+    const t = inner ? linspaceAt(0, 2 * Math.PI, nIn, false, index - nOut) : linspaceAt(0, 2 * Math.PI, nOut, false, index);
+    const r = inner ? factor : 1;
+    labels[k] = inner ? 1 : 0;
+    data[2 * k] = scale * (r * Math.cos(t) + noise * rng.normal());
+    data[2 * k + 1] = scale * (r * Math.sin(t) + noise * rng.normal());
   }
-  for (let i = 0; i < nIn; i++) {
-    const t = linspaceAt(0, 2 * Math.PI, nIn, false, i);
-    const r = nOut + i;
-    data[2 * r] = factor * Math.cos(t);
-    data[2 * r + 1] = factor * Math.sin(t);
-    labels[r] = 1;
-  }
-  if (shuffle) shuffle2d(rng, data, labels);
-  for (let k = 0; k < 2 * count; k++) data[k] = scale * (data[k]! + noise * rng.normal());
   return { data, shape: [count, 2], labels };
 }

@@ -1,5 +1,5 @@
 import { checkCount, checkNumber } from './errors.js';
-import { shuffle2d, startToy } from './toy-utils.js';
+import { rowOrder, startToy } from './toy-utils.js';
 import type { LabeledDataset } from './types.js';
 
 export interface PinwheelOptions {
@@ -31,25 +31,24 @@ export function pinwheel(n: number, options?: PinwheelOptions): LabeledDataset {
   const radialStd = checkNumber('pinwheel', 'radialStd', opts.radialStd, 0.3, { min: 0 });
   const tangentialStd = checkNumber('pinwheel', 'tangentialStd', opts.tangentialStd, 0.1, { min: 0 });
   const rate = checkNumber('pinwheel', 'rate', opts.rate, 0.25);
-  const data = new Float32Array(2 * count);
-  const labels = new Int32Array(count);
   const base = Math.floor(count / arms);
   const extra = count % arms;
-  let row = 0;
-  for (let c = 0; c < arms; c++) {
-    const m = base + (c < extra ? 1 : 0);
-    const rad = (2 * Math.PI * c) / arms;
-    for (let i = 0; i < m; i++, row++) {
-      const f1 = 1 + radialStd * rng.normal();
-      const f2 = tangentialStd * rng.normal();
-      const a = rad + rate * Math.exp(f1);
-      const cos = Math.cos(a);
-      const sin = Math.sin(a);
-      data[2 * row] = 2 * (f1 * cos + f2 * sin);
-      data[2 * row + 1] = 2 * (-f1 * sin + f2 * cos);
-      labels[row] = c;
-    }
+  // Source rows are arm 0's block, arm 1's, ...; the first `extra` blocks hold base + 1 rows.
+  const big = extra * (base + 1);
+  const order = rowOrder(rng, count, true);
+  const data = new Float32Array(2 * count);
+  const labels = new Int32Array(count);
+  for (let k = 0; k < count; k++) {
+    const index = order[k]!;
+    const c = index < big ? Math.floor(index / (base + 1)) : extra + Math.floor((index - big) / base);
+    const f1 = 1 + radialStd * rng.normal();
+    const f2 = tangentialStd * rng.normal();
+    const a = (2 * Math.PI * c) / arms + rate * Math.exp(f1);
+    const cos = Math.cos(a);
+    const sin = Math.sin(a);
+    data[2 * k] = 2 * (f1 * cos + f2 * sin);
+    data[2 * k + 1] = 2 * (-f1 * sin + f2 * cos);
+    labels[k] = c;
   }
-  shuffle2d(rng, data, labels);
   return { data, shape: [count, 2], labels };
 }

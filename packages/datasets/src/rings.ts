@@ -1,5 +1,5 @@
 import { checkBoolean, checkNumber } from './errors.js';
-import { linspaceAt, shuffle2d, startToy } from './toy-utils.js';
+import { linspaceAt, rowOrder, startToy } from './toy-utils.js';
 import type { LabeledDataset } from './types.js';
 
 export interface RingsOptions {
@@ -24,22 +24,19 @@ export function rings(n: number, options?: RingsOptions): LabeledDataset {
   const shuffle = checkBoolean('rings', 'shuffle', opts.shuffle, true);
   const quarter = Math.floor(count / 4);
   const sizes = [quarter, quarter, quarter, count - 3 * quarter];
+  const order = rowOrder(rng, count, shuffle);
   const data = new Float32Array(2 * count);
   const labels = new Int32Array(count);
-  let row = 0;
-  for (let ring = 0; ring < 4; ring++) {
+  for (let k = 0; k < count; k++) {
+    // Source rows are ring 0's quarter, then ring 1's, ring 2's, and the rest for ring 3.
+    const index = order[k]!;
+    const ring = Math.min(3, quarter > 0 ? Math.floor(index / quarter) : 3);
     const m = sizes[ring]!;
+    const t = linspaceAt(0, 2 * Math.PI, m, false, index - ring * quarter);
     const r = 3 * RADII[ring]!;
-    for (let i = 0; i < m; i++, row++) {
-      const t = linspaceAt(0, 2 * Math.PI, m, false, i);
-      data[2 * row] = r * Math.cos(t);
-      data[2 * row + 1] = r * Math.sin(t);
-      labels[row] = ring;
-    }
-  }
-  if (shuffle) shuffle2d(rng, data, labels);
-  if (noise > 0) {
-    for (let k = 0; k < 2 * count; k++) data[k] = data[k]! + noise * rng.normal();
+    labels[k] = ring;
+    data[2 * k] = r * Math.cos(t) + (noise > 0 ? noise * rng.normal() : 0);
+    data[2 * k + 1] = r * Math.sin(t) + (noise > 0 ? noise * rng.normal() : 0);
   }
   return { data, shape: [count, 2], labels };
 }

@@ -16,21 +16,24 @@ export function startToy<K extends string>(
   return { n: count, opts, rng };
 }
 
-/** Shuffles the rows of a [n, 2] float array together with their labels (Fisher-Yates). */
-export function shuffle2d(rng: Rng, data: Float32Array, labels: Int32Array): void {
-  // Inlined rather than shuffleRows(callback): this loop dominates several generators.
-  for (let i = labels.length - 1; i > 0; i--) {
-    const j = rng.int(i + 1);
-    const x = data[2 * i]!;
-    const y = data[2 * i + 1]!;
-    data[2 * i] = data[2 * j]!;
-    data[2 * i + 1] = data[2 * j + 1]!;
-    data[2 * j] = x;
-    data[2 * j + 1] = y;
-    const l = labels[i]!;
-    labels[i] = labels[j]!;
-    labels[j] = l;
+/**
+ * The row order of a shuffled dataset: a uniformly random permutation of 0..n-1 (the
+ * "inside-out" Fisher-Yates), or the identity when `shuffle` is false. Generators then compute
+ * output row k from source index order[k], which touches memory in order (much faster for a
+ * million rows than swapping finished rows).
+ */
+export function rowOrder(rng: Rng, n: number, shuffle: boolean): Int32Array {
+  const order = new Int32Array(n);
+  if (!shuffle) {
+    for (let i = 0; i < n; i++) order[i] = i;
+    return order;
   }
+  for (let i = 0; i < n; i++) {
+    const j = rng.int(i + 1);
+    order[i] = order[j]!;
+    order[j] = i;
+  }
+  return order;
 }
 
 /** numpy's linspace(start, stop, num, endpoint): value i of num evenly spaced points. */

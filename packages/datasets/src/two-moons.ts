@@ -1,5 +1,5 @@
 import { checkBoolean, checkNumber } from './errors.js';
-import { linspaceAt, shuffle2d, startToy } from './toy-utils.js';
+import { linspaceAt, rowOrder, startToy } from './toy-utils.js';
 import type { LabeledDataset } from './types.js';
 
 export interface TwoMoonsOptions {
@@ -30,23 +30,29 @@ export function twoMoons(n: number, options?: TwoMoonsOptions): LabeledDataset {
   const shuffle = checkBoolean('twoMoons', 'shuffle', opts.shuffle, true);
   const nOut = Math.floor(count / 2);
   const nIn = count - nOut;
+  const order = rowOrder(rng, count, shuffle);
   const data = new Float32Array(2 * count);
   const labels = new Int32Array(count);
-  for (let i = 0; i < nOut; i++) {
-    const t = linspaceAt(0, Math.PI, nOut, true, i);
-    data[2 * i] = Math.cos(t);
-    data[2 * i + 1] = Math.sin(t);
-  }
-  for (let i = 0; i < nIn; i++) {
-    const t = linspaceAt(0, Math.PI, nIn, true, i);
-    const r = nOut + i;
-    data[2 * r] = 1 - Math.cos(t);
-    data[2 * r + 1] = 1 - Math.sin(t) - 0.5;
-    labels[r] = 1;
-  }
-  if (shuffle) shuffle2d(rng, data, labels);
-  if (noise > 0) {
-    for (let k = 0; k < 2 * count; k++) data[k] = data[k]! + noise * rng.normal();
+  for (let k = 0; k < count; k++) {
+    const index = order[k]!;
+    let x: number;
+    let y: number;
+    if (index < nOut) {
+      const t = linspaceAt(0, Math.PI, nOut, true, index);
+      x = Math.cos(t);
+      y = Math.sin(t);
+    } else {
+      const t = linspaceAt(0, Math.PI, nIn, true, index - nOut);
+      x = 1 - Math.cos(t);
+      y = 1 - Math.sin(t) - 0.5;
+      labels[k] = 1;
+    }
+    if (noise > 0) {
+      x += noise * rng.normal();
+      y += noise * rng.normal();
+    }
+    data[2 * k] = x;
+    data[2 * k + 1] = y;
   }
   return { data, shape: [count, 2], labels };
 }
