@@ -14,3 +14,4 @@ export { betainc, digamma, erfc, lbeta, lgamma, logErfc, logNdtr, ndtr } from '.
 export { matrixDiagPart, triangularSolveLower } from './linear-algebra.js';
 export { trainLoop, resolveFitOptions, type FitOptions, type FitResult, type TrainLoopSpec } from './train-loop.js';
 export { DENSE_ACTIVATIONS, LEAKY_RELU_ALPHA, fusedDense, fusedMlp, type DenseActivation, type FusedLayer, type FusedMlpOptions } from './fused-dense.js';
+export { FusedAdam, fusedAdam, type FusedAdamOptions } from './fused-adam.js';

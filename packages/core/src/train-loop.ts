@@ -4,6 +4,7 @@
 // validation with early stopping, progress callbacks, cancellation and event-loop yields.
 import * as tf from '@tensorflow/tfjs-core';
 import { argumentError, describeValue } from './errors.js';
+import { FusedAdam } from './fused-adam.js';
 import { registerGradients } from './register-gradients.js';
 
 export interface FitOptions {
@@ -13,7 +14,10 @@ export interface FitOptions {
   batchSize?: number;
   /** Learning rate of the default Adam optimizer. Default 1e-3. Not with `optimizer`. */
   learningRate?: number;
-  /** Any tfjs optimizer; the caller keeps ownership (it is not disposed). Default Adam. */
+  /**
+   * Any tfjs optimizer; the caller keeps ownership (it is not disposed). Default: Adam
+   * (FusedAdam: tf.train.adam's update over all variables at once).
+   */
   optimizer?: tf.Optimizer;
   /**
    * Early stopping: stop after `patience` epochs without improvement of the monitored loss
@@ -191,7 +195,9 @@ export async function trainLoop(spec: TrainLoopSpec, opts: FitOptions = {}): Pro
   const order = new Int32Array(numExamples);
   for (let i = 0; i < numExamples; i++) order[i] = i;
   const ownsOptimizer = opts.optimizer === undefined;
-  const optimizer = opts.optimizer ?? tf.train.adam(opts.learningRate ?? 1e-3);
+  // Default: Adam with tf.train.adam's update, fused over all variables (~12 kernels per step
+  // instead of ~13 per variable).
+  const optimizer = opts.optimizer ?? new FusedAdam({ learningRate: opts.learningRate ?? 1e-3 });
   // Full batch: one index tensor for the whole run.
   const fullBatchIndices = stepsPerEpoch === 1 && !o.shuffle ? tf.tensor1d(order, 'int32') : undefined;
 
