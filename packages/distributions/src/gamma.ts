@@ -13,7 +13,8 @@ export interface GammaOptions extends BaseOptions {
 /**
  * Gamma(α, β) with density β^α x^{α-1} e^{-βx} / Γ(α) on (0, ∞).
  *
- * log p(x) = α log β + (α - 1) log x - βx - log Γ(α) for x > 0; -Infinity for x < 0.
+ * log p(x) = α log β + (α - 1) log x - βx - log Γ(α) for x >= 0, evaluated as
+ * (α - 1) log(βx) + log β - βx - log Γ(α); -Infinity for x < 0.
  * Mean α/β, variance α/β², mode (α - 1)/β for α >= 1 (NaN otherwise, as TFP),
  * entropy α - log β + log Γ(α) + (1 - α) ψ(α).
  * Sampling: Marsaglia–Tsang (see random.ts), divided by β; gradients reach β, not α.
@@ -36,10 +37,13 @@ export class Gamma extends BaseDistribution {
     const b = this.rate;
     const inside = tf.greaterEqual(x, tf.scalar(0));
     const xs = whereConst(inside, x, 1);
-    // (α - 1) log x with 0 · log 0 = 0 at α = 1, x = 0.
+    // (α - 1) log(βx) + log β - βx - log Γ(α): the same value as α log β + (α - 1) log x - ...,
+    // but with terms of the size of the result, so float32 does not cancel large ones.
+    const bx = tf.mul(b, xs);
     const am1 = tf.sub(a, tf.scalar(1));
-    const shapeTerm = tf.where(tf.equal(am1, tf.scalar(0)), tf.zerosLike(am1), tf.mul(am1, tf.log(xs)));
-    const value = tf.sub(tf.sub(tf.add(tf.mul(a, tf.log(b)), shapeTerm), tf.mul(b, xs)), lgamma(a));
+    // 0 · log 0 = 0 at α = 1, x = 0.
+    const shapeTerm = tf.where(tf.equal(am1, tf.scalar(0)), tf.zerosLike(tf.add(am1, bx)), tf.mul(am1, tf.log(bx)));
+    const value = tf.sub(tf.sub(tf.add(shapeTerm, tf.log(b)), bx), lgamma(a));
     return maskOutside(inside, value);
   }
 
