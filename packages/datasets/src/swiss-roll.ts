@@ -19,8 +19,8 @@ export interface SwissRollDataset extends Dataset {
  *
  *   t = 1.5 pi (1 + 2 u),  u ~ U(0, 1),   x = (t cos t + noise z1, t sin t + noise z2) / 5
  *
- * with z ~ N(0, I). With the defaults the points lie in about [-2.9, 2.8] x [-2.9, 3.2]
- * (the spiral has radius up to 4.5 pi / 5 = 2.83) with noise standard deviation 0.2.
+ * with z ~ N(0, I). Before noise the spiral spans x in [-1.90, 2.52], y in [-2.21, 2.83]
+ * (radius t / 5 from 0.94 to 2.83); the default noise adds standard deviation 0.2.
  */
 export function swissRoll(n: number, options?: SwissRollOptions): SwissRollDataset {
   const { n: count, opts, rng } = startToy('swissRoll', n, options, ['noise']);
