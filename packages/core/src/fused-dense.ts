@@ -169,28 +169,40 @@ export function fusedMlp(
       if (contextBatch !== batch) c2 = tf.tile(c2, [batch, 1]);
     }
     const hs: tf.Tensor[] = [h0];
-    const layerInputs: tf.Tensor[] = [];
-    const kernels: tf.Tensor[] = [];
-    const acts: tf.Tensor[] = [];
+    // What backward needs per layer: its input (h_i, or [h_i, c]) and, for a non-linear
+    // activation, its output. `save` copies every tensor on wasm (an Identity kernel), so each
+    // intermediate is saved once (the output of layer i is usually the input of layer i + 1),
+    // and what backward can take from the op's own inputs (x, kernels, masks) is not saved.
+    const toSave: tf.Tensor[] = [];
+    const slot = new Map<tf.Tensor, number>();
+    const ref = (t: tf.Tensor): number => {
+      if (t === h0) return -1; // rebuilt from x
+      let k = slot.get(t);
+      if (k === undefined) {
+        k = toSave.length;
+        slot.set(t, k);
+        toSave.push(t);
+      }
+      return k;
+    };
+    const inputRefs: number[] = [];
+    const actRefs: number[] = [];
     layers.forEach((layer) => {
       const h = hs[hs.length - 1]!;
       const input = layer.context ? tf.concat([h, c2!], 1) : h;
       const kernel = layer.mask ? tf.mul(layer.kernel, layer.mask) : layer.kernel;
       const a = activate(layer, input, kernel);
       const out = layer.skipFrom !== undefined ? tf.add(a, hs[layer.skipFrom]!) : a;
-      layerInputs.push(input);
-      kernels.push(kernel);
-      acts.push(a);
+      inputRefs.push(ref(input));
+      actRefs.push(layer.activation === 'linear' ? -1 : ref(a));
       hs.push(out);
     });
-    save([...layerInputs, ...kernels, ...acts]);
+    save(toSave);
     const last = hs[hs.length - 1]!;
     const value = tf.reshape(last, [...batchShape, ...outTail]);
     const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]): tf.Tensor[] => {
       const n = layers.length;
-      const sIn = saved.slice(0, n);
-      const sK = saved.slice(n, 2 * n);
-      const sA = saved.slice(2 * n, 3 * n);
+      const x2 = () => (x.rank === 2 ? x : tf.reshape(x, [batch, inputSize]));
       const dh: (tf.Tensor | undefined)[] = new Array(n + 1).fill(undefined);
       dh[n] = tf.reshape(dy, [batch, units]);
       const accumulate = (k: number, g: tf.Tensor) => {
@@ -203,16 +215,20 @@ export function fusedMlp(
         const layer = layers[i]!;
         const g = dh[i + 1]!;
         if (layer.skipFrom !== undefined) accumulate(layer.skipFrom, g);
-        const dz = activationGrad(g, sA[i]!, layer.activation);
+        const input = inputRefs[i]! < 0 ? x2() : saved[inputRefs[i]!]!;
+        const a = actRefs[i]! < 0 ? undefined : saved[actRefs[i]!]!;
+        // Recomputing W * M costs what saving it would (a copy on wasm) and keeps less alive.
+        const kernel = layer.mask ? tf.mul(layer.kernel, layer.mask) : layer.kernel;
+        const dz = a ? activationGrad(g, a, layer.activation) : g;
         // matMulFast: explicit transpose + plain matMul on wasm, transpose flags elsewhere.
-        let dW = matMulFast(sIn[i]!, dz, true, false);
+        let dW = matMulFast(input, dz, true, false);
         if (layer.mask) dW = tf.mul(dW, layer.mask);
         // Bias gradient as ones[1, batch] @ dz: a plain matMul, where a sum over axis 0 costs
         // wasm a full transpose of dz first.
         const db = tf.reshape(tf.matMul(ones, dz), [dz.shape[1]!]);
         kernelGrads[2 * i] = dW;
         kernelGrads[2 * i + 1] = db;
-        const dInput = matMulFast(dz, sK[i]!, false, true);
+        const dInput = matMulFast(dz, kernel, false, true);
         if (layer.context) {
           const width = dInput.shape[1]! - contextSize;
           accumulate(i, tf.slice(dInput, [0, 0], [batch, width]));
