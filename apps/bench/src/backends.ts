@@ -4,11 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
-import { existsSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { existsSync } from 'node:fs';
 import { registerGradients } from '@densityjs/core';
 
 export type BackendName = 'cpu' | 'wasm' | 'webgpu';
@@ -74,47 +70,32 @@ export async function useBackend(name: BackendName): Promise<string | undefined>
     const reason = await probeWebGPU();
     if (reason) return reason;
   }
+  // The cpu backend prints a hint about tfjs-node when constructed outside tests; IS_TEST
+  // silences it. Only during construction: IS_TEST also turns on per-kernel leak checks.
+  const wasTest = tf.env().getBool('IS_TEST');
+  if (name === 'cpu') tf.env().set('IS_TEST', true);
   const ok = await tf.setBackend(name).catch(() => false);
+  tf.env().set('IS_TEST', wasTest);
   if (!ok) return `tf.setBackend('${name}') failed`;
   await tf.ready();
   return undefined;
 }
 
-let gradients: Promise<string> | undefined;
+let gradients: string | undefined;
 
 /**
- * Makes sure gradients are registered. The packages call @densityjs/core's registerGradients();
- * while it does not cover a kernel yet, the bench falls back to tfjs-core's own gradient configs
- * (its `dist/register_all_gradients` cannot be imported in Node ESM, so it is bundled once with
- * esbuild into a temporary file). Resolves to a line saying which was used.
+ * Registers gradients the way a user of the packages gets them: @densityjs/core's
+ * registerGradients() (tfjs-core alone registers none). Throws, naming the kernels, when a
+ * kernel the bench differentiates has no gradient.
  */
-export function ensureGradients(): Promise<string> {
-  gradients ??= (async () => {
-    registerGradients();
-    const needed = ['Sum', 'BatchMatMul', 'Add', 'Multiply', 'Tanh', 'Relu', 'Exp', 'Sub', 'Neg', 'Mean'];
-    const missing = needed.filter((k) => tf.getGradient(k) === undefined);
-    if (missing.length === 0) return '@densityjs/core registerGradients()';
-    const require = createRequire(createRequire(import.meta.url).resolve('tsx'));
-    const esbuild = require('esbuild') as typeof import('esbuild');
-    const entry = createRequire(import.meta.url).resolve(
-      '@tensorflow/tfjs-core/dist/register_all_gradients.js',
-    );
-    const out = join(tmpdir(), `densityjs-bench-grads-${process.pid}.mjs`);
-    const result = esbuild.buildSync({
-      entryPoints: [entry],
-      bundle: true,
-      format: 'esm',
-      platform: 'node',
-      write: false,
-      logLevel: 'silent',
-      // the bundled copy shares tfjs' global engine and gradient registry (both live on the
-      // global object), so registering there registers for our tfjs-core too.
-    });
-    writeFileSync(out, result.outputFiles[0]!.text);
-    await import(pathToFileURL(out).href);
-    const still = needed.filter((k) => tf.getGradient(k) === undefined);
-    if (still.length) throw new Error(`gradients still missing after fallback: ${still.join(', ')}`);
-    return `tfjs-core's register_all_gradients (fallback: core registerGradients() lacks ${missing.join(', ')})`;
-  })();
+export function ensureGradients(): string {
+  if (gradients) return gradients;
+  registerGradients();
+  const needed = ['Sum', 'BatchMatMul', 'Add', 'Multiply', 'Tanh', 'Relu', 'Exp', 'Sub', 'Neg', 'Mean'];
+  const missing = needed.filter((k) => tf.getGradient(k) === undefined);
+  if (missing.length) {
+    throw new Error(`@densityjs/core registerGradients() left kernels without gradients: ${missing.join(', ')}`);
+  }
+  gradients = '@densityjs/core registerGradients()';
   return gradients;
 }

@@ -156,9 +156,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const o = parseArgs(argv);
   const started = Date.now();
   const progress = new Progress();
-  const gradients = await ensureGradients();
-  // The wasm backend's first run prints a hint about tfjs-node on cpu; keep the output clean.
-  tf.env().set('IS_TEST', true);
+  const gradients = ensureGradients();
 
   const backends: BackendName[] = [];
   const backendNotes: Record<string, string> = {};

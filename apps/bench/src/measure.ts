@@ -132,7 +132,7 @@ export async function time(task: TaskInstance, o: TimingOptions): Promise<Measur
 
 export async function profile(task: TaskInstance): Promise<ProfileFigures> {
   const before = tf.memory();
-  let returned: StepResult;
+  let returned: StepResult = undefined;
   const info = await tf.profile(async () => {
     returned = await task.step();
     return [];
@@ -141,7 +141,11 @@ export async function profile(task: TaskInstance): Promise<ProfileFigures> {
   const after = tf.memory();
   const byName = new Map<string, KernelStat>();
   let peakTensors = before.numTensors;
-  for (const k of info.kernels) {
+  const backend = tf.getBackend();
+  // tf.customGrad ops appear as one extra entry ('unnamed scope' or the scope's name) whose
+  // time includes the kernels inside it, which are recorded too: count only real kernels.
+  const kernels = info.kernels.filter((k) => tf.getKernel(k.name, backend) !== undefined);
+  for (const k of kernels) {
     peakTensors = Math.max(peakTensors, k.totalTensorsSnapshot);
     const s = byName.get(k.name) ?? { name: k.name, count: 0, ms: 0 };
     s.count += 1;
@@ -150,7 +154,7 @@ export async function profile(task: TaskInstance): Promise<ProfileFigures> {
     byName.set(k.name, s);
   }
   return {
-    kernels: info.kernels.length,
+    kernels: kernels.length,
     peakTensors: peakTensors - before.numTensors,
     peakBytes: Math.max(0, info.peakBytes - before.numBytes),
     baseTensors: before.numTensors,
@@ -174,7 +178,7 @@ export async function instrumentMatMul(task: TaskInstance): Promise<MatMulFigure
   const figures: MatMulFigures = { calls: 0, transposedCalls: 0, flops: 0, ms: 0, transposedMs: 0 };
   const restores: (() => void)[] = [];
   for (const name of ['BatchMatMul', '_FusedMatMul']) {
-    const config = tf.getKernel(name, backend) as
+    const config = tf.getKernel(name, backend) as unknown as
       | { kernelFunc: (args: { inputs: Record<string, tf.TensorInfo>; attrs?: MatMulAttrs }) => unknown }
       | undefined;
     if (!config) continue;

@@ -258,22 +258,11 @@ export async function seedMdn(seed: number): Promise<{ mdn: Loose; x: tf.Tensor2
 }
 
 /**
- * Inverse sine data of the first seed: y = 7 sin(0.75 x) + 0.5 x + N(0, 1), x ~ U(-10.5, 10.5),
- * then inputs and targets swapped (the multi-valued inverse). Uses @densityjs/datasets when it
- * exports inverseSine, else this definition with tfjs' seeded generators.
+ * Inverse sine data of the first seed: t ~ U(-10.5, 10.5), s = 7 sin(0.75 t) + 0.5 t + N(0, 1);
+ * the MDN predicts t from s (the multi-valued inverse). From @densityjs/datasets' inverseSine.
  */
 export async function inverseSineData(n: number, seed: number): Promise<{ x: tf.Tensor2D; y: tf.Tensor2D }> {
-  const fromDatasets = await import('./lib.js').then((m) => m.maybe('@densityjs/datasets', 'inverseSine'));
-  if (fromDatasets) {
-    const d: Loose = fromDatasets({ n, seed });
-    const toTensor = (v: Loose): tf.Tensor2D =>
-      v instanceof tf.Tensor ? (tf.reshape(v, [n, 1]) as tf.Tensor2D) : tf.tensor2d(Array.from(v as ArrayLike<number>), [n, 1]);
-    if (d && d.x !== undefined && d.y !== undefined) return { x: toTensor(d.x), y: toTensor(d.y) };
-  }
-  return tf.tidy(() => {
-    const t = tf.randomUniform([n, 1], -10.5, 10.5, 'float32', seed);
-    const noise = tf.randomNormal([n, 1], 0, 1, 'float32', seed + 1);
-    const s = tf.add(tf.add(tf.mul(7, tf.sin(tf.mul(0.75, t))), tf.mul(0.5, t)), noise);
-    return { x: s as tf.Tensor2D, y: t as tf.Tensor2D };
-  });
+  const inverseSine = await need('@densityjs/datasets', 'inverseSine');
+  const d: { x: Float32Array; y: Float32Array } = inverseSine(n, { inverse: true, seed });
+  return { x: tf.tensor2d(d.x, [n, 1]), y: tf.tensor2d(d.y, [n, 1]) };
 }

@@ -1,0 +1,409 @@
+// `pnpm bench quality`: the fit targets of the flows issue (#5) and the MDN issue (#6), each
+// number printed next to its target with PASS/FAIL. Data, sizes and targets follow the issues;
+// the training recipes (epochs, learning rates) are the bench's own unless the packages export
+// theirs (see README). `--quick` runs the same pipeline with a fraction of the epochs: a smoke
+// test of the pipeline, not of the targets.
+import * as tf from '@tensorflow/tfjs-core';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { BackendName } from './backends.js';
+import { useBackend } from './backends.js';
+import { scatterPng } from './png.js';
+import type { Progress } from './progress.js';
+import { need, type Loose } from './tasks/lib.js';
+import { oneLine } from './runner.js';
+
+export interface QualityOptions {
+  backend: BackendName;
+  quick: boolean;
+  filter: string[] | undefined;
+  progress: Progress;
+  seed?: number;
+}
+
+export interface QualityLine {
+  check: string;
+  metric: string;
+  value: number | undefined;
+  target: string;
+  pass: boolean | undefined;
+  seconds: number;
+  detail?: string;
+}
+
+interface Ctx {
+  quick: boolean;
+  seed: number;
+  progress: Progress;
+  /** Scales epochs/steps: 1 in full runs, small in quick runs. */
+  epochs(full: number, quick: number): number;
+}
+
+interface Check {
+  id: string;
+  title: string;
+  run(ctx: Ctx): Promise<Omit<QualityLine, 'check' | 'seconds'>[]>;
+}
+
+const RESULTS_DIR = fileURLToPath(new URL('../results/', import.meta.url));
+const FIGURES_DIR = fileURLToPath(new URL('../figures/', import.meta.url));
+
+interface Dataset {
+  data: Float32Array;
+  shape: [number, number];
+  labels?: Int32Array;
+}
+
+const toTensor = (d: Dataset): tf.Tensor2D => tf.tensor2d(d.data, d.shape);
+const labelsOf = (d: Dataset): tf.Tensor2D =>
+  tf.tensor2d(Float32Array.from(d.labels ?? []), [d.shape[0], 1]);
+
+/** Mean negative log-likelihood of the rows of `x` under `dist`, in chunks (one read each). */
+async function meanNll(dist: Loose, x: tf.Tensor2D, context?: tf.Tensor2D): Promise<number> {
+  const n = x.shape[0];
+  let sum = 0;
+  for (let start = 0; start < n; start += 5000) {
+    const size = Math.min(5000, n - start);
+    const s = tf.tidy(() => {
+      const xs = tf.slice(x, [start, 0], [size, -1]);
+      const cs = context ? tf.slice(context, [start, 0], [size, -1]) : undefined;
+      return tf.sum(tf.neg(cs ? dist.logProb(xs, { context: cs }) : dist.logProb(xs)));
+    });
+    sum += (await s.data())[0]!;
+    s.dispose();
+  }
+  return sum / n;
+}
+
+interface FlowRecipe {
+  preset: 'maf' | 'realNVP' | 'neuralSplineFlow' | 'iaf';
+  options: Record<string, unknown>;
+  epochs: [full: number, quick: number];
+  batchSize: number;
+  learningRate: number;
+  patience?: number;
+}
+
+/** Recipes exported by @densityjs/flows (recipes.ts) win over the bench's defaults. */
+async function recipe(id: string, fallback: FlowRecipe): Promise<FlowRecipe & { source: string }> {
+  try {
+    const recipes = (await need('@densityjs/flows', 'recipes')) as Record<string, Partial<FlowRecipe>>;
+    const r = recipes[id];
+    if (r) return { ...fallback, ...r, source: '@densityjs/flows recipes' };
+  } catch {
+    // no exported recipes: the bench's own
+  }
+  return { ...fallback, source: 'bench default' };
+}
+
+async function trainFlow(
+  ctx: Ctx,
+  label: string,
+  r: FlowRecipe,
+  eventSize: number,
+  train: tf.Tensor2D,
+  val: tf.Tensor2D,
+  extra: { context?: tf.Tensor2D; validationContext?: tf.Tensor2D; contextSize?: number } = {},
+): Promise<{ flow: Loose; epochs: number; seconds: number }> {
+  const make = await need('@densityjs/flows', r.preset);
+  const fit = await need('@densityjs/flows', 'fit');
+  const flow: Loose = make({ eventSize, ...r.options, ...(extra.contextSize ? { contextSize: extra.contextSize } : {}), seed: ctx.seed });
+  const epochs = ctx.epochs(...r.epochs);
+  const t0 = performance.now();
+  const result = await fit(flow, train, {
+    epochs,
+    batchSize: r.batchSize,
+    learningRate: r.learningRate,
+    validationData: val,
+    ...(r.patience ? { patience: r.patience } : {}),
+    ...(extra.context ? { context: extra.context, validationContext: extra.validationContext } : {}),
+    seed: ctx.seed,
+    onEpochEnd: (e: number, logs: { loss: number; valLoss?: number }) =>
+      ctx.progress.update(`quality ${label}: epoch ${e + 1}/${epochs} loss ${logs.loss.toFixed(3)} val ${logs.valLoss?.toFixed(3) ?? '-'}`),
+  });
+  if (flow.training !== undefined) flow.training = false;
+  return { flow, epochs: result.history.loss.length, seconds: (performance.now() - t0) / 1000 };
+}
+
+function line(metric: string, value: number | undefined, op: '<=' | '>=' | '<', limit: number, detail?: string) {
+  const pass = value === undefined || !Number.isFinite(value) ? false : op === '<=' ? value <= limit : op === '>=' ? value >= limit : value < limit;
+  return { metric, value, target: `${op} ${Number.isInteger(limit * 100) ? limit : limit.toFixed(3)}`, pass, ...(detail ? { detail } : {}) };
+}
+
+async function twoMoonsSplits(seed: number) {
+  const twoMoons = await need('@densityjs/datasets', 'twoMoons');
+  return {
+    train: twoMoons(10_000, { noise: 0.1, seed }) as Dataset,
+    val: twoMoons(2_000, { noise: 0.1, seed: seed + 1 }) as Dataset,
+    test: twoMoons(10_000, { noise: 0.1, seed: seed + 2 }) as Dataset,
+  };
+}
+
+function flowCheck(id: string, title: string, preset: FlowRecipe['preset'], limit: number, data: 'moons' | 'checkerboard' | 'eightGaussians', defaults: Partial<FlowRecipe> = {}): Check {
+  return {
+    id,
+    title,
+    async run(ctx) {
+      let splits: { train: Dataset; val: Dataset; test: Dataset };
+      if (data === 'moons') splits = await twoMoonsSplits(ctx.seed);
+      else {
+        const gen = await need('@densityjs/datasets', data);
+        splits = {
+          train: gen(20_000, { seed: ctx.seed }),
+          val: gen(4_000, { seed: ctx.seed + 1 }),
+          test: gen(20_000, { seed: ctx.seed + 2 }),
+        };
+      }
+      const r = await recipe(id, {
+        preset,
+        options: { numLayers: 5, hiddenUnits: [64, 64] },
+        epochs: [150, 4],
+        batchSize: 256,
+        learningRate: 1e-3,
+        patience: 20,
+        ...defaults,
+      });
+      const [train, val, test] = [toTensor(splits.train), toTensor(splits.val), toTensor(splits.test)];
+      try {
+        const { flow, epochs, seconds } = await trainFlow(ctx, id, r, 2, train, val);
+        const nll = await meanNll(flow, test);
+        flow.dispose?.();
+        return [line(`${title} test NLL (nats)`, nll, '<=', limit, `${r.preset} ${JSON.stringify(r.options)}, ${epochs} epochs, lr ${r.learningRate}, batch ${r.batchSize}, train ${seconds.toFixed(0)} s (${r.source})`)];
+      } finally {
+        tf.dispose([train, val, test]);
+      }
+    },
+  };
+}
+
+const CHECKS: Check[] = [
+  flowCheck('moons-maf', 'two moons MAF(5, [64,64])', 'maf', 1.1, 'moons'),
+  flowCheck('moons-realnvp', 'two moons RealNVP(5, [64,64])', 'realNVP', 1.15, 'moons'),
+  flowCheck('moons-nsf', 'two moons NSF(5, [64,64])', 'neuralSplineFlow', 1.05, 'moons'),
+  flowCheck('checkerboard', 'checkerboard NSF(5, [64,64])', 'neuralSplineFlow', 3.6, 'checkerboard', { epochs: [100, 3] }),
+  flowCheck('eight-gaussians', 'eight Gaussians NSF(5, [64,64])', 'neuralSplineFlow', 2.95, 'eightGaussians', { epochs: [100, 3] }),
+  {
+    id: 'conditional-maf',
+    title: 'conditional MAF (moon label as context) vs unconditional',
+    async run(ctx) {
+      const s = await twoMoonsSplits(ctx.seed);
+      const [train, val, test] = [toTensor(s.train), toTensor(s.val), toTensor(s.test)];
+      const [ctrain, cval, ctest] = [labelsOf(s.train), labelsOf(s.val), labelsOf(s.test)];
+      try {
+        const base: FlowRecipe = { preset: 'maf', options: { numLayers: 5, hiddenUnits: [64, 64] }, epochs: [100, 3], batchSize: 256, learningRate: 1e-3, patience: 20 };
+        const r = await recipe('conditional-maf', base);
+        const u = await trainFlow(ctx, 'unconditional', r, 2, train, val);
+        const nllU = await meanNll(u.flow, test);
+        u.flow.dispose?.();
+        const c = await trainFlow(ctx, 'conditional', r, 2, train, val, { context: ctrain, validationContext: cval, contextSize: 1 });
+        const nllC = await meanNll(c.flow, test, ctest);
+        c.flow.dispose?.();
+        return [
+          line('conditional MAF test NLL p(x | label) (nats)', nllC, '<', nllU, `unconditional ${nllU.toFixed(3)}; ${c.epochs} / ${u.epochs} epochs`),
+        ];
+      } finally {
+        tf.dispose([train, val, test, ctrain, cval, ctest]);
+      }
+    },
+  },
+  {
+    id: 'distill',
+    title: 'distillation: student IAF from a teacher MAF (8-D)',
+    async run(ctx) {
+      const twoMoons = await need('@densityjs/datasets', 'twoMoons');
+      const distill = await need('@densityjs/flows', 'distill');
+      const iaf = await need('@densityjs/flows', 'iaf');
+      // 8-D data: four independent two-moons pairs (each pair a different seed).
+      const eight = (n: number, seed: number): tf.Tensor2D => {
+        const parts = [0, 1, 2, 3].map((k) => tf.tensor2d((twoMoons(n, { noise: 0.1, seed: seed * 10 + k }) as Dataset).data, [n, 2]));
+        const out = tf.concat(parts, 1) as tf.Tensor2D;
+        tf.dispose(parts);
+        return out;
+      };
+      const train = eight(10_000, ctx.seed);
+      const val = eight(2_000, ctx.seed + 1);
+      const r = await recipe('distill-teacher', { preset: 'maf', options: { numLayers: 5, hiddenUnits: [64, 64] }, epochs: [40, 2], batchSize: 256, learningRate: 1e-3, patience: 10 });
+      const teacher = (await trainFlow(ctx, 'distill teacher', r, 8, train, val)).flow;
+      const student: Loose = iaf({ eventSize: 8, numLayers: 5, hiddenUnits: [64, 64], seed: ctx.seed + 7 });
+      const steps = ctx.epochs(3000, 60);
+      const t0 = performance.now();
+      const res = await distill({
+        teacher,
+        student,
+        steps,
+        batchSize: 256,
+        learningRate: 1e-3,
+        seed: ctx.seed,
+        onStep: (k: number, logs: { kl: number }) => {
+          if (k % 20 === 0) ctx.progress.update(`quality distill: step ${k + 1}/${steps} KL ${logs.kl.toFixed(3)}`);
+        },
+      });
+      const distillSeconds = (performance.now() - t0) / 1000;
+      if (student.training !== undefined) student.training = false;
+      const n = 10_000;
+      const fromTeacher = teacher.sample(n, { seed: ctx.seed + 11 }) as tf.Tensor2D;
+      const fromStudent = student.sample(n, { seed: ctx.seed + 12 }) as tf.Tensor2D;
+      const nllTeacher = await meanNll(teacher, fromTeacher);
+      const nllStudent = await meanNll(teacher, fromStudent);
+      tf.dispose([fromTeacher, fromStudent]);
+      // Sampling speed: median of 5 timed draws of 1000 samples each (after one warm-up).
+      const timeSample = async (flow: Loose) => {
+        const ms: number[] = [];
+        for (let i = 0; i < 6; i++) {
+          const s = performance.now();
+          const t = flow.sample(1000, { seed: i }) as tf.Tensor;
+          await t.data();
+          t.dispose();
+          if (i > 0) ms.push(performance.now() - s);
+        }
+        return ms.sort((a, b) => a - b)[2]!;
+      };
+      const teacherMs = await timeSample(teacher);
+      const studentMs = await timeSample(student);
+      const lastKl = res.history.kl.slice(-50);
+      const kl = lastKl.reduce((a: number, b: number) => a + b, 0) / Math.max(1, lastKl.length);
+      teacher.dispose?.();
+      student.dispose?.();
+      tf.dispose([train, val]);
+      return [
+        line('teacher NLL of student samples minus of teacher samples (nats)', nllStudent - nllTeacher, '<=', 0.1, `teacher samples ${nllTeacher.toFixed(3)}, student samples ${nllStudent.toFixed(3)}; ${steps} distill steps in ${distillSeconds.toFixed(0)} s, final KL ~ ${kl.toFixed(3)}`),
+        line('sampling speed-up student IAF vs teacher MAF (x, 1000 samples)', teacherMs / studentMs, '>=', 5, `teacher ${teacherMs.toFixed(1)} ms, student ${studentMs.toFixed(1)} ms`),
+      ];
+    },
+  },
+  {
+    id: 'mdn',
+    title: 'MDN on the first seed (1000 train, 5000 test)',
+    async run(ctx) {
+      const MDN = await need('@densityjs/mdn', 'MDN');
+      const inverseSine = await need('@densityjs/datasets', 'inverseSine');
+      const tr = inverseSine(1000, { inverse: true, seed: ctx.seed });
+      const te = inverseSine(5000, { inverse: true, seed: ctx.seed + 1 });
+      const x = tf.tensor2d(tr.x, [1000, 1]);
+      const y = tf.tensor2d(tr.y, [1000, 1]);
+      const xt = tf.tensor2d(te.x, [5000, 1]);
+      const yt = tf.tensor2d(te.y, [5000, 1]);
+      const epochs = ctx.epochs(10_000, 300);
+      const mdn: Loose = new MDN({ inputSize: 1, outputSize: 1, numComponents: 5, hiddenUnits: [20], activation: 'tanh', seed: ctx.seed });
+      const t0 = performance.now();
+      await mdn.fit(x, y, {
+        epochs,
+        batchSize: 1000,
+        learningRate: 1e-3 * 3,
+        seed: ctx.seed,
+        onEpochEnd: (e: number, logs: { loss: number }) => {
+          if (e % 100 === 0) ctx.progress.update(`quality mdn: epoch ${e + 1}/${epochs} loss ${logs.loss.toFixed(3)}`);
+        },
+      });
+      const mdnSeconds = (performance.now() - t0) / 1000;
+      const nll = tf.tidy(() => tf.neg(tf.mean(mdn.distribution(xt).logProb(yt) as tf.Tensor)));
+      const mdnNll = (await nll.data())[0]!;
+      nll.dispose();
+      mdn.dispose?.();
+      const mse = await mseBaseline(ctx, x, y, xt, yt);
+      tf.dispose([x, y, xt, yt]);
+      return [
+        line('MDN test NLL (nats)', mdnNll, '<=', 1.4, `${epochs} full-batch Adam epochs (lr 3e-3) in ${mdnSeconds.toFixed(0)} s`),
+        line('MSE network scored as a Gaussian, test NLL (nats)', mse.nll, '>=', 2.7, `1-20 tanh-1, ${mse.epochs} epochs, sigma^2 = train MSE = ${mse.sigma2.toFixed(2)}`),
+      ];
+    },
+  },
+  {
+    id: 'siggraph',
+    title: 'SIGGRAPH MAF samples figure',
+    async run(ctx) {
+      const siggraph = await need('@densityjs/datasets', 'siggraph');
+      const train = siggraph(20_000, { seed: ctx.seed }) as Dataset;
+      const valD = siggraph(4_000, { seed: ctx.seed + 1 }) as Dataset;
+      const test = siggraph(10_000, { seed: ctx.seed + 2 }) as Dataset;
+      const [x, val, xt] = [toTensor(train), toTensor(valD), toTensor(test)];
+      const r = await recipe('siggraph', { preset: 'maf', options: { numLayers: 8, hiddenUnits: [128, 128] }, epochs: [60, 2], batchSize: 256, learningRate: 1e-3, patience: 10 });
+      const { flow, epochs, seconds } = await trainFlow(ctx, 'siggraph', r, 2, x, val);
+      const nll = await meanNll(flow, xt);
+      const samples = flow.sample(20_000, { seed: ctx.seed + 3 }) as tf.Tensor;
+      const pts = (await samples.data()) as Float32Array;
+      samples.dispose();
+      flow.dispose?.();
+      tf.dispose([x, val, xt]);
+      let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+      for (let i = 0; i < train.data.length; i += 2) {
+        x0 = Math.min(x0, train.data[i]!); x1 = Math.max(x1, train.data[i]!);
+        y0 = Math.min(y0, train.data[i + 1]!); y1 = Math.max(y1, train.data[i + 1]!);
+      }
+      const mx = 0.05 * (x1 - x0), my = 0.15 * (y1 - y0);
+      const box = { x0: x0 - mx, x1: x1 + mx, y0: y0 - my, y1: y1 + my };
+      const width = 640;
+      const height = Math.max(60, Math.round((width * (box.y1 - box.y0)) / (box.x1 - box.x0)));
+      const png = scatterPng([train.data, pts], box, { width, height });
+      mkdirSync(RESULTS_DIR, { recursive: true });
+      const path = `${RESULTS_DIR}siggraph-maf.png`;
+      writeFileSync(path, png);
+      if (!ctx.quick) {
+        mkdirSync(FIGURES_DIR, { recursive: true });
+        writeFileSync(`${FIGURES_DIR}siggraph-maf.png`, png);
+      }
+      return [{ metric: 'SIGGRAPH MAF test NLL (nats; figure: data left, samples right)', value: nll, target: 'legible word in the figure', pass: undefined, detail: `${path}; ${r.preset} ${JSON.stringify(r.options)}, ${epochs} epochs in ${seconds.toFixed(0)} s` }];
+    },
+  },
+];
+
+/** The seed tutorial's first model: 1 -> 20 tanh -> 1 trained on MSE, then scored as N(f(x), MSE). */
+async function mseBaseline(ctx: Ctx, x: tf.Tensor2D, y: tf.Tensor2D, xt: tf.Tensor2D, yt: tf.Tensor2D) {
+  const w1 = tf.variable(tf.randomNormal([1, 20], 0, 1, 'float32', ctx.seed));
+  const b1 = tf.variable(tf.zeros([20]));
+  const w2 = tf.variable(tf.randomNormal([20, 1], 0, 1 / Math.sqrt(20), 'float32', ctx.seed + 1));
+  const b2 = tf.variable(tf.zeros([1]));
+  const f = (inp: tf.Tensor) => tf.add(tf.matMul(tf.tanh(tf.add(tf.matMul(inp, w1), b1)), w2), b2);
+  const opt = tf.train.adam(1e-2);
+  const epochs = ctx.epochs(3000, 200);
+  for (let e = 0; e < epochs; e++) {
+    const l = opt.minimize(() => tf.mean(tf.squaredDifference(f(x), y)) as tf.Scalar, true, [w1, b1, w2, b2]);
+    if (e % 100 === 0) ctx.progress.update(`quality mdn: MSE baseline epoch ${e + 1}/${epochs} mse ${(await l!.data())[0]!.toFixed(3)}`);
+    l?.dispose();
+  }
+  const sigma2T = tf.tidy(() => tf.mean(tf.squaredDifference(f(x), y)));
+  const sigma2 = (await sigma2T.data())[0]!;
+  const nllT = tf.tidy(() =>
+    tf.add(0.5 * Math.log(2 * Math.PI * sigma2), tf.div(tf.mean(tf.squaredDifference(f(xt), yt)), 2 * sigma2)),
+  );
+  const nll = (await nllT.data())[0]!;
+  tf.dispose([sigma2T, nllT, w1, b1, w2, b2]);
+  opt.dispose();
+  return { nll, sigma2, epochs };
+}
+
+export async function runQuality(o: QualityOptions): Promise<QualityLine[]> {
+  const reason = await useBackend(o.backend);
+  if (reason) throw new Error(`quality: backend ${o.backend} unavailable: ${reason}`);
+  const ctx: Ctx = {
+    quick: o.quick,
+    seed: o.seed ?? 1,
+    progress: o.progress,
+    epochs: (full, quick) => (o.quick ? quick : full),
+  };
+  const checks = o.filter ? CHECKS.filter((c) => o.filter!.some((f) => c.id.startsWith(f))) : CHECKS;
+  console.log(`quality on ${o.backend}${o.quick ? ' (--quick: a few epochs, a smoke run of the pipeline; targets are not expected to pass)' : ''}: ${checks.map((c) => c.id).join(', ')}`);
+  const lines: QualityLine[] = [];
+  for (const c of checks) {
+    const t0 = performance.now();
+    o.progress.update(`quality ${c.id}`);
+    try {
+      const out = await c.run(ctx);
+      const seconds = (performance.now() - t0) / 1000;
+      for (const l of out) lines.push({ check: c.id, seconds, ...l });
+    } catch (error) {
+      lines.push({ check: c.id, metric: c.title, value: undefined, target: '', pass: false, seconds: (performance.now() - t0) / 1000, detail: `error: ${oneLine(error)}` });
+    }
+    o.progress.done();
+    for (const l of lines.filter((x) => x.check === c.id)) printLine(l);
+  }
+  const failed = lines.filter((l) => l.pass === false).length;
+  console.log(`\nquality: ${lines.filter((l) => l.pass).length} passed, ${failed} failed, ${lines.filter((l) => l.pass === undefined).length} for the eye`);
+  return lines;
+}
+
+function printLine(l: QualityLine): void {
+  const mark = l.pass === undefined ? 'LOOK' : l.pass ? 'PASS' : 'FAIL';
+  const v = l.value === undefined ? '-' : l.value.toFixed(3);
+  console.log(`  ${mark} [${l.check}] ${l.metric}: ${v} (target ${l.target})${l.detail ? `\n         ${l.detail}` : ''}`);
+}
