@@ -21,6 +21,8 @@ interface KernelAttrs {
   activation: Activation;
   minScale: number;
   withGrad: boolean;
+  /** Constant added to the loss (log-Jacobian of the target standardization). */
+  lossOffset: number;
 }
 
 function layoutOf(attrs: KernelAttrs): MdnLayout {
@@ -56,7 +58,7 @@ const cpuKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
     { params: read(params!), x: read(x!), y: read(y!), indices: indices ? read(indices) : null, rows },
     grad,
   );
-  const lossInfo = b.makeTensorInfo([], 'float32', Float32Array.of(loss));
+  const lossInfo = b.makeTensorInfo([], 'float32', Float32Array.of(loss + a.lossOffset));
   return grad ? [lossInfo, b.makeTensorInfo([grad.length], 'float32', grad)] : [lossInfo];
 };
 
@@ -77,7 +79,7 @@ const wasmKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
     { params: view(params!), x: view(x!), y: view(y!), indices: indices ? view(indices) : null, rows },
     grad,
   );
-  (view(lossInfo) as Float32Array)[0] = loss;
+  (view(lossInfo) as Float32Array)[0] = loss + a.lossOffset;
   return gradInfo ? [lossInfo, gradInfo] : [lossInfo];
 };
 
@@ -114,9 +116,10 @@ export function fusedLoss(
   x: tf.Tensor2D,
   y: tf.Tensor2D,
   indices: tf.Tensor1D | null,
+  lossOffset = 0,
 ): tf.Scalar {
   registerFusedKernel();
-  const attrs = { ...layout, withGrad: true } as unknown as tf.NamedAttrMap;
+  const attrs = { ...layout, withGrad: true, lossOffset } as unknown as tf.NamedAttrMap;
   const inputs: tf.NamedTensorMap = indices ? { x, y, indices } : { x, y };
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const p = args[0] as tf.Tensor;
@@ -135,9 +138,10 @@ export function fusedLossValue(
   x: tf.Tensor2D,
   y: tf.Tensor2D,
   indices: tf.Tensor1D | null = null,
+  lossOffset = 0,
 ): tf.Scalar {
   registerFusedKernel();
-  const attrs = { ...layout, withGrad: false } as unknown as tf.NamedAttrMap;
+  const attrs = { ...layout, withGrad: false, lossOffset } as unknown as tf.NamedAttrMap;
   const inputs: tf.NamedTensorMap = indices ? { params, x, y, indices } : { params, x, y };
   const out = tf.engine().runKernel(MDN_LOSS_KERNEL, inputs, attrs) as tf.Tensor | tf.Tensor[];
   return (Array.isArray(out) ? out[0] : out) as tf.Scalar;

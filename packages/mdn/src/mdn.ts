@@ -38,6 +38,21 @@ export interface MDNOptions {
    * 'auto' (default): when the active backend has it; false: always composed tfjs ops.
    */
   fused?: 'auto' | boolean;
+  /**
+   * Standardize inputs and targets with the mean and standard deviation of the data of the
+   * first `fit` (per column), and learn in those units; `distribution`, `logProb`, `sample` and
+   * the reported losses stay in the original units. Default true: with raw targets spread over
+   * +-10 and unit initial scales, training takes several times more epochs (Bishop's example).
+   */
+  normalize?: boolean;
+}
+
+/** Per-column affine standardization, fixed at the first fit. */
+export interface MDNNormalizer {
+  xMean: number[];
+  xStd: number[];
+  yMean: number[];
+  yStd: number[];
 }
 
 /** Options of `MDN.fit`: the shared training options plus Keras-style `validationData`. */
@@ -54,6 +69,7 @@ export interface MDNConfig {
   activation: Activation;
   minScale: number;
   seed: number;
+  normalize: boolean;
 }
 
 /** What `toJSON` writes and `fromJSON` reads. */
@@ -61,6 +77,8 @@ export interface MDNJSON {
   format: 'densityjs-mdn';
   formatVersion: number;
   config: MDNConfig;
+  /** The standardization learned at the first fit (null before, or with normalize: false). */
+  normalizer: MDNNormalizer | null;
   /** The flat weight vector (layout: per layer, W row-major [in, out] then b). */
   weights: number[];
 }
@@ -104,10 +122,11 @@ export class MDN {
   private readonly layout: MdnLayout;
   private readonly fusedMode: 'auto' | boolean;
   private disposed = false;
+  private _normalizer: MDNNormalizer | null = null;
 
   constructor(options: MDNOptions) {
     if (options === null || typeof options !== 'object') throw argumentError(OWNER, 'options', 'an object', options);
-    const { inputSize, outputSize, numComponents, activation = 'tanh', minScale = 1e-3, fused = 'auto' } = options;
+    const { inputSize, outputSize, numComponents, activation = 'tanh', minScale = 1e-3, fused = 'auto', normalize = true } = options;
     if (!isPositiveInteger(inputSize)) throw argumentError(OWNER, 'inputSize', 'a positive integer', inputSize);
     if (!isPositiveInteger(outputSize)) throw argumentError(OWNER, 'outputSize', 'a positive integer', outputSize);
     if (!isPositiveInteger(numComponents)) {
@@ -126,12 +145,13 @@ export class MDN {
     if (!(fused === 'auto' || typeof fused === 'boolean')) {
       throw argumentError(OWNER, 'fused', "'auto', true or false", fused);
     }
+    if (typeof normalize !== 'boolean') throw argumentError(OWNER, 'normalize', 'a boolean', normalize);
     const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
     if (!(typeof seed === 'number' && Number.isInteger(seed))) throw argumentError(OWNER, 'seed', 'an integer', seed);
 
     registerGradients();
     registerFusedKernel();
-    this.config = { inputSize, outputSize, numComponents, hiddenUnits: hidden.slice(), activation, minScale, seed };
+    this.config = { inputSize, outputSize, numComponents, hiddenUnits: hidden.slice(), activation, minScale, seed, normalize };
     this.layout = {
       sizes: [inputSize, ...hidden, headSize(numComponents, outputSize)],
       numComponents,
@@ -146,6 +166,46 @@ export class MDN {
   /** The variables `fit` trains: the one flat weight vector. */
   get trainableVariables(): tf.Variable[] {
     return [this.params];
+  }
+
+  /** The standardization fixed at the first fit (null before it, or with normalize: false). */
+  get normalizer(): MDNNormalizer | null {
+    return this._normalizer && structuredClone(this._normalizer);
+  }
+
+  /** (x - xMean) / xStd, or x itself without a normalizer. Call inside a tidy. */
+  private standardX(x: tf.Tensor2D): tf.Tensor2D {
+    const nz = this._normalizer;
+    const xf = tf.cast(x, 'float32') as tf.Tensor2D;
+    return nz ? (tf.div(tf.sub(xf, tf.tensor1d(nz.xMean)), tf.tensor1d(nz.xStd)) as tf.Tensor2D) : xf;
+  }
+
+  private standardY(y: tf.Tensor2D): tf.Tensor2D {
+    const nz = this._normalizer;
+    const yf = tf.cast(y, 'float32') as tf.Tensor2D;
+    return nz ? (tf.div(tf.sub(yf, tf.tensor1d(nz.yMean)), tf.tensor1d(nz.yStd)) as tf.Tensor2D) : yf;
+  }
+
+  /** sum_d log yStd: the log-density of y = yMean + yStd * y' is that of y' minus this. */
+  private get logJacobian(): number {
+    return this._normalizer ? this._normalizer.yStd.reduce((acc, v) => acc + Math.log(v), 0) : 0;
+  }
+
+  /** Column means and standard deviations of x and y (std 0 or non-finite -> 1). */
+  private static async fitNormalizer(x: tf.Tensor2D, y: tf.Tensor2D): Promise<MDNNormalizer> {
+    const stats = async (t: tf.Tensor2D): Promise<[number[], number[]]> => {
+      const [mean, std] = tf.tidy(() => {
+        const m = tf.moments(tf.cast(t, 'float32'), 0);
+        return [m.mean, tf.sqrt(m.variance)];
+      });
+      const out: [number[], number[]] = [Array.from(await mean!.data()), Array.from(await std!.data())];
+      tf.dispose([mean!, std!]);
+      return out;
+    };
+    const fix = (std: number[], mean: number[]) => std.map((v, i) => (Number.isFinite(v) && v > 1e-6 * Math.max(1, Math.abs(mean[i]!)) ? v : 1));
+    const [xMean, xStdRaw] = await stats(x);
+    const [yMean, yStdRaw] = await stats(y);
+    return { xMean, xStd: fix(xStdRaw, xMean), yMean, yStd: fix(yStdRaw, yMean) };
   }
 
   /** Number of weights. */
@@ -199,8 +259,11 @@ export class MDN {
     this.assertLive();
     const x2 = this.checkX(x);
     const p = tf.tidy(() => {
-      const m = mixtureParams(this.layout, this.params, tf.cast(x2, 'float32') as tf.Tensor2D);
-      return [m.logits, m.locs, m.scales];
+      const m = mixtureParams(this.layout, this.params, this.standardX(x2));
+      const nz = this._normalizer;
+      if (!nz) return [m.logits, m.locs, m.scales];
+      const yStd = tf.tensor1d(nz.yStd);
+      return [m.logits, tf.add(tf.mul(m.locs, yStd), tf.tensor1d(nz.yMean)), tf.mul(m.scales, yStd)];
     });
     return { logits: p[0] as tf.Tensor2D, locs: p[1] as tf.Tensor3D, scales: p[2] as tf.Tensor3D };
   }
@@ -232,7 +295,10 @@ export class MDN {
     this.assertLive();
     const x2 = this.checkX(x);
     const y2 = this.checkY(y, x2.shape[0]);
-    return tf.tidy(() => mixtureLogProb(this.layout, this.params, tf.cast(x2, 'float32') as tf.Tensor2D, tf.cast(y2, 'float32') as tf.Tensor2D));
+    return tf.tidy(() => {
+      const lp = mixtureLogProb(this.layout, this.params, this.standardX(x2), this.standardY(y2));
+      return this._normalizer ? (tf.sub(lp, this.logJacobian) as tf.Tensor1D) : lp;
+    });
   }
 
   /**
@@ -244,10 +310,13 @@ export class MDN {
     const x2 = this.checkX(x);
     const y2 = this.checkY(y, x2.shape[0]);
     const fused = this.usesFusedKernel();
+    const offset = this.logJacobian;
     return tf.tidy(() => {
-      const xf = tf.cast(x2, 'float32') as tf.Tensor2D;
-      const yf = tf.cast(y2, 'float32') as tf.Tensor2D;
-      return fused ? fusedLoss(this.layout, this.params, xf, yf, null) : genericLoss(this.layout, this.params, xf, yf);
+      const xs = this.standardX(x2);
+      const ys = this.standardY(y2);
+      if (fused) return fusedLoss(this.layout, this.params, xs, ys, null, offset);
+      const loss = genericLoss(this.layout, this.params, xs, ys);
+      return offset === 0 ? loss : (tf.add(loss, offset) as tf.Scalar);
     });
   }
 
@@ -289,20 +358,18 @@ export class MDN {
     }
     const fused = this.usesFusedKernel();
     const n = x2.shape[0];
-    // float32 copies owned here (a no-op clone when already float32).
-    const owned: tf.Tensor[] = [];
-    const asFloat = (t: tf.Tensor2D): tf.Tensor2D => {
-      if (t.dtype === 'float32') return t;
-      const c = tf.cast(t, 'float32') as tf.Tensor2D;
-      owned.push(c);
-      return c;
-    };
-    const xf = asFloat(x2);
-    const yf = asFloat(y2);
-    const vx = valX && asFloat(valX);
-    const vy = valY && asFloat(valY);
+    if (this.config.normalize && !this._normalizer) this._normalizer = await MDN.fitNormalizer(x2, y2);
+    // Standardized float32 copies, made once for the whole run.
+    const [xs, ys, vx, vy] = tf.tidy(() => [
+      this.standardX(x2),
+      this.standardY(y2),
+      ...(valX && valY ? [this.standardX(valX), this.standardY(valY)] : []),
+    ]) as tf.Tensor2D[];
+    const owned = [xs!, ys!, vx, vy].filter((t): t is tf.Tensor2D => t !== undefined && t !== x2 && t !== y2 && t !== valX && t !== valY);
     const layout = this.layout;
     const params = this.params;
+    const offset = this.logJacobian;
+    const withOffset = (loss: tf.Scalar): tf.Scalar => (offset === 0 ? loss : (tf.add(loss, offset) as tf.Scalar));
     try {
       return await trainLoop(
         {
@@ -312,14 +379,14 @@ export class MDN {
           batchLoss: (indices) => {
             // A full batch is a permutation of all rows: the mean loss does not depend on it.
             const all = indices.shape[0] === n;
-            if (fused) return fusedLoss(layout, params, xf, yf, all ? null : indices);
-            if (all) return genericLoss(layout, params, xf, yf);
-            return genericLoss(layout, params, tf.gather(xf, indices), tf.gather(yf, indices));
+            if (fused) return fusedLoss(layout, params, xs!, ys!, all ? null : indices, offset);
+            if (all) return withOffset(genericLoss(layout, params, xs!, ys!));
+            return withOffset(genericLoss(layout, params, tf.gather(xs!, indices), tf.gather(ys!, indices)));
           },
           ...(vx && vy
             ? {
                 validationLoss: () =>
-                  fused ? fusedLossValue(layout, params, vx, vy) : genericLoss(layout, params, vx, vy),
+                  fused ? fusedLossValue(layout, params, vx, vy, null, offset) : withOffset(genericLoss(layout, params, vx, vy)),
               }
             : {}),
         },
@@ -337,14 +404,14 @@ export class MDN {
     if (!values) {
       throw new Error(`${OWNER}.toJSON: backend '${tf.getBackend()}' cannot read tensors synchronously; use await mdn.toJSONAsync()`);
     }
-    return { format: 'densityjs-mdn', formatVersion: FORMAT_VERSION, config: { ...this.config, hiddenUnits: this.config.hiddenUnits.slice() }, weights: Array.from(values) };
+    return { format: 'densityjs-mdn', formatVersion: FORMAT_VERSION, config: { ...this.config, hiddenUnits: this.config.hiddenUnits.slice() }, normalizer: this.normalizer, weights: Array.from(values) };
   }
 
   /** `toJSON` for backends without synchronous reads (webgpu). */
   async toJSONAsync(): Promise<MDNJSON> {
     this.assertLive();
     const values = await this.params.data();
-    return { format: 'densityjs-mdn', formatVersion: FORMAT_VERSION, config: { ...this.config, hiddenUnits: this.config.hiddenUnits.slice() }, weights: Array.from(values) };
+    return { format: 'densityjs-mdn', formatVersion: FORMAT_VERSION, config: { ...this.config, hiddenUnits: this.config.hiddenUnits.slice() }, normalizer: this.normalizer, weights: Array.from(values) };
   }
 
   /** Rebuilds a model saved with `toJSON` (the object or its JSON string). */
@@ -364,6 +431,17 @@ export class MDN {
     if (!Array.isArray(weights) || weights.length !== model.numParams || !weights.every((v) => typeof v === 'number' && Number.isFinite(v))) {
       model.dispose();
       throw argumentError(where, 'json.weights', `an array of ${model.numParams} finite numbers`, raw(Array.isArray(weights) ? `an array of length ${weights.length}` : typeof weights));
+    }
+    const nz = obj.normalizer;
+    if (nz !== undefined && nz !== null) {
+      const ok = (v: unknown, len: number, positive: boolean) =>
+        Array.isArray(v) && v.length === len && v.every((e) => typeof e === 'number' && Number.isFinite(e) && (!positive || e > 0));
+      const { inputSize, outputSize } = model.config;
+      if (!(ok(nz.xMean, inputSize, false) && ok(nz.xStd, inputSize, true) && ok(nz.yMean, outputSize, false) && ok(nz.yStd, outputSize, true))) {
+        model.dispose();
+        throw argumentError(where, 'json.normalizer', `null or {xMean, xStd} of length ${inputSize} and {yMean, yStd} of length ${outputSize} (std > 0)`, raw(JSON.stringify(nz)));
+      }
+      model._normalizer = structuredClone(nz);
     }
     tf.tidy(() => model.params.assign(tf.tensor1d(weights, 'float32')));
     return model;
