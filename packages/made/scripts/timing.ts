@@ -134,7 +134,7 @@ for (const [label, optimizer] of [
   ['train step, tf.train.adam', tf.train.adam(1e-4)],
   ['train step, core fusedAdam', fusedAdam(1e-4)],
 ] as const) {
-  const trainStep = () => tf.dispose(optimizer.minimize(gaussianNll, true, vars));
+  const trainStep = () => tf.dispose(optimizer.minimize(gaussianNll, true, vars) ?? []);
   for (let i = 0; i < 3; i++) trainStep();
   const kernels = (await tf.profile(() => trainStep())).kernels.filter((k) => k.name !== 'unnamed scope').length;
   const wall: number[] = [];
