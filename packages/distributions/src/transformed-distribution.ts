@@ -21,7 +21,8 @@ export interface TransformedDistributionOptions extends BaseOptions {
  * event (e.g. a vector bijector over a batch of scalar Normals), those base batch dims become
  * event dims and their log-probs are summed; when the bijector's log-det is finer than the event
  * (an elementwise bijector on a vector event), it is summed over the remaining event dims.
- * Reparameterized when the base is (the bijector is differentiable).
+ * Reparameterized when the base is (the bijector is differentiable). logProb of a y outside the
+ * bijector's image (where the bijector returns NaN) is -Infinity.
  */
 export class TransformedDistribution extends BaseDistribution {
   readonly distribution: Distribution;
@@ -73,7 +74,10 @@ export class TransformedDistribution extends BaseDistribution {
     const [x, ildj] = this.bijector.inverseAndLogDet(y, { context });
     const rank = y.rank - this._eventShape.length;
     const baseLogProb = this.distribution.logProb(x, { context });
-    return tf.add(this.reduceTo(baseLogProb, rank), this.reduceTo(ildj, rank));
+    const lp = tf.add(this.reduceTo(baseLogProb, rank), this.reduceTo(ildj, rank));
+    // y outside the bijector's image (log of a negative, atanh beyond ±1) comes back NaN from
+    // the bijector: its density there is 0, so -Infinity (two cheap kernels on [batch]).
+    return tf.where(tf.isNaN(lp), tf.scalar(-Infinity), lp);
   }
 
   protected _sample(sampleShape: number[], { seed, context }: SampleOptions): tf.Tensor {
