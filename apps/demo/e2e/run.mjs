@@ -7,6 +7,7 @@
 //
 //   pnpm --filter ./apps/demo e2e            (build + test)
 //   DEMO_E2E_SKIP_BUILD=1 ... e2e            (reuse dist/)
+//   DEMO_E2E_DEV=1 ... e2e                   (against the vite dev server, no build)
 //   DEMO_E2E_ONLY=wasm,webgpu,mdn ... e2e    (a subset)
 //   CHROMIUM=/path/to/chrome ... e2e         (another executable)
 import { createServer } from 'node:http';
@@ -173,6 +174,23 @@ async function trainFlow(page, base, { backend, epochs, timeoutMs, hidden, point
   return { first, last, seconds };
 }
 
+/** Every dataset of the flows page draws its points (no model needed). */
+async function checkDatasets(page, base) {
+  await page.goto(`${base}/index.html`);
+  await page.waitForFunction(() => window.__demo?.state === 'idle');
+  const names = await page.getByTestId('dataset').evaluate((el) => [...el.options].map((o) => o.value));
+  for (const name of names) {
+    await setField(page, 'dataset', name);
+    await page.waitForTimeout(50);
+    const error = await page.evaluate(() => window.__demo.error);
+    check(!error, `dataset ${name}: ${error}`);
+    const stats = await canvasStats(page, 'samples-canvas');
+    check(stats.inkedShare > 0.01, `dataset ${name}: its scatter plot looks blank (${JSON.stringify(stats)})`);
+    await page.getByTestId('samples-canvas').screenshot({ path: join(outDir, `dataset-${name}.png`) });
+  }
+  log(`datasets: ${names.join(', ')} drawn`);
+}
+
 async function downloadAndLoad(page) {
   const label = 'download/load';
   const [download] = await Promise.all([page.waitForEvent('download', { timeout: 30_000 }), page.getByTestId('download').click()]);
@@ -215,7 +233,7 @@ async function runMdn(page, base, { backend, mseEpochs, mdnEpochs, timeoutMs }) 
   }
   log(
     `${label}: ${mseEpochs}+${mseEpochs} MSE and ${mdnEpochs} MDN epochs in ${((Date.now() - t0) / 1000).toFixed(1)}s; ` +
-      `test NLL: MSE network ${mseNll.toFixed(3)}, MDN ${mdnNll.toFixed(3)} nats`,
+      `test NLL: MSE network ${mseNll.toFixed(3)}, MDN ${mdnNll.toFixed(3)} nats; seconds per phase ${JSON.stringify(hook.phaseSeconds)}`,
   );
 }
 
@@ -223,10 +241,21 @@ async function runMdn(page, base, { backend, mseEpochs, mdnEpochs, timeoutMs }) 
 async function main() {
   check(existsSync(executablePath), `no browser at ${executablePath}: install Debian's chromium (apt-get install -y --no-install-recommends chromium) or set CHROMIUM`);
   mkdirSync(outDir, { recursive: true });
-  await buildApp();
-  const server = await serve();
-  const base = `http://127.0.0.1:${server.address().port}`;
-  log(`serving dist/ at ${base}`);
+  let server;
+  let base;
+  if (process.env.DEMO_E2E_DEV) {
+    const { createServer: createViteServer } = await import('vite');
+    const vite = await createViteServer({ root: appRoot, configFile: join(appRoot, 'vite.config.ts'), logLevel: 'warn', server: { port: 0, host: '127.0.0.1' } });
+    await vite.listen();
+    server = { close: () => vite.close() };
+    base = vite.resolvedUrls.local[0].replace(/\/$/, '');
+    log(`vite dev server at ${base}`);
+  } else {
+    await buildApp();
+    server = await serve();
+    base = `http://127.0.0.1:${server.address().port}`;
+    log(`serving dist/ at ${base}`);
+  }
   const { chromium } = await import('playwright-core');
   const userDataDir = mkdtempSync(join(tmpdir(), 'densityjs-e2e-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
@@ -252,11 +281,12 @@ async function main() {
     const page = context.pages()[0] ?? (await context.newPage());
     watchConsole(page, 'page', consoleLines);
     const isolated = await (async () => {
-      await page.goto(`${base}/index.html`);
+      await page.goto(`${base}/${only.has('wasm') || only.has('webgpu') ? 'index' : 'mdn'}.html`);
       return page.evaluate(() => globalThis.crossOriginIsolated);
     })();
     log(`${await context.browser()?.version?.() ?? 'chromium'}; page cross-origin isolated: ${isolated}`);
     check(isolated, 'the page is not cross-origin isolated: COOP/COEP headers missing');
+    if (only.has('datasets') || only.has('wasm')) await checkDatasets(page, base);
     if (only.has('wasm')) {
       await trainFlow(page, base, { backend: 'wasm', epochs: 15, timeoutMs: 90_000, hidden: '64, 64', points: 2000 });
       await downloadAndLoad(page);

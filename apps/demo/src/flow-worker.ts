@@ -1,13 +1,11 @@
 // Trains a flow off the main thread. The page sends a dataset and a configuration; this worker
 // builds the flow with @densityjs/flows, runs `fit`, and streams back the loss per epoch, the
 // density on a grid and fresh samples, so the page can draw while training goes on.
-import { fit, iaf, loadFlow, maf, neuralSplineFlow, nice, realNVP, saveFlow } from '@densityjs/flows';
+import { fit, iaf, loadFlow, maf, neuralSplineFlow, nice, realNVP, saveFlow, type Flow, type FlowJSON, type FlowOptions } from '@densityjs/flows';
 import { selectBackend, tf } from './tf-setup.js';
 import type { DemoFlowFile, FlowKind, FlowModelConfig, FlowReply, FlowRequest, Standardization, View } from './protocol.js';
 
-type Flow = ReturnType<typeof maf>;
-
-const PRESETS: Record<FlowKind, (options: { eventSize: number; numLayers: number; hiddenUnits: number[]; seed?: number }) => Flow> = {
+const PRESETS: Record<FlowKind, (options: FlowOptions) => Flow> = {
   maf: (o) => maf(o),
   iaf: (o) => iaf(o),
   realNVP: (o) => realNVP(o),
@@ -38,7 +36,7 @@ function describe(error: unknown): string {
 }
 
 async function ensureBackend(choice: Parameters<typeof selectBackend>[0]): Promise<void> {
-  backendReady ??= selectBackend(choice).then(({ backend, notes }) => post({ type: 'ready', backend, notes }));
+  backendReady ??= selectBackend(choice).then(({ backend, label, notes }) => post({ type: 'ready', backend, label, notes }));
   return backendReady;
 }
 
@@ -134,34 +132,32 @@ async function train(request: Extract<FlowRequest, { type: 'train' }>): Promise<
     post({ type: 'epoch', epoch: 0, loss: initialLoss, stepsPerSecond: 0 });
     await publish(f, view, s, 0, request.train.seed);
     const stepsPerEpoch = Math.ceil(n / request.train.batchSize);
-    let lastDraw = performance.now();
     let lastEpochAt = performance.now();
+    let lastDraw = lastEpochAt;
+    let drawCost = 0;
     let lastEpoch = 0;
-    let drawing: Promise<void> | undefined;
     await fit(f, trainData, {
       epochs: request.train.epochs,
       batchSize: request.train.batchSize,
       learningRate: request.train.learningRate,
       seed: request.train.seed,
       signal,
+      // fit awaits this after every epoch, so drawing here pauses training briefly.
       onEpochEnd: async (epoch: number, logs: { loss: number }) => {
         const now = performance.now();
-        // Epoch numbers from fit start at 0: the page counts from 1 (0 is the untrained flow).
+        // fit counts epochs from 0; the page counts from 1 (0 is the untrained flow).
         lastEpoch = epoch + 1;
         const stepsPerSecond = (stepsPerEpoch * 1000) / Math.max(1, now - lastEpochAt);
-        lastEpochAt = now;
         post({ type: 'epoch', epoch: lastEpoch, loss: logs.loss + logScaleSum(s), stepsPerSecond });
-        if (now - lastDraw > DRAW_INTERVAL_MS && !drawing) {
-          drawing = publish(f, view, s, lastEpoch, request.train.seed).finally(() => {
-            drawing = undefined;
-            lastDraw = performance.now();
-          });
-          // Awaited when fit awaits this callback; otherwise the draw interleaves with training.
-          await drawing;
+        // Keep drawing under about a quarter of the time: the grid costs a few training steps.
+        if (now - lastDraw > Math.max(DRAW_INTERVAL_MS, 3 * drawCost)) {
+          await publish(f, view, s, lastEpoch, request.train.seed);
+          lastDraw = performance.now();
+          drawCost = lastDraw - now;
         }
+        lastEpochAt = performance.now();
       },
     });
-    await drawing;
     await publish(f, view, s, lastEpoch, request.train.seed);
     post({ type: 'done', reason: signal.aborted ? 'stopped' : 'finished', initialLoss });
   } catch (error) {
@@ -179,14 +175,14 @@ async function train(request: Extract<FlowRequest, { type: 'train' }>): Promise<
 
 async function save(): Promise<void> {
   if (!flow || !current) throw new Error('There is no trained model to download yet: train one or load one first.');
-  const saved: unknown = await saveFlow(flow);
+  const saved = await saveFlow(flow);
   const file: DemoFlowFile = {
     format: 'densityjs-demo-flow',
     version: 1,
     dataset: current.dataset,
     model: current.model,
     standardization: current.standardization,
-    flow: typeof saved === 'string' ? JSON.parse(saved) : saved,
+    flow: saved,
   };
   post({ type: 'saved', json: JSON.stringify(file) });
 }
@@ -198,7 +194,10 @@ async function load(request: Extract<FlowRequest, { type: 'load' }>): Promise<vo
   const isDemoFile = json?.format === 'densityjs-demo-flow';
   const saved = isDemoFile ? json.flow : json;
   const s: Standardization = isDemoFile && json.standardization ? json.standardization : { shift: [0, 0], scale: [1, 1] };
-  const loaded = (await loadFlow(saved as Parameters<typeof loadFlow>[0])) as Flow;
+  if (!saved || typeof saved !== 'object') {
+    throw new Error('This file holds no flow: load a file written by the Download button or by saveFlow().');
+  }
+  const loaded = loadFlow(saved as FlowJSON);
   flow?.dispose();
   flow = loaded;
   current = {

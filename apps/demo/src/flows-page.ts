@@ -177,7 +177,8 @@ function onReply(reply: FlowReply): void {
   switch (reply.type) {
     case 'ready':
       hook.backend = reply.backend;
-      $('backend').textContent = reply.backend;
+      $('backend').textContent = reply.label;
+      hook.backendLabel = reply.label;
       showNotes(reply.notes);
       if (hook.state === 'starting') setState('training');
       break;

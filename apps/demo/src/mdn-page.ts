@@ -16,6 +16,8 @@ let curves: MdnCurves | undefined;
 const losses: Record<'forward-mse' | 'inverse-mse' | 'mdn', number[]> = { 'forward-mse': [], 'inverse-mse': [], mdn: [] };
 const lossEpochs: Record<'forward-mse' | 'inverse-mse' | 'mdn', number[]> = { 'forward-mse': [], 'inverse-mse': [], mdn: [] };
 hook.losses = losses;
+// Wall-clock seconds per phase (first to last progress message), shown to the e2e log.
+let phaseTimes: Record<string, [number, number]> = {};
 
 function setState(state: DemoState): void {
   hook.state = state;
@@ -219,7 +221,8 @@ function onReply(reply: MdnReply): void {
   switch (reply.type) {
     case 'ready':
       hook.backend = reply.backend;
-      $('backend').textContent = reply.backend;
+      $('backend').textContent = reply.label;
+      hook.backendLabel = reply.label;
       showNotes(reply.notes);
       setState('training');
       break;
@@ -232,6 +235,9 @@ function onReply(reply: MdnReply): void {
         showError(`Training diverged in phase ${reply.phase} at epoch ${reply.epoch}: the loss is ${reply.loss}. Lower the learning rate and run again.`);
         return;
       }
+      const now = performance.now();
+      phaseTimes[reply.phase] = [phaseTimes[reply.phase]?.[0] ?? now, now];
+      hook.phaseSeconds = Object.fromEntries(Object.entries(phaseTimes).map(([k, [a, b]]) => [k, (b - a) / 1000]));
       losses[reply.phase].push(reply.loss);
       lossEpochs[reply.phase].push(reply.epoch);
       if (reply.phase === 'mdn') hook.lossHistory.push(reply.loss);
@@ -303,6 +309,7 @@ function run(): void {
   hook.lossHistory = [];
   hook.draws = {};
   hook.scores = undefined;
+  phaseTimes = {};
   curves = undefined;
   data = undefined;
   ($('score-mse').closest('table') as HTMLElement).hidden = true;

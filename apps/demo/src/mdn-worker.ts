@@ -9,7 +9,8 @@ import type { MdnCurves, MdnReply, MdnRequest, MdnSettings } from './protocol.js
 
 const N_TRAIN = 1000;
 const N_TEST = 5000;
-const N_CURVE = 301;
+// The seed draws its curves and one sample per x on 1000 points of [-15, 15].
+const N_CURVE = 1000;
 const CURVE_INTERVAL_MS = 700;
 
 const scope = self as unknown as {
@@ -34,29 +35,6 @@ function linspace(a: number, b: number, n: number): Float32Array {
   return out;
 }
 
-type Mixture = ReturnType<MDN['distribution']>;
-
-interface ComponentLike {
-  distribution?: ComponentLike;
-  loc?: tf.Tensor;
-  scale?: tf.Tensor;
-  scaleDiag?: tf.Tensor;
-}
-
-/**
- * Weights, scales and means of the mixture p(y | x) as [n, K] tensors. The components are
- * Normal (possibly inside Independent) or MultivariateNormalDiag with a one-dimensional event.
- */
-function mixtureParameters(dist: Mixture, n: number): { pi: tf.Tensor; sigma: tf.Tensor; mu: tf.Tensor; k: number } {
-  const k = dist.numComponents;
-  const pi = tf.softmax(tf.reshape(dist.mixtureDistribution.logits, [n, k]));
-  let comp = dist.componentsDistribution as unknown as ComponentLike;
-  while (comp.distribution && !comp.loc) comp = comp.distribution;
-  const scale = comp.scale ?? comp.scaleDiag;
-  if (!comp.loc || !scale) throw new Error('The MDN components expose no loc/scale to draw.');
-  return { pi, sigma: tf.reshape(scale, [n, k]), mu: tf.reshape(comp.loc, [n, k]), k };
-}
-
 async function read(t: tf.Tensor): Promise<Float32Array> {
   const values = (await t.data()) as Float32Array;
   t.dispose();
@@ -65,19 +43,19 @@ async function read(t: tf.Tensor): Promise<Float32Array> {
 
 async function mdnCurves(mdn: MDN, xTest: tf.Tensor2D, seed: number): Promise<Pick<MdnCurves, 'pi' | 'sigma' | 'mu' | 'samples' | 'numComponents'>> {
   const n = xTest.shape[0];
-  const [pi, sigma, mu, samples, k] = tf.tidy(() => {
-    const dist = mdn.distribution(xTest);
-    const p = mixtureParameters(dist, n);
-    // One draw of y for every test x: pick a component by its weight, then sample it.
-    const s = tf.reshape(dist.sample(1, { seed }), [n]);
-    return [p.pi, p.sigma, p.mu, s, tf.scalar(p.k)] as const;
+  const k = mdn.config.numComponents;
+  const [pi, sigma, mu, samples] = tf.tidy(() => {
+    // logits [n, K]; locs and scales [n, K, 1] for a one-dimensional y.
+    const { logits, locs, scales } = mdn.mixtureParams(xTest);
+    // One draw of y for every test x: a component by its weight, then a value from it.
+    const draws = tf.reshape(mdn.sample(xTest, { seed }), [n]);
+    return [tf.softmax(logits), tf.reshape(scales, [n, k]), tf.reshape(locs, [n, k]), draws];
   });
-  const numComponents = (await read(k))[0]!;
-  return { pi: await read(pi), sigma: await read(sigma), mu: await read(mu), samples: await read(samples), numComponents };
+  return { pi: await read(pi), sigma: await read(sigma), mu: await read(mu), samples: await read(samples), numComponents: k };
 }
 
 async function run(settings: MdnSettings): Promise<void> {
-  backendReady ??= selectBackend(settings.backend).then(({ backend, notes }) => post({ type: 'ready', backend, notes }));
+  backendReady ??= selectBackend(settings.backend).then(({ backend, label, notes }) => post({ type: 'ready', backend, label, notes }));
   await backendReady;
   controller = new AbortController();
   const { signal } = controller;
@@ -165,7 +143,7 @@ async function run(settings: MdnSettings): Promise<void> {
       return tf.mean(tf.add(0.5 * Math.log(2 * Math.PI * variance), tf.div(tf.square(tf.sub(testOut, pred)), 2 * variance)));
     });
     const rmseT = tf.tidy(() => tf.sqrt(tf.mean(tf.square(tf.sub(testOut, inverseNet.predict(testIn))))));
-    const mdnNllT = tf.tidy(() => tf.neg(tf.mean(model.distribution(testIn).logProb(testOut))));
+    const mdnNllT = tf.tidy(() => tf.neg(tf.mean(model.logProb(testIn, testOut))));
     post({
       type: 'scores',
       mseNll: (await read(mseNllT))[0]!,

@@ -27,7 +27,8 @@ export function ticks(min: number, max: number, count = 5): number[] {
   if (!(span > 0) || !Number.isFinite(span)) return [min];
   const raw = span / count;
   const power = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 5, 10].map((m) => m * power).find((s) => span / s <= count) ?? 10 * power;
+  // The smallest 1-2-5 step giving at most 1.5x the wanted count (never a lone tick).
+  const step = [1, 2, 5, 10].map((m) => m * power).find((s) => span / s <= count * 1.5) ?? 10 * power;
   const out: number[] = [];
   for (let v = Math.ceil(min / step) * step; v <= max + step * 1e-9; v += step) out.push(Math.abs(v) < step * 1e-9 ? 0 : v);
   return out;

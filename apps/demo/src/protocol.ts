@@ -43,7 +43,7 @@ export type FlowRequest =
   | { type: 'load'; backend: BackendChoice; json: unknown; view: View };
 
 export type FlowReply =
-  | { type: 'ready'; backend: string; notes: string[] }
+  | { type: 'ready'; backend: string; label: string; notes: string[] }
   | { type: 'epoch'; epoch: number; loss: number; stepsPerSecond: number }
   | { type: 'density'; logp: Float32Array; res: number; epoch: number }
   | { type: 'samples'; points: Float32Array; epoch: number }
@@ -91,7 +91,7 @@ export interface MdnCurves {
 }
 
 export type MdnReply =
-  | { type: 'ready'; backend: string; notes: string[] }
+  | { type: 'ready'; backend: string; label: string; notes: string[] }
   | { type: 'data'; forwardX: Float32Array; forwardY: Float32Array; inverseX: Float32Array; inverseY: Float32Array }
   | { type: 'progress'; phase: 'forward-mse' | 'inverse-mse' | 'mdn'; epoch: number; loss: number }
   | { type: 'curves'; curves: MdnCurves; phase: string }

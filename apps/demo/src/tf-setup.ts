@@ -27,6 +27,8 @@ export type BackendChoice = 'auto' | 'webgpu' | 'wasm' | 'cpu';
 
 export interface BackendResult {
   backend: string;
+  /** The backend with its features, e.g. "wasm (SIMD, 4 threads)", for display. */
+  label: string;
   /** One sentence per backend that was tried and skipped, for the user. */
   notes: string[];
 }
@@ -71,7 +73,7 @@ export async function selectBackend(choice: BackendChoice): Promise<BackendResul
     try {
       if (await tf.setBackend(name)) {
         await tf.ready();
-        return { backend: tf.getBackend(), notes };
+        return { backend: tf.getBackend(), label: await describeBackend(), notes };
       }
       notes.push(`The ${name} backend failed to start; falling back.`);
     } catch (error) {
@@ -79,6 +81,16 @@ export async function selectBackend(choice: BackendChoice): Promise<BackendResul
     }
   }
   throw new Error(`No tfjs backend could start: ${notes.join(' ')}`);
+}
+
+/** The active backend and the features that matter for speed. */
+async function describeBackend(): Promise<string> {
+  const name = tf.getBackend();
+  if (name !== 'wasm') return name;
+  const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
+  const threads = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
+  const features = [simd ? 'SIMD' : 'no SIMD', threads ? `threads` : 'single-threaded'];
+  return `wasm (${features.join(', ')})`;
 }
 
 export { tf };
