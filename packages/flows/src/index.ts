@@ -1,1 +1,20 @@
-export {};
+export { Flow, type FlowConfig, type FlowOptions, type FlowPresetName } from './flow.js';
+export { maf, iaf, realNVP, nice, neuralSplineFlow, type NeuralSplineFlowOptions } from './presets.js';
+export { fit, type FlowFitOptions } from './fit.js';
+export { distill, type DistillOptions, type DistillResult, type DistillStudent, type DistillTeacher } from './distill.js';
+export {
+  FLOW_FORMAT,
+  FLOW_FORMAT_VERSION,
+  fileHandler,
+  flowFromArtifacts,
+  flowToArtifacts,
+  loadFlow,
+  loadFlowFrom,
+  saveFlow,
+  saveFlowTo,
+  type FlowJSON,
+  type LoadFlowOptions,
+  type SavedWeight,
+} from './save-load.js';
+export { DenseNetwork, type DenseNetworkOptions } from './dense-network.js';
+export type { FitOptions, FitResult } from '@densityjs/core';

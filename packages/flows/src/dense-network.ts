@@ -1,0 +1,82 @@
+// The conditioner network of coupling layers (RealNVP, NICE, coupling spline flows): a plain
+// MLP, optionally conditioned on a context, run as one fused op (@densityjs/core's fusedMlp) so
+// that its backward pass needs no registered gradient and avoids wasm's transposed matMul.
+import * as tf from '@tensorflow/tfjs-core';
+import { argumentError, deriveSeed, fusedMlp, registerGradients, type DenseActivation, type FusedLayer } from '@densityjs/core';
+
+export interface DenseNetworkOptions {
+  inputSize: number;
+  /** Shape of the output per example, e.g. [d, 2] for d shifts and log-scales. */
+  outputShape: number[];
+  hiddenUnits: number[];
+  /** Size of a conditioning input concatenated to every layer's input. Default 0. */
+  contextSize?: number;
+  activation?: DenseActivation;
+  /**
+   * Scale of the output layer's initial (Glorot-uniform) weights: small, so a freshly built
+   * flow is close to the identity and training starts from the base density. Default 0.01.
+   */
+  outputScale?: number;
+  seed: number;
+}
+
+/** Glorot-uniform kernel [rows, cols] times `scale`, seeded. */
+function glorot(rows: number, cols: number, scale: number, seed: number | undefined): tf.Tensor2D {
+  const limit = scale * Math.sqrt(6 / (rows + cols));
+  return tf.randomUniform([rows, cols], -limit, limit, 'float32', seed) as tf.Tensor2D;
+}
+
+/**
+ * h_{l+1} = act([h_l, c] W_l + b_l), output = [h_L, c] W_L + b_L reshaped to batch + outputShape.
+ * The context (when contextSize > 0) enters every layer, as in conditional RealNVP.
+ */
+export class DenseNetwork {
+  readonly inputSize: number;
+  readonly outputShape: number[];
+  readonly contextSize: number;
+  private readonly layers: FusedLayer[] = [];
+  private readonly variables: tf.Variable[] = [];
+
+  constructor(opts: DenseNetworkOptions) {
+    registerGradients();
+    const { inputSize, outputShape, hiddenUnits, contextSize = 0, activation = 'relu', outputScale = 0.01, seed } = opts;
+    this.inputSize = inputSize;
+    this.outputShape = [...outputShape];
+    this.contextSize = contextSize;
+    const units = [...hiddenUnits, outputShape.reduce((a, b) => a * b, 1)];
+    let width = inputSize;
+    units.forEach((u, i) => {
+      const last = i === units.length - 1;
+      const rows = width + (contextSize > 0 ? contextSize : 0);
+      // Inside tidy: the initial values are freed, the variables (kept by tidy) stay.
+      const kernel = tf.tidy(() => tf.variable(glorot(rows, u, last ? outputScale : 1, deriveSeed(seed, i))));
+      const bias = tf.tidy(() => tf.variable(tf.zeros([u]) as tf.Tensor1D));
+      this.variables.push(kernel, bias);
+      this.layers.push({
+        kernel: kernel as tf.Variable<tf.Rank.R2>,
+        bias: bias as tf.Variable<tf.Rank.R1>,
+        activation: last ? 'linear' : activation,
+        context: contextSize > 0,
+      });
+      width = u;
+    });
+  }
+
+  /** x: batch + [inputSize], context: batch + [contextSize]; returns batch + outputShape. */
+  call(x: tf.Tensor, { context }: { context?: tf.Tensor } = {}): tf.Tensor {
+    if (this.contextSize > 0 && !context) {
+      throw argumentError('DenseNetwork.call', 'context', `a tensor of shape [..., ${this.contextSize}]`, context);
+    }
+    return fusedMlp(x, this.contextSize > 0 ? context : undefined, this.layers, { outputShape: this.outputShape });
+  }
+
+  /** [W_0, b_0, W_1, b_1, ...]. */
+  get trainableVariables(): tf.Variable[] {
+    return [...this.variables];
+  }
+
+  dispose(): void {
+    tf.dispose(this.variables);
+    this.variables.length = 0;
+  }
+}

@@ -1,0 +1,269 @@
+// The layers the presets stack. Each factory returns a Bijector (@densityjs/bijectors' base
+// class, so Chain/Invert/TransformedDistribution treat them like any other bijector).
+//
+// Why local classes: the flow-specific layers are tuned for the training hot path (fewest
+// kernels per step: one conditioner pass, one split, fused elementwise math), and the presets
+// need exactly these parameterizations (soft-clamped log-scales, identity-at-init conditioners,
+// sequential sampling that reuses the last MADE pass for the log-det). They share
+// @densityjs/bijectors' Bijector contract and spline function.
+import * as tf from '@tensorflow/tfjs-core';
+import { Bijector, Invert, rationalQuadraticSpline, type BijectorCallOptions } from '@densityjs/bijectors';
+import { affineTransform } from './affine-op.js';
+
+/** Anything with `call(x, {context}) -> batch + [units, params]` and variables (MADE, DenseNetwork). */
+export interface ConditionerNet {
+  call(x: tf.Tensor, opts?: { context?: tf.Tensor }): tf.Tensor;
+  readonly trainableVariables: tf.Variable[];
+  dispose(): void;
+}
+
+function contextOpts(opts: BijectorCallOptions): { context?: tf.Tensor } {
+  return opts.context === undefined ? {} : { context: opts.context };
+}
+
+// WORKAROUND (remove once @densityjs/core's fusedMlp saves its input): since 6dbdf85 the
+// backward pass of fusedMlp reads its input `x` from the closure instead of from `save()`. In a
+// stacked flow that input is an intermediate that the enclosing tf.tidy (Chain, logProb)
+// disposes before the backward pass runs, which fails with "Cannot read properties of undefined
+// (reading 'backend')". So, while a gradient tape records, a conditioner gets a kept copy of its
+// input, released as soon as a later call runs under another tape (the next training step) or
+// outside any tape, or by releasePinnedInputs().
+interface EngineState {
+  state: { activeTape: unknown[] | null };
+}
+const pinned: { tape: unknown; tensor: tf.Tensor }[] = [];
+
+/** Frees the inputs kept for backward passes that have finished. */
+export function releasePinnedInputs(keepTape?: unknown): void {
+  for (let i = pinned.length - 1; i >= 0; i--) {
+    if (pinned[i]!.tape !== keepTape) {
+      pinned[i]!.tensor.dispose();
+      pinned.splice(i, 1);
+    }
+  }
+}
+
+function callNet(net: ConditionerNet, x: tf.Tensor, opts: BijectorCallOptions): tf.Tensor {
+  const tape = (tf.engine() as unknown as EngineState).state.activeTape;
+  if (pinned.length > 0) releasePinnedInputs(tape ?? undefined);
+  if (!tape) return net.call(x, contextOpts(opts));
+  const kept = tf.keep(tf.clone(x));
+  pinned.push({ tape, tensor: kept });
+  return net.call(kept, contextOpts(opts));
+}
+
+abstract class ConditionedLayer extends Bijector {
+  protected readonly net: ConditionerNet;
+  constructor(name: string, eventSize: number, net: ConditionerNet) {
+    super({ eventNdims: 1, eventSize, name });
+    this.net = net;
+  }
+  override get trainableVariables(): tf.Variable[] {
+    return this.net.trainableVariables;
+  }
+  override dispose(): void {
+    this.net.dispose();
+  }
+}
+
+/**
+ * Elementwise transform of an autoregressive layer, given the conditioner output for the
+ * units: returns [output, log|det|] summed over the last axis.
+ */
+interface UnitTransform {
+  /** Conditioner outputs per unit. */
+  readonly params: number;
+  forward(x: tf.Tensor, p: tf.Tensor): [tf.Tensor, tf.Tensor];
+  inverse(y: tf.Tensor, p: tf.Tensor): [tf.Tensor, tf.Tensor];
+}
+
+/** Shift and soft-clamped log-scale, one fused op each way (see affine-op.ts). */
+const affine: UnitTransform = {
+  params: 2,
+  forward: (x, p) => affineTransform(x, p, false),
+  inverse: (y, p) => affineTransform(y, p, true),
+};
+
+const additiveTransform: UnitTransform = {
+  params: 1,
+  forward(x, p) {
+    return [tf.add(x, p), tf.zeros(x.shape.slice(0, -1))];
+  },
+  inverse(y, p) {
+    return [tf.sub(y, p), tf.zeros(y.shape.slice(0, -1))];
+  },
+};
+
+function splineTransform(bins: number, bound: number): UnitTransform {
+  return {
+    params: 3 * bins - 1,
+    forward(x, p) {
+      const [y, ld] = rationalQuadraticSpline(x, p, { numBins: bins, bound });
+      return [y, tf.sum(ld, -1)];
+    },
+    inverse(y, p) {
+      const [x, ld] = rationalQuadraticSpline(y, p, { numBins: bins, bound, inverse: true });
+      return [x, tf.sum(ld, -1)];
+    },
+  };
+}
+
+/**
+ * Autoregressive layer y_i = τ(x_i; θ_i(y_<i)) with θ = MADE(y) (MAF direction: forward =
+ * sampling). Inverse (density): x = τ^{-1}(y; θ(y)), one MADE pass. Forward (sampling): D
+ * passes, y^{(k+1)} = τ(x; θ(y^{(k)})); after D passes every θ_i sees its final inputs, and the
+ * last pass's θ also gives the log-det (no extra pass).
+ */
+export class AutoregressiveLayer extends ConditionedLayer {
+  private readonly transform: UnitTransform;
+
+  constructor(made: ConditionerNet & { eventSize: number }, transform: UnitTransform, name: string) {
+    super(name, made.eventSize, made);
+    this.transform = transform;
+  }
+
+  protected _inverseAndLogDet(y: tf.Tensor, opts: BijectorCallOptions): [tf.Tensor, tf.Tensor] {
+    return this.transform.inverse(y, callNet(this.net, y, opts));
+  }
+
+  protected _forwardAndLogDet(x: tf.Tensor, opts: BijectorCallOptions): [tf.Tensor, tf.Tensor] {
+    const d = this.eventSize!;
+    let y = tf.zerosLike(x);
+    let logDet: tf.Tensor = tf.zeros(x.shape.slice(0, -1));
+    for (let k = 0; k < d; k++) {
+      [y, logDet] = this.transform.forward(x, callNet(this.net, y, opts));
+    }
+    return [y, logDet];
+  }
+}
+
+/**
+ * Coupling layer: y_{1:d} = x_{1:d}, y_{d+1:D} = τ(x_{d+1:D}; θ(x_{1:d})), θ from a dense
+ * network of the pass-through units (and the context). One network pass in both directions.
+ */
+export class CouplingLayer extends ConditionedLayer {
+  readonly numMasked: number;
+  private readonly transform: UnitTransform;
+
+  constructor(eventSize: number, numMasked: number, net: ConditionerNet, transform: UnitTransform, name: string) {
+    super(name, eventSize, net);
+    this.numMasked = numMasked;
+    this.transform = transform;
+  }
+
+  private run(v: tf.Tensor, opts: BijectorCallOptions, inverse: boolean): [tf.Tensor, tf.Tensor] {
+    const d = this.numMasked;
+    const [a, b] = tf.split(v, [d, this.eventSize! - d], -1) as [tf.Tensor, tf.Tensor];
+    const p = callNet(this.net, a, opts);
+    const [out, logDet] = inverse ? this.transform.inverse(b, p) : this.transform.forward(b, p);
+    return [tf.concat([a, out], -1), logDet];
+  }
+
+  protected _forwardAndLogDet(x: tf.Tensor, opts: BijectorCallOptions): [tf.Tensor, tf.Tensor] {
+    return this.run(x, opts, false);
+  }
+
+  protected _inverseAndLogDet(y: tf.Tensor, opts: BijectorCallOptions): [tf.Tensor, tf.Tensor] {
+    return this.run(y, opts, true);
+  }
+}
+
+/**
+ * Batch normalization as a bijector (Dinh et al. 2017, sec. 3.7; the second seed's BatchNorm):
+ * density direction (inverse) x = (y - μ) / sqrt(σ² + ε) · exp(γ) + β, with μ, σ² the batch
+ * moments in training mode (and the running averages updated by EMA), the running averages in
+ * evaluation mode; log|det ∂x/∂y| = Σ_i (γ_i - ½ log(σ_i² + ε)). Forward (sampling) always uses
+ * the running averages.
+ */
+export class BatchNormLayer extends Bijector {
+  training = false;
+  readonly decay: number;
+  readonly eps: number;
+  private readonly gamma: tf.Variable;
+  private readonly beta: tf.Variable;
+  private readonly movingMean: tf.Variable;
+  private readonly movingVar: tf.Variable;
+
+  constructor(eventSize: number, { decay = 0.95, eps = 1e-5 }: { decay?: number; eps?: number } = {}) {
+    super({ eventNdims: 1, eventSize, name: 'BatchNormalization' });
+    this.decay = decay;
+    this.eps = eps;
+    const v = (init: () => tf.Tensor, trainable: boolean) => tf.tidy(() => tf.variable(init(), trainable));
+    this.gamma = v(() => tf.zeros([eventSize]), true);
+    this.beta = v(() => tf.zeros([eventSize]), true);
+    this.movingMean = v(() => tf.zeros([eventSize]), false);
+    this.movingVar = v(() => tf.ones([eventSize]), false);
+  }
+
+  override get trainableVariables(): tf.Variable[] {
+    return [this.gamma, this.beta];
+  }
+
+  /** Running mean and variance (saved with the weights). */
+  get nonTrainableVariables(): tf.Variable[] {
+    return [this.movingMean, this.movingVar];
+  }
+
+  override dispose(): void {
+    tf.dispose([this.gamma, this.beta, this.movingMean, this.movingVar]);
+  }
+
+  protected _inverseAndLogDet(y: tf.Tensor, _opts: BijectorCallOptions): [tf.Tensor, tf.Tensor] {
+    let mean: tf.Tensor = this.movingMean;
+    let variance: tf.Tensor = this.movingVar;
+    if (this.training) {
+      const axes = Array.from({ length: y.rank - 1 }, (_, i) => i);
+      const m = tf.moments(y, axes);
+      mean = m.mean;
+      variance = m.variance;
+      // EMA of the statistics (assign is not differentiated: it records nothing on the tape).
+      const a = 1 - this.decay;
+      this.movingMean.assign(tf.add(tf.mul(this.movingMean, this.decay), tf.mul(mean, a)));
+      this.movingVar.assign(tf.add(tf.mul(this.movingVar, this.decay), tf.mul(variance, a)));
+    }
+    const logStd = tf.mul(tf.log(tf.add(variance, this.eps)), 0.5);
+    const x = tf.add(tf.mul(tf.sub(y, mean), tf.exp(tf.sub(this.gamma, logStd))), this.beta);
+    const ld = tf.sum(tf.sub(this.gamma, logStd));
+    return [x, tf.add(tf.zeros(y.shape.slice(0, -1)), ld)];
+  }
+
+  protected _forwardAndLogDet(x: tf.Tensor, _opts: BijectorCallOptions): [tf.Tensor, tf.Tensor] {
+    const logStd = tf.mul(tf.log(tf.add(this.movingVar, this.eps)), 0.5);
+    const y = tf.add(tf.mul(tf.sub(x, this.beta), tf.exp(tf.sub(logStd, this.gamma))), this.movingMean);
+    const ld = tf.sum(tf.sub(logStd, this.gamma));
+    return [y, tf.add(tf.zeros(x.shape.slice(0, -1)), ld)];
+  }
+}
+
+export function affineAutoregressive(made: ConditionerNet & { eventSize: number }): Bijector {
+  return new AutoregressiveLayer(made, affine, 'MaskedAutoregressiveFlow');
+}
+
+export function splineAutoregressive(made: ConditionerNet & { eventSize: number }, bins: number, bound: number): Bijector {
+  return new AutoregressiveLayer(made, splineTransform(bins, bound), 'MaskedAutoregressiveSpline');
+}
+
+export function affineCoupling(numMasked: number, net: ConditionerNet & { inputSize: number; outputShape: number[] }): Bijector {
+  return new CouplingLayer(numMasked + net.outputShape[0]!, numMasked, net, affine, 'RealNVP');
+}
+
+export function additiveCoupling(numMasked: number, net: ConditionerNet & { inputSize: number; outputShape: number[] }): Bijector {
+  return new CouplingLayer(numMasked + net.outputShape[0]!, numMasked, net, additiveTransform, 'NICE');
+}
+
+export function splineCoupling(
+  numMasked: number,
+  net: ConditionerNet & { inputSize: number; outputShape: number[] },
+  bins: number,
+  bound: number,
+): Bijector {
+  return new CouplingLayer(numMasked + net.outputShape[0]!, numMasked, net, splineTransform(bins, bound), 'SplineCoupling');
+}
+
+export function batchNorm(eventSize: number): Bijector {
+  return new BatchNormLayer(eventSize);
+}
+
+export function invert(b: Bijector): Bijector {
+  return new Invert(b);
+}

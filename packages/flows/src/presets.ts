@@ -1,0 +1,260 @@
+// The flow presets: MAF, IAF, RealNVP, NICE and neural spline flows, each a Chain of layers
+// (conditioners from @densityjs/made or a dense network, bijectors from @densityjs/bijectors)
+// pushed onto a standard normal.
+import { argumentError, deriveSeed } from '@densityjs/core';
+import { Chain, Permute, Reverse, type Bijector } from '@densityjs/bijectors';
+import { MADE } from '@densityjs/made';
+import { Flow, type FlowConfig, type FlowOptions, type FlowPresetName } from './flow.js';
+import { DenseNetwork } from './dense-network.js';
+import {
+  additiveCoupling,
+  affineAutoregressive,
+  affineCoupling,
+  batchNorm,
+  invert,
+  splineAutoregressive,
+  splineCoupling,
+} from './layers.js';
+
+const ACTIVATIONS = ['relu', 'tanh', 'elu', 'leakyrelu', 'sigmoid'] as const;
+
+/** A fresh 31-bit seed (the flow stores it, so it can be rebuilt identically on load). */
+function freshSeed(): number {
+  return Math.floor(Math.random() * 2 ** 31);
+}
+
+/** Validates the common options and fills in defaults (the returned config is stored). */
+export function resolveFlowConfig(owner: string, opts: FlowOptions, extra: Record<string, unknown> = {}): FlowConfig {
+  if (opts === null || typeof opts !== 'object') throw argumentError(owner, 'options', 'an object such as {eventSize: 2}', opts);
+  const { eventSize, numLayers = 5, hiddenUnits = [64, 64], contextSize = 0, batchNorm = false, permutation = 'reverse', activation = 'relu' } = opts;
+  if (typeof eventSize !== 'number' || !Number.isInteger(eventSize) || eventSize < 1) {
+    throw argumentError(owner, 'eventSize', 'a positive integer (the data dimension)', eventSize);
+  }
+  if (typeof numLayers !== 'number' || !Number.isInteger(numLayers) || numLayers < 1) {
+    throw argumentError(owner, 'numLayers', 'a positive integer', numLayers);
+  }
+  if (!Array.isArray(hiddenUnits) || hiddenUnits.some((u) => typeof u !== 'number' || !Number.isInteger(u) || u < 1)) {
+    throw argumentError(owner, 'hiddenUnits', 'an array of positive integers such as [64, 64]', hiddenUnits);
+  }
+  if (typeof contextSize !== 'number' || !Number.isInteger(contextSize) || contextSize < 0) {
+    throw argumentError(owner, 'contextSize', 'a non-negative integer', contextSize);
+  }
+  if (typeof batchNorm !== 'boolean') throw argumentError(owner, 'batchNorm', 'a boolean', batchNorm);
+  if (permutation !== 'reverse' && permutation !== 'random' && permutation !== false) {
+    throw argumentError(owner, 'permutation', "'reverse', 'random' or false", permutation);
+  }
+  if (!ACTIVATIONS.includes(activation)) {
+    throw argumentError(owner, 'activation', ACTIVATIONS.map((a) => `'${a}'`).join(', '), activation);
+  }
+  if (opts.seed !== undefined && (typeof opts.seed !== 'number' || !Number.isInteger(opts.seed))) {
+    throw argumentError(owner, 'seed', 'an integer', opts.seed);
+  }
+  return {
+    eventSize,
+    numLayers,
+    hiddenUnits: [...hiddenUnits],
+    contextSize,
+    batchNorm,
+    permutation,
+    activation,
+    seed: opts.seed ?? freshSeed(),
+    ...extra,
+  };
+}
+
+/** A seeded random permutation of 0..n-1 (Fisher-Yates on mulberry32). */
+export function seededPermutation(n: number, seed: number): number[] {
+  let a = seed >>> 0;
+  const random = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const p = Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [p[i], p[j]] = [p[j]!, p[i]!];
+  }
+  return p;
+}
+
+/**
+ * MADE input orders per layer. Alternating the order of consecutive MADEs reorders the
+ * variables between layers without moving any data (no Permute kernel, no gather gradient).
+ * 'reverse' alternates left-to-right / right-to-left; 'random' draws a seeded order per layer
+ * (as 1-based degrees); false keeps one order (the seed warns it cannot learn p(x1 | x2)).
+ */
+function madeOrders(config: FlowConfig): (number[] | 'left-to-right' | 'right-to-left')[] {
+  return Array.from({ length: config.numLayers }, (_, i) => {
+    if (config.permutation === 'random') return seededPermutation(config.eventSize, deriveSeed(config.seed, 200 + i)!).map((v) => v + 1);
+    if (config.permutation === 'reverse') return i % 2 === 0 ? 'left-to-right' : 'right-to-left';
+    return 'left-to-right';
+  });
+}
+
+/** The reordering placed between coupling layers i and i+1, or undefined. */
+function couplingPermutation(config: FlowConfig, i: number): Bijector | undefined {
+  if (config.permutation === 'reverse') return new Reverse();
+  if (config.permutation === 'random') return new Permute({ permutation: seededPermutation(config.eventSize, deriveSeed(config.seed, 200 + i)!) });
+  return undefined;
+}
+
+/**
+ * Assembles [layer_0, (bn), layer_1, ...] into a Chain whose inverse (density direction) runs
+ * layer_0's inverse first on the data; BatchNorm (when on) sits between layers.
+ */
+function assemble(config: FlowConfig, layers: Bijector[], between: (i: number) => Bijector | undefined): Chain {
+  const members: Bijector[] = [];
+  layers.forEach((layer, i) => {
+    members.push(layer);
+    if (i < layers.length - 1) {
+      if (config.batchNorm) members.push(batchNorm(config.eventSize));
+      const b = between(i);
+      if (b) members.push(b);
+    }
+  });
+  return new Chain(members);
+}
+
+function buildMades(config: FlowConfig, params: number): MADE[] {
+  const orders = madeOrders(config);
+  return orders.map(
+    (inputOrder, i) =>
+      new MADE({
+        eventSize: config.eventSize,
+        hiddenUnits: config.hiddenUnits,
+        params,
+        contextSize: config.contextSize,
+        activation: config.activation,
+        inputOrder,
+        seed: deriveSeed(config.seed, 100 + i)!,
+      }),
+  );
+}
+
+function checkMadeUnits(owner: string, config: FlowConfig): void {
+  // MADE needs at least D - 1 units per hidden layer (else some inputs reach no output).
+  config.hiddenUnits.forEach((u, l) => {
+    if (u < config.eventSize - 1) {
+      throw argumentError(owner, `hiddenUnits[${l}]`, `>= eventSize - 1 = ${config.eventSize - 1} for a MADE conditioner`, u);
+    }
+  });
+}
+
+/**
+ * Masked autoregressive flow (Papamakarios et al. 2017): each layer is an affine autoregressive
+ * map whose shift and log-scale come from a MADE, x_i = z_i exp(α_i(x_<i)) + μ_i(x_<i).
+ * Density evaluation (training) is one MADE pass per layer; sampling needs D passes.
+ */
+export function maf(opts: FlowOptions): Flow {
+  const config = resolveFlowConfig('maf', opts);
+  checkMadeUnits('maf', config);
+  const layers = buildMades(config, 2).map((made) => affineAutoregressive(made));
+  return new Flow({ preset: 'maf', config, bijector: assemble(config, layers, () => undefined) });
+}
+
+/**
+ * Inverse autoregressive flow (Kingma et al. 2016): the inverse of a MAF layer, so sampling is
+ * one pass per layer (and `sampleAndLogProb` scores its own samples without any inverse) while
+ * the density of external data needs D passes. The student of `distill`.
+ */
+export function iaf(opts: FlowOptions): Flow {
+  const config = resolveFlowConfig('iaf', opts);
+  checkMadeUnits('iaf', config);
+  const layers = buildMades(config, 2).map((made) => invert(affineAutoregressive(made)));
+  return new Flow({ preset: 'iaf', config, bijector: assemble(config, layers, () => undefined) });
+}
+
+/** Units that pass through a coupling layer: the first floor(D/2). */
+function numMasked(config: FlowConfig): number {
+  return Math.max(1, Math.floor(config.eventSize / 2));
+}
+
+function checkCoupling(owner: string, config: FlowConfig): void {
+  if (config.eventSize < 2) throw argumentError(owner, 'eventSize', 'an integer >= 2 for a coupling flow', config.eventSize);
+}
+
+function couplingNet(config: FlowConfig, i: number, paramsPerUnit: number): DenseNetwork {
+  const d = numMasked(config);
+  const shape = paramsPerUnit === 1 ? [config.eventSize - d] : [config.eventSize - d, paramsPerUnit];
+  return new DenseNetwork({
+    inputSize: d,
+    outputShape: shape,
+    hiddenUnits: config.hiddenUnits,
+    contextSize: config.contextSize,
+    activation: config.activation,
+    seed: deriveSeed(config.seed, 100 + i)!,
+  });
+}
+
+/**
+ * RealNVP (Dinh et al. 2017): affine coupling layers. The first d = floor(D/2) units pass
+ * through, the others are scaled and shifted by a network of them; reversals (or random
+ * permutations) between layers let every unit be transformed. Sampling and density are both
+ * one pass per layer.
+ */
+export function realNVP(opts: FlowOptions): Flow {
+  const config = resolveFlowConfig('realNVP', opts);
+  checkCoupling('realNVP', config);
+  const layers = Array.from({ length: config.numLayers }, (_, i) => affineCoupling(numMasked(config), couplingNet(config, i, 2)));
+  return new Flow({ preset: 'realNVP', config, bijector: assemble(config, layers, (i) => couplingPermutation(config, i)) });
+}
+
+/**
+ * NICE (Dinh et al. 2015): additive coupling layers (shift only), volume preserving, so the
+ * log-det of every coupling layer is 0; BatchNorm (if on) is then the only scaling.
+ */
+export function nice(opts: FlowOptions): Flow {
+  const config = resolveFlowConfig('nice', opts);
+  checkCoupling('nice', config);
+  const layers = Array.from({ length: config.numLayers }, (_, i) => additiveCoupling(numMasked(config), couplingNet(config, i, 1)));
+  return new Flow({ preset: 'nice', config, bijector: assemble(config, layers, (i) => couplingPermutation(config, i)) });
+}
+
+export interface NeuralSplineFlowOptions extends FlowOptions {
+  /** 'coupling' (RQ-NSF (C), one pass both ways) or 'autoregressive' (RQ-NSF (AR), MADE). Default 'coupling'. */
+  variant?: 'coupling' | 'autoregressive';
+  /** Number of spline bins K. Default 8. */
+  bins?: number;
+  /** The spline acts on [-bound, bound], identity outside. Default 4. */
+  bound?: number;
+}
+
+/**
+ * Neural spline flow (Durkan et al. 2019): monotone rational-quadratic splines with K bins on
+ * [-B, B] whose widths, heights and derivatives (3K - 1 numbers per unit) come from a coupling
+ * network or a MADE.
+ */
+export function neuralSplineFlow(opts: NeuralSplineFlowOptions): Flow {
+  const owner = 'neuralSplineFlow';
+  const variant = opts?.variant ?? 'coupling';
+  const bins = opts?.bins ?? 8;
+  const bound = opts?.bound ?? 4;
+  if (variant !== 'coupling' && variant !== 'autoregressive') throw argumentError(owner, 'variant', "'coupling' or 'autoregressive'", variant);
+  if (!Number.isInteger(bins) || bins < 2) throw argumentError(owner, 'bins', 'an integer >= 2', bins);
+  if (typeof bound !== 'number' || !(bound > 0) || !Number.isFinite(bound)) throw argumentError(owner, 'bound', 'a finite number > 0', bound);
+  const config = resolveFlowConfig(owner, opts, { variant, bins, bound });
+  const P = 3 * bins - 1;
+  let chain: Chain;
+  if (variant === 'autoregressive') {
+    checkMadeUnits(owner, config);
+    const layers = buildMades(config, P).map((made) => splineAutoregressive(made, bins, bound));
+    chain = assemble(config, layers, () => undefined);
+  } else {
+    checkCoupling(owner, config);
+    const layers = Array.from({ length: config.numLayers }, (_, i) => splineCoupling(numMasked(config), couplingNet(config, i, P), bins, bound));
+    chain = assemble(config, layers, (i) => couplingPermutation(config, i));
+  }
+  return new Flow({ preset: 'neuralSplineFlow', config, bijector: chain });
+}
+
+/** Builders by preset name, for loadFlow. */
+export const PRESETS: Record<FlowPresetName, (config: FlowConfig) => Flow> = {
+  maf: (c) => maf(c as FlowOptions),
+  iaf: (c) => iaf(c as FlowOptions),
+  realNVP: (c) => realNVP(c as FlowOptions),
+  nice: (c) => nice(c as FlowOptions),
+  neuralSplineFlow: (c) => neuralSplineFlow(c as NeuralSplineFlowOptions),
+};

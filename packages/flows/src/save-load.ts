@@ -1,0 +1,314 @@
+// Saving and loading flows: a self-describing JSON (format, version, preset, config, weights)
+// and an adapter to tf.io handlers (localstorage://, indexeddb://, or a file in Node).
+import * as tf from '@tensorflow/tfjs-core';
+import { argumentError, describeValue } from '@densityjs/core';
+import type { Flow, FlowConfig, FlowPresetName } from './flow.js';
+import { PRESETS } from './presets.js';
+
+export const FLOW_FORMAT = 'densityjs-flow';
+/** Bumped when the layout of the saved weights or config changes incompatibly. */
+export const FLOW_FORMAT_VERSION = 1;
+
+export interface SavedWeight {
+  shape: number[];
+  dtype: 'float32';
+  /** Little-endian float32 values, base64. */
+  data: string;
+}
+
+/** What saveFlow produces: plain JSON (JSON.stringify it to store it). */
+export interface FlowJSON {
+  format: typeof FLOW_FORMAT;
+  formatVersion: number;
+  preset: FlowPresetName;
+  config: FlowConfig;
+  /** [...trainableVariables, ...stateVariables] in the flow's order. */
+  weights: SavedWeight[];
+}
+
+const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/** Portable base64 (no Buffer/btoa dependence, so it runs in Node, browsers and workers). */
+export function bytesToBase64(bytes: Uint8Array): string {
+  let out = '';
+  let i = 0;
+  for (; i + 2 < bytes.length; i += 3) {
+    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
+    out += BASE64[n >> 18]! + BASE64[(n >> 12) & 63]! + BASE64[(n >> 6) & 63]! + BASE64[n & 63]!;
+  }
+  const rest = bytes.length - i;
+  if (rest === 1) {
+    const n = bytes[i]! << 16;
+    out += BASE64[n >> 18]! + BASE64[(n >> 12) & 63]! + '==';
+  } else if (rest === 2) {
+    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8);
+    out += BASE64[n >> 18]! + BASE64[(n >> 12) & 63]! + BASE64[(n >> 6) & 63]! + '=';
+  }
+  return out;
+}
+
+const LOOKUP = (() => {
+  const t = new Int16Array(128).fill(-1);
+  for (let i = 0; i < BASE64.length; i++) t[BASE64.charCodeAt(i)] = i;
+  return t;
+})();
+
+export function base64ToBytes(text: string): Uint8Array {
+  const clean = text.replace(/=+$/, '');
+  const out = new Uint8Array(Math.floor((clean.length * 3) / 4));
+  let bits = 0;
+  let value = 0;
+  let o = 0;
+  for (let i = 0; i < clean.length; i++) {
+    const v = LOOKUP[clean.charCodeAt(i)] ?? -1;
+    if (v < 0) throw new Error(`loadFlow: weights data is not valid base64 (character ${JSON.stringify(clean[i])} at ${i})`);
+    value = (value << 6) | v;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out[o++] = (value >> bits) & 255;
+    }
+  }
+  return out;
+}
+
+function checkFlow(owner: string, flow: unknown): Flow {
+  const f = flow as Flow;
+  if (!f || typeof f.getWeights !== 'function' || typeof f.preset !== 'string' || !(f.preset in PRESETS)) {
+    throw argumentError(owner, 'flow', 'a flow from maf(), iaf(), realNVP(), nice() or neuralSplineFlow()', flow);
+  }
+  return f;
+}
+
+/** Weights as float32 arrays (async: works on backends without synchronous reads). */
+async function readWeights(flow: Flow): Promise<{ shape: number[]; values: Float32Array }[]> {
+  const tensors = flow.getWeights();
+  try {
+    return await Promise.all(tensors.map(async (t) => ({ shape: t.shape, values: new Float32Array(await t.data()) })));
+  } finally {
+    tf.dispose(tensors);
+  }
+}
+
+/** Serializes `flow` (architecture config + all weights, BatchNorm statistics included). */
+export async function saveFlow(flow: Flow): Promise<FlowJSON> {
+  const f = checkFlow('saveFlow', flow);
+  const weights = await readWeights(f);
+  return {
+    format: FLOW_FORMAT,
+    formatVersion: FLOW_FORMAT_VERSION,
+    preset: f.preset,
+    config: f.config,
+    weights: weights.map(({ shape, values }) => ({
+      shape,
+      dtype: 'float32',
+      data: bytesToBase64(new Uint8Array(values.buffer, values.byteOffset, values.byteLength)),
+    })),
+  };
+}
+
+export interface LoadFlowOptions {
+  /** Reject a saved flow of another preset (e.g. `'maf'` where a MAF is expected). */
+  preset?: FlowPresetName;
+}
+
+/** Validates the header of a saved flow and returns it parsed. */
+function parseHeader(owner: string, json: unknown, opts: LoadFlowOptions): { preset: FlowPresetName; config: FlowConfig } {
+  let obj = json;
+  if (typeof obj === 'string') {
+    try {
+      obj = JSON.parse(obj);
+    } catch (error) {
+      throw new Error(`${owner}: json is not valid JSON (${(error as Error).message})`);
+    }
+  }
+  const o = obj as Partial<FlowJSON>;
+  if (!o || typeof o !== 'object' || o.format !== FLOW_FORMAT) {
+    throw argumentError(owner, 'json', `a saved flow (format "${FLOW_FORMAT}", from saveFlow)`, o && typeof o === 'object' ? `\u0000an object with format ${describeValue(o.format)}` : o);
+  }
+  if (typeof o.formatVersion !== 'number' || !Number.isInteger(o.formatVersion) || o.formatVersion < 1) {
+    throw argumentError(owner, 'formatVersion', 'a positive integer', o.formatVersion);
+  }
+  if (o.formatVersion > FLOW_FORMAT_VERSION) {
+    throw new Error(
+      `${owner}: this flow was saved in format version ${o.formatVersion}, newer than the ${FLOW_FORMAT_VERSION} this version of @densityjs/flows reads; upgrade @densityjs/flows`,
+    );
+  }
+  if (typeof o.preset !== 'string' || !(o.preset in PRESETS)) {
+    throw argumentError(owner, 'preset', `one of ${Object.keys(PRESETS).map((p) => `"${p}"`).join(', ')}`, o.preset);
+  }
+  if (opts.preset !== undefined && o.preset !== opts.preset) {
+    throw new Error(`${owner}: expected a saved "${opts.preset}" flow, but this JSON holds a "${o.preset}" flow`);
+  }
+  if (!o.config || typeof o.config !== 'object') throw argumentError(owner, 'config', 'an object', o.config);
+  return { preset: o.preset, config: o.config };
+}
+
+function build(owner: string, preset: FlowPresetName, config: FlowConfig, weights: tf.Tensor[]): Flow {
+  const flow = PRESETS[preset](config);
+  try {
+    const expected = [...flow.trainableVariables, ...flow.stateVariables];
+    if (weights.length !== expected.length) {
+      throw new Error(`${owner}: the saved flow has ${weights.length} weight tensors, its config builds ${expected.length}`);
+    }
+    weights.forEach((w, i) => {
+      if (w.shape.join() !== expected[i]!.shape.join()) {
+        throw new Error(`${owner}: saved weight ${i} has shape [${w.shape}], the config builds [${expected[i]!.shape}]`);
+      }
+    });
+    flow.setWeights(weights);
+    return flow;
+  } catch (error) {
+    flow.dispose();
+    throw error;
+  }
+}
+
+/** Rebuilds a flow saved by saveFlow (object or JSON string): same logProb, same seeded samples. */
+export function loadFlow(json: FlowJSON | string, opts: LoadFlowOptions = {}): Flow {
+  const owner = 'loadFlow';
+  const { preset, config } = parseHeader(owner, json, opts);
+  const o = (typeof json === 'string' ? JSON.parse(json) : json) as FlowJSON;
+  if (!Array.isArray(o.weights)) throw argumentError(owner, 'weights', 'an array', o.weights);
+  const tensors = o.weights.map((w, i) => {
+    if (!w || !Array.isArray(w.shape) || typeof w.data !== 'string' || (w.dtype !== undefined && w.dtype !== 'float32')) {
+      throw argumentError(owner, `weights[${i}]`, '{shape, dtype: "float32", data: base64}', w);
+    }
+    const bytes = base64ToBytes(w.data);
+    const size = w.shape.reduce((a, b) => a * b, 1);
+    if (bytes.length !== size * 4) {
+      throw new Error(`${owner}: weights[${i}] holds ${bytes.length / 4} values for shape [${w.shape}]`);
+    }
+    const values = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+    return tf.tensor(values, w.shape, 'float32');
+  });
+  try {
+    return build(owner, preset, config, tensors);
+  } finally {
+    tf.dispose(tensors);
+  }
+}
+
+/** The flow as tf.io ModelArtifacts: header in modelTopology, weights as binary. */
+export async function flowToArtifacts(flow: Flow): Promise<tf.io.ModelArtifacts> {
+  const f = checkFlow('flowToArtifacts', flow);
+  const weights = await readWeights(f);
+  const total = weights.reduce((a, w) => a + w.values.length, 0);
+  const data = new Float32Array(total);
+  let offset = 0;
+  for (const w of weights) {
+    data.set(w.values, offset);
+    offset += w.values.length;
+  }
+  return {
+    modelTopology: { format: FLOW_FORMAT, formatVersion: FLOW_FORMAT_VERSION, preset: f.preset, config: f.config },
+    weightSpecs: weights.map((w, i) => ({ name: `flow/weight_${i}`, shape: w.shape, dtype: 'float32' as const })),
+    weightData: data.buffer,
+    format: FLOW_FORMAT,
+    generatedBy: '@densityjs/flows',
+    convertedBy: null,
+  };
+}
+
+/** Rebuilds a flow from tf.io ModelArtifacts written by flowToArtifacts. */
+export function flowFromArtifacts(artifacts: tf.io.ModelArtifacts, opts: LoadFlowOptions = {}): Flow {
+  const owner = 'loadFlowFrom';
+  const { preset, config } = parseHeader(owner, artifacts?.modelTopology, opts);
+  const specs = artifacts.weightSpecs;
+  if (!Array.isArray(specs) || artifacts.weightData === undefined) {
+    throw new Error(`${owner}: the artifacts carry no weights (weightSpecs/weightData missing)`);
+  }
+  const buffer = Array.isArray(artifacts.weightData)
+    ? tf.io.concatenateArrayBuffers(artifacts.weightData)
+    : (artifacts.weightData as ArrayBuffer);
+  const named = tf.io.decodeWeights(buffer, specs);
+  const tensors = specs.map((s) => named[s.name]!);
+  try {
+    return build(owner, preset, config, tensors);
+  } finally {
+    tf.dispose(Object.values(named));
+  }
+}
+
+function resolveHandler(owner: string, target: string | tf.io.IOHandler, kind: 'save' | 'load'): tf.io.IOHandler {
+  if (typeof target === 'string') {
+    const handlers = kind === 'save' ? tf.io.getSaveHandlers(target) : tf.io.getLoadHandlers(target);
+    if (handlers.length === 0) {
+      throw new Error(
+        `${owner}: no tf.io handler for ${JSON.stringify(target)} (localstorage:// and indexeddb:// work in browsers; in Node pass fileHandler(path))`,
+      );
+    }
+    return handlers[0]!;
+  }
+  if (!target || typeof (target as tf.io.IOHandler)[kind] !== 'function') {
+    throw argumentError(owner, 'handler', `a URL string or a tf.io handler with ${kind}()`, target);
+  }
+  return target;
+}
+
+/** Saves through a tf.io handler or URL (`'localstorage://my-flow'`, `'indexeddb://my-flow'`). */
+export async function saveFlowTo(flow: Flow, handlerOrUrl: string | tf.io.IOHandler): Promise<tf.io.SaveResult> {
+  const handler = resolveHandler('saveFlowTo', handlerOrUrl, 'save');
+  return handler.save!(await flowToArtifacts(flow));
+}
+
+/** Loads from a tf.io handler or URL written by saveFlowTo. */
+export async function loadFlowFrom(handlerOrUrl: string | tf.io.IOHandler, opts: LoadFlowOptions = {}): Promise<Flow> {
+  const handler = resolveHandler('loadFlowFrom', handlerOrUrl, 'load');
+  return flowFromArtifacts(await handler.load!(), opts);
+}
+
+/**
+ * A tf.io handler that stores the artifacts as one JSON file (weights in base64) in Node:
+ * `await saveFlowTo(flow, fileHandler('flow.json'))`. Node's fs is imported lazily, so
+ * bundles for the browser never pull it in.
+ */
+export function fileHandler(path: string): tf.io.IOHandler {
+  if (typeof path !== 'string' || path.length === 0) throw argumentError('fileHandler', 'path', 'a non-empty string', path);
+  const fsModule = 'node:fs/promises';
+  return {
+    async save(artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> {
+      const fs = (await import(/* @vite-ignore */ fsModule)) as typeof import('node:fs/promises');
+      const data = artifacts.weightData === undefined
+        ? new ArrayBuffer(0)
+        : Array.isArray(artifacts.weightData)
+          ? tf.io.concatenateArrayBuffers(artifacts.weightData)
+          : (artifacts.weightData as ArrayBuffer);
+      const text = JSON.stringify({
+        modelTopology: artifacts.modelTopology,
+        weightSpecs: artifacts.weightSpecs,
+        weightData: bytesToBase64(new Uint8Array(data)),
+        format: artifacts.format,
+        generatedBy: artifacts.generatedBy,
+      });
+      await fs.writeFile(path, text, 'utf8');
+      return {
+        modelArtifactsInfo: {
+          dateSaved: new Date(),
+          modelTopologyType: 'JSON',
+          modelTopologyBytes: JSON.stringify(artifacts.modelTopology).length,
+          weightSpecsBytes: JSON.stringify(artifacts.weightSpecs).length,
+          weightDataBytes: data.byteLength,
+        },
+      };
+    },
+    async load(): Promise<tf.io.ModelArtifacts> {
+      const fs = (await import(/* @vite-ignore */ fsModule)) as typeof import('node:fs/promises');
+      const parsed = JSON.parse(await fs.readFile(path, 'utf8')) as {
+        modelTopology: object;
+        weightSpecs: tf.io.WeightsManifestEntry[];
+        weightData: string;
+        format?: string;
+        generatedBy?: string;
+      };
+      const bytes = base64ToBytes(parsed.weightData ?? '');
+      return {
+        modelTopology: parsed.modelTopology,
+        weightSpecs: parsed.weightSpecs,
+        weightData: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer,
+        ...(parsed.format ? { format: parsed.format } : {}),
+        ...(parsed.generatedBy ? { generatedBy: parsed.generatedBy } : {}),
+      };
+    },
+  };
+}
