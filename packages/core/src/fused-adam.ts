@@ -86,7 +86,9 @@ export class FusedAdam extends tf.Optimizer {
     const m = this.m;
     const v = this.v;
     tf.tidy(() => {
-      const flat = (list: tf.Tensor[]) => (list.length === 1 ? tf.reshape(list[0]!, [-1]) : tf.concat(list.map((x) => tf.reshape(x, [-1]))));
+      // Rank-1 tensors (biases) need no Reshape kernel.
+      const flat1 = (x: tf.Tensor) => (x.rank === 1 ? x : tf.reshape(x, [-1]));
+      const flat = (list: tf.Tensor[]) => (list.length === 1 ? flat1(list[0]!) : tf.concat(list.map(flat1)));
       const g = flat(entries.map(([, grad], i) => grad ?? tf.zeros(vars[i]!.shape)));
       const newM = tf.add(tf.mul(m, this.beta1), tf.mul(g, 1 - this.beta1));
       const newV = tf.add(tf.mul(v, this.beta2), tf.mul(tf.square(g), 1 - this.beta2));
@@ -95,7 +97,7 @@ export class FusedAdam extends tf.Optimizer {
       const update = tf.mul(tf.div(newM, tf.add(tf.sqrt(newV), epsT)), lrT);
       const theta = tf.sub(flat(vars), update);
       const parts = vars.length === 1 ? [theta] : tf.split(theta, sizes);
-      vars.forEach((variable, i) => variable.assign(tf.reshape(parts[i]!, variable.shape)));
+      vars.forEach((variable, i) => variable.assign(variable.rank === 1 ? parts[i]! : tf.reshape(parts[i]!, variable.shape)));
     });
     this.incrementIterations();
   }
