@@ -77,6 +77,9 @@ export function preprocessHepmass(tables: HepmassTables): DatasetSplits {
     }
     if (count <= 5) keep.push(c);
   }
+  if (keep.length === 0) {
+    throw new Error(`${owner}: every feature of 1000_train.csv has its smallest value more than 5 times, so none is left`);
+  }
   checkSpread(owner, stds, 'the signal rows of 1000_train.csv', keep);
   const trainEnd = train.rows - valSize;
   return {

@@ -129,6 +129,15 @@ describe('hepmass', () => {
       await expect(hepmass(join(root, 'b'))).rejects.toThrow('cannot read "abc" (column 2) as a number');
       await expect(hepmass(join(root, 'c'))).rejects.toThrow('has 30 fields, the header has 29');
       await expect(hepmass(join(root, 'a', 'hepmass', '1000_train.csv'))).rejects.toThrow('hepmass: path must be a folder');
+      // Every feature discrete: nothing would be left.
+      const discrete = (rows: number, cols: 29 | 30) =>
+        [['# label', ...Array.from({ length: cols - 1 }, (_, c) => `f${c}`)].join(','), ...Array.from({ length: rows }, (_, i) => [1, ...Array.from({ length: cols - 1 }, () => i % 2)].join(','))].join('\n');
+      const other = await makeRoot({ 'hepmass/1000_train.csv': discrete(40, 29), 'hepmass/1000_test.csv': discrete(20, 30) });
+      try {
+        await expect(hepmass(other.root)).rejects.toThrow('hepmass: every feature of 1000_train.csv has its smallest value more than 5 times');
+      } finally {
+        await other.cleanup();
+      }
     } finally {
       await cleanup();
     }
