@@ -80,6 +80,11 @@ export function checkHiddenUnits(owner: string, hiddenUnits: unknown, eventSize:
  *   single output depends on nothing but the context).
  */
 export function createDegrees(options: CreateDegreesOptions): MadeDegrees {
+  return createDegreesFor(OWNER, options);
+}
+
+/** createDegrees with errors attributed to `owner` (e.g. 'MADE'). */
+export function createDegreesFor(OWNER: string, options: CreateDegreesOptions): MadeDegrees {
   if (options === null || typeof options !== 'object') throw argumentError(OWNER, 'options', 'an object', options);
   const { inputOrder = 'left-to-right', hiddenDegrees = 'equal', seed } = options;
   const eventSize = checkPositiveInteger(OWNER, 'eventSize', options.eventSize);

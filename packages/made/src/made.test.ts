@@ -201,7 +201,11 @@ describe('MADE: bad input', () => {
     expect(() => new MADE({ eventSize: 0, hiddenUnits: [4] })).toThrow(/MADE: eventSize must be a positive integer, received 0/);
     expect(() => new MADE({ eventSize: 5, hiddenUnits: [3] })).toThrow(/MADE: hiddenUnits\[0\] must be >= eventSize - 1 = 4/);
     expect(() => new MADE({ eventSize: 3, hiddenUnits: [4], params: 0 })).toThrow(/MADE: params must be a positive integer/);
-    expect(() => new MADE({ eventSize: 3, hiddenUnits: [4], inputOrder: [1, 1, 2] })).toThrow(/inputOrder must be a permutation of 1\.\.3/);
+    expect(() => new MADE({ eventSize: 3, hiddenUnits: [4], inputOrder: [1, 1, 2] })).toThrow(/MADE: inputOrder must be a permutation of 1\.\.3/);
+    expect(() => new MADE({ eventSize: 3, hiddenUnits: [4], hiddenDegrees: 'odd' as never })).toThrow(/MADE: hiddenDegrees must be 'equal' or 'random'/);
+    expect(
+      () => new MADE({ eventSize: 3, hiddenUnits: [2], residual: true, degrees: { input: [1, 2, 3], hidden: [[1, 2], [2, 1], [1, 2]] } }),
+    ).toThrow(/MADE: degrees.hidden must be identical layers when residual is true/);
     expect(() => new MADE({ eventSize: 3, hiddenUnits: [4], activation: 'gelu' as never })).toThrow(/MADE: activation must be one of/);
     expect(() => new MADE({ eventSize: 3, hiddenUnits: [4, 5], residual: true })).toThrow(/hiddenUnits must be a non-empty array of equal widths/);
     expect(() => new MADE({ eventSize: 3, hiddenUnits: [4], contextSize: -1 })).toThrow(/contextSize must be a non-negative integer/);

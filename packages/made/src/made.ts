@@ -3,7 +3,7 @@ import { argumentError, deriveSeed, fusedMlp, registerGradients, type DenseActiv
 import {
   checkDegrees,
   checkHiddenUnits,
-  createDegrees,
+  createDegreesFor,
   createMasks,
   type HiddenDegrees,
   type InputOrder,
@@ -147,9 +147,13 @@ export class MADE {
       if (widths.join() !== expected.join()) {
         throw argumentError(OWNER, 'degrees.hidden', `layers of widths [${expected}]`, `\u0000layers of widths [${widths}]`);
       }
+      if (residual && options.degrees.hidden.some((l) => l.join() !== options.degrees!.hidden[0]!.join())) {
+        // The skip h -> h + f(h) adds unit k to unit k: only safe when every layer has the same degrees.
+        throw argumentError(OWNER, 'degrees.hidden', 'identical layers when residual is true', `\u0000layers that differ`);
+      }
       degrees = { input: [...options.degrees.input], hidden: options.degrees.hidden.map((l) => [...l]) };
     } else {
-      const base = createDegrees({
+      const base = createDegreesFor(OWNER, {
         eventSize,
         hiddenUnits: residual ? [hiddenUnits[0]!] : hiddenUnits,
         inputOrder,
