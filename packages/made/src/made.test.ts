@@ -136,6 +136,17 @@ describeEachBackend('MADE conditioning', () => {
     tf.dispose([x, c, xs]);
     made.dispose();
   });
+  it('eventSize 1: the output ignores x and depends on the context', async () => {
+    const made = new MADE({ eventSize: 1, hiddenUnits: [4], contextSize: 2, seed: 1, outputScale: 1 });
+    const x = seededNormal([3, 1], 1) as tf.Tensor2D;
+    const c = seededNormal([3, 2], 2) as tf.Tensor2D;
+    const dx = await batchJacobian((xx) => tf.reshape(made.call(xx, { context: c }), [3, 2]), x);
+    expect(dx.flat(2).every((v) => v === 0)).toBe(true);
+    const dc = await batchJacobian((cc) => tf.reshape(made.call(x, { context: cc }), [3, 2]), c);
+    expect(dc.flat(2).some((v) => v !== 0)).toBe(true);
+    tf.dispose([x, c]);
+    made.dispose();
+  });
 }, { webgpu: false });
 
 describeEachBackend('MADE basics', () => {
