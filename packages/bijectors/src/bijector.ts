@@ -21,6 +21,8 @@ export interface BijectorConfig {
   eventNdims: number;
   /** Size of the last axis when the bijector is tied to one (Permute, couplings, MAF, LU). */
   eventSize?: number;
+  /** True when log|det J| is identically 0 (permutations, shifts): Chain skips its log-det. */
+  volumePreserving?: boolean;
   name: string;
 }
 
@@ -48,12 +50,15 @@ export abstract class Bijector {
   readonly eventNdims: number;
   /** Size of the last event axis when fixed by the bijector's parameters, else undefined. */
   readonly eventSize: number | undefined;
+  /** True when log|det J| is identically 0; compositions then skip computing it. */
+  readonly volumePreserving: boolean;
 
   constructor(config: BijectorConfig) {
     registerGradients();
     this.name = config.name;
     this.eventNdims = config.eventNdims;
     this.eventSize = config.eventSize;
+    this.volumePreserving = config.volumePreserving ?? false;
   }
 
   /** Variables an optimizer should update; `[]` for bijectors without parameters. */

@@ -33,7 +33,12 @@ export class Chain extends Bijector {
       }
       eventSize = b.eventSize;
     }
-    super({ eventNdims: Math.max(0, ...bijectors.map((b) => b.eventNdims)), eventSize, name });
+    super({
+      eventNdims: Math.max(0, ...bijectors.map((b) => b.eventNdims)),
+      eventSize,
+      volumePreserving: bijectors.every((b) => b.volumePreserving),
+      name,
+    });
     this.bijectors = [...bijectors];
   }
 
@@ -50,6 +55,10 @@ export class Chain extends Bijector {
     let total: tf.Tensor | undefined;
     for (let i = this.bijectors.length - 1; i >= 0; i--) {
       const b = this.bijectors[i]!;
+      if (b.volumePreserving) {
+        value = b.forward(value, opts); // log-det 0: skip its kernels
+        continue;
+      }
       const [next, ld] = b.forwardAndLogDet(value, opts);
       total = this.accumulate(total, ld, b.eventNdims);
       value = next;
@@ -61,6 +70,10 @@ export class Chain extends Bijector {
     let value = y;
     let total: tf.Tensor | undefined;
     for (const b of this.bijectors) {
+      if (b.volumePreserving) {
+        value = b.inverse(value, opts);
+        continue;
+      }
       const [next, ld] = b.inverseAndLogDet(value, opts);
       total = this.accumulate(total, ld, b.eventNdims);
       value = next;

@@ -31,7 +31,7 @@ export abstract class Coupling extends Bijector {
   readonly conditioner: Conditioner;
   private readonly ownsConditioner: boolean;
 
-  constructor(opts: CouplingOptions, defaultName: string) {
+  constructor(opts: CouplingOptions, defaultName: string, volumePreserving = false) {
     const name = opts?.name ?? defaultName;
     const d = opts?.numMasked;
     if (!Number.isInteger(d) || d < 1) throw argumentError(name, 'numMasked', 'a positive integer', d);
@@ -41,7 +41,7 @@ export abstract class Coupling extends Bijector {
     if (opts.eventSize !== undefined && (!Number.isInteger(opts.eventSize) || opts.eventSize <= d)) {
       throw argumentError(name, 'eventSize', `an integer > numMasked = ${d}`, opts.eventSize);
     }
-    super({ eventNdims: 1, eventSize: opts.eventSize, name });
+    super({ eventNdims: 1, eventSize: opts.eventSize, name, volumePreserving });
     this.numMasked = d;
     this.conditioner = opts.conditioner;
     this.ownsConditioner = opts.disposeConditioner ?? true;

@@ -26,13 +26,13 @@ export interface ElementwiseOptions extends BijectorBaseOptions {
 export abstract class ElementwiseBijector extends Bijector {
   protected readonly validateArgs: boolean;
 
-  constructor(opts: ElementwiseOptions, defaultName: string) {
+  constructor(opts: ElementwiseOptions, defaultName: string, volumePreserving = false) {
     const name = opts.name ?? defaultName;
     const eventNdims = opts.eventNdims ?? 0;
     if (!Number.isInteger(eventNdims) || eventNdims < 0) {
       throw argumentError(name, 'eventNdims', 'a non-negative integer', opts.eventNdims);
     }
-    super({ eventNdims, name });
+    super({ eventNdims, name, volumePreserving });
     this.validateArgs = opts.validateArgs ?? false;
   }
 

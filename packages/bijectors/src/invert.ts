@@ -16,7 +16,12 @@ export class Invert extends Bijector {
     if (!(bijector instanceof Bijector)) {
       throw argumentError(opts.name ?? 'Invert', 'bijector', 'a Bijector instance', bijector);
     }
-    super({ eventNdims: bijector.eventNdims, eventSize: bijector.eventSize, name: opts.name ?? `Invert(${bijector.name})` });
+    super({
+      eventNdims: bijector.eventNdims,
+      eventSize: bijector.eventSize,
+      volumePreserving: bijector.volumePreserving,
+      name: opts.name ?? `Invert(${bijector.name})`,
+    });
     this.bijector = bijector;
   }
 

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { argumentError } from '@densityjs/core';
-import { splitShiftAndLogScale } from './affine-params.js';
+import { affineTransform } from './affine-params.js';
 import { Autoregressive, type AutoregressiveOptions } from './autoregressive.js';
 import type { Conditioner } from './conditioner.js';
 
@@ -31,11 +31,6 @@ export class MaskedAutoregressiveFlow extends Autoregressive {
   }
 
   protected transform(v: tf.Tensor, params: tf.Tensor, inverse: boolean): [tf.Tensor, tf.Tensor] {
-    const batch = v.shape.slice(0, -1);
-    const n = v.shape[v.rank - 1]!;
-    const [shift, logScale] = splitShiftAndLogScale(params, batch, n, this.logScaleClamp, this.name);
-    const ld = tf.sum(logScale, -1);
-    if (!inverse) return [tf.add(tf.mul(v, tf.exp(logScale)), shift), ld];
-    return [tf.mul(tf.sub(v, shift), tf.exp(tf.neg(logScale))), tf.neg(ld)];
+    return affineTransform(v, params, this.logScaleClamp, inverse, this.name);
   }
 }

@@ -8,7 +8,7 @@ import { Coupling, conditionerShapeError, type CouplingOptions } from './couplin
  */
 export class NICE extends Coupling {
   constructor(opts: CouplingOptions) {
-    super(opts, 'NICE');
+    super(opts, 'NICE', true);
   }
 
   protected checkParams(params: tf.Tensor, x1: tf.Tensor, n: number): void {

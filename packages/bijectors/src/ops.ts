@@ -27,13 +27,14 @@ export function negativeMask(x: tf.Tensor): tf.Tensor {
 }
 
 /**
- * Soft clamp of a log-scale to (-bound, bound): `bound * tanh(s / bound)`. Identity near 0
- * (slope 1), so a conditioner's output is used as is when small, and training can never reach
- * an infinite or zero scale. `bound = Infinity` disables the clamp.
+ * Soft clamp of a log-scale to (-bound, bound): `sign * bound * tanh(s / bound)`. Identity near
+ * 0 (slope 1), so a conditioner's output is used as is when small, and training can never reach
+ * an infinite or zero scale. `bound = Infinity` disables the clamp. `sign = -1` gives the
+ * negated clamp in the same number of kernels.
  */
-export function softClamp(s: tf.Tensor, bound: number): tf.Tensor {
-  if (!Number.isFinite(bound)) return s;
-  return tf.mul(tf.tanh(tf.mul(s, 1 / bound)), bound);
+export function softClamp(s: tf.Tensor, bound: number, sign: 1 | -1 = 1): tf.Tensor {
+  if (!Number.isFinite(bound)) return sign === 1 ? s : tf.neg(s);
+  return tf.mul(tf.tanh(tf.mul(s, 1 / bound)), sign * bound);
 }
 
 /** Shape with the last `n` dims dropped. */

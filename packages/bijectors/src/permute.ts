@@ -35,7 +35,7 @@ export class Permute extends Bijector {
       const n = Array.isArray(p) ? p.length : 0;
       throw argumentError(name, 'permutation', `a permutation of 0..${Math.max(n - 1, 0)} (each index exactly once)`, p);
     }
-    super({ eventNdims: 1, eventSize: p.length, name });
+    super({ eventNdims: 1, eventSize: p.length, name, volumePreserving: true });
     this.permutation = [...p];
     const inverse = new Array<number>(p.length);
     p.forEach((v, i) => (inverse[v] = i));

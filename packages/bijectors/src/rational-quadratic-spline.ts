@@ -44,24 +44,64 @@ export function resolveSpline(owner: string, s: SplineSettings = {}): ResolvedSp
   return { numBins, bound, minBinWidth, minBinHeight, minDerivative };
 }
 
+function broadcastShape(a: number[], b: number[]): number[] {
+  const r = Math.max(a.length, b.length);
+  const out: number[] = [];
+  for (let i = 0; i < r; i++) {
+    const da = a[a.length - r + i] ?? 1;
+    const db = b[b.length - r + i] ?? 1;
+    if (da !== db && da !== 1 && db !== 1) {
+      throw new Error(`rationalQuadraticSpline: x of shape [${a}] does not broadcast with params of batch shape [${b}]`);
+    }
+    out.push(da === 1 ? db : da);
+  }
+  return out;
+}
+
 /** Number of unnormalized parameters per unit for K bins: K widths, K heights, K-1 derivatives. */
 export function splineParamCount(numBins: number): number {
   return 3 * numBins - 1;
 }
 
-/** Cache of the constant matrices per (K, B) and backend-independent values. */
-const constantCache = new Map<string, { cumulative: tf.Tensor; iota: tf.Tensor }>();
+interface SplineConstants {
+  /** [K, K], `[i, j] = 2B` for i < j: left knots = -B + frac @ cumulative. */
+  cumulative: tf.Tensor;
+  /** [K-1, 2K]: interior derivative j (knot j+1) -> left-derivative slot j+1 and right slot j. */
+  derivSelect: tf.Tensor;
+  /** [2K]: the boundary derivatives (1 at knot 0 on the left row, knot K on the right row). */
+  derivOffset: tf.Tensor;
+  /** [K]: 1..K, the bin counts that select each bin. */
+  iota1: tf.Tensor;
+  /** [2, 1]: per-row scale and floor of the width / height fractions. */
+  fracScale: tf.Tensor;
+  fracFloor: tf.Tensor;
+}
 
-function constants(K: number, B: number): { cumulative: tf.Tensor; iota: tf.Tensor } {
-  const key = `${K}:${B}`;
+/** Constants per spline setting, kept for the process (a few hundred floats each). */
+const constantCache = new Map<string, SplineConstants>();
+
+function constants(s: ResolvedSpline): SplineConstants {
+  const { numBins: K, bound: B, minBinWidth: mw, minBinHeight: mh } = s;
+  const key = `${K}:${B}:${mw}:${mh}`;
   let c = constantCache.get(key);
-  if (!c || c.cumulative.isDisposed || c.iota.isDisposed) {
-    // cumulative[i, j] = 2B for i < j: left knots = -B + (w @ cumulative) for w on the simplex.
-    const m = new Float32Array(K * K);
-    for (let i = 0; i < K; i++) for (let j = i + 1; j < K; j++) m[i * K + j] = 2 * B;
+  if (!c || Object.values(c).some((t: tf.Tensor) => t.isDisposed)) {
+    const cumulative = new Float32Array(K * K);
+    for (let i = 0; i < K; i++) for (let j = i + 1; j < K; j++) cumulative[i * K + j] = 2 * B;
+    const select = new Float32Array((K - 1) * 2 * K);
+    for (let j = 0; j < K - 1; j++) {
+      select[j * 2 * K + (j + 1)] = 1; // left derivative of bin j+1
+      select[j * 2 * K + K + j] = 1; // right derivative of bin j
+    }
+    const offset = new Float32Array(2 * K);
+    offset[0] = 1;
+    offset[2 * K - 1] = 1;
     c = {
-      cumulative: tf.keep(tf.tensor2d(m, [K, K])),
-      iota: tf.keep(tf.range(0, K, 1, 'float32')),
+      cumulative: tf.keep(tf.tensor2d(cumulative, [K, K])),
+      derivSelect: tf.keep(tf.tensor2d(select, [K - 1, 2 * K])),
+      derivOffset: tf.keep(tf.tensor1d(offset)),
+      iota1: tf.keep(tf.range(1, K + 1, 1, 'float32')),
+      fracScale: tf.keep(tf.tensor2d([[1 - mw * K], [1 - mh * K]])),
+      fracFloor: tf.keep(tf.tensor2d([[mw], [mh]])),
     };
     constantCache.set(key, c);
   }
@@ -73,8 +113,9 @@ function constants(K: number, B: number): { cumulative: tf.Tensor; iota: tf.Tens
  * elementwise: K bins on [-B, B] with knots (x_k, y_k) and positive knot derivatives d_k,
  * identity outside [-B, B] (the boundary derivatives are 1, so the map is C^1 there).
  *
- * From unnormalized parameters `params` of shape [..., 3K-1] (broadcasting against `x` + [3K-1]):
- * bin widths `w = 2B (m_w + (1 - K m_w) softmax(u_w))`, heights likewise, interior derivatives
+ * From unnormalized parameters `params` of shape [..., 3K-1] (K width logits, K height logits,
+ * K-1 interior derivative pre-activations; the leading dims broadcast against `x`): bin widths
+ * `w = 2B (m_w + (1 - K m_w) softmax(u_w))`, heights likewise, interior derivatives
  * `d = m_d + softplus(u_d)`. Inside bin k with `theta = (x - x_k) / w_k`, `s_k = h_k / w_k`:
  *
  *     y = y_k + h_k [s_k theta^2 + d_k theta (1 - theta)] / [s_k + (d_k + d_{k+1} - 2 s_k) theta (1 - theta)]
@@ -82,8 +123,10 @@ function constants(K: number, B: number): { cumulative: tf.Tensor; iota: tf.Tens
  *
  * The inverse solves the quadratic `a theta^2 + b theta + c = 0` with the cancellation-free root
  * `theta = 2c / (-b - sqrt(b^2 - 4ac))` (Durkan et al., eq. 29). The bin of each input is found
- * by comparisons with the knots and selected with one-hot masks (no gather, so gradients need no
- * scatter kernel on any backend).
+ * by comparisons with the knots and selected with a one-hot mask (no gather, so gradients need
+ * no scatter kernel on any backend). Tails: the spline is evaluated at the input clamped to
+ * [-B, B] and `x - clamp(x)` is added back; since the spline maps +-B to +-B with slope 1 there,
+ * this is the identity outside with a 0 log-det, without masks.
  *
  * Returns `[value, log|dvalue/dinput|]`, both elementwise (of the broadcast shape).
  */
@@ -92,7 +135,8 @@ export function rationalQuadraticSpline(
   params: tf.Tensor,
   settings: SplineSettings & { inverse?: boolean } = {},
 ): [tf.Tensor, tf.Tensor] {
-  const { numBins: K, bound: B, minBinWidth, minBinHeight, minDerivative } = resolveSpline('rationalQuadraticSpline', settings);
+  const resolved = resolveSpline('rationalQuadraticSpline', settings);
+  const { numBins: K, bound: B, minDerivative } = resolved;
   const inverse = settings.inverse ?? false;
   const P = params.shape[params.rank - 1];
   if (P !== splineParamCount(K)) {
@@ -104,81 +148,74 @@ export function rationalQuadraticSpline(
     );
   }
   return tf.tidy(() => {
-    const { cumulative, iota } = constants(K, B);
-    const [uw, uh, ud] = tf.split(params, [K, K, K - 1], -1) as [tf.Tensor, tf.Tensor, tf.Tensor];
-    const lead = uw.shape.slice(0, -1);
-    const n = lead.reduce((a, b) => a * b, 1);
-    // Bin sizes on the simplex with a floor, times 2B; left knots by one matMul (exact -B start).
-    const binSizes = (u: tf.Tensor, floor: number): [tf.Tensor, tf.Tensor] => {
-      const frac = tf.add(tf.mul(tf.softmax(u), 1 - floor * K), floor);
-      const left = tf.reshape(tf.add(tf.matMul(tf.reshape(frac, [n, K]), cumulative), -B), [...lead, K]);
-      return [tf.mul(frac, 2 * B), left];
-    };
-    const [widths, leftX] = binSizes(uw, minBinWidth);
-    const [heights, leftY] = binSizes(uh, minBinHeight);
-    // Knot derivatives: 1 at -B and B (matching the identity tails), m_d + softplus inside.
+    const c = constants(resolved);
+    // Broadcast x and params to one shape, then work on flat [n] / [n, ., K] tensors: rank <= 3
+    // keeps every backend on its fast paths (webgpu's rank-5 broadcasting shaders fail).
+    const shape = broadcastShape(x.shape, params.shape.slice(0, -1));
+    const n = shape.reduce((a, b) => a * b, 1);
+    const sameShape = (s: number[]): boolean => s.length === shape.length && s.every((d, i) => d === shape[i]);
+    const pFull = sameShape(params.shape.slice(0, -1)) ? params : tf.broadcastTo(params, [...shape, P]);
+    const xFull = sameShape(x.shape) ? x : tf.broadcastTo(x, shape);
+    const v = tf.reshape(xFull, [n]);
+    const [uwh, ud] = tf.split(tf.reshape(pFull, [n, P]), [2 * K, K - 1], -1) as [tf.Tensor, tf.Tensor];
+    // Widths (row 0) and heights (row 1) together: [n, 2, K] fractions on the simplex, floored.
+    const frac = tf.add(tf.mul(tf.softmax(tf.reshape(uwh, [n, 2, K])), c.fracScale), c.fracFloor);
+    const sizes = tf.mul(frac, 2 * B);
+    const left = tf.add(tf.reshape(tf.matMul(tf.reshape(frac, [2 * n, K]), c.cumulative), [n, 2, K]), -B);
+    // Derivatives: row 0 = d_k (left knot of bin k), row 1 = d_{k+1}; 1 at -B and B.
     const interior = tf.add(tf.softplus(ud), minDerivative);
-    const derivs = tf.pad(interior, [...lead.map((): [number, number] => [0, 0]), [1, 1]], 1);
-    const [dLeftAll, dRightAll] = [
-      tf.slice(derivs, new Array(lead.length + 1).fill(0), [...lead, K]),
-      tf.slice(derivs, [...new Array(lead.length).fill(0), 1], [...lead, K]),
-    ];
+    const derivs = tf.reshape(tf.add(tf.matMul(interior as tf.Tensor2D, c.derivSelect as tf.Tensor2D), c.derivOffset), [n, 2, K]);
+    // Per-bin table [n, 6, K]: x_k, y_k, w_k, h_k, d_k, d_{k+1}.
+    const table = tf.concat([left, sizes, derivs], 1);
+    const knots = tf.slice(table, [0, inverse ? 1 : 0, 0], [n, 1, K]);
 
-    const v = inverse ? x : x;
     const vc = tf.clipByValue(v, -B, B);
-    const knots = inverse ? leftY : leftX;
-    // One-hot of the bin containing vc: bin = #(left knots <= vc) - 1, in [0, K-1].
+    // One-hot of the bin: bin k is selected when exactly k+1 left knots are <= v.
     const onehot = nonDifferentiable(
-      (t, k) => {
-        const ge = tf.cast(tf.greaterEqual(tf.expandDims(t, -1), k), 'float32');
-        const bin = tf.sub(tf.sum(ge, -1, true), 1);
-        return tf.cast(tf.equal(bin, iota), 'float32');
-      },
+      (t, k) =>
+        tf.cast(tf.equal(tf.sum(tf.cast(tf.greaterEqual(tf.reshape(t, [n, 1, 1]), k), 'float32'), -1, true), c.iota1), 'float32'),
       vc,
       knots,
     );
-    const pick = (t: tf.Tensor): tf.Tensor => tf.sum(tf.mul(onehot, t), -1);
-    const xk = pick(leftX);
-    const wk = pick(widths);
-    const yk = pick(leftY);
-    const hk = pick(heights);
-    const dk = pick(dLeftAll);
-    const dk1 = pick(dRightAll);
+    const [xk, yk, wk, hk, dk, dk1] = tf.unstack(tf.sum(tf.mul(onehot, table), -1), -1) as [
+      tf.Tensor,
+      tf.Tensor,
+      tf.Tensor,
+      tf.Tensor,
+      tf.Tensor,
+      tf.Tensor,
+    ];
+    const vcb = vc;
     const delta = tf.div(hk, wk);
     const c2 = tf.sub(tf.add(dk, dk1), tf.mul(delta, 2));
 
-    let out: tf.Tensor;
     let theta: tf.Tensor;
     if (!inverse) {
-      theta = tf.div(tf.sub(vc, xk), wk);
+      theta = tf.div(tf.sub(vcb, xk), wk);
     } else {
-      const dy = tf.sub(vc, yk);
+      const dy = tf.sub(vcb, yk);
       const dyc2 = tf.mul(dy, c2);
       const a = tf.add(tf.mul(hk, tf.sub(delta, dk)), dyc2);
       const b = tf.sub(tf.mul(hk, dk), dyc2);
-      const c = tf.neg(tf.mul(delta, dy));
-      const disc = tf.relu(tf.sub(tf.square(b), tf.mul(tf.mul(a, c), 4)));
-      theta = tf.div(tf.mul(c, 2), tf.sub(tf.neg(b), tf.sqrt(disc)));
+      const cc = tf.mul(delta, dy); // = -c
+      const disc = tf.relu(tf.add(tf.square(b), tf.mul(tf.mul(a, cc), 4)));
+      theta = tf.div(tf.mul(cc, -2), tf.sub(tf.neg(b), tf.sqrt(disc)));
     }
     const oneMinus = tf.sub(1, theta);
     const t1m = tf.mul(theta, oneMinus);
     const den = tf.add(delta, tf.mul(c2, t1m));
-    if (!inverse) {
-      const num = tf.mul(hk, tf.add(tf.mul(delta, tf.square(theta)), tf.mul(dk, t1m)));
-      out = tf.add(yk, tf.div(num, den));
-    } else {
-      out = tf.add(tf.mul(theta, wk), xk);
-    }
+    const theta2 = tf.square(theta);
+    const value = inverse
+      ? tf.add(tf.mul(theta, wk), xk)
+      : tf.add(yk, tf.div(tf.mul(hk, tf.add(tf.mul(delta, theta2), tf.mul(dk, t1m))), den));
     const derivNum = tf.mul(
       tf.square(delta),
-      tf.add(tf.add(tf.mul(dk1, tf.square(theta)), tf.mul(tf.mul(delta, t1m), 2)), tf.mul(dk, tf.square(oneMinus))),
+      tf.add(tf.add(tf.mul(dk1, theta2), tf.mul(tf.mul(delta, t1m), 2)), tf.mul(dk, tf.square(oneMinus))),
     );
-    let ld = tf.sub(tf.log(derivNum), tf.mul(tf.log(den), 2));
-    if (inverse) ld = tf.neg(ld);
-
-    const inside = nonDifferentiable((t) => tf.logicalAnd(tf.greaterEqual(t, -B), tf.lessEqual(t, B)), v);
-    const vb = tf.add(v, tf.zerosLike(out)); // x broadcast to the output shape
-    return [tf.where(inside, out, vb), tf.where(inside, ld, tf.zerosLike(ld))];
+    const ld = tf.log(tf.div(derivNum, tf.square(den)));
+    // Identity tails: add back what the clamp removed (0 inside [-B, B]).
+    const out = tf.reshape(tf.add(value, tf.sub(v, vc)), shape);
+    return [out, tf.reshape(inverse ? tf.neg(ld) : ld, shape)];
   }) as [tf.Tensor, tf.Tensor];
 }
 

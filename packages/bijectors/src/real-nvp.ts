@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { argumentError } from '@densityjs/core';
-import { splitShiftAndLogScale } from './affine-params.js';
+import { affineTransform } from './affine-params.js';
 import { Coupling, type CouplingOptions } from './coupling.js';
 
 export interface RealNVPOptions extends CouplingOptions {
@@ -34,11 +34,6 @@ export class RealNVP extends Coupling {
   }
 
   protected transform(x2: tf.Tensor, params: tf.Tensor, inverse: boolean): [tf.Tensor, tf.Tensor] {
-    const batch = x2.shape.slice(0, -1);
-    const n = x2.shape[x2.rank - 1]!;
-    const [shift, logScale] = splitShiftAndLogScale(params, batch, n, this.logScaleClamp, this.name);
-    const ld = tf.sum(logScale, -1);
-    if (!inverse) return [tf.add(tf.mul(x2, tf.exp(logScale)), shift), ld];
-    return [tf.mul(tf.sub(x2, shift), tf.exp(tf.neg(logScale))), tf.neg(ld)];
+    return affineTransform(x2, params, this.logScaleClamp, inverse, this.name);
   }
 }

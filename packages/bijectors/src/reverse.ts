@@ -9,7 +9,7 @@ import { Bijector } from './bijector.js';
  */
 export class Reverse extends Bijector {
   constructor(opts: BijectorBaseOptions = {}) {
-    super({ eventNdims: 1, name: opts.name ?? 'Reverse' });
+    super({ eventNdims: 1, name: opts.name ?? 'Reverse', volumePreserving: true });
   }
 
   protected _forwardAndLogDet(x: tf.Tensor, _opts: BijectorCallOptions): [tf.Tensor, tf.Tensor] {

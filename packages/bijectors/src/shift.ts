@@ -14,7 +14,7 @@ export class Shift extends ElementwiseBijector {
   private readonly params = new ParameterSet();
 
   constructor(opts: ShiftOptions) {
-    super(opts, 'Shift');
+    super(opts, 'Shift', true);
     this.shift = this.params.tensor(opts?.shift, this.name, 'shift');
   }
   override get trainableVariables(): tf.Variable[] {
