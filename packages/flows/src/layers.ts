@@ -235,6 +235,39 @@ export class BatchNormLayer extends Bijector {
   }
 }
 
+/**
+ * Trainable diagonal scaling y = x exp(s) (NICE's final layer, Dinh et al. 2015, sec. 3.3):
+ * log|det ∂y/∂x| = Σ_i s_i. Starts at the identity (s = 0).
+ */
+export class DiagonalScaleLayer extends Bijector {
+  private readonly logScale: tf.Variable;
+
+  constructor(eventSize: number) {
+    super({ eventNdims: 1, eventSize, name: 'DiagonalScale' });
+    this.logScale = tf.tidy(() => tf.variable(tf.zeros([eventSize]), true));
+  }
+
+  override get trainableVariables(): tf.Variable[] {
+    return [this.logScale];
+  }
+
+  override dispose(): void {
+    this.logScale.dispose();
+  }
+
+  protected _forwardAndLogDet(x: tf.Tensor, _opts: BijectorCallOptions): [tf.Tensor, tf.Tensor] {
+    return [tf.mul(x, tf.exp(this.logScale)), tf.add(tf.zeros(x.shape.slice(0, -1)), tf.sum(this.logScale))];
+  }
+
+  protected _inverseAndLogDet(y: tf.Tensor, _opts: BijectorCallOptions): [tf.Tensor, tf.Tensor] {
+    return [tf.mul(y, tf.exp(tf.neg(this.logScale))), tf.sub(tf.zeros(y.shape.slice(0, -1)), tf.sum(this.logScale))];
+  }
+}
+
+export function diagonalScale(eventSize: number): Bijector {
+  return new DiagonalScaleLayer(eventSize);
+}
+
 export function affineAutoregressive(made: ConditionerNet & { eventSize: number }): Bijector {
   return new AutoregressiveLayer(made, affine, 'MaskedAutoregressiveFlow');
 }

@@ -11,6 +11,7 @@ import {
   affineAutoregressive,
   affineCoupling,
   batchNorm,
+  diagonalScale,
   invert,
   splineAutoregressive,
   splineCoupling,
@@ -204,13 +205,16 @@ export function realNVP(opts: FlowOptions): Flow {
 
 /**
  * NICE (Dinh et al. 2015): additive coupling layers (shift only), volume preserving, so the
- * log-det of every coupling layer is 0; BatchNorm (if on) is then the only scaling.
+ * log-det of every coupling layer is 0, followed (next to the base) by the paper's trainable
+ * diagonal scaling, the only volume change besides BatchNorm (if on).
  */
 export function nice(opts: FlowOptions): Flow {
   const config = resolveFlowConfig('nice', opts);
   checkCoupling('nice', config);
   const layers = Array.from({ length: config.numLayers }, (_, i) => additiveCoupling(numMasked(config), couplingNet(config, i, 1)));
-  return new Flow({ preset: 'nice', config, bijector: assemble(config, layers, (i) => couplingPermutation(config, i)) });
+  const chain = assemble(config, layers, (i) => couplingPermutation(config, i));
+  // NICE's diagonal scaling layer (the only volume change), next to the base distribution.
+  return new Flow({ preset: 'nice', config, bijector: new Chain([...chain.bijectors, diagonalScale(config.eventSize)]) });
 }
 
 export interface NeuralSplineFlowOptions extends FlowOptions {

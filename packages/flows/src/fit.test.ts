@@ -1,0 +1,156 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+import { describeEachBackend, expectNoLeaks } from '@densityjs/testing';
+import { twoMoons } from '@densityjs/datasets';
+import { fit, maf, nice, realNVP, neuralSplineFlow } from './index.js';
+
+function moons(n: number, seed: number): tf.Tensor2D {
+  const d = twoMoons(n, { noise: 0.1, seed });
+  return tf.tensor2d(d.data, [n, 2]);
+}
+
+/** NLL of the best Gaussian (the MLE fitted to `x` itself), float64: what no learning beats. */
+async function gaussianNll(x: tf.Tensor2D): Promise<number> {
+  const v = await x.data();
+  const n = x.shape[0];
+  let m0 = 0, m1 = 0;
+  for (let i = 0; i < n; i++) (m0 += v[2 * i]!), (m1 += v[2 * i + 1]!);
+  m0 /= n;
+  m1 /= n;
+  let s00 = 0, s01 = 0, s11 = 0;
+  for (let i = 0; i < n; i++) {
+    const a = v[2 * i]! - m0, b = v[2 * i + 1]! - m1;
+    s00 += a * a;
+    s01 += a * b;
+    s11 += b * b;
+  }
+  const det = (s00 / n) * (s11 / n) - (s01 / n) ** 2;
+  return Math.log(2 * Math.PI) + 1 + 0.5 * Math.log(det);
+}
+
+async function meanNll(flow: { logProb(x: tf.Tensor, o?: { context?: tf.Tensor }): tf.Tensor }, x: tf.Tensor, context?: tf.Tensor): Promise<number> {
+  const t = tf.tidy(() => tf.neg(tf.mean(flow.logProb(x, context ? { context } : {}))));
+  const v = (await t.data())[0]!;
+  t.dispose();
+  return v;
+}
+
+describeEachBackend(
+  'fit (two moons smoke)',
+  () => {
+    for (const [name, make, bound] of [
+      ['maf', maf, 0.25],
+      ['realNVP', realNVP, 0.2],
+      ['nice', nice, 0.1],
+    ] as const) {
+      it(`${name} learns two moons beyond the best Gaussian in a few hundred steps, leaking nothing`, async () => {
+        const x = moons(2000, 1);
+        const xt = moons(2000, 2);
+        const flow = make({ eventSize: 2, numLayers: 4, hiddenUnits: [32, 32], seed: 0 });
+        const gauss = await gaussianNll(xt);
+        let epochsSeen = 0;
+        await expectNoLeaks(async () => {
+          const res = await fit(flow, x, {
+            epochs: 20,
+            batchSize: 256,
+            learningRate: 5e-3,
+            seed: 0,
+            validationData: xt,
+            onEpochEnd: () => {
+              epochsSeen++;
+            },
+          });
+          expect(res.history.loss).toHaveLength(20);
+          expect(res.history.valLoss).toHaveLength(20);
+          expect(res.history.loss.at(-1)!).toBeLessThan(res.history.loss[0]!);
+        });
+        expect(epochsSeen).toBe(20);
+        const nll = await meanNll(flow, xt);
+        // A model that does not learn (the base N(0, I)) scores ~2.3 nats, the best Gaussian ~1.95.
+        expect(nll).toBeLessThan(gauss - bound);
+        flow.dispose();
+        tf.dispose([x, xt]);
+      });
+    }
+  },
+  { webgpu: false, only: ['wasm'] },
+);
+
+describeEachBackend(
+  'fit',
+  () => {
+    it('neural spline flow (coupling) learns too', async () => {
+      const x = moons(1000, 3);
+      const flow = neuralSplineFlow({ eventSize: 2, numLayers: 2, hiddenUnits: [16, 16], bins: 6, seed: 0 });
+      const before = await meanNll(flow, x);
+      await fit(flow, x, { epochs: 12, batchSize: 250, learningRate: 1e-2, seed: 1 });
+      expect(await meanNll(flow, x)).toBeLessThan(before - 0.4);
+      flow.dispose();
+      x.dispose();
+    });
+
+    it('early stopping on validation data restores the best epoch; BatchNorm trains and is restored to eval mode', async () => {
+      const x = moons(512, 4);
+      const xv = moons(512, 5);
+      const flow = maf({ eventSize: 2, numLayers: 2, hiddenUnits: [16], batchNorm: true, seed: 0 });
+      const res = await fit(flow, x, { epochs: 40, batchSize: 128, learningRate: 3e-2, seed: 0, validationData: xv, patience: 2 });
+      const val = res.history.valLoss!;
+      expect(res.bestEpoch).toBe(val.indexOf(Math.min(...val)));
+      if (res.stoppedEarly) expect(val.length).toBe(res.bestEpoch! + 3);
+      // The restored weights score the best validation loss (evaluation mode, as fit measured it).
+      expect(flow.training).toBe(false);
+      expect(await meanNll(flow, xv)).toBeCloseTo(Math.min(...val), 1);
+      const running = await flow.stateVariables[1]!.data();
+      expect(running[0]).not.toBe(1); // running variance moved
+      flow.dispose();
+      tf.dispose([x, xv]);
+    });
+
+    it('trains a conditional flow: the context moves the density where it belongs', async () => {
+      // x | c ~ N(3 (2c - 1), 0.5^2 I): two clusters picked by a binary context.
+      const n = 1024;
+      const c = tf.tensor2d(Array.from({ length: n }, (_, i) => [i % 2]), [n, 1]);
+      const noise = tf.randomNormal([n, 2], 0, 0.5, 'float32', 3);
+      const x = tf.tidy(() => tf.add(tf.mul(tf.sub(tf.mul(c, 2), 1), 3), noise)) as tf.Tensor2D;
+      const flow = maf({ eventSize: 2, numLayers: 2, hiddenUnits: [16, 16], contextSize: 1, seed: 0 });
+      await fit(flow, x, { epochs: 15, batchSize: 128, learningRate: 1e-2, seed: 0, context: c });
+      const right = await meanNll(flow, x, c);
+      const wrong = tf.sub(1, c);
+      expect(right).toBeLessThan(2.2); // true conditional entropy: 2 (0.5 log(2 pi e) + log 0.5) = 1.45
+      expect(await meanNll(flow, x, wrong)).toBeGreaterThan(right + 5);
+      // Samples at context 1 sit around (+3, +3); a shared [contextSize] context broadcasts.
+      const s = flow.sample(200, { context: tf.tensor1d([1]), seed: 4 });
+      const m = await tf.mean(s, 0).data();
+      expect(m[0]).toBeGreaterThan(2);
+      expect(m[1]).toBeGreaterThan(2);
+      tf.dispose([c, noise, x, wrong, s]);
+      flow.dispose();
+    });
+  },
+  { webgpu: false, only: ['cpu'] },
+);
+
+describe('fit errors', () => {
+  it('rejects bad data, context misuse and bad options with clear messages', async () => {
+    const flow = maf({ eventSize: 2, numLayers: 1, hiddenUnits: [4], seed: 0 });
+    const x = tf.tensor2d([[0, 1], [2, 3], [4, 5]]);
+    const bad = tf.tensor2d([[0, 1], [NaN, 3], [4, 5]]);
+    const x3 = tf.zeros([3, 3]);
+    const c = tf.zeros([3, 1]);
+    await expectNoLeaks(async () => {
+      await expect(fit(flow, bad)).rejects.toThrow('fit: data must be finite values (no NaN or Infinity), received a non-finite value in row 1 of a tensor of shape [3, 2]');
+      await expect(fit(flow, x3)).rejects.toThrow(/fit: data must be a 2-D tensor of shape \[n, 2\] \(eventSize 2\), received a tensor of shape \[3,3\]/);
+      await expect(fit(flow, x, { context: c })).rejects.toThrow(/fit: context must be undefined \(this flow is unconditional/);
+      await expect(fit(flow, x, { validationData: bad })).rejects.toThrow(/fit: validationData must be finite values/);
+      await expect(fit(flow, x, { epochs: -1 })).rejects.toThrow(/fit: epochs must be a positive integer, received -1/);
+      await expect(fit({} as never, x)).rejects.toThrow(/fit: flow must be a flow from maf\(\)/);
+    });
+    const cond = maf({ eventSize: 2, numLayers: 1, hiddenUnits: [4], contextSize: 1, seed: 0 });
+    await expect(fit(cond, x)).rejects.toThrow(/fit: context must be a 2-D tensor of shape \[3, 1\] \(the flow is conditional\)/);
+    await expect(fit(cond, x, { context: tf.zeros([2, 1]) })).rejects.toThrow(/fit: context must be a 2-D tensor of shape \[3, 1\]/);
+    await expect(fit(cond, x, { context: c, validationData: x })).rejects.toThrow(/fit: validationContext must be a 2-D tensor of shape \[3, 1\]/);
+    tf.dispose([x, bad, x3, c]);
+    flow.dispose();
+    cond.dispose();
+  });
+});
