@@ -41,7 +41,7 @@ describeDistribution({
       return lbeta(a, b) - (a - 1) * digamma(a) - (b - 1) * digamma(b) + (a + b - 2) * digamma(a + b);
     },
   },
-  sampling: { params: { concentration1: [0.5, 30], concentration0: [[0.7], [8]] }, batchShape: [2, 2] },
+  sampling: { params: { concentration1: [0.5, 30], concentration0: [8, 0.7] }, batchShape: [2] },
 });
 
 // Batch [3, 4]: df along the last axis (Cauchy, infinite variance, moderate, large), scale
