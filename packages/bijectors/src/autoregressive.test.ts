@@ -15,6 +15,7 @@ describeBijector({
   make: () =>
     new MaskedAutoregressiveFlow({
       eventSize: 3,
+      contextSize: 2,
       shiftAndLogScale: randomMade({ eventSize: 3, hidden: 8, params: 2, seed: 2, contextSize: 2 }),
     }),
   eventShape: [3],
@@ -85,6 +86,9 @@ describe('autoregressive bad input', () => {
     expect(() => mas.inverse(y)).toThrow(/MaskedAutoregressiveSpline: conditioner output must be a tensor of shape \[5,3,11\]/);
     const sized = new MaskedAutoregressiveFlow({ eventSize: 2, shiftAndLogScale: (v) => v });
     expect(() => sized.forward(y)).toThrow(/x must be a tensor whose last dimension is the event size 2, received a tensor of shape \[5, 3\]/);
+    const conditional = new MaskedAutoregressiveFlow({ contextSize: 4, shiftAndLogScale: (v) => tf.stack([v, v], -1) });
+    expect(() => conditional.inverse(y)).toThrow(/MaskedAutoregressiveFlow: context must be a tensor of shape \[5, 4\]/);
+    expect(() => conditional.forward(y)).toThrow(/MaskedAutoregressiveFlow: context must be/);
     tf.dispose(y);
   });
 });

@@ -3,6 +3,8 @@ import { argumentError } from '@densityjs/core';
 import { Bijector, type BijectorBaseOptions, type BijectorCallOptions } from './bijector.js';
 import {
   callConditioner,
+  checkContext,
+  checkContextSize,
   conditionerVariables,
   disposeConditioner,
   isConditioner,
@@ -14,6 +16,11 @@ export interface AutoregressiveOptions extends BijectorBaseOptions {
   eventSize?: number;
   /** Dispose the conditioner (when it has `dispose`) with this bijector (default true). */
   disposeConditioner?: boolean;
+  /**
+   * Size of the conditioning context. When set, every call must pass `context` of shape
+   * batch + [contextSize] (checked, with a clear error); when unset the context is optional.
+   */
+  contextSize?: number;
 }
 
 /**
@@ -32,6 +39,7 @@ export interface AutoregressiveOptions extends BijectorBaseOptions {
 export abstract class Autoregressive extends Bijector {
   readonly conditioner: Conditioner;
   private readonly ownsConditioner: boolean;
+  readonly contextSize: number | undefined;
 
   constructor(conditioner: Conditioner, opts: AutoregressiveOptions, name: string, argument: string) {
     if (!isConditioner(conditioner)) {
@@ -40,9 +48,11 @@ export abstract class Autoregressive extends Bijector {
     if (opts.eventSize !== undefined && (!Number.isInteger(opts.eventSize) || opts.eventSize < 1)) {
       throw argumentError(name, 'eventSize', 'a positive integer', opts.eventSize);
     }
+    checkContextSize(name, opts.contextSize);
     super({ eventNdims: 1, eventSize: opts.eventSize, name });
     this.conditioner = conditioner;
     this.ownsConditioner = opts.disposeConditioner ?? true;
+    this.contextSize = opts.contextSize;
   }
 
   override get trainableVariables(): tf.Variable[] {
@@ -57,10 +67,12 @@ export abstract class Autoregressive extends Bijector {
   protected abstract transform(v: tf.Tensor, params: tf.Tensor, inverse: boolean): [tf.Tensor, tf.Tensor];
 
   protected _inverseAndLogDet(y: tf.Tensor, opts: BijectorCallOptions): [tf.Tensor, tf.Tensor] {
+    checkContext(this.name, this.contextSize, opts.context, y.shape.slice(0, -1));
     return this.transform(y, callConditioner(this.conditioner, y, opts.context), true);
   }
 
   protected _forwardAndLogDet(x: tf.Tensor, opts: BijectorCallOptions): [tf.Tensor, tf.Tensor] {
+    checkContext(this.name, this.contextSize, opts.context, x.shape.slice(0, -1));
     const D = x.shape[x.rank - 1]!;
     let y: tf.Tensor = tf.zerosLike(x);
     let ld: tf.Tensor | undefined;

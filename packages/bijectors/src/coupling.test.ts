@@ -16,6 +16,7 @@ describeBijector({
     new RealNVP({
       numMasked: 2,
       eventSize: 5,
+      contextSize: 3,
       conditioner: randomMlp({ inSize: 2, hidden: 8, outShape: [6], seed: 2, contextSize: 3 }),
     }),
   eventShape: [5],
@@ -80,6 +81,15 @@ describe('coupling bad input', () => {
     const s = new SplineCoupling({ numMasked: 1, numBins: 4, conditioner: (x1) => tf.tile(x1, [1, 5]) });
     expect(() => s.forward(x)).toThrow(/SplineCoupling: conditioner output must be a tensor of shape \[4,2,11\]/);
     tf.dispose(x);
+  });
+  it('names a missing or misshaped context of a conditional layer', () => {
+    const b = new RealNVP({ numMasked: 1, contextSize: 2, conditioner: (x1, c) => tf.concat([x1, tf.sum(c!, -1, true)], -1) });
+    const x = tf.zeros([4, 2]);
+    expect(() => b.forward(x)).toThrow(/RealNVP: context must be a tensor of shape \[4, 2\] \(batch \+ \[contextSize\]\), received nothing \(the layer is conditional\)/);
+    const c = tf.zeros([4, 3]);
+    expect(() => b.inverse(x, { context: c })).toThrow(/RealNVP: context must be a tensor of shape \[4, 2\].*received a tensor of shape \[4, 3\]/);
+    expect(() => new RealNVP({ numMasked: 1, contextSize: 0, conditioner: (v) => v })).toThrow(/contextSize must be a positive integer/);
+    tf.dispose([x, c]);
   });
   it('rejects bad options and too-small events', () => {
     expect(() => new RealNVP({ numMasked: 0, conditioner: (x) => x })).toThrow(/RealNVP: numMasked must be a positive integer, received 0/);

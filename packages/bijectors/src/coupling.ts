@@ -3,6 +3,8 @@ import { argumentError, raw, shapeText } from '@densityjs/core';
 import { Bijector, type BijectorBaseOptions, type BijectorCallOptions } from './bijector.js';
 import {
   callConditioner,
+  checkContext,
+  checkContextSize,
   conditionerVariables,
   disposeConditioner,
   isConditioner,
@@ -18,6 +20,11 @@ export interface CouplingOptions extends BijectorBaseOptions {
   eventSize?: number;
   /** Dispose the conditioner (when it has `dispose`) with this bijector (default true). */
   disposeConditioner?: boolean;
+  /**
+   * Size of the conditioning context. When set, every call must pass `context` of shape
+   * batch + [contextSize] (checked, with a clear error); when unset the context is optional.
+   */
+  contextSize?: number;
 }
 
 /**
@@ -30,6 +37,7 @@ export abstract class Coupling extends Bijector {
   readonly numMasked: number;
   readonly conditioner: Conditioner;
   private readonly ownsConditioner: boolean;
+  readonly contextSize: number | undefined;
 
   constructor(opts: CouplingOptions, defaultName: string, volumePreserving = false) {
     const name = opts?.name ?? defaultName;
@@ -41,10 +49,12 @@ export abstract class Coupling extends Bijector {
     if (opts.eventSize !== undefined && (!Number.isInteger(opts.eventSize) || opts.eventSize <= d)) {
       throw argumentError(name, 'eventSize', `an integer > numMasked = ${d}`, opts.eventSize);
     }
+    checkContextSize(name, opts.contextSize);
     super({ eventNdims: 1, eventSize: opts.eventSize, name, volumePreserving });
     this.numMasked = d;
     this.conditioner = opts.conditioner;
     this.ownsConditioner = opts.disposeConditioner ?? true;
+    this.contextSize = opts.contextSize;
   }
 
   override get trainableVariables(): tf.Variable[] {
@@ -75,6 +85,7 @@ export abstract class Coupling extends Bijector {
   }
 
   private run(v: tf.Tensor, opts: BijectorCallOptions, inverse: boolean): [tf.Tensor, tf.Tensor] {
+    checkContext(this.name, this.contextSize, opts.context, v.shape.slice(0, -1));
     const D = v.shape[v.rank - 1]!;
     const n = D - this.numMasked;
     const [v1, v2] = tf.split(v, [this.numMasked, n], -1) as [tf.Tensor, tf.Tensor];

@@ -60,7 +60,7 @@ describeEachBackend(
   'flow densities integrate to 1 on a 2-D grid',
   () => {
     const L = 10;
-    const n = 200;
+    const n = 160;
     const cases: [string, () => Bijector][] = [
       [
         'RealNVP x4',
