@@ -197,7 +197,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     let current: BackendName | undefined;
     for (const [t, b] of jobs) {
       done += 1;
-      if (b !== 'wasm' && o.quick && t.heavy) {
+      if (o.quick && t.slow) {
+        results.push({ task: t.id, title: t.title, backend: b, status: 'skipped', reason: 'seconds per step: run without --quick' });
+        continue;
+      }
+      if (b !== 'wasm' && o.quick && !t.light) {
         results.push({ task: t.id, title: t.title, backend: b, status: 'skipped', reason: `heavy on ${b} (--quick measures it on wasm only)` });
         continue;
       }
@@ -238,7 +242,14 @@ export async function main(argv: readonly string[]): Promise<number> {
 
     const peerOf = (id: string) => tasks.find((t) => t.id === id)?.peer;
     console.log('');
-    console.log(formatTable(COLUMNS, resultRows(results, peer, peerOf)));
+    const shown = results.filter((r) => r.status !== 'skipped');
+    console.log(formatTable(COLUMNS, resultRows(shown, peer, peerOf)));
+    const skipped = results.filter((r) => r.status === 'skipped');
+    if (skipped.length) {
+      const byReason = new Map<string, string[]>();
+      for (const r of skipped) byReason.set(r.reason ?? '', [...(byReason.get(r.reason ?? '') ?? []), `${r.task}@${r.backend}`]);
+      for (const [reason, list] of byReason) console.log(`skipped (${reason}): ${list.join(', ')}`);
+    }
     if (peer.size) {
       const torchRows = [...peer.values()].map((p) =>
         p.summary

@@ -130,11 +130,22 @@ export async function time(task: TaskInstance, o: TimingOptions): Promise<Measur
   return { stepsPerRepeat, samples, summary: summarize(samples) };
 }
 
-export async function profile(task: TaskInstance): Promise<ProfileFigures> {
+/**
+ * Runs one step under tf.profile (kernels, memory) and, unless `matmul` is false, with the
+ * matMul kernels instrumented (FLOPs, transposed operands).
+ */
+export async function profile(task: TaskInstance, opts: { matmul?: boolean } = {}): Promise<ProfileFigures & { matmul?: MatMulFigures }> {
   const before = tf.memory();
   let returned: StepResult = undefined;
+  let matmul: MatMulFigures | undefined;
   const info = await tf.profile(async () => {
-    returned = await task.step();
+    if (opts.matmul === false) {
+      returned = await task.step();
+    } else {
+      matmul = await withMatMulInstrumented(async () => {
+        returned = await task.step();
+      });
+    }
     return [];
   });
   await settle(returned);
@@ -161,6 +172,7 @@ export async function profile(task: TaskInstance): Promise<ProfileFigures> {
     baseBytes: before.numBytes,
     leakedTensors: after.numTensors - before.numTensors,
     byKernel: [...byName.values()].sort((a, b) => b.ms - a.ms || b.count - a.count),
+    ...(matmul ? { matmul } : {}),
   };
 }
 
@@ -170,10 +182,10 @@ interface MatMulAttrs {
 }
 
 /**
- * Runs one step with the backend's matMul kernels (BatchMatMul and _FusedMatMul) wrapped, to
+ * Runs `fn` with the backend's matMul kernels (BatchMatMul and _FusedMatMul) wrapped, to
  * count their FLOPs (2·M·N·K per batch entry) and how many get a transposed operand.
  */
-export async function instrumentMatMul(task: TaskInstance): Promise<MatMulFigures> {
+export async function withMatMulInstrumented(fn: () => Promise<void>): Promise<MatMulFigures> {
   const backend = tf.getBackend();
   const figures: MatMulFigures = { calls: 0, transposedCalls: 0, flops: 0, ms: 0, transposedMs: 0 };
   const restores: (() => void)[] = [];
@@ -212,7 +224,7 @@ export async function instrumentMatMul(task: TaskInstance): Promise<MatMulFigure
     });
   }
   try {
-    await settle(await task.step());
+    await fn();
   } finally {
     restores.forEach((r) => r());
   }

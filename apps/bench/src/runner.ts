@@ -2,7 +2,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendName } from './backends.js';
 import {
-  instrumentMatMul,
   profile,
   time,
   type MatMulFigures,
@@ -53,8 +52,8 @@ export async function runTask(def: TaskDef, backend: BackendName, o: RunOptions)
       onProgress: (f) => o.onProgress?.(`timing ${Math.round(f * 100)}%`),
     });
     o.onProgress?.('profiling');
-    const prof = await profile(instance);
-    const matmul = instance.instrument === false || backend === 'webgpu' ? undefined : await instrumentMatMul(instance);
+    // matMul kernel wall times are only meaningful where kernels run synchronously.
+    const { matmul, ...prof } = await profile(instance, { matmul: instance.instrument !== false && backend !== 'webgpu' });
     const flops = instance.flopsPerStep ?? matmul?.flops;
     const result: TaskResult = { ...base, timing, profile: prof };
     if (matmul) result.matmul = matmul;

@@ -16,8 +16,11 @@ export interface TaskDef {
   title: string;
   /** Task id of the PyTorch peer's equivalent (peer/torch_bench.py), if any. */
   peer?: string;
-  /** In quick mode measured on wasm only (pure-JS cpu and software webgpu are slow). */
-  heavy?: boolean;
+  /** Quick mode measures only `light` tasks on cpu and webgpu (pure-JS cpu and software
+   * webgpu are slow); every task runs on wasm. */
+  light?: boolean;
+  /** Skipped in quick mode altogether (seconds per step). */
+  slow?: boolean;
   /** Runs only on these backends. */
   backends?: BackendName[];
   create(ctx: TaskContext): Promise<TaskInstance>;
@@ -30,12 +33,12 @@ interface FlowStepSpec {
   batch: number;
 }
 
-function flowStepTask(id: string, title: string, spec: FlowStepSpec, peer?: string, heavy = false): TaskDef {
+function flowStepTask(id: string, title: string, spec: FlowStepSpec, peer?: string, light = false): TaskDef {
   return {
     id,
     title,
     ...(peer ? { peer } : {}),
-    heavy: heavy,
+    light,
     async create(ctx) {
       const preset = await need('@densityjs/flows', spec.preset);
       const flow: Loose = preset({
@@ -67,7 +70,8 @@ function sampleTask(id: string, preset: 'maf' | 'iaf', eventSize: number, hidden
     id,
     title: `${preset.toUpperCase()}(5) sample ${n} (d=${eventSize}, [${hiddenUnits}])`,
     peer: id,
-    heavy: eventSize > 8,
+    light: preset === 'iaf' && eventSize === 8,
+    slow: preset === 'maf' && eventSize > 8,
     async create(ctx) {
       const make = await need('@densityjs/flows', preset);
       const flow: Loose = make({ eventSize, numLayers: 5, hiddenUnits, seed: ctx.seed });
@@ -84,16 +88,16 @@ function sampleTask(id: string, preset: 'maf' | 'iaf', eventSize: number, hidden
 export const SPEED_TASKS: TaskDef[] = [
   flowStepTask('maf-step-small', 'MAF(5) train step (d=2, [64,64], batch 256)', {
     preset: 'maf', eventSize: 2, hiddenUnits: [64, 64], batch: 256,
-  }, 'maf-step-small'),
+  }, 'maf-step-small', true),
   flowStepTask('maf-step-big', 'MAF(5) train step (d=6, [256,256], batch 512)', {
     preset: 'maf', eventSize: 6, hiddenUnits: [256, 256], batch: 512,
-  }, 'maf-step-big', true),
+  }, 'maf-step-big'),
   flowStepTask('realnvp-step', 'RealNVP(5) train step (d=2, [64,64], batch 256)', {
     preset: 'realNVP', eventSize: 2, hiddenUnits: [64, 64], batch: 256,
-  }, 'realnvp-step'),
+  }, 'realnvp-step', true),
   flowStepTask('nsf-step', 'NSF(5) train step (d=2, [64,64], batch 256)', {
     preset: 'neuralSplineFlow', eventSize: 2, hiddenUnits: [64, 64], batch: 256,
-  }, undefined, true),
+  }),
   sampleTask('maf-sample-8', 'maf', 8, [64, 64], 512),
   sampleTask('iaf-sample-8', 'iaf', 8, [64, 64], 512),
   sampleTask('maf-sample-32', 'maf', 32, [128, 128], 512),
@@ -102,7 +106,6 @@ export const SPEED_TASKS: TaskDef[] = [
     id: 'made-fwd-bwd',
     title: 'MADE forward+backward (d=6, [256,256], batch 512)',
     peer: 'made-fwd-bwd',
-    heavy: true,
     async create(ctx) {
       const MADE = await need('@densityjs/made', 'MADE');
       const made: Loose = new MADE({ eventSize: 6, hiddenUnits: [256, 256], params: 2, seed: ctx.seed });
@@ -129,6 +132,7 @@ export const SPEED_TASKS: TaskDef[] = [
     id: 'mdn-epoch',
     title: 'MDN seed epoch via mdn.fit (1000 pts, 20 tanh, 5 comps, full batch)',
     peer: 'mdn-epoch',
+    light: true,
     async create(ctx) {
       const { mdn, x, y, dispose } = await seedMdn(ctx.seed);
       const optimizer = tf.train.adam(1e-3);
@@ -174,6 +178,7 @@ export const SPEED_TASKS: TaskDef[] = [
     id: 'normal-logprob',
     title: 'Normal logProb, 100k points',
     peer: 'normal-logprob',
+    light: true,
     async create(ctx) {
       const Normal = await need('@densityjs/distributions', 'Normal');
       const d: Loose = new Normal({ loc: 0.5, scale: 2 });
@@ -192,7 +197,6 @@ export const SPEED_TASKS: TaskDef[] = [
     id: 'mixture-logprob',
     title: 'MixtureSameFamily(5 Normals) logProb, 100k points',
     peer: 'mixture-logprob',
-    heavy: true,
     async create(ctx) {
       const Normal = await need('@densityjs/distributions', 'Normal');
       const Categorical = await need('@densityjs/distributions', 'Categorical');
@@ -221,7 +225,6 @@ function matMulTask(id: string, transposeB: boolean): TaskDef {
     id,
     title: `matMul 512x512x512${transposeB ? ' (transposeB: wasm slow path)' : ' (peak GFLOP/s)'}`,
     peer: id,
-    heavy: true,
     async create(ctx) {
       const a = tf.randomNormal([512, 512], 0, 1, 'float32', ctx.seed);
       const b = tf.randomNormal([512, 512], 0, 1, 'float32', ctx.seed + 1);
