@@ -1,0 +1,131 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { describeEachBackend, expectAllClose, expectNoLeaks } from '@densityjs/testing';
+import {
+  fileHandler,
+  FLOW_FORMAT_VERSION,
+  iaf,
+  loadFlow,
+  loadFlowFrom,
+  maf,
+  neuralSplineFlow,
+  nice,
+  realNVP,
+  saveFlow,
+  saveFlowTo,
+  type Flow,
+} from './index.js';
+import { base64ToBytes, bytesToBase64 } from './save-load.js';
+
+const MAKERS: [string, () => Flow][] = [
+  ['maf (batchNorm, random permutation)', () => maf({ eventSize: 3, numLayers: 3, hiddenUnits: [8], batchNorm: true, permutation: 'random', seed: 11 })],
+  ['iaf', () => iaf({ eventSize: 3, numLayers: 2, hiddenUnits: [8], seed: 12 })],
+  ['realNVP (conditional)', () => realNVP({ eventSize: 3, numLayers: 2, hiddenUnits: [8], contextSize: 2, seed: 13 })],
+  ['nice', () => nice({ eventSize: 3, numLayers: 2, hiddenUnits: [8], seed: 14 })],
+  ['nsf autoregressive', () => neuralSplineFlow({ eventSize: 3, numLayers: 2, hiddenUnits: [8], variant: 'autoregressive', bins: 5, bound: 3, seed: 15 })],
+];
+
+/** Perturbs every weight and BatchNorm statistic so a load that dropped any would be caught. */
+function perturb(flow: Flow, seed: number): void {
+  const ws = flow.getWeights();
+  const noisy = ws.map((w, i) => tf.abs(tf.add(w, tf.randomNormal(w.shape, 0, 0.3, 'float32', seed + i))));
+  flow.setWeights(noisy);
+  tf.dispose([...ws, ...noisy]);
+}
+
+describeEachBackend(
+  'saveFlow / loadFlow',
+  () => {
+    for (const [name, make] of MAKERS) {
+      it(`${name}: identical logProb and seeded samples after a JSON round trip`, async () => {
+        const flow = make();
+        perturb(flow, 3);
+        const json = JSON.stringify(await saveFlow(flow));
+        const loaded = loadFlow(json);
+        expect(loaded.preset).toBe(flow.preset);
+        expect(loaded.config).toEqual(flow.config);
+        const x = tf.randomNormal([6, 3], 0, 1, 'float32', 5);
+        const context = flow.contextSize ? tf.randomNormal([6, 2], 0, 1, 'float32', 6) : undefined;
+        const opts = context ? { context } : {};
+        await expectAllClose(loaded.logProb(x, opts), flow.logProb(x, opts), { atol: 1e-6, rtol: 0 });
+        await expectAllClose(loaded.sample(6, { seed: 9, ...opts }), flow.sample(6, { seed: 9, ...opts }), { atol: 1e-6, rtol: 0 });
+        tf.dispose([x, context]);
+        flow.dispose();
+        loaded.dispose();
+      });
+    }
+
+    it('loads through tf.io handlers (a Node file, an in-memory handler) without leaking', async () => {
+      const flow = maf({ eventSize: 2, numLayers: 2, hiddenUnits: [8], batchNorm: true, seed: 1 });
+      perturb(flow, 8);
+      const dir = mkdtempSync(join(tmpdir(), 'densityjs-flows-'));
+      try {
+        const path = join(dir, 'flow.json');
+        const result = await saveFlowTo(flow, fileHandler(path));
+        expect(result.modelArtifactsInfo.weightDataBytes).toBeGreaterThan(0);
+        const x = tf.tensor2d([[0.1, 0.2], [1, -1]]);
+        await expectNoLeaks(
+          async () => {
+            const loaded = await loadFlowFrom(fileHandler(path), { preset: 'maf' });
+            const [a, b] = [loaded.logProb(x), flow.logProb(x)];
+            await expectAllClose(a, b, { atol: 1e-6, rtol: 0 });
+            tf.dispose([a, b]);
+            loaded.dispose();
+          },
+          { label: 'loadFlowFrom(fileHandler)' },
+        );
+        // Any tf.io handler: withSaveHandler captures the artifacts, fromMemory serves them.
+        let saved: tf.io.ModelArtifacts | undefined;
+        await saveFlowTo(flow, tf.io.withSaveHandler(async (a) => {
+          saved = a;
+          return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+        }));
+        const fromMemory = await loadFlowFrom(tf.io.fromMemory(saved!));
+        await expectAllClose(fromMemory.logProb(x), flow.logProb(x), { atol: 1e-6, rtol: 0 });
+        fromMemory.dispose();
+        x.dispose();
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+        flow.dispose();
+      }
+    });
+  },
+  { webgpu: false },
+);
+
+describe('save/load errors', () => {
+  it('rejects another preset, a newer format, foreign JSON and mismatched weights', async () => {
+    const flow = realNVP({ eventSize: 2, numLayers: 1, hiddenUnits: [4], seed: 0 });
+    const json = await saveFlow(flow);
+    expect(json.formatVersion).toBe(FLOW_FORMAT_VERSION);
+    expect(() => loadFlow(json, { preset: 'maf' })).toThrow('loadFlow: expected a saved "maf" flow, but this JSON holds a "realNVP" flow');
+    expect(() => loadFlow({ ...json, formatVersion: FLOW_FORMAT_VERSION + 1 })).toThrow(
+      /loadFlow: this flow was saved in format version 2, newer than the 1 this version of @densityjs\/flows reads/,
+    );
+    expect(() => loadFlow({ ...json, format: 'keras' } as never)).toThrow(/loadFlow: json must be a saved flow \(format "densityjs-flow"/);
+    expect(() => loadFlow('{not json')).toThrow(/loadFlow: json is not valid JSON/);
+    expect(() => loadFlow({ ...json, preset: 'glow' } as never)).toThrow(/loadFlow: preset must be one of "maf", "iaf", "realNVP", "nice", "neuralSplineFlow"/);
+    const before = tf.memory().numTensors;
+    expect(() => loadFlow({ ...json, config: { ...json.config, hiddenUnits: [5] } })).toThrow(/loadFlow: saved weight 0 has shape \[1,4\], the config builds \[1,5\]/);
+    const count = json.weights.length;
+    expect(() => loadFlow({ ...json, weights: json.weights.slice(1) })).toThrow(
+      `loadFlow: the saved flow has ${count - 1} weight tensors, its config builds ${count}`,
+    );
+    expect(tf.memory().numTensors).toBe(before); // failed loads free what they built
+    await expect(loadFlowFrom('nowhere://x')).rejects.toThrow(/loadFlowFrom: no tf.io handler for "nowhere:\/\/x"/);
+    await expect(saveFlow({} as never)).rejects.toThrow(/saveFlow: flow must be a flow from maf\(\)/);
+    flow.dispose();
+  });
+
+  it('base64 round-trips every byte value and length', () => {
+    for (const n of [0, 1, 2, 3, 4, 255, 256, 257]) {
+      const bytes = Uint8Array.from({ length: n }, (_, i) => (i * 37 + 11) % 256);
+      const text = bytesToBase64(bytes);
+      expect(text).toBe(Buffer.from(bytes).toString('base64'));
+      expect(Array.from(base64ToBytes(text))).toEqual(Array.from(bytes));
+    }
+  });
+});
