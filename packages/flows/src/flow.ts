@@ -67,8 +67,11 @@ function hasTrainingSwitch(m: unknown): m is TrainingSwitch {
 
 /** Non-trainable state of a member (BatchNorm running statistics), by duck typing. */
 function stateOf(m: unknown): tf.Variable[] {
-  const s = m as { nonTrainableVariables?: tf.Variable[]; stateVariables?: tf.Variable[] };
-  return s.nonTrainableVariables ?? s.stateVariables ?? [];
+  const s = m as { nonTrainableVariables?: tf.Variable[]; movingMean?: unknown; movingVariance?: unknown };
+  if (s.nonTrainableVariables) return s.nonTrainableVariables;
+  // @densityjs/bijectors' BatchNormalization: running mean and variance.
+  if (s.movingMean instanceof tf.Variable && s.movingVariance instanceof tf.Variable) return [s.movingMean, s.movingVariance];
+  return [];
 }
 
 export interface FlowInit {

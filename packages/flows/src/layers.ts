@@ -7,7 +7,7 @@
 // sequential sampling that reuses the last MADE pass for the log-det). They share
 // @densityjs/bijectors' Bijector contract and spline function.
 import * as tf from '@tensorflow/tfjs-core';
-import { Bijector, Invert, rationalQuadraticSpline, type BijectorCallOptions } from '@densityjs/bijectors';
+import { BatchNormalization, Bijector, Invert, rationalQuadraticSpline, type BijectorCallOptions } from '@densityjs/bijectors';
 import { affineTransform } from './affine-op.js';
 
 /** Anything with `call(x, {context}) -> batch + [units, params]` and variables (MADE, DenseNetwork). */
@@ -169,73 +169,6 @@ export class CouplingLayer extends ConditionedLayer {
 }
 
 /**
- * Batch normalization as a bijector (Dinh et al. 2017, sec. 3.7; the second seed's BatchNorm):
- * density direction (inverse) x = (y - μ) / sqrt(σ² + ε) · exp(γ) + β, with μ, σ² the batch
- * moments in training mode (and the running averages updated by EMA), the running averages in
- * evaluation mode; log|det ∂x/∂y| = Σ_i (γ_i - ½ log(σ_i² + ε)). Forward (sampling) always uses
- * the running averages.
- */
-export class BatchNormLayer extends Bijector {
-  training = false;
-  readonly decay: number;
-  readonly eps: number;
-  private readonly gamma: tf.Variable;
-  private readonly beta: tf.Variable;
-  private readonly movingMean: tf.Variable;
-  private readonly movingVar: tf.Variable;
-
-  constructor(eventSize: number, { decay = 0.95, eps = 1e-5 }: { decay?: number; eps?: number } = {}) {
-    super({ eventNdims: 1, eventSize, name: 'BatchNormalization' });
-    this.decay = decay;
-    this.eps = eps;
-    const v = (init: () => tf.Tensor, trainable: boolean) => tf.tidy(() => tf.variable(init(), trainable));
-    this.gamma = v(() => tf.zeros([eventSize]), true);
-    this.beta = v(() => tf.zeros([eventSize]), true);
-    this.movingMean = v(() => tf.zeros([eventSize]), false);
-    this.movingVar = v(() => tf.ones([eventSize]), false);
-  }
-
-  override get trainableVariables(): tf.Variable[] {
-    return [this.gamma, this.beta];
-  }
-
-  /** Running mean and variance (saved with the weights). */
-  get nonTrainableVariables(): tf.Variable[] {
-    return [this.movingMean, this.movingVar];
-  }
-
-  override dispose(): void {
-    tf.dispose([this.gamma, this.beta, this.movingMean, this.movingVar]);
-  }
-
-  protected _inverseAndLogDet(y: tf.Tensor, _opts: BijectorCallOptions): [tf.Tensor, tf.Tensor] {
-    let mean: tf.Tensor = this.movingMean;
-    let variance: tf.Tensor = this.movingVar;
-    if (this.training) {
-      const axes = Array.from({ length: y.rank - 1 }, (_, i) => i);
-      const m = tf.moments(y, axes);
-      mean = m.mean;
-      variance = m.variance;
-      // EMA of the statistics (assign is not differentiated: it records nothing on the tape).
-      const a = 1 - this.decay;
-      this.movingMean.assign(tf.add(tf.mul(this.movingMean, this.decay), tf.mul(mean, a)));
-      this.movingVar.assign(tf.add(tf.mul(this.movingVar, this.decay), tf.mul(variance, a)));
-    }
-    const logStd = tf.mul(tf.log(tf.add(variance, this.eps)), 0.5);
-    const x = tf.add(tf.mul(tf.sub(y, mean), tf.exp(tf.sub(this.gamma, logStd))), this.beta);
-    const ld = tf.sum(tf.sub(this.gamma, logStd));
-    return [x, tf.add(tf.zeros(y.shape.slice(0, -1)), ld)];
-  }
-
-  protected _forwardAndLogDet(x: tf.Tensor, _opts: BijectorCallOptions): [tf.Tensor, tf.Tensor] {
-    const logStd = tf.mul(tf.log(tf.add(this.movingVar, this.eps)), 0.5);
-    const y = tf.add(tf.mul(tf.sub(x, this.beta), tf.exp(tf.sub(logStd, this.gamma))), this.movingMean);
-    const ld = tf.sum(tf.sub(logStd, this.gamma));
-    return [y, tf.add(tf.zeros(x.shape.slice(0, -1)), ld)];
-  }
-}
-
-/**
  * Trainable diagonal scaling y = x exp(s) (NICE's final layer, Dinh et al. 2015, sec. 3.3):
  * log|det ∂y/∂x| = Σ_i s_i. Starts at the identity (s = 0).
  */
@@ -293,8 +226,13 @@ export function splineCoupling(
   return new CouplingLayer(numMasked + net.outputShape[0]!, numMasked, net, splineTransform(bins, bound), 'SplineCoupling');
 }
 
+/**
+ * @densityjs/bijectors' BatchNormalization (the second seed's BatchNorm bijector: batch
+ * statistics and EMA updates in the density direction while training, running statistics
+ * otherwise), starting in evaluation mode; `fit` switches it to training.
+ */
 export function batchNorm(eventSize: number): Bijector {
-  return new BatchNormLayer(eventSize);
+  return new BatchNormalization({ eventSize, training: false });
 }
 
 export function invert(b: Bijector): Bijector {

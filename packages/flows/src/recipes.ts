@@ -1,0 +1,85 @@
+// Training recipes for the quality targets of issue 5, read by apps/bench (`pnpm bench
+// quality`), keyed by the bench's check ids. `epochs` is [full run, quick smoke run].
+//
+// Why these settings: 10k training points; batch 256 and Adam at 1e-3 are the MAF paper's
+// defaults and keep each step cheap; more epochs with early stopping (patience on the
+// validation NLL) rather than larger learning rates, which make the soft-clamped log-scales of
+// affine flows oscillate. Spline flows converge in fewer steps per epoch at batch 512 and a
+// slightly higher learning rate (Durkan et al. 2019 use 5e-4 on larger nets and data).
+
+export interface FlowRecipe {
+  preset: 'maf' | 'iaf' | 'realNVP' | 'nice' | 'neuralSplineFlow';
+  /** Preset options besides eventSize/contextSize/seed. */
+  options: Record<string, unknown>;
+  epochs: [full: number, quick: number];
+  batchSize: number;
+  learningRate: number;
+  patience?: number;
+}
+
+export const recipes: Record<string, FlowRecipe> = {
+  'moons-maf': {
+    preset: 'maf',
+    options: { numLayers: 5, hiddenUnits: [64, 64] },
+    epochs: [200, 4],
+    batchSize: 256,
+    learningRate: 1e-3,
+    patience: 25,
+  },
+  'moons-realnvp': {
+    preset: 'realNVP',
+    options: { numLayers: 5, hiddenUnits: [64, 64] },
+    epochs: [200, 4],
+    batchSize: 256,
+    learningRate: 1e-3,
+    patience: 25,
+  },
+  'moons-nsf': {
+    preset: 'neuralSplineFlow',
+    options: { numLayers: 5, hiddenUnits: [64, 64], variant: 'coupling', bins: 8, bound: 4 },
+    epochs: [100, 3],
+    batchSize: 512,
+    learningRate: 2e-3,
+    patience: 20,
+  },
+  checkerboard: {
+    preset: 'neuralSplineFlow',
+    options: { numLayers: 5, hiddenUnits: [64, 64], variant: 'autoregressive', bins: 8, bound: 5 },
+    epochs: [100, 3],
+    batchSize: 512,
+    learningRate: 2e-3,
+    patience: 20,
+  },
+  'eight-gaussians': {
+    preset: 'neuralSplineFlow',
+    options: { numLayers: 5, hiddenUnits: [64, 64], variant: 'coupling', bins: 8, bound: 6 },
+    epochs: [100, 3],
+    batchSize: 512,
+    learningRate: 2e-3,
+    patience: 20,
+  },
+  'conditional-maf': {
+    preset: 'maf',
+    options: { numLayers: 5, hiddenUnits: [64, 64] },
+    epochs: [100, 3],
+    batchSize: 256,
+    learningRate: 1e-3,
+    patience: 20,
+  },
+  'distill-teacher': {
+    preset: 'maf',
+    options: { numLayers: 5, hiddenUnits: [64, 64] },
+    epochs: [60, 2],
+    batchSize: 256,
+    learningRate: 1e-3,
+    patience: 10,
+  },
+  siggraph: {
+    preset: 'maf',
+    options: { numLayers: 8, hiddenUnits: [128, 128] },
+    epochs: [60, 2],
+    batchSize: 256,
+    learningRate: 1e-3,
+    patience: 10,
+  },
+};
