@@ -4,7 +4,7 @@ import { Beta } from './beta.js';
 import { StudentT } from './student-t.js';
 import { betainc, digamma, lbeta, lgamma, pointGrid } from './test-reference.js';
 
-const num = (v: Nested) => v as number;
+const num = (v: Nested | undefined) => v as number;
 
 // Batch [3, 4]: concentration1 along the last axis, concentration0 along the first.
 const c1 = [0.5, 1, 2.5, 30];
@@ -61,6 +61,7 @@ describeDistribution({
   name: 'StudentT',
   params: { df, loc, scale },
   make: (p) => new StudentT({ df: p.df!, loc: p.loc!, scale: p.scale! }),
+  reparameterized: ['loc', 'scale'],
   batchShape: [3, 4],
   eventShape: [],
   points: pointGrid(zs, [3, 4], (t, [i]) => loc + t * scale[i!]![0]!) as Nested,

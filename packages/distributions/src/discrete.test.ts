@@ -5,7 +5,7 @@ import { Bernoulli } from './bernoulli.js';
 import { Categorical } from './categorical.js';
 import { logSumExp } from './test-reference.js';
 
-const num = (v: Nested) => v as number;
+const num = (v: Nested | undefined) => v as number;
 const softplus = (v: number) => (v > 0 ? v + Math.log1p(Math.exp(-v)) : Math.log1p(Math.exp(v)));
 const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
 

@@ -2,9 +2,9 @@ import { describeDistribution, type Nested } from '@densityjs/testing';
 import { describe, expect, it } from 'vitest';
 import { Exponential } from './exponential.js';
 import { Gamma } from './gamma.js';
-import { digamma, lgamma, pointGrid } from './test-reference.js';
+import { digamma, igamma, lgamma, pointGrid } from './test-reference.js';
 
-const num = (v: Nested) => v as number;
+const num = (v: Nested | undefined) => v as number;
 
 // Rates tiny, unit, large; points at t/rate.
 const rate = [1e-4, 1, 1e4];
@@ -12,6 +12,7 @@ describeDistribution({
   name: 'Exponential',
   params: { rate },
   make: (p) => new Exponential({ rate: p.rate! }),
+  reparameterized: ['rate'],
   batchShape: [3],
   eventShape: [],
   points: pointGrid([0, 1e-4, 0.3, 1, 5, 30], [3], (t, [i]) => t / rate[i!]!) as Nested,
@@ -19,12 +20,12 @@ describeDistribution({
   reference: {
     logProb: (x, p) => Math.log(num(p.rate)) - num(p.rate) * num(x),
     cdf: (x, p) => -Math.expm1(-num(p.rate) * x),
+    logCdf: (x, p) => Math.log(-Math.expm1(-num(p.rate) * x)),
     mean: (p) => 1 / num(p.rate),
     mode: () => 0,
     variance: (p) => 1 / num(p.rate) ** 2,
     entropy: (p) => 1 - Math.log(num(p.rate)),
   },
-  // logCdf is -Infinity at x = 0 (checked separately below).
   tolerance: { cdf: { rtol: 2e-5, atol: 1e-6 } },
 });
 
@@ -36,6 +37,8 @@ describeDistribution({
   name: 'Gamma',
   params: { concentration, rate: gammaRate },
   make: (p) => new Gamma({ concentration: p.concentration!, rate: p.rate! }),
+  // Gradients reach the rate only (no implicit reparameterization in the concentration).
+  reparameterized: ['rate'],
   batchShape: [3, 4],
   eventShape: [],
   points: pointGrid([1e-3, 0.1, 1, 4, 30], [3, 4], (t, [i]) => t / gammaRate[i!]![0]!) as Nested,
@@ -46,6 +49,8 @@ describeDistribution({
       const b = num(p.rate);
       return a * Math.log(b) + (a - 1) * Math.log(num(x)) - b * num(x) - lgamma(a);
     },
+    cdf: (x, p) => igamma(num(p.concentration), num(p.rate) * x),
+    logCdf: (x, p) => Math.log(igamma(num(p.concentration), num(p.rate) * x)),
     mean: (p) => num(p.concentration) / num(p.rate),
     variance: (p) => num(p.concentration) / num(p.rate) ** 2,
     mode: (p) => (num(p.concentration) >= 1 ? (num(p.concentration) - 1) / num(p.rate) : NaN),

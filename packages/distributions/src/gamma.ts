@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { digamma, lgamma } from '@densityjs/core';
+import { digamma, igamma, lgamma, logIgamma } from '@densityjs/core';
 import { BaseDistribution, broadcastTo, maskOutside, whereConst, type BaseOptions, type ParamLike, type SampleOptions } from './distribution.js';
 import { standardGamma } from './random.js';
 
@@ -16,7 +16,8 @@ export interface GammaOptions extends BaseOptions {
  * log p(x) = α log β + (α - 1) log x - βx - log Γ(α) for x >= 0, evaluated as
  * (α - 1) log(βx) + log β - βx - log Γ(α); -Infinity for x < 0.
  * Mean α/β, variance α/β², mode (α - 1)/β for α >= 1 (NaN otherwise, as TFP),
- * entropy α - log β + log Γ(α) + (1 - α) ψ(α).
+ * entropy α - log β + log Γ(α) + (1 - α) ψ(α); cdf = P(α, βx), the regularized lower
+ * incomplete gamma function.
  * Sampling: Marsaglia–Tsang (see random.ts), divided by β; gradients reach β, not α.
  */
 export class Gamma extends BaseDistribution {
@@ -52,6 +53,12 @@ export class Gamma extends BaseDistribution {
     return tf.div(g, this.rate);
   }
 
+  protected override _cdf(x: tf.Tensor): tf.Tensor {
+    return igamma(this.concentration, tf.mul(this.rate, tf.maximum(x, tf.scalar(0))));
+  }
+  protected override _logCdf(x: tf.Tensor): tf.Tensor {
+    return logIgamma(this.concentration, tf.mul(this.rate, tf.maximum(x, tf.scalar(0))));
+  }
   protected override _mean(): tf.Tensor {
     return broadcastTo(tf.div(this.concentration, this.rate), this._batchShape);
   }

@@ -14,6 +14,7 @@ describeDistribution({
   params: { loc, scale },
   paramEventRanks: { loc: 1, scale: 1 },
   make: (p) => new Independent({ distribution: new Normal({ loc: p.loc!, scale: p.scale! }), reinterpretedBatchNdims: 1 }),
+  reparameterized: ['loc', 'scale'],
   batchShape: [2],
   eventShape: [3],
   points: [-30, -4, 0, 0.5, 30].map((t) => loc.map((l) => l.map((m, k) => m + zVec(t)[k]! * scale[0]![k]!))),

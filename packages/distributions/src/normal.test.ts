@@ -15,6 +15,7 @@ describeDistribution({
   name: 'Normal',
   params: { loc, scale },
   make: (p) => new Normal({ loc: p.loc!, scale: p.scale! }),
+  reparameterized: ['loc', 'scale'],
   batchShape: [3, 3],
   eventShape: [],
   points: pointGrid(zs, [3, 3], (t, [i, j]) => loc[j!]! + t * scale[i!]![0]!) as Nested,

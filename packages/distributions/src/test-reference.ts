@@ -155,3 +155,39 @@ export function pointGrid(zs: number[], batchShape: number[], point: (z: number,
       : Array.from({ length: batchShape[prefix.length]! }, (_, i) => build(z, [...prefix, i]));
   return zs.map((z) => build(z, []));
 }
+
+/** Regularized lower incomplete gamma P(a, x), float64 (series / continued fraction to 1e-16). */
+export function igamma(a: number, x: number): number {
+  if (x <= 0) return 0;
+  const logFront = a * Math.log(x) - x - lgamma(a);
+  if (x < a + 1) {
+    let ap = a;
+    let del = 1 / a;
+    let sum = del;
+    for (let n = 1; n < 100000; n++) {
+      ap += 1;
+      del *= x / ap;
+      sum += del;
+      if (Math.abs(del) < Math.abs(sum) * 1e-17) break;
+    }
+    return sum * Math.exp(logFront);
+  }
+  const tiny = 1e-300;
+  let b = x + 1 - a;
+  let c = 1 / tiny;
+  let d = 1 / b;
+  let h = d;
+  for (let i = 1; i < 100000; i++) {
+    const an = -i * (i - a);
+    b += 2;
+    d = an * d + b;
+    if (Math.abs(d) < tiny) d = tiny;
+    c = b + an / c;
+    if (Math.abs(c) < tiny) c = tiny;
+    d = 1 / d;
+    const del = d * c;
+    h *= del;
+    if (Math.abs(del - 1) < 1e-16) break;
+  }
+  return 1 - Math.exp(logFront) * h;
+}

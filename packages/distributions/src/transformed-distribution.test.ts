@@ -67,6 +67,7 @@ describeDistribution({
   name: 'TransformedDistribution(Normal, Exp)',
   params: { loc, scale },
   make: (p) => new TransformedDistribution({ distribution: new Normal({ loc: p.loc!, scale: p.scale! }), bijector: expBijector }),
+  reparameterized: ['loc', 'scale'],
   batchShape: [2],
   eventShape: [],
   points: zs.map((t) => loc.map((m, j) => Math.exp(m + t * scale[j]!))),

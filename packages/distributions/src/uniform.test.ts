@@ -13,6 +13,7 @@ describeDistribution({
   name: 'Uniform',
   params: { low, high },
   make: (p) => new Uniform({ low: p.low!, high: p.high! }),
+  reparameterized: ['low', 'high'],
   batchShape: [3, 3],
   eventShape: [],
   points: pointGrid([0, 0.1, 0.5, 0.9], [3, 3], (u, [i, j]) => low[j!]! + u * width[i!]!) as Nested,

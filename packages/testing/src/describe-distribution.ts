@@ -78,6 +78,11 @@ export interface DistributionCase {
   /** Samples are discrete (int32): reparameterization is not expected. */
   discrete?: boolean;
   /**
+   * Parameters that samples are differentiable functions of (reparameterized sampling): the
+   * gradient of Σ samples must reach each of them (finite, not all zero).
+   */
+  reparameterized?: string[];
+  /**
    * Run a light subset on webgpu (shapes, logProb vs reference, seeding, gradients); default
    * false because a software adapter makes every new kernel slow to compile.
    */
@@ -388,6 +393,32 @@ export function describeDistribution(c: DistributionCase): void {
           tf.dispose([x, w, ...Object.values(tensors)]);
         }
       });
+
+      if (c.reparameterized?.length) {
+        it(`samples are reparameterized: gradients reach ${c.reparameterized.join(', ')}`, async () => {
+          const names = c.reparameterized!;
+          const tensors = toTensors(c.params);
+          try {
+            const grads = tf.grads((...ts: tf.Tensor[]) => {
+              const all = { ...tensors };
+              names.forEach((k, i) => (all[k] = ts[i]!));
+              const d = c.make(all);
+              const loss = tf.sum(tf.mul(d.sample(8, { seed: 5 }), tf.scalar(1)));
+              d.dispose?.();
+              return loss;
+            })(names.map((k) => tensors[k]!));
+            const bad: string[] = [];
+            for (let i = 0; i < names.length; i++) {
+              const g = Array.from(await grads[i]!.data());
+              if (!g.every(Number.isFinite) || g.every((v) => v === 0)) bad.push(`${names[i]}: [${g}]`);
+            }
+            tf.dispose(grads);
+            expect(bad).toEqual([]);
+          } finally {
+            tf.dispose(Object.values(tensors));
+          }
+        });
+      }
 
       if (heavy) it('leaks no tensor from any method', async () => {
         const tensors = toTensors(c.params);
