@@ -71,6 +71,11 @@ function getScratch(layout: MdnLayout, rows: number): Scratch {
   return scratch;
 }
 
+/** d loss / d pre-activation from d loss / d activation `back` and the activation value `a`. */
+function activationGrad(activation: MdnLayout['activation'], back: number, a: number): number {
+  return activation === 'tanh' ? back * (1 - a * a) : activation === 'relu' ? (a > 0 ? back : 0) : back * a * (1 - a);
+}
+
 export interface FusedInputs {
   params: ArrayLike<number>;
   /** Row-major [numRowsInX, inputSize]. */
@@ -128,7 +133,31 @@ export function fusedMdnLoss(layout: MdnLayout, inp: FusedInputs, grad: Float32A
     for (let r = 0; r < rows; r++) {
       const o0 = r * nOut;
       const i0 = r * nIn;
-      for (let o = 0; o < nOut; o++) {
+      let o = 0;
+      // Four outputs at a time: four independent accumulators hide the add latency and share
+      // each load of the input.
+      for (; o + 4 <= nOut; o += 4) {
+        let a0 = p[b + o]!;
+        let a1 = p[b + o + 1]!;
+        let a2 = p[b + o + 2]!;
+        let a3 = p[b + o + 3]!;
+        const t0 = o * nIn;
+        const t1 = t0 + nIn;
+        const t2 = t1 + nIn;
+        const t3 = t2 + nIn;
+        for (let i = 0; i < nIn; i++) {
+          const xi = src[i0 + i]!;
+          a0 += xi * wt[t0 + i]!;
+          a1 += xi * wt[t1 + i]!;
+          a2 += xi * wt[t2 + i]!;
+          a3 += xi * wt[t3 + i]!;
+        }
+        dst[o0 + o] = a0;
+        dst[o0 + o + 1] = a1;
+        dst[o0 + o + 2] = a2;
+        dst[o0 + o + 3] = a3;
+      }
+      for (; o < nOut; o++) {
         let acc = p[b + o]!;
         const t0 = o * nIn;
         for (let i = 0; i < nIn; i++) acc += src[i0 + i]! * wt[t0 + i]!;
@@ -231,7 +260,41 @@ export function fusedMdnLoss(layout: MdnLayout, inp: FusedInputs, grad: Float32A
       const o0 = r * nOut;
       for (let o = 0; o < nOut; o++) g[b + o] = g[b + o]! + delta[o0 + o]!;
       const i0 = r * nIn;
-      for (let i = 0; i < nIn; i++) {
+      let i = 0;
+      // Four inputs at a time: four independent dot products (dIn) and four weight rows (dW)
+      // per pass over the row's deltas.
+      for (; i + 4 <= nIn; i += 4) {
+        const x0 = src[i0 + i]!;
+        const x1 = src[i0 + i + 1]!;
+        const x2 = src[i0 + i + 2]!;
+        const x3 = src[i0 + i + 3]!;
+        const w0 = w + i * nOut;
+        const w1 = w0 + nOut;
+        const w2 = w1 + nOut;
+        const w3 = w2 + nOut;
+        let back0 = 0;
+        let back1 = 0;
+        let back2 = 0;
+        let back3 = 0;
+        for (let o = 0; o < nOut; o++) {
+          const dv = delta[o0 + o]!;
+          g[w0 + o] = g[w0 + o]! + x0 * dv;
+          g[w1 + o] = g[w1 + o]! + x1 * dv;
+          g[w2 + o] = g[w2 + o]! + x2 * dv;
+          g[w3 + o] = g[w3 + o]! + x3 * dv;
+          back0 += dv * p[w0 + o]!;
+          back1 += dv * p[w1 + o]!;
+          back2 += dv * p[w2 + o]!;
+          back3 += dv * p[w3 + o]!;
+        }
+        if (below) {
+          below[i0 + i] = activationGrad(activation, back0, x0);
+          below[i0 + i + 1] = activationGrad(activation, back1, x1);
+          below[i0 + i + 2] = activationGrad(activation, back2, x2);
+          below[i0 + i + 3] = activationGrad(activation, back3, x3);
+        }
+      }
+      for (; i < nIn; i++) {
         const xi = src[i0 + i]!;
         const wRow = w + i * nOut;
         let back = 0;
@@ -240,11 +303,7 @@ export function fusedMdnLoss(layout: MdnLayout, inp: FusedInputs, grad: Float32A
           g[wRow + o] = g[wRow + o]! + xi * dv;
           back += dv * p[wRow + o]!;
         }
-        if (below) {
-          // Through the activation of layer l's input, from its output value xi.
-          below[i0 + i] =
-            activation === 'tanh' ? back * (1 - xi * xi) : activation === 'relu' ? (xi > 0 ? back : 0) : back * xi * (1 - xi);
-        }
+        if (below) below[i0 + i] = activationGrad(activation, back, xi);
       }
     }
   }

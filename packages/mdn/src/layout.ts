@@ -65,7 +65,8 @@ export function inverseSoftplus(v: number): number {
  * Initial weights, generated in plain JS from `seed` so every backend starts identically.
  * Weights: Glorot/Xavier uniform, U(-a, a) with a = sqrt(6 / (fanIn + fanOut)) (Glorot &
  * Bengio 2010). Biases 0, except the raw-scale biases, set so every component starts with
- * scale 1 (matching standardized targets) instead of softplus(0) = 0.69.
+ * scale 1 (matching standardized targets) instead of softplus(0) = 0.69, and the location
+ * biases (below).
  */
 export function initialParams(layout: MdnLayout, seed: number): Float32Array {
   const random = mulberry32(seed);
@@ -80,5 +81,20 @@ export function initialParams(layout: MdnLayout, seed: number): Float32Array {
   const KD = K * layout.outputSize;
   const rawOne = inverseSoftplus(Math.max(1 - layout.minScale, 1e-3));
   for (let j = 0; j < KD; j++) params[last.b + K + KD + j] = rawOne;
+  // Component locations start spread evenly over [-1.5, 1.5] (standardized units) instead of
+  // all at 0: symmetric starts make components compete for the same mode and some end up
+  // unused. Dimension 0 uses the grid in order, further dimensions a seeded shuffle of it.
+  const D = layout.outputSize;
+  const grid = Array.from({ length: K }, (_, k) => (K === 1 ? 0 : -1.5 + (3 * k) / (K - 1)));
+  for (let d = 0; d < D; d++) {
+    const order = grid.slice();
+    if (d > 0) {
+      for (let i = K - 1; i > 0; i--) {
+        const j = Math.floor(random() * (i + 1));
+        [order[i], order[j]] = [order[j]!, order[i]!];
+      }
+    }
+    for (let k = 0; k < K; k++) params[last.b + K + k * D + d] = order[k]!;
+  }
   return params;
 }

@@ -121,6 +121,29 @@ describeEachBackend(
       mdn.dispose();
     });
 
+    it('records the normalizer at the first fit and saves it with the weights', async () => {
+      const { x, y } = make();
+      const mdn = new MDN({ inputSize: 1, outputSize: 1, numComponents: 3, hiddenUnits: 8, seed: 2 });
+      expect(mdn.normalizer).toBeNull();
+      await mdn.fit(x, y, { epochs: 2 });
+      const nz = mdn.normalizer!;
+      const mean = data.y.reduce((a, v) => a + v, 0) / data.y.length;
+      const std = Math.sqrt(data.y.reduce((a, v) => a + (v - mean) ** 2, 0) / data.y.length);
+      expect(nz.yMean[0]).toBeCloseTo(mean, 4);
+      expect(nz.yStd[0]).toBeCloseTo(std, 4);
+      const back = MDN.fromJSON(JSON.parse(JSON.stringify(mdn.toJSON())));
+      expect(back.normalizer).toEqual(nz);
+      const a = mdn.logProb(x, y);
+      const b = back.logProb(x, y);
+      await expectAllClose(a, b, { atol: 0, rtol: 0 });
+      // A second fit keeps the first normalizer (the weights are in its units).
+      await mdn.fit(tf.mul(x, 3), y, { epochs: 1 });
+      expect(mdn.normalizer).toEqual(nz);
+      tf.dispose([x, y, a, b]);
+      mdn.dispose();
+      back.dispose();
+    });
+
     it('trains without NaN on far targets (|y| = 1000) and reports losses in the original units', async () => {
       const xs = tf.tensor2d([[0], [0.1], [0.2], [0.3], [5], [5.1]]);
       const ys = tf.tensor2d([[1000], [1000.5], [999.5], [1001], [-1000], [-1000.2]]);

@@ -6,7 +6,7 @@ import { MDN } from './mdn.js';
 import { fusedLoss, fusedLossValue } from './fused-kernel.js';
 import { genericLoss } from './network.js';
 import { initialParams, mulberry32, numParams, type MdnLayout } from './layout.js';
-import { referenceGradient, referenceLogProb, referenceLoss, rowsOf } from './test-reference.js';
+import { referenceGradient, referenceHead, referenceLogProb, referenceLoss, rowsOf } from './test-reference.js';
 
 function randomArray(n: number, seed: number, scale = 1): Float32Array {
   const r = mulberry32(seed);
@@ -97,11 +97,13 @@ describeEachBackend('MDN loss: fused kernel vs composed ops vs float64 reference
 describeEachBackend('MDN', (backend) => {
   it('distribution(x) is a MixtureSameFamily whose logProb, sample and mean fit the reference', async () => {
     const mdn = new MDN({ inputSize: 2, outputSize: 2, numComponents: 3, hiddenUnits: [6], seed: 3 });
-    const x = tf.tensor2d([[0.5, -1], [2, 0.1], [-0.3, 0.3]]);
-    const y = tf.tensor2d([[0.1, 0.2], [1, -1], [0, 3]]);
+    const xa = [[0.5, -1], [2, 0.1], [-0.3, 0.3]];
+    const ya = [[0.1, 0.2], [1, -1], [0, 3]];
+    const x = tf.tensor2d(xa);
+    const y = tf.tensor2d(ya);
     const pv = await mdn.params.data();
     const layout: MdnLayout = { sizes: [2, 6, 15], numComponents: 3, outputSize: 2, activation: 'tanh', minScale: 1e-3 };
-    const ref = [0, 1, 2].map((n) => referenceLogProb(layout, pv, (x.arraySync() as number[][])[n]!, (y.arraySync() as number[][])[n]!));
+    const ref = [0, 1, 2].map((n) => referenceLogProb(layout, pv, xa[n]!, ya[n]!));
     await expectNoLeaks(async () => {
       const dist = mdn.distribution(x);
       expect(dist).toBeInstanceOf(MixtureSameFamily);
@@ -119,6 +121,28 @@ describeEachBackend('MDN', (backend) => {
       dist.dispose();
     });
     tf.dispose([x, y]);
+    mdn.dispose();
+  });
+
+  it('mode(x) is the component location of highest mixture density (float64 reference)', async () => {
+    const mdn = new MDN({ inputSize: 1, outputSize: 2, numComponents: 4, hiddenUnits: [5], seed: 11, minScale: 0.05 });
+    const layout: MdnLayout = { sizes: [1, 5, 20], numComponents: 4, outputSize: 2, activation: 'tanh', minScale: 0.05 };
+    const pv = randomArray(numParams(layout.sizes), 4, 1.5);
+    mdn.params.assign(tf.tensor1d(pv));
+    const xs = [[-1], [0.3], [2]];
+    const x = tf.tensor2d(xs);
+    const expected = xs.map((row) => {
+      const head = referenceHead(layout, pv, row);
+      const locs = [0, 1, 2, 3].map((k) => [head[4 + 2 * k]!, head[4 + 2 * k + 1]!]);
+      const scores = locs.map((loc) => referenceLogProb(layout, pv, row, loc));
+      return locs[scores.indexOf(Math.max(...scores))]!;
+    });
+    await expectNoLeaks(async () => {
+      const m = mdn.mode(x);
+      await expectAllClose(m, expected, { atol: 1e-4, rtol: 1e-4 });
+      m.dispose();
+    });
+    x.dispose();
     mdn.dispose();
   });
 

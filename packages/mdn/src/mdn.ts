@@ -334,6 +334,28 @@ export class MDN {
   }
 
   /**
+   * The most probable y per row, approximately: the component location with the highest
+   * mixture density (the exact mode of a Gaussian mixture has no closed form; with separated
+   * components it lies next to one of the locations). Shape [N, D].
+   */
+  mode(x: tf.Tensor): tf.Tensor2D {
+    const dist = this.distribution(x);
+    try {
+      return tf.tidy(() => {
+        const p = this.mixtureParams(x);
+        const candidates = tf.transpose(p.locs, [1, 0, 2]); // [K, N, D]
+        const density = dist.logProb(candidates); // [K, N]
+        // int32 oneHot, then cast: tfjs-backend-wasm 4.22 writes int32 bits into a float32
+        // oneHot (1 reads as 1.4e-45).
+        const best = tf.cast(tf.oneHot(tf.argMax(density, 0), this.config.numComponents), 'float32'); // [N, K]
+        return tf.sum(tf.mul(p.locs, tf.expandDims(best, 2)), 1) as tf.Tensor2D;
+      });
+    } finally {
+      dist.dispose();
+    }
+  }
+
+  /**
    * Trains by minimizing the mean NLL with the shared training loop: shuffled minibatches
    * (full batch when batchSize >= N), Adam by default, validation with early stopping that
    * restores the best weights, onEpochEnd, AbortSignal, and a NaN guard.
