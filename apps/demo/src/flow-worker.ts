@@ -205,6 +205,16 @@ async function load(request: Extract<FlowRequest, { type: 'load' }>): Promise<vo
     model: isDemoFile && json.model ? json.model : { kind: 'maf', numLayers: 0, hiddenUnits: [], seed: 0 },
     standardization: s,
   };
+  if (loaded.eventSize !== request.dim) {
+    throw new Error(`The loaded flow models ${loaded.eventSize}-dimensional data; the page draws ${request.dim}-dimensional data.`);
+  }
+  // Its NLL on the page's current data, in the same units as the training loss.
+  const data = tf.tensor2d(toStandard(request.data, request.dim, s), [request.data.length / request.dim, request.dim]);
+  try {
+    post({ type: 'epoch', epoch: 0, loss: await meanNll(loaded, data, s), stepsPerSecond: 0 });
+  } finally {
+    data.dispose();
+  }
   await publish(loaded, request.view, s, 0, 1);
   post({ type: 'done', reason: 'loaded' });
 }

@@ -301,9 +301,18 @@ async function loadFile(file: File): Promise<void> {
     regenerate();
     hook.lossHistory = [];
     hook.draws = {};
+    hook.epoch = 0;
+    for (const id of ['epoch', 'loss', 'speed']) $(id).textContent = '–';
     drawLoss();
     setState('starting');
-    const request: FlowRequest = { type: 'load', backend: select('backend-select').value as BackendChoice, json, view: view! };
+    const request: FlowRequest = {
+      type: 'load',
+      backend: select('backend-select').value as BackendChoice,
+      json,
+      view: view!,
+      data: points!.data.slice(),
+      dim: points!.dim,
+    };
     newWorker().postMessage(request);
   } catch (error) {
     fail((error as Error).message);

@@ -40,7 +40,7 @@ export type FlowRequest =
   | { type: 'train'; backend: BackendChoice; data: Float32Array; dim: number; model: FlowModelConfig; train: TrainConfig; view: View; dataset: string }
   | { type: 'stop' }
   | { type: 'save' }
-  | { type: 'load'; backend: BackendChoice; json: unknown; view: View };
+  | { type: 'load'; backend: BackendChoice; json: unknown; view: View; data: Float32Array; dim: number };
 
 export type FlowReply =
   | { type: 'ready'; backend: string; label: string; notes: string[] }
