@@ -1,14 +1,20 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { conditionerShapeError } from './coupling.js';
-import { softClamp } from './ops.js';
 
 /**
- * The affine transformer of RealNVP and MAF from a conditioner output, in few kernels (this is
- * the hot path of flow training):
+ * The affine transformer of RealNVP and MAF from a conditioner output; the hot path of flow
+ * training, so it runs as ONE custom-gradient op with hand-written backward formulas:
+ *
  *   forward `y = v exp(s) + t`, log-det `sum s`; inverse `x = (v - t) exp(-s)`, log-det `-sum s`,
- * with `s = c tanh(raw / c)` (soft clamp). Accepted layouts of `params` for `n` units:
- * batch + [n, 2] (MADE with params = 2: `[..., i, 0]` shift, `[..., i, 1]` raw log-scale), split
- * by one Unpack, or batch + [2n] (n shifts, then n raw log-scales), split by one SplitV.
+ *   with the soft-clamped log-scale `s = c tanh(raw / c)` (ds/draw = 1 - tanh^2).
+ *
+ * Gradients (sigma = +1 forward, -1 inverse, e = exp(sigma s), out = the value):
+ *   d/dv = dout * e;  d/dt = dout (forward) or -dout * e (inverse);
+ *   d/draw = sigma (1 - tanh^2) (dout * (out - t if forward, out if inverse) + dld).
+ *
+ * Accepted layouts of `params` for `n` units: batch + [n, 2] (MADE with params = 2:
+ * `[..., i, 0]` shift, `[..., i, 1]` raw log-scale), or batch + [2n] (n shifts, then n raw
+ * log-scales).
  */
 export function affineTransform(
   v: tf.Tensor,
@@ -26,10 +32,36 @@ export function affineTransform(
   if (!batchOk || !(lastTwo || flat)) {
     throw conditionerShapeError(owner, `a tensor of shape [${[...batch, n, 2]}] or [${[...batch, 2 * n]}]`, params);
   }
-  const [shift, raw] = (lastTwo ? tf.unstack(params, -1) : tf.split(params, 2, -1)) as [tf.Tensor, tf.Tensor];
-  // The log-scale, negated in the inverse direction (folded into the clamp's multiplier).
-  const logScale = softClamp(raw, clamp, inverse ? -1 : 1);
-  const ld = tf.sum(logScale, -1);
-  const out = inverse ? tf.mul(tf.sub(v, shift), tf.exp(logScale)) : tf.add(tf.mul(v, tf.exp(logScale)), shift);
-  return [out, ld];
+  const sigma = inverse ? -1 : 1;
+  const clamped = Number.isFinite(clamp);
+  const op = tf.customGrad((...args: unknown[]) => {
+    const [vIn, pIn, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
+    const [shift, raw] = (lastTwo ? tf.unstack(pIn, -1) : tf.split(pIn, 2, -1)) as [tf.Tensor, tf.Tensor];
+    const th = clamped ? tf.tanh(tf.mul(raw, 1 / clamp)) : raw;
+    const logScale = tf.mul(th, sigma * (clamped ? clamp : 1)); // sigma * s
+    const e = tf.exp(logScale);
+    // forward: w = v e, out = w + t;  inverse: out = (v - t) e.
+    const w = inverse ? tf.mul(tf.sub(vIn, shift), e) : tf.mul(vIn, e);
+    const out = inverse ? w : tf.add(w, shift);
+    save(clamped ? [e, w, th] : [e, w]);
+    const value = tf.concat([out, tf.sum(logScale, -1, true)], -1);
+    return {
+      value,
+      gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
+        const [eS, wS, thS] = saved as [tf.Tensor, tf.Tensor, tf.Tensor | undefined];
+        const [dOut, dLd] = tf.split(dy as tf.Tensor, [n, 1], -1) as [tf.Tensor, tf.Tensor];
+        const dv = tf.mul(dOut, eS);
+        const dShift = inverse ? tf.neg(dv) : dOut;
+        // d(value)/d(sigma s) = dout * w + dld; ds/draw = 1 - tanh^2 (clamp), times sigma.
+        let dRaw = tf.add(tf.mul(dOut, wS), dLd);
+        dRaw = thS ? tf.mul(dRaw, tf.sub(1, tf.square(thS))) : dRaw;
+        if (sigma < 0) dRaw = tf.neg(dRaw);
+        const dParams = lastTwo ? tf.stack([dShift, dRaw], -1) : tf.concat([dShift, dRaw], -1);
+        return [dv, dParams];
+      },
+    };
+  });
+  const packed = op(v, params);
+  const [out, ld] = tf.split(packed, [n, 1], -1) as [tf.Tensor, tf.Tensor];
+  return [out, tf.reshape(ld, batch)];
 }
