@@ -54,13 +54,16 @@ def time_task(step, warmup, repeats, min_repeats, min_repeat_ms, max_steps, budg
     k = max(1, min(max_steps, round(min_repeat_ms / max(per_step, 1e-3))))
     affordable = int(0.8 * budget_ms // (per_step * k))
     reps = max(min_repeats, min(repeats, affordable))
-    samples = []
+    samples, cpu_samples = [], []
     for _ in range(reps):
+        c = time.process_time()
         s = time.perf_counter()
         for _ in range(k):
             step()
         samples.append((time.perf_counter() - s) * 1e3 / k)
-    return {"stepsPerRepeat": k, "samples": samples, "summary": summarize(samples)}
+        cpu_samples.append((time.process_time() - c) * 1e3 / k)
+    return {"stepsPerRepeat": k, "samples": samples, "summary": summarize(samples),
+            "cpuSamples": cpu_samples, "cpuSummary": summarize(cpu_samples)}
 
 
 def flow_step(flow, x):

@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import { ALL_BACKENDS, ensureGradients, probeWebGPU, useBackend, webgpuAdapterInfo, type BackendName } from './backends.js';
 import { runTask, type TaskResult } from './runner.js';
 import { COLUMNS, diagnose, resultRows, speedTargets, type PeerResult } from './report.js';
-import { formatTable } from './table.js';
+import { formatMarkdown, formatTable } from './table.js';
 import { SPEED_TASKS, type TaskDef } from './tasks/speed.js';
 import { runPeer, torchVersion } from './peer.js';
 import { Progress } from './progress.js';
@@ -18,6 +18,7 @@ export interface CliOptions {
   tasks: string[] | undefined;
   quick: boolean;
   json: string | undefined;
+  markdown: string | undefined;
   peer: 'torch' | undefined;
   repeats: number | undefined;
   quality: boolean;
@@ -32,6 +33,7 @@ const USAGE = `usage: pnpm bench [quality] [--backend cpu,wasm,webgpu] [--task i
   --task           task ids or prefixes (default: all); see the list below
   --quick          fewer repeats; heavy tasks on wasm only (< 2 minutes)
   --json file      write everything measured to file
+  --markdown file  write the table and the targets as markdown (for the README)
   --peer torch     also time the PyTorch implementations in peer/ (/usr/bin/python3)
 tasks: ${SPEED_TASKS.map((t) => t.id).join(', ')}`;
 
@@ -41,6 +43,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     tasks: undefined,
     quick: false,
     json: undefined,
+    markdown: undefined,
     peer: undefined,
     repeats: undefined,
     quality: false,
@@ -77,6 +80,9 @@ export function parseArgs(argv: readonly string[]): CliOptions {
         break;
       case '--json':
         o.json = take();
+        break;
+      case '--markdown':
+        o.markdown = take();
         break;
       case '--peer': {
         const p = take();
@@ -259,6 +265,19 @@ export async function main(argv: readonly string[]): Promise<number> {
       console.log(`\ntorch ${torch} (${torchThreads} threads) per task:\n${torchRows.join('\n')}`);
     }
     const targets = speedTargets(results, peer);
+    if (o.markdown) {
+      const path = resolve(process.env.INIT_CWD ?? process.cwd(), o.markdown);
+      mkdirSync(dirname(path), { recursive: true });
+      const md = [
+        `Measured ${new Date().toISOString()} with \`pnpm bench ${argv.join(' ')}\` (load average at the end ${loadavg().map((l) => l.toFixed(1)).join(' ')}; torch ${torch ?? 'not run'}).`,
+        '',
+        formatMarkdown(COLUMNS, resultRows(shown, peer, peerOf)),
+        '',
+        ...targets.map((t) => `- ${t.met === undefined ? '' : t.met ? '**met**: ' : '**not met**: '}${t.target}: ${t.measured}${t.note ? ` — ${t.note}` : ''}`),
+        '',
+      ].join('\n');
+      writeFileSync(path, md);
+    }
     console.log('\nspeed targets (issue 8, wasm backend):');
     for (const t of targets) {
       const mark = t.met === undefined ? '    ' : t.met ? 'MET ' : 'MISS';

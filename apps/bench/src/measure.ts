@@ -76,6 +76,13 @@ export interface Measurement {
   /** ms per step, one value per repeat. */
   samples: number[];
   summary: Summary;
+  /**
+   * Process CPU time (user + system, all threads) per step, one value per repeat. Unlike wall
+   * time it barely grows when other processes compete for the cores, so it is the figure to
+   * compare across runs on a loaded machine (single-threaded backends: cpu ~ wall when idle).
+   */
+  cpuSamples: number[];
+  cpuSummary: Summary;
 }
 
 async function settle(result: StepResult): Promise<void> {
@@ -120,14 +127,18 @@ export async function time(task: TaskInstance, o: TimingOptions): Promise<Measur
   const affordable = Math.floor((0.8 * o.budgetMs) / (perStep * stepsPerRepeat));
   const repeats = Math.max(o.minRepeats, Math.min(o.repeats, affordable));
   const samples: number[] = [];
+  const cpuSamples: number[] = [];
   for (let r = 0; r < repeats; r++) {
     o.onProgress?.(r / repeats);
+    const c = process.cpuUsage();
     const s = performance.now();
     await runSteps(task, stepsPerRepeat);
     samples.push((performance.now() - s) / stepsPerRepeat);
+    const cpu = process.cpuUsage(c);
+    cpuSamples.push((cpu.user + cpu.system) / 1000 / stepsPerRepeat);
   }
   o.onProgress?.(1);
-  return { stepsPerRepeat, samples, summary: summarize(samples) };
+  return { stepsPerRepeat, samples, summary: summarize(samples), cpuSamples, cpuSummary: summarize(cpuSamples) };
 }
 
 /**

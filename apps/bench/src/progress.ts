@@ -1,10 +1,12 @@
 /**
  * One status line on stderr, rewritten in place with \r on a terminal. When stderr is not a
- * terminal (CI logs, pipes) it prints a line only when the task changes, to keep logs short.
+ * terminal (CI logs, pipes) it prints a line when the task changes and otherwise at most every
+ * 30 seconds, to keep logs short.
  */
 export class Progress {
   private last = '';
   private lastTask = '';
+  private lastPrinted = 0;
   private readonly tty = Boolean(process.stderr.isTTY);
 
   update(line: string): void {
@@ -16,9 +18,11 @@ export class Progress {
       return;
     }
     const task = line.split(':')[0] ?? line;
-    if (task !== this.lastTask) {
+    const now = Date.now();
+    if (task !== this.lastTask || now - this.lastPrinted > 30_000) {
       process.stderr.write(`${line}\n`);
       this.lastTask = task;
+      this.lastPrinted = now;
     }
   }
 
