@@ -66,9 +66,9 @@ export class MixtureSameFamily extends BaseDistribution {
     const K = this.numComponents;
     const index = this.mixtureDistribution.sample(sampleShape, { seed: deriveSeed(seed, 0) }); // S + B
     const values = this.componentsDistribution.sample(sampleShape, { seed: deriveSeed(seed, 1), context }); // S + B + [K] + E
-    // A one-hot mask by comparison with 0..K-1: tfjs-backend-wasm's OneHot ignores the float32
-    // dtype (it returns int32 bits), so tf.oneHot would corrupt the mixing on wasm.
-    let mask = tf.cast(tf.equal(tf.expandDims(index, -1), tf.range(0, K, 1, 'int32')), 'float32'); // S + B + [K]
+    // int32 one-hot, then cast: tfjs-backend-wasm's OneHot ignores a float32 dtype (it returns
+    // int32 bits), so tf.oneHot(..., 'float32') would corrupt the mixing on wasm.
+    let mask = tf.cast(tf.oneHot(index, K), 'float32'); // S + B + [K]
     for (let i = 0; i < this._eventShape.length; i++) mask = tf.expandDims(mask, -1);
     return tf.sum(tf.mul(values, mask), sampleShape.length + this._batchShape.length);
   }

@@ -36,7 +36,8 @@ export function standardGamma(concentration: tf.Tensor, shape: number[], seed: n
     const c = tf.rsqrt(tf.mul(d, tf.scalar(9)));
     const z = standardNormal([GAMMA_ROUNDS, ...shape], deriveSeed(seed, 0));
     const u = uniformOpen([GAMMA_ROUNDS, ...shape], deriveSeed(seed, 1));
-    const v = tf.pow(tf.add(tf.scalar(1), tf.mul(c, z)), tf.scalar(3));
+    const t = tf.add(tf.scalar(1), tf.mul(c, z));
+    const v = tf.mul(tf.square(t), t); // t³ without Pow (slower, and NaN for t < 0 on some backends)
     const vSafe = tf.maximum(v, tf.scalar(TINY));
     // accept when v > 0 and log u < z²/2 + d - d v + d log v
     const bound = tf.add(tf.mul(tf.scalar(0.5), tf.square(z)), tf.mul(d, tf.add(tf.sub(tf.scalar(1), vSafe), tf.log(vSafe))));

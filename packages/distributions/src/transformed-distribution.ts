@@ -8,6 +8,8 @@ export interface TransformedDistributionOptions extends BaseOptions {
   distribution: Distribution;
   /** Any object with the bijector contract; forward maps base samples x to values y. */
   bijector: BijectorLike;
+  /** Name used in error messages (subclasses such as flows pass theirs). */
+  name?: string;
 }
 
 /**
@@ -30,8 +32,8 @@ export class TransformedDistribution extends BaseDistribution {
   /** Event rank of this distribution (see above). */
   private readonly eventRank: number;
 
-  constructor({ distribution, bijector, validateArgs }: TransformedDistributionOptions) {
-    super('TransformedDistribution', validateArgs);
+  constructor({ distribution, bijector, validateArgs, name }: TransformedDistributionOptions) {
+    super(name ?? 'TransformedDistribution', validateArgs);
     if (!distribution || typeof distribution.logProb !== 'function' || typeof distribution.sample !== 'function') {
       throw argumentError(this.name, 'distribution', 'a Distribution', distribution);
     }
