@@ -276,6 +276,19 @@ const CHECKS: Check[] = [
     id: 'mdn',
     title: 'MDN on the first seed (1000 train, 5000 test)',
     async run(ctx) {
+      // The mdn package's own quality script (its recipe) when present; else the bench's.
+      const script = await import('../../../packages/mdn/scripts/quality.js').catch(() => undefined);
+      if (script?.runQuality) {
+        const epochs = ctx.epochs(3000, 300);
+        ctx.progress.update(`quality mdn: packages/mdn/scripts/quality.ts, ${epochs} epochs`);
+        const r = (await script.runQuality({ backend: tf.getBackend(), epochs, seed: 0, mseEpochs: ctx.epochs(3000, 300) })) as {
+          mdnTestNll: number; mseGaussianTestNll: number; trainSeconds: number; msPerEpoch: number;
+        };
+        return [
+          line('MDN test NLL (nats)', r.mdnTestNll, '<=', 1.4, `packages/mdn/scripts/quality.ts recipe: ${epochs} full-batch epochs in ${r.trainSeconds.toFixed(0)} s (${r.msPerEpoch.toFixed(2)} ms/epoch)`),
+          line('MSE network scored as a Gaussian, test NLL (nats)', r.mseGaussianTestNll, '>=', 2.7, '1-20 tanh-1 trained on MSE, scored as N(f(x), residual variance)'),
+        ];
+      }
       const MDN = await need('@densityjs/mdn', 'MDN');
       const inverseSine = await need('@densityjs/datasets', 'inverseSine');
       const tr = inverseSine(1000, { inverse: true, seed: ctx.seed });

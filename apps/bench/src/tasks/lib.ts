@@ -13,6 +13,7 @@ const packages: Record<string, () => Promise<Record<string, unknown>>> = {
   '@densityjs/distributions': () => import('@densityjs/distributions'),
   '@densityjs/bijectors': () => import('@densityjs/bijectors'),
   '@densityjs/datasets': () => import('@densityjs/datasets'),
+  '@densityjs/core': () => import('@densityjs/core'),
 };
 
 export class Unavailable extends Error {}
@@ -49,6 +50,16 @@ export function normalData(rows: number, cols: number, seed: number): tf.Tensor2
 /** Sum of the sizes of variables (parameter count). */
 export function parameterCount(vars: readonly tf.Variable[]): number {
   return vars.reduce((s, v) => s + v.size, 0);
+}
+
+/**
+ * The optimizer `fit` uses by default: @densityjs/core's FusedAdam (tf.train.adam's update
+ * fused over all variables) when exported, else tf.train.adam.
+ */
+export async function defaultAdam(learningRate = 1e-3): Promise<{ optimizer: tf.Optimizer; name: string }> {
+  const FusedAdam = await maybe('@densityjs/core', 'FusedAdam');
+  if (FusedAdam) return { optimizer: new FusedAdam({ learningRate }) as tf.Optimizer, name: 'core FusedAdam' };
+  return { optimizer: tf.train.adam(learningRate), name: 'tf.train.adam' };
 }
 
 /** One Adam step on the mean negative log-likelihood of `x` under `flow`, returning the loss. */
