@@ -25,40 +25,29 @@ export function affineTransform(v: tf.Tensor, p: tf.Tensor, inverse: boolean): [
   const op = tf.customGrad((...args: unknown[]) => {
     const [vIn, pIn] = args as [tf.Tensor, tf.Tensor];
     const save = args[2] as tf.GradSaveFunc;
-    const [shiftRaw, sRaw] = tf.split(pIn, 2, -1) as [tf.Tensor, tf.Tensor];
-    const shift = tf.reshape(shiftRaw, vIn.shape);
-    const th = tf.tanh(tf.mul(tf.reshape(sRaw, vIn.shape), 1 / LOG_SCALE_BOUND));
-    const logScale = tf.mul(th, LOG_SCALE_BOUND);
-    let out: tf.Tensor;
-    let e: tf.Tensor;
-    let logDet: tf.Tensor;
-    if (inverse) {
-      e = tf.exp(tf.neg(logScale));
-      out = tf.mul(tf.sub(vIn, shift), e);
-      logDet = tf.neg(tf.sum(logScale, -1, true));
-    } else {
-      e = tf.exp(logScale);
-      out = tf.add(tf.mul(vIn, e), shift);
-      logDet = tf.sum(logScale, -1, true);
-    }
+    // One Unpack kernel gives both [.., n] halves (a split would need two more reshapes).
+    const [shift, sRaw] = tf.unstack(pIn, -1) as [tf.Tensor, tf.Tensor];
+    const th = tf.tanh(tf.mul(sRaw, 1 / LOG_SCALE_BOUND));
+    // ±α folded into one multiply: the exponent and the log-det share it.
+    const signedLogScale = tf.mul(th, inverse ? -LOG_SCALE_BOUND : LOG_SCALE_BOUND);
+    const e = tf.exp(signedLogScale);
+    const out = inverse ? tf.mul(tf.sub(vIn, shift), e) : tf.add(tf.mul(vIn, e), shift);
+    const logDet = tf.sum(signedLogScale, -1, true);
     save(inverse ? [e, th, out] : [e, th, vIn]);
     const value = tf.concat([out, logDet], -1);
     const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]): tf.Tensor[] => {
       const [es, ths, third] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
       const [g, h] = tf.split(dy, [n, 1], -1) as [tf.Tensor, tf.Tensor];
       const dv = tf.mul(g, es);
-      let dShift: tf.Tensor;
-      let dLogScale: tf.Tensor;
+      const dampen = tf.sub(1, tf.square(ths)); // ∂α/∂p1
       if (inverse) {
-        dShift = tf.neg(dv);
-        dLogScale = tf.neg(tf.add(tf.mul(g, third), h)); // third = out
-      } else {
-        dShift = g;
-        dLogScale = tf.add(tf.mul(dv, third), h); // third = v
+        // dμ = -dv, dα = -(g out + h): one Neg for both halves.
+        const ds = tf.mul(tf.add(tf.mul(g, third), h), dampen);
+        return [dv, tf.neg(tf.stack([dv, ds], -1))];
       }
-      const ds = tf.mul(dLogScale, tf.sub(1, tf.square(ths)));
-      const dp = tf.stack([dShift, ds], -1);
-      return [dv, dp];
+      // dμ = g, dα = g v e^α + h = dv v + h.
+      const ds = tf.mul(tf.add(tf.mul(dv, third), h), dampen);
+      return [dv, tf.stack([g, ds], -1)];
     };
     return { value, gradFunc };
   });

@@ -11,9 +11,19 @@ export class StandardNormal extends MultivariateNormalDiag {
     super({ loc: new Array<number>(eventSize).fill(0), scaleDiag: new Array<number>(eventSize).fill(1), validateArgs: false });
   }
 
+  /** One custom-gradient op (d/dz = -z dy): the hot tail of every training step. */
   protected override _logProb(x: tf.Tensor): tf.Tensor {
-    const d = this.eventShape[0]!;
-    return tf.sub(tf.mul(tf.sum(tf.square(x), -1), -0.5), 0.5 * d * LOG_TWO_PI);
+    const c = 0.5 * this.eventShape[0]! * LOG_TWO_PI;
+    const op = tf.customGrad((...args: unknown[]) => {
+      const z = args[0] as tf.Tensor;
+      const save = args[1] as tf.GradSaveFunc;
+      save([z]);
+      return {
+        value: tf.sub(tf.mul(tf.sum(tf.square(z), -1), -0.5), c),
+        gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [tf.mul(saved[0]!, tf.neg(tf.expandDims(dy, -1)))],
+      };
+    });
+    return op(x);
   }
 
   /** Same draws as MultivariateNormalDiag (the same seeded randomNormal), minus the affine map. */
