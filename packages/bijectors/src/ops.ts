@@ -15,9 +15,12 @@ export function sumRightmost(t: tf.Tensor, n: number): tf.Tensor {
  * even though the derivative is zero almost everywhere. Runs as one tfjs custom op.
  */
 export function nonDifferentiable(f: (...inputs: tf.Tensor[]) => tf.Tensor, ...inputs: tf.Tensor[]): tf.Tensor {
+  // The gradient only needs the inputs' shapes: captured as plain arrays, because the input
+  // tensors themselves may be disposed (by an enclosing tidy) before backprop runs.
+  const shapes = inputs.map((t) => [t.shape, t.dtype] as const);
   return tf.customGrad((...args: unknown[]) => {
     const ts = args.slice(0, inputs.length) as tf.Tensor[];
-    return { value: f(...ts), gradFunc: () => ts.map((t) => tf.zerosLike(t)) };
+    return { value: f(...ts), gradFunc: () => shapes.map(([shape, dtype]) => tf.zeros(shape, dtype)) };
   })(...inputs);
 }
 
