@@ -98,3 +98,25 @@ describe('elementwise bad input', () => {
     x.dispose();
   });
 });
+
+describeEachBackend('elementwise extremes (|x| up to 1e4, scales down to 1e-6)', () => {
+  it('keeps log-dets finite where the math is finite', async () => {
+    const xs = [-1e4, -50, 0, 50, 1e4];
+    const x = tf.tensor1d(xs);
+    const cases: [string, tf.Tensor, number[]][] = [
+      ['Sigmoid', new Sigmoid().forwardLogDetJacobian(x), xs.map((v) => -softplus64(-v) - softplus64(v))],
+      ['Tanh', new Tanh().forwardLogDetJacobian(x), xs.map((v) => 2 * (Math.log(2) - v - softplus64(-2 * v)))],
+      ['Softplus', new Softplus().forwardLogDetJacobian(x), xs.map((v) => -softplus64(-v))],
+      ['Softplus value', new Softplus().forward(x), xs.map(softplus64)],
+      ['Scale 1e-6', new Scale({ scale: 1e-6 }).forwardLogDetJacobian(x), xs.map(() => Math.log(1e-6))],
+    ];
+    for (const [label, actual, expected] of cases) {
+      await expectAllClose(actual, expected, { atol: 1e-3, rtol: 1e-5 }, label);
+    }
+    const tiny = new Scale({ scale: 1e-6 });
+    const [back, ld] = tiny.inverseAndLogDet(tf.mul(x, 1e-6));
+    await expectAllClose(back, xs, { rtol: 1e-5 });
+    await expectAllClose(ld, xs.map(() => -Math.log(1e-6)), { rtol: 1e-5 });
+    tf.dispose([x, back, ld, ...cases.map((c) => c[1])]);
+  });
+});

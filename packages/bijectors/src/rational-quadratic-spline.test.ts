@@ -67,6 +67,20 @@ describeEachBackend('rationalQuadraticSpline', () => {
   });
 });
 
+describeEachBackend('rationalQuadraticSpline tails', () => {
+  it('is the identity with a zero log-det far outside [-B, B], both ways', async () => {
+    const x = tf.tensor1d([-1e4, -3.5, 3.5, 1e4]);
+    const p = tf.randomNormal([11], 0, 2, 'float32', 5);
+    for (const inverse of [false, true]) {
+      const [y, ld] = rationalQuadraticSpline(x, p, { numBins: 4, bound: 3, inverse });
+      await expectAllClose(y, [-1e4, -3.5, 3.5, 1e4], { atol: 1e-5, rtol: 1e-6 });
+      await expectAllClose(ld, [0, 0, 0, 0], { atol: 1e-5 });
+      tf.dispose([y, ld]);
+    }
+    tf.dispose([x, p]);
+  });
+});
+
 describe('spline bad input', () => {
   it('names wrong parameter counts and settings', () => {
     const x = tf.zeros([2]);
