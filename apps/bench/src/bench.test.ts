@@ -98,3 +98,18 @@ describe('measurement on cpu', () => {
     expect(r.gflops).toBeGreaterThan(0);
   });
 });
+
+describe('png', () => {
+  it('computes PNG CRCs and writes a well-formed file', async () => {
+    const { crc32, encodePng } = await import('./png.js');
+    // The CRC of the IEND chunk type is fixed by the PNG spec: AE 42 60 82.
+    expect(crc32(new TextEncoder().encode('IEND'))).toBe(0xae426082);
+    const png = encodePng(2, 1, new Uint8Array([255, 0, 0, 0, 0, 255]));
+    expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    expect(png.subarray(12, 16).toString('latin1')).toBe('IHDR');
+    expect(png.readUInt32BE(16)).toBe(2);
+    expect(png.readUInt32BE(20)).toBe(1);
+    expect(png.subarray(png.length - 8, png.length - 4).toString('latin1')).toBe('IEND');
+    expect(() => encodePng(2, 2, new Uint8Array(3))).toThrow(/expected 12 bytes of RGB, received 3/);
+  });
+});
