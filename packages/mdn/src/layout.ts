@@ -72,10 +72,19 @@ export function initialParams(layout: MdnLayout, seed: number): Float32Array {
   const random = mulberry32(seed);
   const params = new Float32Array(numParams(layout.sizes));
   const layers = layerOffsets(layout.sizes);
-  for (const layer of layers) {
-    const a = Math.sqrt(6 / (layer.in + layer.out));
-    for (let i = 0; i < layer.in * layer.out; i++) params[layer.w + i] = (2 * random() - 1) * a;
-  }
+  layers.forEach((layer, l) => {
+    if (l < layers.length - 1) {
+      // Hidden layers: weights and biases U(-1/sqrt(fanIn), 1/sqrt(fanIn)) (PyTorch's
+      // nn.Linear default). Nonzero biases put the units' bends at different inputs; with zero
+      // biases every tanh bends at x = 0 and a 1-D input gets an odd, nearly linear basis.
+      const a = 1 / Math.sqrt(layer.in);
+      for (let i = 0; i < layer.in * layer.out; i++) params[layer.w + i] = (2 * random() - 1) * a;
+      for (let o = 0; o < layer.out; o++) params[layer.b + o] = (2 * random() - 1) * a;
+    } else {
+      const a = Math.sqrt(6 / (layer.in + layer.out));
+      for (let i = 0; i < layer.in * layer.out; i++) params[layer.w + i] = (2 * random() - 1) * a;
+    }
+  });
   const last = layers[layers.length - 1]!;
   const K = layout.numComponents;
   const KD = K * layout.outputSize;

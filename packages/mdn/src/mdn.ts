@@ -213,14 +213,22 @@ export class MDN {
     return numParams(this.layout.sizes);
   }
 
-  /** Whether the fused kernel runs on the active backend with this model's settings. */
-  usesFusedKernel(): boolean {
+  /**
+   * Whether a loss over `rows` examples runs through the fused kernel on the active backend.
+   * 'auto' takes it on cpu always (tfjs-cpu's matMul is plain JS too) and on wasm while the
+   * work is small (numParams * rows <= 4e6 multiply-adds): beyond that, XNNPACK's SIMD matMul
+   * outweighs the ~200 kernel launches of the composed ops.
+   */
+  usesFusedKernel(rows = 1000): boolean {
     if (this.fusedMode === false) return false;
     const available = fusedAvailable();
-    if (this.fusedMode === true && !available) {
-      throw new Error(`${OWNER}: fused: true, but the fused kernel has no implementation on backend '${tf.getBackend()}' (it has cpu and wasm); use fused: 'auto'`);
+    if (this.fusedMode === true) {
+      if (!available) {
+        throw new Error(`${OWNER}: fused: true, but the fused kernel has no implementation on backend '${tf.getBackend()}' (it has cpu and wasm); use fused: 'auto'`);
+      }
+      return true;
     }
-    return available;
+    return available && (tf.getBackend() === 'cpu' || this.numParams * rows <= 4e6);
   }
 
   private assertLive(): void {
@@ -309,7 +317,7 @@ export class MDN {
     this.assertLive();
     const x2 = this.checkX(x);
     const y2 = this.checkY(y, x2.shape[0]);
-    const fused = this.usesFusedKernel();
+    const fused = this.usesFusedKernel(x2.shape[0]);
     const offset = this.logJacobian;
     return tf.tidy(() => {
       const xs = this.standardX(x2);
@@ -378,8 +386,9 @@ export class MDN {
       this.checkFinite(valX, 'validationData[0]');
       this.checkFinite(valY, 'validationData[1]');
     }
-    const fused = this.usesFusedKernel();
     const n = x2.shape[0];
+    const batchRows = Math.min(n, opts?.batchSize ?? 256);
+    const fused = this.usesFusedKernel(batchRows);
     if (this.config.normalize && !this._normalizer) this._normalizer = await MDN.fitNormalizer(x2, y2);
     // Standardized float32 copies, made once for the whole run.
     const [xs, ys, vx, vy] = tf.tidy(() => [
