@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { argumentError } from '@densityjs/core';
-import { BaseDistribution, maskOutside, type BaseOptions, type ParamLike, type SampleOptions } from './distribution.js';
+import { BaseDistribution, maskOutside, nonDifferentiable, type BaseOptions, type ParamLike, type SampleOptions } from './distribution.js';
 
 export interface BernoulliOptions extends BaseOptions {
   /** log(p / (1 - p)). */
@@ -49,8 +49,8 @@ export class Bernoulli extends BaseDistribution {
 
   protected _logProb(x: tf.Tensor): tf.Tensor {
     const [l1, l0] = this.logProbsOneZero();
-    const isOne = tf.equal(x, tf.scalar(1));
-    const isZero = tf.equal(x, tf.scalar(0));
+    const isOne = nonDifferentiable((v) => tf.equal(v, tf.scalar(1)), x);
+    const isZero = nonDifferentiable((v) => tf.equal(v, tf.scalar(0)), x);
     const shape = tf.broadcast_util.assertAndGetBroadcastShape(x.shape, l1.shape);
     const value = tf.where(tf.broadcastTo(isOne, shape), tf.broadcastTo(l1, shape), tf.broadcastTo(l0, shape));
     return maskOutside(tf.logicalOr(isOne, isZero), value);
@@ -58,7 +58,7 @@ export class Bernoulli extends BaseDistribution {
 
   protected _sample(sampleShape: number[], { seed }: SampleOptions): tf.Tensor {
     const u = tf.randomUniform(this.drawShape(sampleShape), 0, 1, 'float32', seed);
-    return tf.cast(tf.less(u, this.p()), 'int32');
+    return nonDifferentiable((a, b) => tf.cast(tf.less(a, b), 'int32'), u, this.p());
   }
 
   protected override _mean(): tf.Tensor {
@@ -69,7 +69,7 @@ export class Bernoulli extends BaseDistribution {
     return tf.mul(p, tf.sub(tf.scalar(1), p));
   }
   protected override _mode(): tf.Tensor {
-    return tf.cast(tf.greater(this.p(), tf.scalar(0.5)), 'int32');
+    return nonDifferentiable((p) => tf.cast(tf.greater(p, tf.scalar(0.5)), 'int32'), this.p());
   }
   protected override _entropy(): tf.Tensor {
     const [l1, l0] = this.logProbsOneZero();

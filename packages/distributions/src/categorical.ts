@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { argumentError, checkValues, raw, tryReadSync } from '@densityjs/core';
-import { BaseDistribution, maskOutside, whereConst, type BaseOptions, type ParamLike, type SampleOptions } from './distribution.js';
+import { BaseDistribution, maskOutside, nonDifferentiable, whereConst, type BaseOptions, type ParamLike, type SampleOptions } from './distribution.js';
 import { uniformOpen } from './random.js';
 
 export interface CategoricalOptions extends BaseOptions {
@@ -58,20 +58,20 @@ export class Categorical extends BaseDistribution {
   protected _logProb(x: tf.Tensor): tf.Tensor {
     const K = this.numCategories;
     const logp = tf.logSoftmax(this.logits);
-    const mask = tf.equal(tf.expandDims(x, -1), tf.range(0, K, 1, 'float32'));
+    const mask = nonDifferentiable((v) => tf.equal(tf.expandDims(v, -1), tf.range(0, K, 1, 'float32')), x);
     // where(mask, logp, 0), not mask * logp: a zero probability would give 0 * -inf = NaN.
     const picked = tf.sum(whereConst(mask, logp, 0), -1);
-    return maskOutside(tf.any(mask, -1), picked);
+    return maskOutside(nonDifferentiable((m) => tf.any(m, -1), mask), picked);
   }
 
   protected _sample(sampleShape: number[], { seed }: SampleOptions): tf.Tensor {
     const shape = [...sampleShape, ...this._batchShape, this.numCategories];
     const gumbel = tf.neg(tf.log(tf.neg(tf.log(uniformOpen(shape, seed)))));
-    return tf.argMax(tf.add(this.logits, gumbel), -1);
+    return nonDifferentiable((l, g) => tf.argMax(tf.add(l, g), -1), this.logits, gumbel);
   }
 
   protected override _mode(): tf.Tensor {
-    return tf.argMax(this.logits, -1);
+    return nonDifferentiable((l) => tf.argMax(l, -1), this.logits);
   }
 
   protected override _entropy(): tf.Tensor {

@@ -217,3 +217,17 @@ export function whereConst(inside: tf.Tensor, x: tf.Tensor, fill: number): tf.Te
 export function maskOutside(inside: tf.Tensor, value: tf.Tensor): tf.Tensor {
   return whereConst(inside, value, -Infinity);
 }
+
+/**
+ * Runs `fn` (index and mask computations: argMax, oneHot, comparisons) as one tape node whose
+ * gradient is zero, so autodiff never looks for gradients of kernels that have none (OneHot,
+ * Any, ArgMax) when a sample that depends on parameters feeds a loss.
+ */
+export function nonDifferentiable(fn: (...inputs: tf.Tensor[]) => tf.Tensor, ...inputs: tf.Tensor[]): tf.Tensor {
+  const wrapped = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const xs = args.slice(0, inputs.length) as tf.Tensor[];
+    // tfjs requires float32 gradients even for int32 / bool inputs.
+    return { value: fn(...xs), gradFunc: () => xs.map((x) => tf.zeros(x.shape, 'float32')) };
+  });
+  return wrapped(...inputs);
+}

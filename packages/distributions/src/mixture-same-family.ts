@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { argumentError, deriveSeed, raw, shapeText } from '@densityjs/core';
 import { Categorical } from './categorical.js';
-import { BaseDistribution, type BaseOptions, type Distribution, type LogProbOptions, type SampleOptions } from './distribution.js';
+import { BaseDistribution, nonDifferentiable, type BaseOptions, type Distribution, type LogProbOptions, type SampleOptions } from './distribution.js';
 
 export interface MixtureSameFamilyOptions extends BaseOptions {
   /** Mixture weights: a Categorical with batch shape B over K components. */
@@ -68,7 +68,7 @@ export class MixtureSameFamily extends BaseDistribution {
     const values = this.componentsDistribution.sample(sampleShape, { seed: deriveSeed(seed, 1), context }); // S + B + [K] + E
     // int32 one-hot, then cast: tfjs-backend-wasm's OneHot ignores a float32 dtype (it returns
     // int32 bits), so tf.oneHot(..., 'float32') would corrupt the mixing on wasm.
-    let mask = tf.cast(tf.oneHot(index, K), 'float32'); // S + B + [K]
+    let mask = nonDifferentiable((i) => tf.cast(tf.oneHot(i, K), 'float32'), index); // S + B + [K]
     for (let i = 0; i < this._eventShape.length; i++) mask = tf.expandDims(mask, -1);
     return tf.sum(tf.mul(values, mask), sampleShape.length + this._batchShape.length);
   }

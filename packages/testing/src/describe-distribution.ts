@@ -394,6 +394,31 @@ export function describeDistribution(c: DistributionCase): void {
         }
       });
 
+      it('logProb of its own samples differentiates (finite gradients, no missing-gradient errors)', async () => {
+        const names = Object.keys(c.params).filter((k) => !c.noGradient?.includes(k));
+        const tensors = toTensors(c.params);
+        try {
+          const grads = tf.grads((...ts: tf.Tensor[]) => {
+            const all = { ...tensors };
+            names.forEach((k, i) => (all[k] = ts[i]!));
+            const d = c.make(all);
+            const x = d.sample(4, { seed: 21 });
+            const loss = tf.sum(d.logProb(x));
+            d.dispose?.();
+            return loss;
+          })(names.map((k) => tensors[k]!));
+          const bad: string[] = [];
+          for (let i = 0; i < names.length; i++) {
+            const g = Array.from(await grads[i]!.data());
+            if (!g.every(Number.isFinite)) bad.push(`${names[i]}: [${g}]`);
+          }
+          tf.dispose(grads);
+          expect(bad).toEqual([]);
+        } finally {
+          tf.dispose(Object.values(tensors));
+        }
+      });
+
       if (c.reparameterized?.length) {
         it(`samples are reparameterized: gradients reach ${c.reparameterized.join(', ')}`, async () => {
           const names = c.reparameterized!;
