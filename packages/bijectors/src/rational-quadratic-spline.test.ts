@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { describeBijector, describeEachBackend, expectAllClose } from '@densityjs/testing';
 import { RationalQuadraticSpline, rationalQuadraticSpline } from './index.js';
+import { rqSplineFormula } from './rational-quadratic-spline.js';
 
 describeBijector({
   name: 'RationalQuadraticSpline (random, tails)',
@@ -79,6 +80,55 @@ describeEachBackend('rationalQuadraticSpline tails', () => {
     }
     tf.dispose([x, p]);
   });
+});
+
+/** The bin formula with plain differentiable ops (autodiff reference for the fused op). */
+function formulaReference(v: tf.Tensor, picked: tf.Tensor, inverse: boolean): tf.Tensor {
+  const [xk, yk, w, h, d0, d1] = tf.unstack(picked, -1) as tf.Tensor[] as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
+  const delta = tf.div(h, w);
+  const c2 = tf.sub(tf.add(d0, d1), tf.mul(delta, 2));
+  let theta: tf.Tensor;
+  if (!inverse) theta = tf.div(tf.sub(v, xk), w);
+  else {
+    const dy = tf.sub(v, yk);
+    const a = tf.add(tf.mul(h, tf.sub(delta, d0)), tf.mul(dy, c2));
+    const b = tf.sub(tf.mul(h, d0), tf.mul(dy, c2));
+    const c = tf.neg(tf.mul(delta, dy));
+    theta = tf.div(tf.mul(c, 2), tf.sub(tf.neg(b), tf.sqrt(tf.sub(tf.square(b), tf.mul(tf.mul(a, c), 4)))));
+  }
+  const q = tf.mul(theta, tf.sub(1, theta));
+  const den = tf.add(delta, tf.mul(c2, q));
+  const value = inverse ? tf.add(tf.mul(theta, w), xk) : tf.add(yk, tf.div(tf.mul(h, tf.add(tf.mul(delta, tf.square(theta)), tf.mul(d0, q))), den));
+  const n = tf.add(tf.add(tf.mul(d1, tf.square(theta)), tf.mul(tf.mul(delta, q), 2)), tf.mul(d0, tf.square(tf.sub(1, theta))));
+  const ld = tf.sub(tf.log(tf.mul(tf.square(delta), n)), tf.mul(tf.log(den), 2));
+  return tf.stack([value, inverse ? tf.neg(ld) : ld], -1);
+}
+
+describeEachBackend('rqSplineFormula (fused custom gradient)', () => {
+  for (const inverse of [false, true]) {
+    it(`values and gradients match autodiff (inverse ${inverse})`, async () => {
+      const m = 7;
+      const xk = Array.from({ length: m }, (_, i) => -1 + 0.3 * i);
+      const w = Array.from({ length: m }, (_, i) => 0.2 + 0.15 * ((i * 3) % 5));
+      const yk = Array.from({ length: m }, (_, i) => 0.5 - 0.2 * i);
+      const h = Array.from({ length: m }, (_, i) => 0.1 + 0.3 * ((i * 2) % 5));
+      const d0 = Array.from({ length: m }, (_, i) => 0.2 + 0.7 * ((i * 4) % 3));
+      const d1 = Array.from({ length: m }, (_, i) => 2.5 - 0.3 * i);
+      const frac = Array.from({ length: m }, (_, i) => 0.05 + (0.9 * i) / (m - 1));
+      const v = tf.tensor1d(frac.map((f, i) => (inverse ? yk[i]! + f * h[i]! : xk[i]! + f * w[i]!)));
+      const picked = tf.tensor2d(xk.map((_, i) => [xk[i]!, yk[i]!, w[i]!, h[i]!, d0[i]!, d1[i]!]));
+      const up = tf.tensor2d(xk.map((_, i) => [Math.sin(i + 1), Math.cos(2 * i + 1)]));
+      const fused = rqSplineFormula(v, picked, inverse);
+      const ref = formulaReference(v, picked, inverse);
+      await expectAllClose(fused, ref, { atol: 1e-5, rtol: 1e-5 });
+      const loss = (f: (a: tf.Tensor, b: tf.Tensor, inv: boolean) => tf.Tensor) => (a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(f(a, b, inverse), up));
+      const gf = tf.grads(loss(rqSplineFormula))([v, picked]);
+      const gr = tf.grads(loss(formulaReference))([v, picked]);
+      await expectAllClose(gf[0]!, gr[0]!, { atol: 1e-4, rtol: 1e-3 }, 'd/dv');
+      await expectAllClose(gf[1]!, gr[1]!, { atol: 1e-4, rtol: 1e-3 }, 'd/dpicked');
+      tf.dispose([v, picked, up, fused, ref, ...gf, ...gr]);
+    });
+  }
 });
 
 describe('spline bad input', () => {

@@ -77,12 +77,13 @@ interface SplineConstants {
   fracFloor: tf.Tensor;
 }
 
-/** Constants per spline setting, kept for the process (a few hundred floats each). */
+/** Constants per backend and spline setting, kept for the process (a few hundred floats each). */
 const constantCache = new Map<string, SplineConstants>();
 
 function constants(s: ResolvedSpline): SplineConstants {
   const { numBins: K, bound: B, minBinWidth: mw, minBinHeight: mh } = s;
-  const key = `${K}:${B}:${mw}:${mh}`;
+  // Per backend: moving a cached tensor off webgpu needs a sync read, which Node's webgpu lacks.
+  const key = `${tf.getBackend()}:${K}:${B}:${mw}:${mh}`;
   let c = constantCache.get(key);
   if (!c || Object.values(c).some((t: tf.Tensor) => t.isDisposed)) {
     const cumulative = new Float32Array(K * K);
@@ -177,47 +178,123 @@ export function rationalQuadraticSpline(
       vc,
       knots,
     );
-    const [xk, yk, wk, hk, dk, dk1] = tf.unstack(tf.sum(tf.mul(onehot, table), -1), -1) as [
-      tf.Tensor,
-      tf.Tensor,
-      tf.Tensor,
-      tf.Tensor,
-      tf.Tensor,
-      tf.Tensor,
-    ];
-    const vcb = vc;
-    const delta = tf.div(hk, wk);
-    const c2 = tf.sub(tf.add(dk, dk1), tf.mul(delta, 2));
+    // Selected bin quantities [n, 6]: x_k, y_k, w_k, h_k, d_k, d_{k+1}.
+    const picked = tf.sum(tf.mul(onehot, table), -1);
+    const packed = rqSplineFormula(vc, picked, inverse);
+    const [value, ld] = tf.unstack(packed, -1) as [tf.Tensor, tf.Tensor];
+    // Identity tails: add back what the clamp removed (0 inside [-B, B]).
+    const out = tf.reshape(tf.add(value, tf.sub(v, vc)), shape);
+    return [out, tf.reshape(ld, shape)];
+  }) as [tf.Tensor, tf.Tensor];
+}
 
+/**
+ * The rational-quadratic formula of one bin as ONE custom-gradient op (the spline's hot part:
+ * autodiff of the ~40 elementwise ops would cost ~300 kernels per call on wasm).
+ *
+ * Inputs: `v` [n] (inside [-B, B]) and the selected bin `picked` [n, 6] = (x_k, y_k, w, h, d0, d1).
+ * Output [n, 2]: (value, log-det) of the forward map (v = x) or of the inverse (v = y).
+ * With delta = h / w, theta the position in the bin, q = theta (1 - theta),
+ * den = delta + (d0 + d1 - 2 delta) q, N = d1 theta^2 + 2 delta q + d0 (1 - theta)^2,
+ * F = (delta theta^2 + d0 q) / den:  y = y_k + h F,  log dy/dx = log(delta^2 N / den^2).
+ *
+ * Backward by hand: with Y_theta = dy/dtheta = h delta N / den^2 and
+ *   Y_delta = h (theta^2 den - (delta theta^2 + d0 q)(1 - 2q)) / den^2,
+ *   Y_d0 = h q (den - F den) / den^2, Y_d1 = -h F q / den,
+ *   L_theta = N_theta / N - 2 c2 (1 - 2 theta) / den, L_delta = 2/delta + 2q/N - 2(1 - 2q)/den,
+ *   L_d0 = (1 - theta)^2 / N - 2q / den, L_d1 = theta^2 / N - 2q / den,
+ * the forward chain uses theta = (x - x_k)/w, delta = h/w; the inverse differentiates the
+ * implicit theta(y) through dtheta = (dy - dy_k - F dh - Y_delta ddelta - Y_d0 dd0 - Y_d1 dd1) / Y_theta.
+ */
+export function rqSplineFormula(v: tf.Tensor, picked: tf.Tensor, inverse: boolean): tf.Tensor {
+  const op = tf.customGrad((...args: unknown[]) => {
+    const [vIn, pIn, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
+    const [xk, yk, w, h, d0, d1] = tf.unstack(pIn, -1) as Six;
+    const delta = tf.div(h, w);
+    const c2 = tf.sub(tf.add(d0, d1), tf.mul(delta, 2));
     let theta: tf.Tensor;
     if (!inverse) {
-      theta = tf.div(tf.sub(vcb, xk), wk);
+      theta = tf.div(tf.sub(vIn, xk), w);
     } else {
-      const dy = tf.sub(vcb, yk);
+      const dy = tf.sub(vIn, yk);
       const dyc2 = tf.mul(dy, c2);
-      const a = tf.add(tf.mul(hk, tf.sub(delta, dk)), dyc2);
-      const b = tf.sub(tf.mul(hk, dk), dyc2);
-      const cc = tf.mul(delta, dy); // = -c
+      const a = tf.add(tf.mul(h, tf.sub(delta, d0)), dyc2);
+      const b = tf.sub(tf.mul(h, d0), dyc2);
+      const cc = tf.mul(delta, dy); // = -c of a theta^2 + b theta + c
       const disc = tf.relu(tf.add(tf.square(b), tf.mul(tf.mul(a, cc), 4)));
       theta = tf.div(tf.mul(cc, -2), tf.sub(tf.neg(b), tf.sqrt(disc)));
     }
     const oneMinus = tf.sub(1, theta);
-    const t1m = tf.mul(theta, oneMinus);
-    const den = tf.add(delta, tf.mul(c2, t1m));
+    const q = tf.mul(theta, oneMinus);
+    const den = tf.add(delta, tf.mul(c2, q));
     const theta2 = tf.square(theta);
     const value = inverse
-      ? tf.add(tf.mul(theta, wk), xk)
-      : tf.add(yk, tf.div(tf.mul(hk, tf.add(tf.mul(delta, theta2), tf.mul(dk, t1m))), den));
-    const derivNum = tf.mul(
-      tf.square(delta),
-      tf.add(tf.add(tf.mul(dk1, theta2), tf.mul(tf.mul(delta, t1m), 2)), tf.mul(dk, tf.square(oneMinus))),
-    );
-    const ld = tf.log(tf.div(derivNum, tf.square(den)));
-    // Identity tails: add back what the clamp removed (0 inside [-B, B]).
-    const out = tf.reshape(tf.add(value, tf.sub(v, vc)), shape);
-    return [out, tf.reshape(inverse ? tf.neg(ld) : ld, shape)];
-  }) as [tf.Tensor, tf.Tensor];
+      ? tf.add(tf.mul(theta, w), xk)
+      : tf.add(yk, tf.div(tf.mul(h, tf.add(tf.mul(delta, theta2), tf.mul(d0, q))), den));
+    const n = tf.add(tf.add(tf.mul(d1, theta2), tf.mul(tf.mul(delta, q), 2)), tf.mul(d0, tf.square(oneMinus)));
+    const ld = tf.log(tf.div(tf.mul(tf.square(delta), n), tf.square(den)));
+    save([pIn, theta]);
+    return {
+      value: tf.stack([value, inverse ? tf.neg(ld) : ld], -1),
+      gradFunc: (dyIn: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
+        const [pS, th] = saved as [tf.Tensor, tf.Tensor];
+        const [gv, gl] = tf.unstack(dyIn as tf.Tensor, -1) as [tf.Tensor, tf.Tensor];
+        const [, , wS, hS, a0, a1] = tf.unstack(pS, -1) as Six;
+        const dl = tf.div(hS, wS);
+        const cc2 = tf.sub(tf.add(a0, a1), tf.mul(dl, 2));
+        const om = tf.sub(1, th);
+        const qq = tf.mul(th, om);
+        const oneMinus2q = tf.sub(1, tf.mul(qq, 2));
+        const dn = tf.add(dl, tf.mul(cc2, qq));
+        const th2 = tf.square(th);
+        const om2 = tf.square(om);
+        const nn = tf.add(tf.add(tf.mul(a1, th2), tf.mul(tf.mul(dl, qq), 2)), tf.mul(a0, om2));
+        const invDen = tf.reciprocal(dn);
+        const invN = tf.reciprocal(nn);
+        const f = tf.mul(tf.add(tf.mul(dl, th2), tf.mul(a0, qq)), invDen); // F
+        const hOverDen = tf.mul(hS, invDen);
+        const yTheta = tf.mul(tf.mul(hOverDen, tf.mul(dl, nn)), invDen);
+        const yDelta = tf.mul(hOverDen, tf.sub(th2, tf.mul(f, oneMinus2q)));
+        const yD0 = tf.mul(tf.mul(hOverDen, qq), tf.sub(1, f));
+        const yD1 = tf.neg(tf.mul(tf.mul(hOverDen, qq), f));
+        const nTheta = tf.mul(tf.sub(tf.add(tf.mul(a1, th), tf.mul(dl, tf.sub(1, tf.mul(th, 2)))), tf.mul(a0, om)), 2);
+        const twoQOverDen = tf.mul(tf.mul(qq, 2), invDen);
+        const lTheta = tf.sub(tf.mul(nTheta, invN), tf.mul(tf.mul(tf.mul(cc2, tf.sub(1, tf.mul(th, 2))), 2), invDen));
+        const lDelta = tf.sub(tf.add(tf.div(2, dl), tf.mul(tf.mul(qq, 2), invN)), tf.mul(tf.mul(oneMinus2q, 2), invDen));
+        const lD0 = tf.sub(tf.mul(om2, invN), twoQOverDen);
+        const lD1 = tf.sub(tf.mul(th2, invN), twoQOverDen);
+        const invW = tf.reciprocal(wS);
+        let dv: tf.Tensor, dxk: tf.Tensor, dyk: tf.Tensor, dw: tf.Tensor, dh: tf.Tensor, dd0: tf.Tensor, dd1: tf.Tensor;
+        if (!inverse) {
+          const gTheta = tf.add(tf.mul(gv, yTheta), tf.mul(gl, lTheta));
+          const gDelta = tf.add(tf.mul(gv, yDelta), tf.mul(gl, lDelta));
+          dv = tf.mul(gTheta, invW);
+          dxk = tf.neg(dv);
+          dyk = gv;
+          dw = tf.neg(tf.mul(tf.add(tf.mul(gTheta, th), tf.mul(gDelta, dl)), invW));
+          dh = tf.add(tf.mul(gv, f), tf.mul(gDelta, invW));
+          dd0 = tf.add(tf.mul(gv, yD0), tf.mul(gl, lD0));
+          dd1 = tf.add(tf.mul(gv, yD1), tf.mul(gl, lD1));
+        } else {
+          // x = x_k + theta w, ld = -L(theta, delta, d0, d1), theta implicit in y.
+          const r = tf.div(tf.sub(tf.mul(gv, wS), tf.mul(gl, lTheta)), yTheta);
+          dv = r;
+          dyk = tf.neg(r);
+          dxk = gv;
+          const gDelta = tf.neg(tf.add(tf.mul(gl, lDelta), tf.mul(r, yDelta)));
+          dw = tf.sub(tf.mul(gv, th), tf.mul(tf.mul(gDelta, dl), invW));
+          dh = tf.add(tf.neg(tf.mul(r, f)), tf.mul(gDelta, invW));
+          dd0 = tf.neg(tf.add(tf.mul(gl, lD0), tf.mul(r, yD0)));
+          dd1 = tf.neg(tf.add(tf.mul(gl, lD1), tf.mul(r, yD1)));
+        }
+        return [dv, tf.stack([dxk, dyk, dw, dh, dd0, dd1], -1)];
+      },
+    };
+  });
+  return op(v, picked);
 }
+
+type Six = [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
 
 export interface RationalQuadraticSplineOptions extends ElementwiseOptions, SplineSettings {
   /**
