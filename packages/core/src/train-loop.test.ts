@@ -258,6 +258,35 @@ describeEachBackend(
       m.dispose();
     });
 
+    it('restores non-trainable state with the best weights', async () => {
+      const { xs, ys } = makeProblem(32, 9);
+      const m = linearModel(xs, ys);
+      // A counter of visited epochs (like BatchNorm's running statistics): changed outside the
+      // optimizer; early stopping must rewind it with the weights.
+      const counter = tf.variable(tf.scalar(0), false);
+      const validationLoss = () => tf.square(tf.sub(tf.reshape(tf.slice(m.w, [0, 0], [1, 1]), []), 1)) as tf.Scalar;
+      const counts: number[] = [];
+      const res = await trainLoop(
+        { owner: 'test', variables: m.variables, numExamples: 32, batchLoss: m.batchLoss, validationLoss, state: [counter] },
+        {
+          epochs: 500, batchSize: 32, learningRate: 0.02, patience: 3, seed: 0,
+          onEpochEnd: async () => {
+            counter.assign(tf.add(counter, 1));
+            counts.push((await counter.data())[0]!);
+          },
+        },
+      );
+      expect(res.stoppedEarly).toBe(true);
+      // The snapshot of the best epoch is taken before its onEpochEnd ran.
+      expect((await counter.data())[0]).toBe(res.bestEpoch);
+      expect(counts.at(-1)).toBe(res.history.loss.length);
+      await expect(
+        trainLoop({ owner: 'test', variables: m.variables, numExamples: 32, batchLoss: m.batchLoss, state: [1 as never] }, {}),
+      ).rejects.toThrow(/test: state must be an array of tf.Variable/);
+      counter.dispose();
+      m.dispose();
+    });
+
     it('aborts between steps and resolves with the completed epochs', async () => {
       const { xs, ys } = makeProblem(40);
       const m = linearModel(xs, ys);

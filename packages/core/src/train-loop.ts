@@ -60,6 +60,11 @@ export interface TrainLoopSpec {
   batchLoss: (indices: tf.Tensor1D) => tf.Scalar;
   /** Evaluated once per epoch when given (inside a tidy). */
   validationLoss?: () => tf.Scalar;
+  /**
+   * Non-trainable variables that travel with the weights (e.g. BatchNorm running statistics):
+   * not optimized, but snapshotted and restored with `variables` (early stopping, NaN rewind).
+   */
+  state?: tf.Variable[];
 }
 
 /** Pending per-step losses are read back (one sync) at least this often within an epoch. */
@@ -186,6 +191,9 @@ export async function trainLoop(spec: TrainLoopSpec, opts: FitOptions = {}): Pro
     throw argumentError(owner, 'the number of examples', 'a positive integer', spec.numExamples);
   }
   if (typeof spec.batchLoss !== 'function') throw argumentError(owner, 'batchLoss', 'a function', spec.batchLoss);
+  if (spec.state !== undefined && !(Array.isArray(spec.state) && spec.state.every((v) => v instanceof tf.Variable))) {
+    throw argumentError(owner, 'state', 'an array of tf.Variable', spec.state);
+  }
   registerGradients();
 
   const { variables, numExamples, batchLoss, validationLoss } = spec;
@@ -214,8 +222,9 @@ export async function trainLoop(spec: TrainLoopSpec, opts: FitOptions = {}): Pro
 
   let pending: tf.Scalar[] = [];
   let probed = false;
-  const snapshot = (): tf.Tensor[] => variables.map((v) => tf.clone(v));
-  const restore = (values: tf.Tensor[]): void => variables.forEach((v, i) => v.assign(values[i]!));
+  const tracked = [...variables, ...(spec.state ?? [])];
+  const snapshot = (): tf.Tensor[] => tracked.map((v) => tf.clone(v));
+  const restore = (values: tf.Tensor[]): void => tracked.forEach((v, i) => v.assign(values[i]!));
 
   const lossFn = (idx: tf.Tensor1D) => (): tf.Scalar => {
     const loss = batchLoss(idx);
