@@ -21,6 +21,7 @@ interface FlowLike {
   readonly eventSize: number;
   readonly contextSize: number;
   readonly trainableVariables: tf.Variable[];
+  readonly stateVariables?: tf.Variable[];
   training: boolean;
   logProb(x: tf.Tensor, opts?: { context?: tf.Tensor }): tf.Tensor;
 }
@@ -143,7 +144,15 @@ export async function fit(flow: Flow | FlowLike, data: tf.Tensor, opts: FlowFitO
   f.training = true;
   try {
     return await trainLoop(
-      { owner, variables, numExamples: n, batchLoss, ...(validationLoss ? { validationLoss } : {}) },
+      {
+        owner,
+        variables,
+        numExamples: n,
+        batchLoss,
+        // BatchNorm running statistics rewind with the weights (early stopping, NaN guard).
+        state: f.stateVariables ?? [],
+        ...(validationLoss ? { validationLoss } : {}),
+      },
       loopOpts,
     );
   } finally {

@@ -175,3 +175,23 @@ describe('flow preset errors', () => {
     cond.dispose();
   });
 });
+
+// The small subset that also runs on webgpu (no synchronous reads anywhere on these paths).
+describeEachBackend('flow presets: every backend', () => {
+  for (const make of [maf, iaf, realNVP] as Make[]) {
+    it(`${make.name}: sampleAndLogProb agrees with logProb, and a save/load round trip`, async () => {
+      const flow = make({ eventSize: 2, numLayers: 2, hiddenUnits: [8], seed: 4 });
+      scramble(flow, 40, 0.3);
+      const { sample, logProb } = flow.sampleAndLogProb(8, { seed: 1 });
+      const lp = flow.logProb(sample);
+      await expectAllClose(lp, logProb, { atol: 2e-3, rtol: 1e-3 });
+      const { loadFlow, saveFlow } = await import('./index.js');
+      const loaded = loadFlow(await saveFlow(flow));
+      const lp2 = loaded.logProb(sample);
+      await expectAllClose(lp2, lp, { atol: 1e-5, rtol: 1e-5 });
+      tf.dispose([sample, logProb, lp, lp2]);
+      loaded.dispose();
+      flow.dispose();
+    });
+  }
+});
