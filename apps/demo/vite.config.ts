@@ -28,7 +28,7 @@ export default defineConfig({
   optimizeDeps: {
     // Workers are discovered late; listing their deps avoids a re-optimisation (and a page
     // reload) in the middle of the first training run.
-    entries: ['index.html', 'mdn.html', 'src/*-worker.ts'],
+    entries: ['index.html', 'mdn.html', 'src/training-worker.ts'],
     include: [
       '@tensorflow/tfjs-core',
       '@tensorflow/tfjs-core/dist/register_all_gradients',
@@ -42,6 +42,7 @@ export default defineConfig({
     outDir: 'dist',
     emptyOutDir: true,
     chunkSizeWarningLimit: 5000,
+    reportCompressedSize: false,
     rollupOptions: {
       input: { flows: resolve(here, 'index.html'), mdn: resolve(here, 'mdn.html') },
     },

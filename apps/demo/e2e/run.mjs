@@ -20,6 +20,8 @@ const appRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const distDir = join(appRoot, 'dist');
 const outDir = join(appRoot, 'e2e-output');
 const executablePath = process.env.CHROMIUM ?? '/usr/bin/chromium';
+// `?threads=N` for the pages (DEMO_E2E_THREADS=1: single-threaded wasm).
+const query = process.env.DEMO_E2E_THREADS ? `?threads=${process.env.DEMO_E2E_THREADS}` : '';
 const only = new Set((process.env.DEMO_E2E_ONLY ?? 'wasm,webgpu,mdn').split(',').map((s) => s.trim()));
 const started = Date.now();
 
@@ -137,7 +139,7 @@ function watchConsole(page, label, sink) {
 // ---------------------------------------------------------------- scenarios
 async function trainFlow(page, base, { backend, epochs, timeoutMs, hidden, points }) {
   const label = `MAF on two moons (${backend})`;
-  await page.goto(`${base}/index.html`);
+  await page.goto(`${base}/index.html${query}`);
   await page.waitForFunction(() => window.__demo?.state === 'idle');
   await setField(page, 'dataset', 'twoMoons');
   await setField(page, 'model', 'maf');
@@ -176,7 +178,7 @@ async function trainFlow(page, base, { backend, epochs, timeoutMs, hidden, point
 
 /** Every dataset of the flows page draws its points (no model needed). */
 async function checkDatasets(page, base) {
-  await page.goto(`${base}/index.html`);
+  await page.goto(`${base}/index.html${query}`);
   await page.waitForFunction(() => window.__demo?.state === 'idle');
   const names = await page.getByTestId('dataset').evaluate((el) => [...el.options].map((o) => o.value));
   for (const name of names) {
@@ -217,7 +219,7 @@ async function downloadAndLoad(page, trained) {
 
 async function runMdn(page, base, { backend, mseEpochs, mdnEpochs, timeoutMs }) {
   const label = `MDN page (${backend})`;
-  await page.goto(`${base}/mdn.html`);
+  await page.goto(`${base}/mdn.html${query}`);
   await page.waitForFunction(() => window.__demo?.state === 'idle');
   await setField(page, 'backend-select', backend);
   await setField(page, 'mse-epochs', mseEpochs);

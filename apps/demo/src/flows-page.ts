@@ -2,7 +2,7 @@
 import { DATASETS, makeDataset, type Points } from './datasets.js';
 import { $, input, installHook, readNumber, select, type DemoState } from './demo-hook.js';
 import { Plot, densityImage, rangeOf, setupCanvas, type Range } from './plot.js';
-import type { FlowKind, FlowReply, FlowRequest, View } from './protocol.js';
+import { startTrainingWorker, wasmThreadsOption, type FlowKind, type FlowReply, type FlowRequest, type View, type WorkerRequest } from './protocol.js';
 import type { BackendChoice } from './tf-setup.js';
 
 const hook = installHook('flows');
@@ -120,12 +120,9 @@ function drawLoss(): void {
       plot.message('No training yet');
       return;
     }
-    plot.line(
-      losses.map((_, i) => i),
-      losses,
-      '#d62728',
-      1.8,
-    );
+    const epochs = losses.map((_, i) => i);
+    plot.line(epochs, losses, '#d62728', 1.8);
+    if (losses.length <= 40) plot.markers(epochs, losses, '#d62728');
     countDraw('loss');
   });
 }
@@ -157,8 +154,10 @@ function parseHidden(): number[] {
 
 function newWorker(): Worker {
   worker?.terminate();
+  hook.backend = null;
+  $('backend').textContent = 'starting…';
   clearTimeout(stopTimer);
-  const w = new Worker(new URL('./flow-worker.ts', import.meta.url), { type: 'module' });
+  const w = startTrainingWorker();
   w.onmessage = (event: MessageEvent<FlowReply>) => onReply(event.data);
   w.onerror = (event) => {
     event.preventDefault();
@@ -166,6 +165,10 @@ function newWorker(): Worker {
   };
   worker = w;
   return w;
+}
+
+function send(request: FlowRequest): void {
+  worker?.postMessage({ page: 'flows', request, wasmThreads: wasmThreadsOption() } satisfies WorkerRequest);
 }
 
 function fail(message: string): void {
@@ -186,7 +189,7 @@ function onReply(reply: FlowReply): void {
       if (!Number.isFinite(reply.loss)) {
         // fit's NaN guard should have thrown already; say it in words either way.
         fail(`Training diverged at epoch ${reply.epoch}: the loss is ${reply.loss}. Lower the learning rate and train again.`);
-        worker?.postMessage({ type: 'stop' } satisfies FlowRequest);
+        send({ type: 'stop' });
         return;
       }
       hook.lossHistory.push(reply.loss);
@@ -227,7 +230,11 @@ function onReply(reply: FlowReply): void {
       }
       break;
     case 'error':
-      fail(reply.message);
+      fail(
+        `${hook.state === 'starting' && !hook.backend ? 'The backend could not start' : 'Training failed'}` +
+          ` (backend ${hook.backend ?? 'none'}): ${reply.message}` +
+          `${/[.)]$/.test(reply.message) ? '' : '.'} Change the settings or the backend and train again.`,
+      );
       break;
   }
 }
@@ -266,7 +273,8 @@ function train(): void {
       view,
       dataset: select('dataset').value,
     };
-    newWorker().postMessage(request);
+    newWorker();
+    send(request);
   } catch (error) {
     fail((error as Error).message);
   }
@@ -275,7 +283,7 @@ function train(): void {
 function stop(): void {
   if (!worker) return;
   setState('stopping');
-  worker.postMessage({ type: 'stop' } satisfies FlowRequest);
+  send({ type: 'stop' });
   // A flow that never yields cannot hear the message: end the worker after a grace period.
   stopTimer = setTimeout(() => {
     worker?.terminate();
@@ -313,7 +321,8 @@ async function loadFile(file: File): Promise<void> {
       data: points!.data.slice(),
       dim: points!.dim,
     };
-    newWorker().postMessage(request);
+    newWorker();
+    send(request);
   } catch (error) {
     fail((error as Error).message);
   }
@@ -332,7 +341,7 @@ function init(): void {
   $('stop').addEventListener('click', stop);
   $('download').addEventListener('click', () => {
     downloadPending = true;
-    worker?.postMessage({ type: 'save' } satisfies FlowRequest);
+    send({ type: 'save' });
   });
   input('load-file').addEventListener('change', () => {
     const file = input('load-file').files?.[0];

@@ -1,7 +1,7 @@
 // The MDN page: the first seed's figures, computed live.
 import { $, installHook, readNumber, select, type DemoState } from './demo-hook.js';
 import { PALETTE, Plot, setupCanvas, type Range } from './plot.js';
-import type { MdnCurves, MdnReply, MdnRequest, MdnSettings } from './protocol.js';
+import { startTrainingWorker, wasmThreadsOption, type MdnCurves, type MdnReply, type MdnRequest, type MdnSettings, type WorkerRequest } from './protocol.js';
 import type { BackendChoice } from './tf-setup.js';
 
 const hook = installHook('mdn');
@@ -272,7 +272,10 @@ function onReply(reply: MdnReply): void {
       break;
     case 'error':
       clearTimeout(stopTimer);
-      showError(reply.message);
+      showError(
+        `${hook.backend ? 'Training failed' : 'The backend could not start'} (backend ${hook.backend ?? 'none'}): ${reply.message}` +
+          `${/[.)]$/.test(reply.message) ? '' : '.'} Change the settings or the backend and run again.`,
+      );
       setState('error');
       break;
   }
@@ -316,7 +319,9 @@ function run(): void {
   drawAll();
   worker?.terminate();
   clearTimeout(stopTimer);
-  const w = new Worker(new URL('./mdn-worker.ts', import.meta.url), { type: 'module' });
+  hook.backend = null;
+  $('backend').textContent = 'starting…';
+  const w = startTrainingWorker();
   w.onmessage = (event: MessageEvent<MdnReply>) => onReply(event.data);
   w.onerror = (event) => {
     event.preventDefault();
@@ -325,13 +330,13 @@ function run(): void {
   };
   worker = w;
   setState('starting');
-  w.postMessage(request);
+  w.postMessage({ page: 'mdn', request, wasmThreads: wasmThreadsOption() } satisfies WorkerRequest);
 }
 
 function stop(): void {
   if (!worker) return;
   setState('stopping');
-  worker.postMessage({ type: 'stop' } satisfies MdnRequest);
+  worker.postMessage({ page: 'mdn', request: { type: 'stop' } } satisfies WorkerRequest);
   stopTimer = setTimeout(() => {
     worker?.terminate();
     worker = undefined;

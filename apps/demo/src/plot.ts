@@ -178,6 +178,19 @@ export class Plot {
     });
   }
 
+  /** Round markers at (xs[i], ys[i]), for short series a line would hide. */
+  markers(xs: ArrayLike<number>, ys: ArrayLike<number>, color: string, radius = 2.5): this {
+    return this.clipped((ctx) => {
+      ctx.fillStyle = color;
+      for (let i = 0; i < xs.length; i++) {
+        if (!Number.isFinite(ys[i]!)) continue;
+        ctx.beginPath();
+        ctx.arc(this.px(xs[i]!), this.py(ys[i]!), radius, 0, 2 * Math.PI);
+        ctx.fill();
+      }
+    });
+  }
+
   /** Points given as interleaved pairs [x0, y0, x1, y1, ...] (row-major [n, 2] data). */
   scatter(points: ArrayLike<number>, color: string, radius = 1.5, alpha = 0.5): this {
     return this.clipped((ctx) => {

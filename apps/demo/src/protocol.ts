@@ -1,4 +1,4 @@
-// Messages between the pages and their training workers. Training runs in a Web Worker so
+// Messages between the pages and the training worker. Training runs in a Web Worker so
 // the page stays responsive whatever the backend does; the worker owns every tensor.
 import type { BackendChoice } from './tf-setup.js';
 import type { Range } from './plot.js';
@@ -98,3 +98,21 @@ export type MdnReply =
   | { type: 'scores'; mseNll: number; mdnNll: number; mseRmse: number }
   | { type: 'done'; reason: 'finished' | 'stopped' }
   | { type: 'error'; message: string };
+
+/**
+ * What the pages post to the shared training worker. `wasmThreads` comes from the page URL
+ * (`?threads=1` runs wasm single-threaded, often faster for small models on few cores).
+ */
+export type WorkerRequest = ({ page: 'flows'; request: FlowRequest } | { page: 'mdn'; request: MdnRequest }) & { wasmThreads?: number };
+
+/** The `?threads=N` option of the page URL, if any. */
+export function wasmThreadsOption(): number | undefined {
+  const raw = new URLSearchParams(globalThis.location?.search ?? '').get('threads');
+  const n = raw === null ? NaN : Number(raw);
+  return Number.isInteger(n) && n >= 1 ? n : undefined;
+}
+
+/** Starts the training worker (Vite bundles it from this URL pattern). */
+export function startTrainingWorker(): Worker {
+  return new Worker(new URL('./training-worker.ts', import.meta.url), { type: 'module' });
+}

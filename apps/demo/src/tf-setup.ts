@@ -9,7 +9,7 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { registerGradients } from '@densityjs/core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-webgpu';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 // `?url` makes Vite copy the binaries into the build and hand back their final URLs.
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
@@ -59,6 +59,16 @@ function fallbackOrder(choice: BackendChoice): string[] {
   }
 }
 
+/**
+ * Sets the wasm thread pool before the backend starts: 1 runs wasm single-threaded, n > 1
+ * caps the pool at n threads; undefined keeps tfjs' default (threads when the page is
+ * cross-origin isolated, one per core).
+ */
+export function configureWasmThreads(threads: number | undefined): void {
+  if (threads === 1) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  else if (threads !== undefined && threads > 1) setThreadsCount(threads);
+}
+
 /** Activates the first usable backend for `choice`; says in words why others were skipped. */
 export async function selectBackend(choice: BackendChoice): Promise<BackendResult> {
   const notes: string[] = [];
@@ -89,7 +99,7 @@ async function describeBackend(): Promise<string> {
   if (name !== 'wasm') return name;
   const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
   const threads = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
-  const features = [simd ? 'SIMD' : 'no SIMD', threads ? `threads` : 'single-threaded'];
+  const features = [simd ? 'SIMD' : 'no SIMD', threads ? 'threads' : 'single-threaded'];
   return `wasm (${features.join(', ')})`;
 }
 

@@ -1,6 +1,6 @@
-// Trains a flow off the main thread. The page sends a dataset and a configuration; this worker
-// builds the flow with @densityjs/flows, runs `fit`, and streams back the loss per epoch, the
-// density on a grid and fresh samples, so the page can draw while training goes on.
+// The flows page's side of the training worker. The page sends a dataset and a configuration;
+// this builds the flow with @densityjs/flows, runs `fit`, and streams back the loss per epoch,
+// the density on a grid and fresh samples, so the page can draw while training goes on.
 import { fit, iaf, loadFlow, maf, neuralSplineFlow, nice, realNVP, saveFlow, type Flow, type FlowJSON, type FlowOptions } from '@densityjs/flows';
 import { selectBackend, tf } from './tf-setup.js';
 import type { DemoFlowFile, FlowKind, FlowModelConfig, FlowReply, FlowRequest, Standardization, View } from './protocol.js';
@@ -16,10 +16,7 @@ const PRESETS: Record<FlowKind, (options: FlowOptions) => Flow> = {
 // Redraw at most this often: the density grid costs about as much as a few training steps.
 const DRAW_INTERVAL_MS = 600;
 
-const scope = self as unknown as {
-  postMessage(message: FlowReply, transfer?: Transferable[]): void;
-  onmessage: ((event: MessageEvent<FlowRequest>) => void) | null;
-};
+const scope = self as unknown as { postMessage(message: FlowReply, transfer?: Transferable[]): void };
 
 let flow: Flow | undefined;
 let current: { dataset: string; model: FlowModelConfig; standardization: Standardization } | undefined;
@@ -219,8 +216,8 @@ async function load(request: Extract<FlowRequest, { type: 'load' }>): Promise<vo
   post({ type: 'done', reason: 'loaded' });
 }
 
-scope.onmessage = (event) => {
-  const request = event.data;
+/** Handles one message from the flows page. */
+export function handleFlowRequest(request: FlowRequest): void {
   const run = async () => {
     switch (request.type) {
       case 'train':
@@ -235,4 +232,4 @@ scope.onmessage = (event) => {
     }
   };
   run().catch((error: unknown) => post({ type: 'error', message: describe(error) }));
-};
+}

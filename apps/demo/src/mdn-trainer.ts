@@ -1,4 +1,5 @@
-// Reproduces the first seed (Bishop's MDN on the inverse sine problem) off the main thread:
+// The MDN page's side of the training worker. Reproduces the first seed (Bishop's MDN on the
+// inverse sine problem) off the main thread:
 // the data, the plain MSE network on the forward and on the inverse problem, then an MDN from
 // @densityjs/mdn, streaming back losses and the curves the page draws.
 import { inverseSine } from '@densityjs/datasets';
@@ -13,10 +14,7 @@ const N_TEST = 5000;
 const N_CURVE = 1000;
 const CURVE_INTERVAL_MS = 700;
 
-const scope = self as unknown as {
-  postMessage(message: MdnReply): void;
-  onmessage: ((event: MessageEvent<MdnRequest>) => void) | null;
-};
+const scope = self as unknown as { postMessage(message: MdnReply): void };
 
 let controller: AbortController | undefined;
 let backendReady: Promise<void> | undefined;
@@ -160,11 +158,11 @@ async function run(settings: MdnSettings): Promise<void> {
   }
 }
 
-scope.onmessage = (event) => {
-  const request = event.data;
+/** Handles one message from the MDN page. */
+export function handleMdnRequest(request: MdnRequest): void {
   if (request.type === 'stop') {
     controller?.abort();
     return;
   }
   run(request.settings).catch((error: unknown) => post({ type: 'error', message: error instanceof Error ? error.message : String(error) }));
-};
+}
