@@ -127,7 +127,7 @@ describeEachBackend(
       flow.dispose();
     });
   },
-  { webgpu: false, only: ['cpu'] },
+  { webgpu: false, only: ['wasm'] },
 );
 
 describe('fit errors', () => {

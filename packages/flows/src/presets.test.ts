@@ -195,3 +195,52 @@ describeEachBackend('flow presets: every backend', () => {
     });
   }
 });
+
+describe('one-pass sampling and scoring', () => {
+  /** Counts conditioner calls of every layer of `flow` while `fn` runs. */
+  function countCalls(flow: Flow, fn: () => void): number {
+    let calls = 0;
+    const layers = (flow.bijector as unknown as { bijectors: unknown[] }).bijectors;
+    const nets = layers
+      .map((b) => (b as { net?: unknown; bijector?: { net?: unknown } }).net ?? (b as { bijector?: { net?: unknown } }).bijector?.net)
+      .filter(Boolean) as { call: (...a: unknown[]) => tf.Tensor }[];
+    const originals = nets.map((n) => n.call);
+    nets.forEach((n, i) => {
+      n.call = (...a: unknown[]) => {
+        calls++;
+        return originals[i]!.apply(n, a);
+      };
+    });
+    try {
+      fn();
+    } finally {
+      nets.forEach((n, i) => (n.call = originals[i]!));
+    }
+    return calls;
+  }
+
+  it('IAF and RealNVP sample and score their samples with one conditioner pass per layer; MAF needs D', () => {
+    const D = 4;
+    const L = 3;
+    const run = (flow: Flow, what: 'sampleAndLogProb' | 'logProb') =>
+      countCalls(flow, () => {
+        if (what === 'sampleAndLogProb') {
+          const { sample, logProb } = flow.sampleAndLogProb(5, { seed: 1 });
+          tf.dispose([sample, logProb]);
+        } else {
+          const x = tf.zeros([5, D]);
+          tf.dispose([x, flow.logProb(x)]);
+        }
+      });
+    const i = iaf({ eventSize: D, numLayers: L, hiddenUnits: [8], seed: 0 });
+    expect(run(i, 'sampleAndLogProb')).toBe(L); // no inverse anywhere
+    expect(run(i, 'logProb')).toBe(L * D); // external data: the sequential direction
+    const r = realNVP({ eventSize: D, numLayers: L, hiddenUnits: [8], seed: 0 });
+    expect(run(r, 'sampleAndLogProb')).toBe(L);
+    expect(run(r, 'logProb')).toBe(L);
+    const m = maf({ eventSize: D, numLayers: L, hiddenUnits: [8], seed: 0 });
+    expect(run(m, 'logProb')).toBe(L);
+    expect(run(m, 'sampleAndLogProb')).toBe(L * D);
+    [i, r, m].forEach((f) => f.dispose());
+  });
+});
