@@ -90,6 +90,15 @@ describe('elementwise bad input', () => {
     );
     y.dispose();
   });
+  it('names an input whose shape does not match the parameters', () => {
+    const x = tf.zeros([5, 4]);
+    expect(() => new Shift({ shift: [1, 2, 3] }).forward(x)).toThrow(
+      /Shift: x must be a tensor whose trailing dims match shift's shape \[3\] \(or where shift has size 1\), received a tensor of shape \[5, 4\]/,
+    );
+    expect(() => new Scale({ scale: [[1], [2]] }).inverse(x)).toThrow(/Scale: y must be a tensor whose trailing dims match scale's shape \[2, 1\]/);
+    expect(() => new PReLU({ shape: [3] }).forward(x)).toThrow(/PReLU: x must be/);
+    tf.dispose(x);
+  });
   it('rejects non-tensors and a negative eventNdims', () => {
     expect(() => new Exp().forward([1, 2] as unknown as tf.Tensor)).toThrow(/Exp: x must be a tf.Tensor/);
     expect(() => new Exp({ eventNdims: -1 })).toThrow(/Exp: eventNdims must be a non-negative integer/);

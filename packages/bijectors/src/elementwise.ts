@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { argumentError, checkValues } from '@densityjs/core';
+import { argumentError, checkValues, raw, shapeText } from '@densityjs/core';
 import { Bijector, type BijectorBaseOptions, type BijectorCallOptions } from './bijector.js';
 import { nonDifferentiable, sumRightmost } from './ops.js';
 
@@ -25,6 +25,11 @@ export interface ElementwiseOptions extends BijectorBaseOptions {
  */
 export abstract class ElementwiseBijector extends Bijector {
   protected readonly validateArgs: boolean;
+  /**
+   * Shapes of the parameters that broadcast against the input (name -> shape). The input must
+   * contain them: same trailing dims or 1 in the parameter, so y keeps x's shape.
+   */
+  protected readonly parameterShapes: Record<string, number[]> = {};
 
   constructor(opts: ElementwiseOptions, defaultName: string, volumePreserving = false) {
     const name = opts.name ?? defaultName;
@@ -34,6 +39,22 @@ export abstract class ElementwiseBijector extends Bijector {
     }
     super({ eventNdims, name, volumePreserving });
     this.validateArgs = opts.validateArgs ?? false;
+  }
+
+  protected override checkInput(t: unknown, argument: string): void {
+    super.checkInput(t, argument);
+    const shape = (t as tf.Tensor).shape;
+    for (const [name, ps] of Object.entries(this.parameterShapes)) {
+      const ok = ps.length <= shape.length && ps.every((d, i) => d === 1 || d === shape[shape.length - ps.length + i]);
+      if (!ok) {
+        throw argumentError(
+          this.name,
+          argument,
+          `a tensor whose trailing dims match ${name}'s shape ${shapeText(ps)} (or where ${name} has size 1)`,
+          raw(`a tensor of shape ${shapeText(shape)}`),
+        );
+      }
+    }
   }
 
   /** `[f(x), log|f'(x)|]` elementwise (the log-derivative may broadcast against f(x)). */

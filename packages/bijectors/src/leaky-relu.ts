@@ -23,6 +23,7 @@ export class LeakyReLU extends ElementwiseBijector {
     const alpha = this.params.tensor(opts.alpha ?? 0.2, this.name, 'alpha');
     checkValues(alpha, (v) => v > 0 && Number.isFinite(v), this.name, 'alpha', '> 0 and finite');
     this.logAlpha = this.params.constant(tf.log(alpha));
+    this.parameterShapes.alpha = alpha.shape;
   }
   override dispose(): void {
     this.params.dispose();

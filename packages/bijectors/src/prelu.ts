@@ -30,6 +30,7 @@ export class PReLU extends ElementwiseBijector {
       throw argumentError(this.name, 'shape', 'an array of positive integers', shape);
     }
     this.logAlpha = this.params.variable(tf.fill(shape, Math.log(alpha)), 'prelu_log_alpha');
+    this.parameterShapes.alpha = shape;
   }
   override get trainableVariables(): tf.Variable[] {
     return this.params.trainableVariables;

@@ -350,6 +350,7 @@ export class RationalQuadraticSpline extends ElementwiseBijector {
       });
       this.params = this.paramSet.variable(init, 'rq_spline_params');
     }
+    this.parameterShapes.params = this.params.shape.slice(0, -1);
   }
 
   override get trainableVariables(): tf.Variable[] {

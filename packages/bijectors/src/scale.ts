@@ -28,9 +28,11 @@ export class Scale extends ElementwiseBijector {
     }
     if (hasScale) {
       this.scaleParam = this.params.tensor(opts.scale!, this.name, 'scale');
+      this.parameterShapes.scale = this.scaleParam.shape;
       checkValues(this.scaleParam, (v) => v !== 0 && Number.isFinite(v), this.name, 'scale', 'nonzero and finite');
     } else {
       this.logScaleParam = this.params.tensor(opts.logScale!, this.name, 'logScale');
+      this.parameterShapes.logScale = this.logScaleParam.shape;
       checkValues(this.logScaleParam, Number.isFinite, this.name, 'logScale', 'finite');
     }
   }

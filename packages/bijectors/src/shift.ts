@@ -16,6 +16,7 @@ export class Shift extends ElementwiseBijector {
   constructor(opts: ShiftOptions) {
     super(opts, 'Shift', true);
     this.shift = this.params.tensor(opts?.shift, this.name, 'shift');
+    this.parameterShapes.shift = this.shift.shape;
   }
   override get trainableVariables(): tf.Variable[] {
     return this.params.trainableVariables;
