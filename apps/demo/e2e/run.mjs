@@ -8,7 +8,7 @@
 //   pnpm --filter ./apps/demo e2e            (build + test)
 //   DEMO_E2E_SKIP_BUILD=1 ... e2e            (reuse dist/)
 //   DEMO_E2E_DEV=1 ... e2e                   (against the vite dev server, no build)
-//   DEMO_E2E_ONLY=wasm,webgpu,mdn ... e2e    (a subset)
+//   DEMO_E2E_ONLY=wasm,webgpu,mdn ... e2e    (a subset; also opt-in: models, siggraph)
 //   CHROMIUM=/path/to/chrome ... e2e         (another executable)
 import { createServer } from 'node:http';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -137,25 +137,25 @@ function watchConsole(page, label, sink) {
 }
 
 // ---------------------------------------------------------------- scenarios
-async function trainFlow(page, base, { backend, epochs, timeoutMs, hidden, points }) {
-  const label = `MAF on two moons (${backend})`;
+async function trainFlow(page, base, { backend, epochs, timeoutMs, hidden, points, model = 'maf', dataset = 'twoMoons', learningRate = 0.002, minDrop = 0.3 }) {
+  const label = `${model} on ${dataset} (${backend})`;
   await page.goto(`${base}/index.html${query}`);
   await page.waitForFunction(() => window.__demo?.state === 'idle');
-  await setField(page, 'dataset', 'twoMoons');
-  await setField(page, 'model', 'maf');
+  await setField(page, 'dataset', dataset);
+  await setField(page, 'model', model);
   await setField(page, 'points', points);
   await setField(page, 'layers', 5);
   await setField(page, 'hidden', hidden);
   await setField(page, 'epochs', epochs);
   await setField(page, 'batch-size', 256);
-  await setField(page, 'learning-rate', 0.002);
+  await setField(page, 'learning-rate', learningRate);
   await setField(page, 'backend-select', backend);
   const t0 = Date.now();
   await page.getByTestId('train').click();
   const hook = await waitForState(page, ['done', 'error', 'stopped'], timeoutMs, label);
   const seconds = (Date.now() - t0) / 1000;
   await page.waitForTimeout(200); // let the last requestAnimationFrame draw the loss curve
-  await page.screenshot({ path: join(outDir, `flows-maf-two-moons-${backend}.png`), fullPage: true });
+  await page.screenshot({ path: join(outDir, `flows-${model}-${dataset}-${backend}.png`), fullPage: true });
   check(hook.state === 'done', `${label}: training ended in state "${hook.state}" with error: ${hook.error}`);
   check(hook.backend === backend, `${label}: asked for ${backend} but the page ran on ${hook.backend} (${hook.notes.join(' ')})`);
   const losses = hook.lossHistory;
@@ -163,7 +163,7 @@ async function trainFlow(page, base, { backend, epochs, timeoutMs, hidden, point
   check(losses.every(Number.isFinite), `${label}: non-finite loss in ${JSON.stringify(losses)}`);
   const first = losses[0];
   const last = losses.at(-1);
-  check(last < first - 0.3, `${label}: loss did not fall enough: ${first.toFixed(3)} -> ${last.toFixed(3)} (want a drop > 0.3 nats)`);
+  check(last < first - minDrop, `${label}: loss did not fall enough: ${first.toFixed(3)} -> ${last.toFixed(3)} (want a drop > ${minDrop} nats)`);
   const shown = Number(await page.getByTestId('loss').textContent());
   check(Math.abs(shown - last) < 1e-3, `${label}: the page shows loss ${shown}, the last epoch's is ${last}`);
   check((hook.draws.density ?? 0) >= 1, `${label}: the density heatmap was never drawn`);
@@ -215,6 +215,32 @@ async function downloadAndLoad(page, trained) {
   check(heat.colours >= 30, `${label}: the loaded model's heatmap looks blank (${JSON.stringify(heat)})`);
   await page.screenshot({ path: join(outDir, 'flows-loaded.png'), fullPage: true });
   log(`${label}: ${(readFileSync(file).length / 1024).toFixed(1)} KiB model saved and loaded back, NLL ${loadedNll.toFixed(3)}, heatmap redrawn`);
+}
+
+/** A diverging run shows its error in words; training restarts; Stop ends a long run. */
+async function errorStopRestart(page) {
+  const label = 'error/stop/restart';
+  await setField(page, 'learning-rate', 1);
+  await setField(page, 'epochs', 5);
+  await page.getByTestId('train').click();
+  let hook = await waitForState(page, ['error', 'done'], 60_000, `${label} (learning rate 1)`);
+  check(hook.state === 'error', `${label}: a learning rate of 1 should make the loss diverge, the run ended in state ${hook.state}`);
+  const shown = await page.getByTestId('error').textContent();
+  check(/loss became (NaN|\+Infinity|-Infinity) at epoch \d+, step \d+/.test(shown ?? ''), `${label}: the error box does not say what happened: "${shown}"`);
+  check(await page.getByTestId('error').isVisible(), `${label}: the error box is hidden`);
+  await setField(page, 'learning-rate', 0.002);
+  await setField(page, 'epochs', 500);
+  await page.getByTestId('train').click();
+  await page.waitForFunction(() => window.__demo.state === 'training' && window.__demo.epoch >= 2, null, { timeout: 60_000 });
+  check(!(await page.getByTestId('error').isVisible()), `${label}: the old error is still shown after restarting`);
+  const epochAtStop = await page.evaluate(() => window.__demo.epoch);
+  const stopAt = Date.now();
+  await page.getByTestId('stop').click();
+  hook = await waitForState(page, ['stopped', 'done', 'error'], 15_000, `${label} (Stop)`);
+  const stopSeconds = (Date.now() - stopAt) / 1000;
+  check(hook.state === 'stopped', `${label}: Stop ended in state ${hook.state} (${hook.error})`);
+  check(hook.epoch < 500, `${label}: Stop did not stop early (epoch ${hook.epoch})`);
+  log(`${label}: divergence reported ("${shown.slice(0, 60)}..."), restart trained, Stop at epoch ${epochAtStop} ended it at epoch ${hook.epoch} after ${stopSeconds.toFixed(1)}s`);
 }
 
 async function runMdn(page, base, { backend, mseEpochs, mdnEpochs, timeoutMs }) {
@@ -298,9 +324,20 @@ async function main() {
     if (only.has('wasm')) {
       const trained = await trainFlow(page, base, { backend: 'wasm', epochs: 20, timeoutMs: 90_000, hidden: '64, 64', points: 2000 });
       await downloadAndLoad(page, trained);
+      await errorStopRestart(page);
     }
     if (only.has('webgpu')) {
       await trainFlow(page, base, { backend: 'webgpu', epochs: 6, timeoutMs: 120_000, hidden: '32, 32', points: 1024 });
+    }
+    // Opt-in: every flow preset trains a little (DEMO_E2E_ONLY=models).
+    if (only.has('models')) {
+      for (const model of ['iaf', 'realNVP', 'nice', 'neuralSplineFlow']) {
+        await trainFlow(page, base, { backend: 'wasm', model, epochs: 8, timeoutMs: 120_000, hidden: '32, 32', points: 1024, learningRate: 0.003, minDrop: 0.1 });
+      }
+    }
+    // Opt-in: the second seed's SIGGRAPH figure from a longer MAF run (DEMO_E2E_ONLY=siggraph).
+    if (only.has('siggraph')) {
+      await trainFlow(page, base, { backend: 'wasm', dataset: 'siggraph', epochs: 60, timeoutMs: 600_000, hidden: '64, 64', points: 8000, learningRate: 0.002 });
     }
     if (only.has('mdn')) {
       await runMdn(page, base, { backend: 'wasm', mseEpochs: 300, mdnEpochs: 500, timeoutMs: 90_000 });
