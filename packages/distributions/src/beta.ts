@@ -22,9 +22,11 @@ function xlogy(a: tf.Tensor, logx: tf.Tensor): tf.Tensor {
  * cdf = I_x(α, β) (regularized incomplete beta, continued fraction). Mean α/(α+β), variance
  * αβ/((α+β)²(α+β+1)), mode (α-1)/(α+β-2) for α, β > 1 (NaN otherwise),
  * entropy log B(α, β) - (α-1)ψ(α) - (β-1)ψ(β) + (α+β-2)ψ(α+β).
- * Sampling: X/(X + Y), X ~ Gamma(α), Y ~ Gamma(β).
+ * Sampling: X/(X + Y), X ~ Gamma(α), Y ~ Gamma(β); reparameterized through the implicit
+ * gradients of the Gamma draws.
  */
 export class Beta extends BaseDistribution {
+  override readonly reparameterized = true;
   readonly concentration1: tf.Tensor;
   readonly concentration0: tf.Tensor;
 

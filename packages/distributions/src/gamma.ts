@@ -18,9 +18,11 @@ export interface GammaOptions extends BaseOptions {
  * Mean α/β, variance α/β², mode (α - 1)/β for α >= 1 (NaN otherwise, as TFP),
  * entropy α - log β + log Γ(α) + (1 - α) ψ(α); cdf = P(α, βx), the regularized lower
  * incomplete gamma function.
- * Sampling: Marsaglia–Tsang (see random.ts), divided by β; gradients reach β, not α.
+ * Sampling: Marsaglia–Tsang (see random.ts), divided by β; reparameterized in α (implicit
+ * reparameterization gradients, as TFP) and β.
  */
 export class Gamma extends BaseDistribution {
+  override readonly reparameterized = true;
   readonly concentration: tf.Tensor;
   readonly rate: tf.Tensor;
 

@@ -1,7 +1,7 @@
 // Seeded random draws shared by the distributions. tfjs generates randomNormal/randomUniform in
 // JS (tfjs-core, seedrandom), so one seed gives the same values on every backend.
 import * as tf from '@tensorflow/tfjs-core';
-import { deriveSeed } from '@densityjs/core';
+import { deriveSeed, igammaGradA, lgamma } from '@densityjs/core';
 
 /** Smallest positive normal float32 and the largest float32 below 1. */
 const TINY = 1.1754944e-38;
@@ -24,12 +24,41 @@ const GAMMA_ROUNDS = 6;
  * Standard Gamma(concentration, 1) draws of shape `shape` (concentration broadcasts to it), by
  * Marsaglia & Tsang (2000), "A simple method for generating gamma variables", vectorized: each
  * element gets GAMMA_ROUNDS proposals and keeps the first accepted one (all six rejected has
- * probability < 0.05^6 ~ 2e-8; such an element keeps d, the mode-side start). Concentration < 1 uses Gamma(a) = Gamma(a + 1) U^(1/a).
- * Not reparameterized in the concentration.
+ * probability < 0.05^6 ~ 2e-8; such an element keeps d, the mode-side start). Concentration
+ * < 1 uses Gamma(a) = Gamma(a + 1) U^(1/a).
+ *
+ * Reparameterized by implicit differentiation (Figurnov, Mohamed & Mnih 2018, "Implicit
+ * reparameterization gradients"), as TFP: with P(a, x) the Gamma(a, 1) CDF held fixed,
+ * dx/da = -(∂P/∂a)(a, x) / p(x; a), with ∂P/∂a from core's igammaGradA.
  */
 export function standardGamma(concentration: tf.Tensor, shape: number[], seed: number | undefined): tf.Tensor {
+  // Broadcast outside the custom gradient, so autodiff reduces the gradient to the parameter.
+  const a = tf.broadcastTo(concentration, shape);
+  const draw = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const aIn = args[0] as tf.Tensor;
+    const save = args[1] as tf.GradSaveFunc;
+    const x = drawStandardGamma(aIn, shape, seed);
+    save([aIn, x]);
+    return {
+      value: x,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [aS, xS] = saved as [tf.Tensor, tf.Tensor];
+        return tf.tidy(() => {
+          const dPda = igammaGradA(aS, xS);
+          // log p(x; a) = (a - 1) log x - x - log Γ(a)
+          const logDensity = tf.sub(tf.sub(tf.mul(tf.sub(aS, tf.scalar(1)), tf.log(xS)), xS), lgamma(aS));
+          const dxda = tf.neg(tf.mul(dPda, tf.exp(tf.neg(logDensity))));
+          // Where the density underflows (far tails) the ratio is 0/0: no gradient there.
+          return tf.mul(dy, tf.where(tf.isFinite(dxda), dxda, tf.zerosLike(dxda)));
+        });
+      },
+    };
+  });
+  return draw(a);
+}
+
+function drawStandardGamma(a: tf.Tensor, shape: number[], seed: number | undefined): tf.Tensor {
   return tf.tidy(() => {
-    const a = tf.broadcastTo(concentration, shape);
     const small = tf.less(a, tf.scalar(1));
     const boosted = tf.where(small, tf.add(a, tf.scalar(1)), a);
     const d = tf.sub(boosted, tf.scalar(1 / 3));

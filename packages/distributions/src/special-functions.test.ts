@@ -1,7 +1,7 @@
 // The special functions @densityjs/core adds for these distributions, against the float64
 // references (tested here because the references live in this package).
 import * as tf from '@tensorflow/tfjs-core';
-import { betainc, digamma, erfc, lgamma, logNdtr, ndtr, triangularSolveLower } from '@densityjs/core';
+import { betainc, digamma, erfc, igamma, igammaGradA, lgamma, logIgamma, logNdtr, ndtr, triangularSolveLower } from '@densityjs/core';
 import { describeEachBackend, expectAllClose, expectNoLeaks } from '@densityjs/testing';
 import { it } from 'vitest';
 import * as ref from './test-reference.js';
@@ -54,6 +54,26 @@ describeEachBackend('special functions', () => {
     const [ta, tb, tx] = [tf.tensor1d(as), tf.tensor1d(bs), tf.tensor1d(xs)];
     await expectAllClose(betainc(ta, tb, tx), expected, { rtol: 2e-5, atol: 1e-6 });
     tf.dispose([ta, tb, tx]);
+  });
+
+  it('igamma, logIgamma and igammaGradA match float64 (the last against central differences)', async () => {
+    const as: number[] = [];
+    const xs: number[] = [];
+    for (const a of [0.3, 1, 3.5, 20, 60]) {
+      for (const x of [1e-3, 0.5, 2, 8, 30, 80]) {
+        as.push(f(a));
+        xs.push(f(x));
+      }
+    }
+    const [ta, tx] = [tf.tensor1d(as), tf.tensor1d(xs)];
+    await expectAllClose(igamma(ta, tx), as.map((a, i) => ref.igamma(a, xs[i]!)), { rtol: 2e-5, atol: 1e-6 });
+    await expectAllClose(logIgamma(ta, tx), as.map((a, i) => Math.log(ref.igamma(a, xs[i]!))), { rtol: 2e-5, atol: 2e-5 });
+    const numeric = as.map((a, i) => {
+      const h = 1e-5 * a;
+      return (ref.igamma(a + h, xs[i]!) - ref.igamma(a - h, xs[i]!)) / (2 * h);
+    });
+    await expectAllClose(igammaGradA(ta, tx), numeric, { rtol: 1e-4, atol: 1e-6 });
+    tf.dispose([ta, tx]);
   });
 
   it('triangularSolveLower solves batched systems and differentiates', async () => {

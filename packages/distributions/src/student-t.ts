@@ -17,9 +17,11 @@ export interface StudentTOptions extends BaseOptions {
  * cdf: with t = z, x = ν/(ν + t²), cdf = I_x(ν/2, 1/2)/2 for t < 0 and 1 - I_x(ν/2, 1/2)/2
  * otherwise. Mean loc (ν > 1, else NaN); variance scale² ν/(ν-2) (ν > 2; ∞ for 1 < ν <= 2;
  * NaN otherwise); entropy (ν+1)/2 (ψ((ν+1)/2) - ψ(ν/2)) + log(√ν B(ν/2, 1/2)) + log scale.
- * Sampling: loc + scale Z / sqrt(G/ν), G ~ χ²(ν) = 2 Gamma(ν/2); reparameterized in loc and scale.
+ * Sampling: loc + scale Z / sqrt(G/ν), G ~ χ²(ν) = 2 Gamma(ν/2); reparameterized in loc, scale
+ * and ν (implicit gradients of the Gamma draw).
  */
 export class StudentT extends BaseDistribution {
+  override readonly reparameterized = true;
   readonly df: tf.Tensor;
   readonly loc: tf.Tensor;
   readonly scale: tf.Tensor;
