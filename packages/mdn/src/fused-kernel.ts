@@ -107,6 +107,15 @@ export function fusedAvailable(): boolean {
 }
 
 /**
+ * Whether a gradient tape is recording (inside tf.grad, variableGrads, optimizer.minimize).
+ * Reads the engine's gradientDepth; if a tfjs version hides it, assume yes (always correct).
+ */
+function recordingGradients(): boolean {
+  const state = (tf.engine() as unknown as { state?: { gradientDepth?: unknown } }).state;
+  return typeof state?.gradientDepth === 'number' ? state.gradientDepth > 0 : true;
+}
+
+/**
  * Mean mixture NLL of rows `indices` (all rows when null) through the fused kernel.
  * Differentiable with respect to `params` only (x and y are data).
  */
@@ -119,6 +128,8 @@ export function fusedLoss(
   lossOffset = 0,
 ): tf.Scalar {
   registerFusedKernel();
+  // Outside tf.grad / minimize nobody asks for the gradient: skip its half of the work.
+  if (!recordingGradients()) return fusedLossValue(layout, params, x, y, indices, lossOffset);
   const attrs = { ...layout, withGrad: true, lossOffset } as unknown as tf.NamedAttrMap;
   const inputs: tf.NamedTensorMap = indices ? { x, y, indices } : { x, y };
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
