@@ -36,14 +36,15 @@ export class Bernoulli extends BaseDistribution {
     }
   }
 
-  /** log p(1) and log p(0). */
-  private logProbsOneZero(): [tf.Tensor, tf.Tensor] {
+  /** [log p(1), log p(0)] (not tidied: call inside tf.tidy). */
+  logProbsOneZero(): [tf.Tensor, tf.Tensor] {
     if (this.logits) return [tf.neg(tf.softplus(tf.neg(this.logits))), tf.neg(tf.softplus(this.logits))];
     const p = this.probs!;
     return [tf.log(p), tf.log1p(tf.neg(p))];
   }
 
-  private p(): tf.Tensor {
+  /** P(x = 1) (not tidied: call inside tf.tidy). */
+  p(): tf.Tensor {
     return this.logits ? tf.sigmoid(this.logits) : this.probs!;
   }
 

@@ -4,8 +4,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { argumentError, broadcastShapes, checkValues, normalizeSampleShape, registerGradients, toFloatTensor, type TensorLike } from '@densityjs/core';
 
-/** Parameters accept numbers, (nested) arrays and tensors. */
-export type ParamLike = TensorLike;
+/** Parameters accept numbers, nested arrays (up to rank 4) and tensors. */
+export type ParamLike = TensorLike | number[][][] | number[][][][];
 
 export interface SampleOptions {
   /** Makes the draw reproducible on every backend. */
@@ -79,7 +79,7 @@ export abstract class BaseDistribution implements Distribution {
     if (value === undefined || value === null) {
       throw argumentError(this.name, argument, 'a number, an array or a Tensor', value);
     }
-    const t = toFloatTensor(value, this.name, argument);
+    const t = toFloatTensor(value as TensorLike, this.name, argument);
     if (t !== value) this.owned.push(t);
     return t;
   }

@@ -12,6 +12,9 @@ import { MultivariateNormalDiag } from './multivariate-normal-diag.js';
 import { Normal } from './normal.js';
 import { Uniform } from './uniform.js';
 import { Logistic } from './logistic.js';
+import { Bernoulli } from './bernoulli.js';
+import { Beta } from './beta.js';
+import { MultivariateNormalTriL } from './multivariate-normal-tril.js';
 
 /**
  * Checks the closed form against the Monte Carlo mean of log p(x) - log q(x), x ~ p, using
@@ -71,6 +74,21 @@ describeEachBackend('klDivergence', () => {
     await expectMatchesMonteCarlo(new Uniform({ low: [0, -1], high: [1, 0.5] }), new Uniform({ low: [-1, -2], high: [2, 3] }));
     await expectMatchesMonteCarlo(new Exponential({ rate: [1, 0.1] }), new Exponential({ rate: [2, 5] }));
     await expectMatchesMonteCarlo(new Gamma({ concentration: [0.7, 3], rate: [1, 2] }), new Gamma({ concentration: [2, 1.5], rate: [0.5, 3] }));
+  });
+
+  it('Bernoulli, Beta and MultivariateNormalTriL closed forms match Monte Carlo', async () => {
+    await expectMatchesMonteCarlo(new Bernoulli({ logits: [-1, 0.5, 3] }), new Bernoulli({ probs: [0.5, 0.1, 0.9] }));
+    await expectMatchesMonteCarlo(new Beta({ concentration1: [0.7, 3], concentration0: [2, 1.5] }), new Beta({ concentration1: [1.5, 2], concentration0: [1, 4] }));
+    const p = new MultivariateNormalTriL({ loc: [[0, 1, -1], [2, 0, 0]], scaleTril: [[[1, 0, 0], [0.5, 2, 0], [-1, 0.3, 0.7]], [[2, 0, 0], [0, 1, 0], [1, 1, 1]]] });
+    const q = new MultivariateNormalTriL({ loc: [1, 0, 0], scaleTril: [[1.5, 0, 0], [-0.5, 1, 0], [0.2, 0.4, 2]] });
+    await expectMatchesMonteCarlo(p, q);
+    // Diagonal scales reduce to the MultivariateNormalDiag closed form.
+    const pd = new MultivariateNormalTriL({ loc: [0, 1], scaleTril: [[2, 0], [0, 0.5]] });
+    const qd = new MultivariateNormalTriL({ loc: [1, -1], scaleTril: [[1, 0], [0, 3]] });
+    const a = klDivergence(pd, qd);
+    const b = klDivergence(new MultivariateNormalDiag({ loc: [0, 1], scaleDiag: [2, 0.5] }), new MultivariateNormalDiag({ loc: [1, -1], scaleDiag: [1, 3] }));
+    await expectAllClose(a, b);
+    tf.dispose([a, b]);
   });
 
   it('Uniform whose support leaves q gives +Infinity', async () => {

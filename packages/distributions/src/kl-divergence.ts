@@ -8,7 +8,10 @@ import { Normal } from './normal.js';
 import { Uniform } from './uniform.js';
 import { Exponential } from './exponential.js';
 import { Gamma } from './gamma.js';
-import { digamma, lgamma } from '@densityjs/core';
+import { digamma, lbeta, lgamma, matrixDiagPart, triangularSolveLower } from '@densityjs/core';
+import { Bernoulli } from './bernoulli.js';
+import { Beta } from './beta.js';
+import { MultivariateNormalTriL } from './multivariate-normal-tril.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Constructor<T> = abstract new (...args: any[]) => T;
@@ -62,8 +65,9 @@ export interface KLOptions {
 /**
  * KL(p || q) = E_p[log p(x) - log q(x)], shape = the broadcast batch shape.
  *
- * Uses the closed form registered for the pair (Normal, MultivariateNormalDiag, Categorical,
- * Independent of registered pairs, Uniform, Exponential, Gamma are built in). Without one it
+ * Uses the closed form registered for the pair (Normal, MultivariateNormalDiag,
+ * MultivariateNormalTriL, Categorical, Bernoulli, Independent of registered pairs, Uniform,
+ * Exponential, Gamma, Beta are built in). Without one it
  * needs `{samples}` and returns the Monte Carlo estimate mean_i [log p(x_i) - log q(x_i)],
  * x_i ~ p (seeded by `seed`), which is unbiased with standard error ~ 1/sqrt(samples).
  */
@@ -152,4 +156,37 @@ registerKL(Gamma, Gamma, (p, q) => {
   const t3 = tf.mul(aq, tf.sub(tf.log(p.rate), tf.log(q.rate)));
   const t4 = tf.mul(ap, tf.div(tf.sub(q.rate, p.rate), p.rate));
   return tf.add(tf.add(t1, t2), tf.add(t3, t4));
+});
+
+// p1 (log p1 - log q1) + p0 (log p0 - log q0), with 0 log 0 = 0.
+registerKL(Bernoulli, Bernoulli, (p, q) => {
+  const [lp1, lp0] = p.logProbsOneZero();
+  const [lq1, lq0] = q.logProbsOneZero();
+  const p1 = p.p();
+  const p0 = tf.sub(tf.scalar(1), p1);
+  const t1 = tf.where(tf.greater(p1, tf.scalar(0)), tf.mul(p1, tf.sub(lp1, lq1)), tf.zerosLike(tf.add(p1, lq1)));
+  const t0 = tf.where(tf.greater(p0, tf.scalar(0)), tf.mul(p0, tf.sub(lp0, lq0)), tf.zerosLike(tf.add(p0, lq0)));
+  return tf.add(t1, t0);
+});
+
+// log B(a2, b2) - log B(a1, b1) + (a1 - a2) ψ(a1) + (b1 - b2) ψ(b1) + (a2 - a1 + b2 - b1) ψ(a1 + b1)
+registerKL(Beta, Beta, (p, q) => {
+  const [a1, b1, a2, b2] = [p.concentration1, p.concentration0, q.concentration1, q.concentration0];
+  const t = tf.add(tf.sub(lbeta(a2, b2), lbeta(a1, b1)), tf.add(tf.mul(tf.sub(a1, a2), digamma(a1)), tf.mul(tf.sub(b1, b2), digamma(b1))));
+  return tf.add(t, tf.mul(tf.sub(tf.add(a2, b2), tf.add(a1, b1)), digamma(tf.add(a1, b1))));
+});
+
+// (|Lq⁻¹ Lp|_F² + |Lq⁻¹ (μq - μp)|² - d)/2 + Σ log diag Lq - Σ log diag Lp, by triangular solves.
+registerKL(MultivariateNormalTriL, MultivariateNormalTriL, (p, q) => {
+  const d = p.eventShape[0]!;
+  const Lp = p.scaleTril;
+  const Lq = q.scaleTril;
+  // Columns of Lp as rows, each solved against Lq: Lq⁻¹ Lp, transposed.
+  const perm = [...Array(Lp.rank - 2).keys(), Lp.rank - 1, Lp.rank - 2];
+  const solved = triangularSolveLower(tf.expandDims(Lq, -3), tf.transpose(Lp, perm));
+  const trace = tf.sum(tf.square(solved), [-2, -1]);
+  const z = triangularSolveLower(Lq, tf.sub(q.loc, p.loc));
+  const mahalanobis = tf.sum(tf.square(z), -1);
+  const logDet = tf.sub(tf.sum(tf.log(matrixDiagPart(Lq)), -1), tf.sum(tf.log(matrixDiagPart(Lp)), -1));
+  return tf.add(tf.mul(tf.scalar(0.5), tf.sub(tf.add(trace, mahalanobis), tf.scalar(d))), logDet);
 });
