@@ -1,7 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { registerGradients } from '@densityjs/core';
 import { it } from 'vitest';
 import { describeEachBackend, expectAllClose } from '@densityjs/testing';
 import { affineTransform } from './affine-params.js';
+
+// The autodiff references below use plain ops: make sure their gradients are registered.
+registerGradients();
 
 /** The same transform written with plain differentiable ops (autodiff reference). */
 function reference(v: tf.Tensor, params: tf.Tensor, clamp: number, inverse: boolean, lastTwo: boolean): [tf.Tensor, tf.Tensor] {

@@ -1,8 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { registerGradients } from '@densityjs/core';
 import { describe, expect, it } from 'vitest';
 import { describeBijector, describeEachBackend, expectAllClose } from '@densityjs/testing';
 import { RationalQuadraticSpline, rationalQuadraticSpline } from './index.js';
 import { rqSplineFormula } from './rational-quadratic-spline.js';
+
+// The autodiff references below use plain ops: make sure their gradients are registered.
+registerGradients();
 
 describeBijector({
   name: 'RationalQuadraticSpline (random, tails)',
