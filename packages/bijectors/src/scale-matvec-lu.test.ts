@@ -40,6 +40,18 @@ describeEachBackend('ScaleMatvecLU', () => {
   });
 });
 
+describe('ScaleMatvecLU seeding', () => {
+  it('rebuilds the same fixed permutation and signs from the exposed seed', async () => {
+    const a = new ScaleMatvecLU({ eventSize: 4 });
+    const b = new ScaleMatvecLU({ eventSize: 4, seed: a.seed });
+    const [wa, wb] = [a.matrix(), b.matrix()];
+    await expectAllClose(wa, wb, { atol: 0, rtol: 0 });
+    tf.dispose([wa, wb]);
+    a.dispose();
+    b.dispose();
+  });
+});
+
 describe('ScaleMatvecLU bad input', () => {
   it('names a bad event size', () => {
     expect(() => new ScaleMatvecLU({ eventSize: 2.5 })).toThrow(/ScaleMatvecLU: eventSize must be a positive integer, received 2.5/);

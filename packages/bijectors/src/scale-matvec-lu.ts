@@ -29,6 +29,11 @@ export class ScaleMatvecLU extends Bijector {
   readonly lower: tf.Variable;
   readonly upper: tf.Variable;
   readonly logAbsScale: tf.Variable;
+  /**
+   * The seed the fixed parts (permutation P, signs of s) and the initial values came from:
+   * store it with the trained variables to rebuild the same bijector.
+   */
+  readonly seed: number;
   private readonly sign: tf.Tensor;
   private readonly permutation: tf.Tensor; // P as a matrix
   private readonly lowerMask: tf.Tensor;
@@ -42,6 +47,8 @@ export class ScaleMatvecLU extends Bijector {
     if (!Number.isInteger(d) || d < 1) throw argumentError(name, 'eventSize', 'a positive integer', d);
     super({ eventNdims: 1, eventSize: d, name });
     const seed = opts.seed ?? Math.floor(Math.random() * 2 ** 31);
+    if (!Number.isInteger(seed)) throw argumentError(name, 'seed', 'an integer', opts.seed);
+    this.seed = seed;
     const { lower, upper, perm } = luDecompose(randomOrthogonal(d, seed));
     const diag = upper.map((row, i) => row[i]!);
     const strictUpper = upper.map((row, i) => row.map((v, j) => (j > i ? v : 0)));
