@@ -60,6 +60,20 @@ describeEachBackend(
       student.dispose();
     });
 
+    it('distills conditional flows at context rows drawn from `context`', async () => {
+      const teacher = maf({ eventSize: 2, numLayers: 1, hiddenUnits: [8], contextSize: 1, seed: 5 });
+      const student = iaf({ eventSize: 2, numLayers: 1, hiddenUnits: [8], contextSize: 1, seed: 6 });
+      const context = tf.tensor2d([[0], [1], [2]]);
+      await expectNoLeaks(async () => {
+        const res = await distill({ teacher, student, steps: 25, batchSize: 16, seed: 2, context });
+        expect(res.history.kl).toHaveLength(25);
+      });
+      await expect(distill({ teacher, student, steps: 2 })).rejects.toThrow(/distill: context must be a 2-D tensor of shape \[m, 1\]/);
+      context.dispose();
+      teacher.dispose();
+      student.dispose();
+    });
+
     it('stops on abort with the steps done so far', async () => {
       const teacher = teacherFlow();
       const student = iaf({ eventSize: 3, numLayers: 1, hiddenUnits: [8], seed: 3 });

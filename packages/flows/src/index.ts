@@ -8,6 +8,7 @@ export {
   fileHandler,
   flowFromArtifacts,
   flowToArtifacts,
+  flowToIOHandler,
   loadFlow,
   loadFlowFrom,
   saveFlow,

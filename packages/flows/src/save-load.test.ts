@@ -7,6 +7,7 @@ import { describeEachBackend, expectAllClose, expectNoLeaks } from '@densityjs/t
 import {
   fileHandler,
   FLOW_FORMAT_VERSION,
+  flowToIOHandler,
   iaf,
   loadFlow,
   loadFlowFrom,
@@ -86,6 +87,10 @@ describeEachBackend(
         const fromMemory = await loadFlowFrom(tf.io.fromMemory(saved!));
         await expectAllClose(fromMemory.logProb(x), flow.logProb(x), { atol: 1e-6, rtol: 0 });
         fromMemory.dispose();
+        // flowToIOHandler: the flow itself as a tf.io source.
+        const direct = await loadFlowFrom(flowToIOHandler(flow));
+        await expectAllClose(direct.logProb(x), flow.logProb(x), { atol: 1e-6, rtol: 0 });
+        direct.dispose();
         x.dispose();
       } finally {
         rmSync(dir, { recursive: true, force: true });

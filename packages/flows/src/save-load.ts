@@ -210,6 +210,15 @@ export async function flowToArtifacts(flow: Flow): Promise<tf.io.ModelArtifacts>
   };
 }
 
+/**
+ * A read-only tf.io handler serving the flow's artifacts: pass it wherever tf.io reads a model
+ * (e.g. `handler.save(await flowToIOHandler(flow).load())` to store it with another handler).
+ */
+export function flowToIOHandler(flow: Flow): tf.io.IOHandler {
+  checkFlow('flowToIOHandler', flow);
+  return { load: () => flowToArtifacts(flow) };
+}
+
 /** Rebuilds a flow from tf.io ModelArtifacts written by flowToArtifacts. */
 export function flowFromArtifacts(artifacts: tf.io.ModelArtifacts, opts: LoadFlowOptions = {}): Flow {
   const owner = 'loadFlowFrom';
