@@ -4,6 +4,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { argumentError, broadcastShapes, checkValues, normalizeSampleShape, registerGradients, toFloatTensor, type TensorLike } from '@densityjs/core';
 
+// Also at import: tfjs decides whether an op has a gradient when the op is recorded, so an op
+// a user runs inside tf.grad before constructing the first distribution (tf.exp(logScale))
+// would otherwise have none on the very first call. Idempotent.
+registerGradients();
+
 /** Parameters accept numbers, nested arrays (up to rank 4) and tensors. */
 export type ParamLike = TensorLike | number[][][] | number[][][][];
 
