@@ -32,9 +32,10 @@ describeDistribution({
 });
 
 describe('Independent', () => {
-  it('reinterprets all batch dims by default and none with 0', () => {
+  it('reinterprets all but the first batch dim by default (as TFP) and none with 0', () => {
     const base = new Normal({ loc: tf.zeros([4, 2, 3]), scale: 1 });
-    expect(new Independent({ distribution: base }).eventShape).toEqual([4, 2, 3]);
+    const byDefault = new Independent({ distribution: base });
+    expect([byDefault.batchShape, byDefault.eventShape]).toEqual([[4], [2, 3]]);
     const none = new Independent({ distribution: base, reinterpretedBatchNdims: 0 });
     expect([none.batchShape, none.eventShape]).toEqual([[4, 2, 3], []]);
     const two = new Independent({ distribution: base, reinterpretedBatchNdims: 2 });

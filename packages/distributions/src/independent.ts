@@ -4,7 +4,10 @@ import { BaseDistribution, type BaseOptions, type Distribution, type LogProbOpti
 
 export interface IndependentOptions extends BaseOptions {
   distribution: Distribution;
-  /** How many trailing batch dims become event dims (default: all of them). */
+  /**
+   * How many trailing batch dims become event dims. Default, as TFP: all but the first batch
+   * dim (batch rank - 1, at least 0), like a flatten that keeps the leading axis.
+   */
   reinterpretedBatchNdims?: number;
 }
 
@@ -23,7 +26,7 @@ export class Independent extends BaseDistribution {
       throw argumentError('Independent', 'distribution', 'a Distribution', distribution);
     }
     const batch = distribution.batchShape;
-    const n = reinterpretedBatchNdims ?? batch.length;
+    const n = reinterpretedBatchNdims ?? Math.max(batch.length - 1, 0);
     if (!Number.isInteger(n) || n < 0 || n > batch.length) {
       throw argumentError(
         'Independent',
