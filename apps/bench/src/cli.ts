@@ -239,7 +239,9 @@ export async function main(argv: readonly string[]): Promise<number> {
       if (!torch) {
         console.log('peer torch skipped: /usr/bin/python3 cannot import torch');
       } else {
-        const ids = [...new Set(tasks.map((t) => t.peer).filter((p): p is string => Boolean(p)))];
+        // Only the tasks that ran here (quick mode skips some).
+        const ran = new Set(results.filter((r) => r.status !== 'skipped').map((r) => r.task));
+        const ids = [...new Set(tasks.filter((t) => ran.has(t.id)).map((t) => t.peer).filter((p): p is string => Boolean(p)))];
         progress.update(`torch ${torch}: ${ids.length} tasks`);
         peer = await runPeer(ids, timing, o.seed, (line) => progress.update(`torch: ${line}`));
         progress.done();
