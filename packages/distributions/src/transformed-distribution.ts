@@ -24,7 +24,7 @@ export interface TransformedDistributionOptions extends BaseOptions {
  * event dims and their log-probs are summed; when the bijector's log-det is finer than the event
  * (an elementwise bijector on a vector event), it is summed over the remaining event dims.
  * Reparameterized when the base is (the bijector is differentiable). logProb of a y outside the
- * bijector's image (where the bijector returns NaN) is -Infinity.
+ * bijector's image (where the bijector returns NaN) is -Infinity unless validateArgs is false.
  */
 export class TransformedDistribution extends BaseDistribution {
   readonly distribution: Distribution;
@@ -78,8 +78,10 @@ export class TransformedDistribution extends BaseDistribution {
     const baseLogProb = this.distribution.logProb(x, { context });
     const lp = tf.add(this.reduceTo(baseLogProb, rank), this.reduceTo(ildj, rank));
     // y outside the bijector's image (log of a negative, atanh beyond ±1) comes back NaN from
-    // the bijector: its density there is 0, so -Infinity (two cheap kernels on [batch]).
-    return tf.where(tf.isNaN(lp), tf.scalar(-Infinity), lp);
+    // the bijector: its density there is 0, so -Infinity. Three kernels on [batch] (IsNan, Fill,
+    // Select; a scalar -Infinity would add a broadcast), skipped with validateArgs: false.
+    if (!this.validateArgs) return lp;
+    return tf.where(tf.isNaN(lp), tf.fill(lp.shape, -Infinity), lp);
   }
 
   protected _sample(sampleShape: number[], { seed, context }: SampleOptions): tf.Tensor {
