@@ -28,6 +28,9 @@ async function measure(name: keyof typeof presets, eventSize: number, hiddenUnit
     step().dispose();
   });
   const t0 = performance.now();
+  // CPU time of this (single-threaded) process: close to the wall time of an idle machine, and
+  // robust when other jobs share the cores.
+  const c0 = process.cpuUsage();
   let last: tf.Tensor | undefined;
   for (let i = 0; i < steps; i++) {
     last?.dispose();
@@ -36,10 +39,12 @@ async function measure(name: keyof typeof presets, eventSize: number, hiddenUnit
   await last!.data();
   last!.dispose();
   const ms = (performance.now() - t0) / steps;
+  const cpu = process.cpuUsage(c0);
+  const cpuMs = (cpu.user + cpu.system) / 1000 / steps;
   const byKernel = new Map<string, number>();
   for (const k of info.kernels) byKernel.set(k.name, (byKernel.get(k.name) ?? 0) + 1);
   const top = [...byKernel.entries()].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([k, n]) => `${k}:${n}`).join(' ');
-  console.log(`${backend} ${name}(5) D=${eventSize} hidden=[${hiddenUnits}] batch=${batch}: ${ms.toFixed(2)} ms/step, ${info.kernels.length} kernels/step  [${top}]`);
+  console.log(`${backend} ${name}(5) D=${eventSize} hidden=[${hiddenUnits}] batch=${batch}: ${ms.toFixed(2)} ms/step wall, ${cpuMs.toFixed(2)} ms/step CPU, ${info.kernels.length} kernels/step  [${top}]`);
   tf.dispose([data, idx]);
   opt.dispose();
   flow.dispose();
