@@ -15,6 +15,25 @@ function plainAct(z: tf.Tensor, act: DenseActivation): tf.Tensor {
 }
 
 describeEachBackend('fusedMlp', () => {
+  it('differentiates when its input is an intermediate that an inner tf.tidy disposed (stacked flows)', async () => {
+    const x = seeded([6, 3], 1);
+    const W = tf.variable(seeded([3, 2], 2));
+    const b = tf.variable(tf.zeros([2]));
+    const loss = (useFused: boolean) =>
+      tf.tidy(() => {
+        const h = tf.mul(x, 2); // disposed by this tidy before backprop runs
+        const y = useFused
+          ? fusedDense(h, W as unknown as tf.Tensor2D, b as unknown as tf.Tensor1D, { activation: 'tanh' })
+          : tf.tanh(tf.add(tf.matMul(h, W), b));
+        return tf.sum(tf.square(y)) as tf.Scalar;
+      });
+    const fused = tf.variableGrads(() => loss(true), [W, b]);
+    const plain = tf.variableGrads(() => loss(false), [W, b]);
+    await expectAllClose(fused.grads[W.name]!, plain.grads[W.name]!, { atol: 1e-4, rtol: 1e-4 });
+    await expectAllClose(fused.grads[b.name]!, plain.grads[b.name]!, { atol: 1e-4, rtol: 1e-4 });
+    tf.dispose([x, W, b, fused.value, plain.value, ...Object.values(fused.grads), ...Object.values(plain.grads)]);
+  });
+
   it('fusedDense: value and gradients equal autodiff of act(x @ (W * M) + b), no leaks', async () => {
     for (const activation of ['relu', 'tanh', 'elu'] as DenseActivation[]) {
       const x = seeded([5, 3], 1);

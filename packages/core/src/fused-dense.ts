@@ -172,11 +172,12 @@ export function fusedMlp(
     // What backward needs per layer: its input (h_i, or [h_i, c]) and, for a non-linear
     // activation, its output. `save` copies every tensor on wasm (an Identity kernel), so each
     // intermediate is saved once (the output of layer i is usually the input of layer i + 1),
-    // and what backward can take from the op's own inputs (x, kernels, masks) is not saved.
+    // and what backward can take from persistent tensors (kernels, masks) is not saved. The
+    // input x is saved like any intermediate: in a stacked flow it is the previous layer's
+    // output, which an enclosing tf.tidy disposes before backprop runs.
     const toSave: tf.Tensor[] = [];
     const slot = new Map<tf.Tensor, number>();
     const ref = (t: tf.Tensor): number => {
-      if (t === h0) return -1; // rebuilt from x
       let k = slot.get(t);
       if (k === undefined) {
         k = toSave.length;
@@ -202,7 +203,6 @@ export function fusedMlp(
     const value = tf.reshape(last, [...batchShape, ...outTail]);
     const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]): tf.Tensor[] => {
       const n = layers.length;
-      const x2 = () => (x.rank === 2 ? x : tf.reshape(x, [batch, inputSize]));
       const dh: (tf.Tensor | undefined)[] = new Array(n + 1).fill(undefined);
       dh[n] = tf.reshape(dy, [batch, units]);
       const accumulate = (k: number, g: tf.Tensor) => {
@@ -215,7 +215,7 @@ export function fusedMlp(
         const layer = layers[i]!;
         const g = dh[i + 1]!;
         if (layer.skipFrom !== undefined) accumulate(layer.skipFrom, g);
-        const input = inputRefs[i]! < 0 ? x2() : saved[inputRefs[i]!]!;
+        const input = saved[inputRefs[i]!]!;
         const a = actRefs[i]! < 0 ? undefined : saved[actRefs[i]!]!;
         // Recomputing W * M costs what saving it would (a copy on wasm) and keeps less alive.
         const kernel = layer.mask ? tf.mul(layer.kernel, layer.mask) : layer.kernel;
