@@ -310,41 +310,53 @@ async function main() {
     ],
   });
   const consoleLines = [];
-  let failed = false;
+  // Each scenario runs even when an earlier one failed, so one run reports every failure.
+  const failures = [];
+  const scenario = async (name, run) => {
+    try {
+      await run();
+    } catch (error) {
+      failures.push(`${name}: ${error instanceof E2EFailure ? error.message : error.stack}`);
+      log(`FAILED ${name}`);
+    }
+  };
   try {
     const page = context.pages()[0] ?? (await context.newPage());
     watchConsole(page, 'page', consoleLines);
-    const isolated = await (async () => {
+    await scenario('isolation', async () => {
       await page.goto(`${base}/${only.has('wasm') || only.has('webgpu') ? 'index' : 'mdn'}.html`);
-      return page.evaluate(() => globalThis.crossOriginIsolated);
-    })();
-    log(`${await context.browser()?.version?.() ?? 'chromium'}; page cross-origin isolated: ${isolated}`);
-    check(isolated, 'the page is not cross-origin isolated: COOP/COEP headers missing');
-    if (only.has('datasets') || only.has('wasm')) await checkDatasets(page, base);
+      const isolated = await page.evaluate(() => globalThis.crossOriginIsolated);
+      log(`chromium ${context.browser()?.version() ?? ''}; page cross-origin isolated: ${isolated}`);
+      check(isolated, 'the page is not cross-origin isolated: COOP/COEP headers missing');
+    });
+    if (only.has('datasets') || only.has('wasm')) await scenario('datasets', () => checkDatasets(page, base));
     if (only.has('wasm')) {
-      const trained = await trainFlow(page, base, { backend: 'wasm', epochs: 20, timeoutMs: 90_000, hidden: '64, 64', points: 2000 });
-      await downloadAndLoad(page, trained);
-      await errorStopRestart(page);
+      await scenario('wasm', async () => {
+        const trained = await trainFlow(page, base, { backend: 'wasm', epochs: 20, timeoutMs: 90_000, hidden: '64, 64', points: 2000 });
+        await downloadAndLoad(page, trained);
+        await errorStopRestart(page);
+      });
     }
     if (only.has('webgpu')) {
-      await trainFlow(page, base, { backend: 'webgpu', epochs: 6, timeoutMs: 120_000, hidden: '32, 32', points: 1024 });
+      await scenario('webgpu', () => trainFlow(page, base, { backend: 'webgpu', epochs: 6, timeoutMs: 120_000, hidden: '32, 32', points: 1024 }));
     }
     // Opt-in: every flow preset trains a little (DEMO_E2E_ONLY=models).
     if (only.has('models')) {
       for (const model of ['iaf', 'realNVP', 'nice', 'neuralSplineFlow']) {
-        await trainFlow(page, base, { backend: 'wasm', model, epochs: 8, timeoutMs: 120_000, hidden: '32, 32', points: 1024, learningRate: 0.003, minDrop: 0.1 });
+        await scenario(model, () =>
+          trainFlow(page, base, { backend: 'wasm', model, epochs: 8, timeoutMs: 120_000, hidden: '32, 32', points: 1024, learningRate: 0.003, minDrop: 0.1 }),
+        );
       }
     }
     // Opt-in: the second seed's SIGGRAPH figure from a longer MAF run (DEMO_E2E_ONLY=siggraph).
     if (only.has('siggraph')) {
-      await trainFlow(page, base, { backend: 'wasm', dataset: 'siggraph', epochs: 60, timeoutMs: 600_000, hidden: '64, 64', points: 8000, learningRate: 0.002 });
+      await scenario('siggraph', () =>
+        trainFlow(page, base, { backend: 'wasm', dataset: 'siggraph', epochs: 60, timeoutMs: 600_000, hidden: '64, 64', points: 8000, learningRate: 0.002 }),
+      );
     }
     if (only.has('mdn')) {
-      await runMdn(page, base, { backend: 'wasm', mseEpochs: 300, mdnEpochs: 500, timeoutMs: 90_000 });
+      await scenario('mdn', () => runMdn(page, base, { backend: 'wasm', mseEpochs: 300, mdnEpochs: 400, timeoutMs: 120_000 }));
     }
-  } catch (error) {
-    failed = true;
-    console.error(`\nE2E FAILED: ${error instanceof E2EFailure ? error.message : error.stack}`);
   } finally {
     await context.close().catch(() => undefined);
     server.close();
@@ -356,8 +368,9 @@ async function main() {
     console.log(`\nbrowser console (errors and warnings, ${relevant.length}):`);
     for (const line of relevant.slice(0, 40)) console.log(`  ${line.slice(0, 400)}`);
   }
-  log(failed ? 'FAILED' : `passed; screenshots in ${outDir}`);
-  process.exit(failed ? 1 : 0);
+  for (const failure of failures) console.error(`\nE2E FAILED: ${failure}`);
+  log(failures.length ? `${failures.length} scenario(s) FAILED; screenshots in ${outDir}` : `passed; screenshots in ${outDir}`);
+  process.exit(failures.length ? 1 : 0);
 }
 
 main().catch((error) => {

@@ -199,7 +199,10 @@ async function load(request: Extract<FlowRequest, { type: 'load' }>): Promise<vo
   flow = loaded;
   current = {
     dataset: isDemoFile ? (json.dataset ?? 'unknown') : 'unknown',
-    model: isDemoFile && json.model ? json.model : { kind: 'maf', numLayers: 0, hiddenUnits: [], seed: 0 },
+    // A bare saveFlow() file: its own architecture is the model description.
+    model: isDemoFile && json.model
+      ? json.model
+      : { kind: loaded.preset as FlowKind, numLayers: loaded.config.numLayers, hiddenUnits: loaded.config.hiddenUnits, seed: loaded.config.seed },
     standardization: s,
   };
   if (loaded.eventSize !== request.dim) {

@@ -20,6 +20,10 @@ function setState(state: DemoState): void {
   hook.state = state;
   $('state').textContent = state;
   const busy = state === 'starting' || state === 'training' || state === 'stopping';
+  // Settings are locked while a run uses them; they unlock for the next run.
+  for (const fieldset of document.querySelectorAll<HTMLFieldSetElement>('#controls fieldset')) fieldset.disabled = busy;
+  input('load-file').disabled = busy;
+  $('load-file').parentElement?.classList.toggle('disabled', busy);
   (input('train') as unknown as HTMLButtonElement).disabled = busy;
   (input('stop') as unknown as HTMLButtonElement).disabled = !busy || state === 'stopping';
   (input('download') as unknown as HTMLButtonElement).disabled = !(state === 'done' || state === 'stopped' || state === 'loaded');

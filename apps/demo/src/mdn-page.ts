@@ -23,6 +23,8 @@ function setState(state: DemoState): void {
   hook.state = state;
   $('state').textContent = state;
   const busy = state === 'starting' || state === 'training' || state === 'stopping';
+  // Settings are locked while a run uses them; they unlock for the next run.
+  for (const fieldset of document.querySelectorAll<HTMLFieldSetElement>('#controls fieldset')) fieldset.disabled = busy;
   ($('train') as HTMLButtonElement).disabled = busy;
   ($('stop') as HTMLButtonElement).disabled = !busy || state === 'stopping';
   $('train').textContent = state === 'idle' ? 'Run' : busy ? 'Running…' : 'Run again';
