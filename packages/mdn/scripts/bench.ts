@@ -24,14 +24,14 @@ export interface EpochTiming {
  * Kernel launches in a profile: entries that name a kernel registered for the backend (the
  * profiler also lists scopes such as tf.customGrad's 'unnamed scope' around the kernels).
  */
-function launches(info: tf.ProfileInfo): number {
+function launches(info: { kernels: { name: string }[] }): number {
   const backend = tf.getBackend();
   return info.kernels.filter((k) => tf.getKernel(k.name, backend) !== undefined).length;
 }
 
 async function kernelsPerStep(mdn: MDN, x: tf.Tensor2D, y: tf.Tensor2D, optimizer: tf.Optimizer): Promise<number> {
   const info = await tf.profile(() => {
-    tf.dispose(optimizer.minimize(() => mdn.loss(x, y), true, mdn.trainableVariables));
+    tf.dispose(optimizer.minimize(() => mdn.loss(x, y), true, mdn.trainableVariables) ?? []);
   });
   return launches(info);
 }
@@ -50,7 +50,7 @@ export async function benchEpoch(backend: string, fused: boolean, epochs: number
   {
     const mdn = new MDN({ inputSize: 1, outputSize: 1, numComponents: 5, hiddenUnits: 20, seed: 0, fused });
     const optimizer = tf.train.adam(1e-3);
-    const step = () => tf.dispose(optimizer.minimize(() => mdn.loss(x, y), true, mdn.trainableVariables));
+    const step = () => tf.dispose(optimizer.minimize(() => mdn.loss(x, y), true, mdn.trainableVariables) ?? []);
     for (let i = 0; i < 20; i++) step();
     const kernels = await kernelsPerStep(mdn, x, y, optimizer);
     await mdn.params.data();

@@ -5,7 +5,7 @@
 // MSE network (same 20 tanh units) scored as a Gaussian with its residual variance: a single
 // mode cannot describe the branches (expected >= 2.7 nats).
 //
-//   npx tsx --tsconfig packages/mdn/scripts/tsconfig.json packages/mdn/scripts/quality.ts [backend] [epochs] [seeds] [learningRate]
+//   npx tsx --tsconfig packages/mdn/scripts/tsconfig.json packages/mdn/scripts/quality.ts [backend] [epochs] [seeds] [learningRate] [fineTuneEpochs] [firstSeed]
 //
 // `runQuality` is exported for apps/bench.
 import * as tf from '@tensorflow/tfjs-core';
@@ -16,8 +16,11 @@ import { inverseSineData } from '../src/inverse-sine.js';
 
 export interface QualityOptions {
   backend?: string;
+  /** Epochs at `learningRate` (default 2000 at 1e-2), then `fineTuneEpochs` at a tenth of it. */
   epochs?: number;
   learningRate?: number;
+  /** Default 1000. */
+  fineTuneEpochs?: number;
   /** Seeds the data, the weights and the shuffling. */
   seed?: number;
   /** MSE baseline epochs. */
@@ -58,7 +61,7 @@ async function mseBaseline(
   const f = (input: tf.Tensor2D) => tf.add(tf.matMul(tf.tanh(tf.add(tf.matMul(input, w1), b1)), w2), b2);
   const optimizer = tf.train.adam(1e-2);
   for (let e = 0; e < epochs; e++) {
-    tf.dispose(optimizer.minimize(() => tf.mean(tf.square(tf.sub(f(x), y))) as tf.Scalar, false));
+    optimizer.minimize(() => tf.mean(tf.square(tf.sub(f(x), y))) as tf.Scalar, false);
   }
   const nll = tf.tidy(() => {
     const variance = tf.mean(tf.square(tf.sub(f(x), y))); // residual variance on the training set
@@ -73,7 +76,9 @@ async function mseBaseline(
 
 export async function runQuality(opts: QualityOptions = {}): Promise<QualityResult> {
   const backend = opts.backend ?? 'wasm';
-  const epochs = opts.epochs ?? 3000;
+  const epochs = opts.epochs ?? 2000;
+  const fineTune = opts.fineTuneEpochs ?? 1000;
+  const learningRate = opts.learningRate ?? 1e-2;
   const seed = opts.seed ?? 0;
   await tf.setBackend(backend);
   await tf.ready();
@@ -85,25 +90,30 @@ export async function runQuality(opts: QualityOptions = {}): Promise<QualityResu
   const yt = tf.tensor2d(test.y, [5000, 1]);
   const mdn = new MDN({ inputSize: 1, outputSize: 1, numComponents: 5, hiddenUnits: 20, activation: 'tanh', seed });
   const t0 = performance.now();
-  await mdn.fit(x, y, { epochs, batchSize: 1000, learningRate: opts.learningRate ?? 3e-3, seed });
+  // Full batch, Adam; a step schedule: lr, then lr / 10 to settle into the minimum.
+  await mdn.fit(x, y, { epochs, batchSize: 1000, learningRate, seed });
+  if (fineTune > 0) await mdn.fit(x, y, { epochs: fineTune, batchSize: 1000, learningRate: learningRate / 10, seed: seed + 1 });
   const trainMs = performance.now() - t0;
   const nll = mdn.loss(xt, yt);
   const mdnTestNll = (await nll.data())[0]!;
   tf.dispose([x, y, xt, yt, nll]);
   mdn.dispose();
   const mseGaussianTestNll = await mseBaseline(train, test, opts.mseEpochs ?? 3000, seed);
-  return { backend, seed, epochs, mdnTestNll, mseGaussianTestNll, trainSeconds: trainMs / 1000, msPerEpoch: trainMs / epochs };
+  const total = epochs + fineTune;
+  return { backend, seed, epochs: total, mdnTestNll, mseGaussianTestNll, trainSeconds: trainMs / 1000, msPerEpoch: trainMs / total };
 }
 
 const isMain = import.meta.url === `file://${process.argv[1]}`;
 if (isMain) {
   const backend = process.argv[2] ?? 'wasm';
-  const epochs = Number(process.argv[3] ?? 3000);
+  const epochs = Number(process.argv[3] ?? 2000);
   const seeds = Number(process.argv[4] ?? 1);
-  const learningRate = Number(process.argv[5] ?? 3e-3);
+  const learningRate = Number(process.argv[5] ?? 1e-2);
+  const fineTuneEpochs = Number(process.argv[6] ?? 1000);
+  const firstSeed = Number(process.argv[7] ?? 0);
   const rows: QualityResult[] = [];
-  for (let seed = 0; seed < seeds; seed++) {
-    const r = await runQuality({ backend, epochs, seed, learningRate });
+  for (let seed = firstSeed; seed < firstSeed + seeds; seed++) {
+    const r = await runQuality({ backend, epochs, seed, learningRate, fineTuneEpochs });
     console.log(`seed ${seed}: MDN test NLL ${r.mdnTestNll.toFixed(4)}, MSE-as-Gaussian ${r.mseGaussianTestNll.toFixed(4)}`);
     rows.push(r);
   }

@@ -30,16 +30,17 @@ export function fastTanh(v: number): number {
   return (v * p) / q;
 }
 
-/** Scratch buffers, reused across calls of the same size (training calls it every step). */
+/** Per-row buffers and weight copies, reused across calls with the same layout. */
 interface Scratch {
   key: string;
+  layers: { w: number; b: number; in: number; out: number }[];
   params: Float64Array;
   grad: Float64Array;
-  /** acts[0] = inputs, acts[l] = activations of hidden layer l, last = head outputs. */
+  /** acts[0] = one input row, acts[l] = hidden layer l of that row, last = its head outputs. */
   acts: Float64Array[];
   /** Transposed weight matrices [out, in] of each layer. */
   wt: Float64Array[];
-  /** d loss / d (pre-activation) of each layer, same sizes as acts[1..]. */
+  /** d loss / d (pre-activation) of each layer for the current row, widths of acts[1..]. */
   deltas: Float64Array[];
   z: Float64Array;
   scale: Float64Array;
@@ -50,18 +51,19 @@ interface Scratch {
 
 let scratch: Scratch | undefined;
 
-function getScratch(layout: MdnLayout, rows: number): Scratch {
-  const key = `${layout.sizes.join(',')}|${layout.numComponents}|${layout.outputSize}|${rows}`;
+function getScratch(layout: MdnLayout): Scratch {
+  const key = `${layout.sizes.join(',')}|${layout.numComponents}|${layout.outputSize}`;
   if (scratch?.key === key) return scratch;
   const P = numParams(layout.sizes);
   const KD = layout.numComponents * layout.outputSize;
   scratch = {
     key,
+    layers: layerOffsets(layout.sizes),
     params: new Float64Array(P),
     grad: new Float64Array(P),
-    acts: layout.sizes.map((s) => new Float64Array(rows * s)),
+    acts: layout.sizes.map((s) => new Float64Array(s)),
     wt: layout.sizes.slice(1).map((s, l) => new Float64Array(s * layout.sizes[l]!)),
-    deltas: layout.sizes.slice(1).map((s) => new Float64Array(rows * s)),
+    deltas: layout.sizes.slice(1).map((s) => new Float64Array(s)),
     z: new Float64Array(KD),
     scale: new Float64Array(KD),
     sigm: new Float64Array(KD),
@@ -103,85 +105,30 @@ export interface FusedInputs {
 export function fusedMdnLoss(layout: MdnLayout, inp: FusedInputs, grad: Float32Array | Float64Array | null): number {
   const { sizes, numComponents: K, outputSize: D, activation, minScale } = layout;
   const rows = inp.rows;
-  const s = getScratch(layout, rows);
-  const layers = layerOffsets(sizes);
+  const s = getScratch(layout);
+  const layers = s.layers;
   const L = layers.length;
   const p = s.params;
   const P = p.length;
   for (let i = 0; i < P; i++) p[i] = inp.params[i]!;
-
-  // Inputs, gathered through `indices` when given.
-  const I0 = sizes[0]!;
-  const a0 = s.acts[0]!;
-  const xv = inp.x;
-  const idx = inp.indices;
-  for (let r = 0; r < rows; r++) {
-    const src = (idx ? idx[r]! : r) * I0;
-    const dst = r * I0;
-    for (let i = 0; i < I0; i++) a0[dst + i] = xv[src + i]!;
-  }
-
-  // Dense layers: out = in @ W + b (axpy over contiguous rows of W), activation on hidden ones.
+  // Transposed copies of W, so each forward output is a dot product over contiguous memory.
   for (let l = 0; l < L; l++) {
-    const { w, b, in: nIn, out: nOut } = layers[l]!;
-    const src = s.acts[l]!;
-    const dst = s.acts[l + 1]!;
-    // Transposed copy of W, so each output is a dot product over contiguous memory (a
-    // register accumulator instead of a load-add-store per multiply-add).
+    const { w, in: nIn, out: nOut } = layers[l]!;
     const wt = s.wt[l]!;
     for (let i = 0; i < nIn; i++) for (let o = 0; o < nOut; o++) wt[o * nIn + i] = p[w + i * nOut + o]!;
-    for (let r = 0; r < rows; r++) {
-      const o0 = r * nOut;
-      const i0 = r * nIn;
-      let o = 0;
-      // Four outputs at a time: four independent accumulators hide the add latency and share
-      // each load of the input.
-      for (; o + 4 <= nOut; o += 4) {
-        let a0 = p[b + o]!;
-        let a1 = p[b + o + 1]!;
-        let a2 = p[b + o + 2]!;
-        let a3 = p[b + o + 3]!;
-        const t0 = o * nIn;
-        const t1 = t0 + nIn;
-        const t2 = t1 + nIn;
-        const t3 = t2 + nIn;
-        for (let i = 0; i < nIn; i++) {
-          const xi = src[i0 + i]!;
-          a0 += xi * wt[t0 + i]!;
-          a1 += xi * wt[t1 + i]!;
-          a2 += xi * wt[t2 + i]!;
-          a3 += xi * wt[t3 + i]!;
-        }
-        dst[o0 + o] = a0;
-        dst[o0 + o + 1] = a1;
-        dst[o0 + o + 2] = a2;
-        dst[o0 + o + 3] = a3;
-      }
-      for (; o < nOut; o++) {
-        let acc = p[b + o]!;
-        const t0 = o * nIn;
-        for (let i = 0; i < nIn; i++) acc += src[i0 + i]! * wt[t0 + i]!;
-        dst[o0 + o] = acc;
-      }
-    }
-    if (l < L - 1) {
-      const n = rows * nOut;
-      if (activation === 'tanh') {
-        for (let j = 0; j < n; j++) dst[j] = fastTanh(dst[j]!);
-      } else if (activation === 'relu') {
-        for (let j = 0; j < n; j++) if (dst[j]! < 0) dst[j] = 0;
-      } else {
-        for (let j = 0; j < n; j++) dst[j] = 1 / (1 + Math.exp(-dst[j]!));
-      }
-    }
   }
+  const g = s.grad;
+  if (grad) g.fill(0);
 
-  // Mixture NLL per row, and d loss / d head into deltas[L-1].
+  const I0 = sizes[0]!;
   const Q = sizes[L]!;
   const KD = K * D;
+  const a0 = s.acts[0]!;
   const head = s.acts[L]!;
   const dHead = s.deltas[L - 1]!;
+  const xv = inp.x;
   const yv = inp.y;
+  const idx = inp.indices;
   const zA = s.z;
   const scA = s.scale;
   const sgA = s.sigm;
@@ -189,28 +136,81 @@ export function fusedMdnLoss(layout: MdnLayout, inp: FusedInputs, grad: Float32A
   const wA = s.weights;
   const invRows = 1 / rows;
   let total = 0;
+
+  // One row at a time through forward, loss and backward: every intermediate stays in a few
+  // small buffers (L1-resident) instead of [rows, width] arrays.
   for (let r = 0; r < rows; r++) {
-    const h0 = r * Q;
-    const y0 = (idx ? idx[r]! : r) * D;
+    const row = idx ? idx[r]! : r;
+    for (let i = 0; i < I0; i++) a0[i] = xv[row * I0 + i]!;
+
+    // Dense layers: out = in @ W + b, activation on the hidden ones.
+    for (let l = 0; l < L; l++) {
+      const { b, in: nIn, out: nOut } = layers[l]!;
+      const src = s.acts[l]!;
+      const dst = s.acts[l + 1]!;
+      const wt = s.wt[l]!;
+      let o = 0;
+      // Four outputs at a time: independent accumulators hide the add latency and share each
+      // load of the input.
+      for (; o + 4 <= nOut; o += 4) {
+        let c0 = p[b + o]!;
+        let c1 = p[b + o + 1]!;
+        let c2 = p[b + o + 2]!;
+        let c3 = p[b + o + 3]!;
+        const t0 = o * nIn;
+        const t1 = t0 + nIn;
+        const t2 = t1 + nIn;
+        const t3 = t2 + nIn;
+        for (let i = 0; i < nIn; i++) {
+          const xi = src[i]!;
+          c0 += xi * wt[t0 + i]!;
+          c1 += xi * wt[t1 + i]!;
+          c2 += xi * wt[t2 + i]!;
+          c3 += xi * wt[t3 + i]!;
+        }
+        dst[o] = c0;
+        dst[o + 1] = c1;
+        dst[o + 2] = c2;
+        dst[o + 3] = c3;
+      }
+      for (; o < nOut; o++) {
+        let c = p[b + o]!;
+        const t0 = o * nIn;
+        for (let i = 0; i < nIn; i++) c += src[i]! * wt[t0 + i]!;
+        dst[o] = c;
+      }
+      if (l < L - 1) {
+        if (activation === 'tanh') {
+          for (let j = 0; j < nOut; j++) dst[j] = fastTanh(dst[j]!);
+        } else if (activation === 'relu') {
+          for (let j = 0; j < nOut; j++) if (dst[j]! < 0) dst[j] = 0;
+        } else {
+          for (let j = 0; j < nOut; j++) dst[j] = 1 / (1 + Math.exp(-dst[j]!));
+        }
+      }
+    }
+
+    // Mixture NLL of the row, and d loss / d head.
+    const y0 = row * D;
     let maxLogit = -Infinity;
-    for (let k = 0; k < K; k++) if (head[h0 + k]! > maxLogit) maxLogit = head[h0 + k]!;
+    for (let k = 0; k < K; k++) if (head[k]! > maxLogit) maxLogit = head[k]!;
     let sumW = 0;
     for (let k = 0; k < K; k++) {
-      const e = Math.exp(head[h0 + k]! - maxLogit);
+      const e = Math.exp(head[k]! - maxLogit);
       wA[k] = e;
       sumW += e;
     }
     const lseLogits = maxLogit + Math.log(sumW);
     let maxComp = -Infinity;
     for (let k = 0; k < K; k++) {
-      let c = head[h0 + k]! - lseLogits;
+      let c = head[k]! - lseLogits;
       for (let d = 0; d < D; d++) {
         const j = k * D + d;
-        const raw = head[h0 + K + KD + j]!;
+        const raw = head[K + KD + j]!;
         // softplus(raw) = max(raw, 0) + log1p(exp(-|raw|)); the same exp gives sigmoid(raw).
         const e = Math.exp(-Math.abs(raw));
         const sc = (raw > 0 ? raw : 0) + Math.log1p(e) + minScale;
-        const z = (yv[y0 + d]! - head[h0 + K + j]!) / sc;
+        const z = (yv[y0 + d]! - head[K + j]!) / sc;
         zA[j] = z;
         scA[j] = sc;
         sgA[j] = raw >= 0 ? 1 / (1 + e) : e / (1 + e);
@@ -225,49 +225,38 @@ export function fusedMdnLoss(layout: MdnLayout, inp: FusedInputs, grad: Float32A
       comp[k] = e;
       sumR += e;
     }
-    const lse = maxComp + Math.log(sumR);
-    total -= lse;
-    if (grad) {
-      const invR = 1 / sumR;
-      const invW = 1 / sumW;
-      for (let k = 0; k < K; k++) {
-        // Responsibilities and mixture weights from the exps of the two logSumExps.
-        const resp = comp[k]! * invR;
-        const wk = wA[k]! * invW;
-        dHead[h0 + k] = (wk - resp) * invRows;
-        for (let d = 0; d < D; d++) {
-          const j = k * D + d;
-          const z = zA[j]!;
-          const sc = scA[j]!;
-          dHead[h0 + K + j] = (-resp * z / sc) * invRows;
-          dHead[h0 + K + KD + j] = ((resp * (1 - z * z)) / sc) * sgA[j]! * invRows;
-        }
+    total -= maxComp + Math.log(sumR);
+    if (!grad) continue;
+    const invR = invRows / sumR;
+    const invW = invRows / sumW;
+    for (let k = 0; k < K; k++) {
+      // Responsibilities and mixture weights (already / rows) from the two logSumExps' exps.
+      const resp = comp[k]! * invR;
+      dHead[k] = wA[k]! * invW - resp;
+      for (let d = 0; d < D; d++) {
+        const j = k * D + d;
+        const z = zA[j]!;
+        const sc = scA[j]!;
+        dHead[K + j] = (-resp * z) / sc;
+        dHead[K + KD + j] = ((resp * (1 - z * z)) / sc) * sgA[j]!;
       }
     }
-  }
-  const loss = total * invRows;
-  if (!grad) return loss;
 
-  // Backward through the dense layers: dW = in^T @ delta, db = sum delta, dIn = delta @ W^T.
-  const g = s.grad;
-  g.fill(0);
-  for (let l = L - 1; l >= 0; l--) {
-    const { w, b, in: nIn, out: nOut } = layers[l]!;
-    const src = s.acts[l]!;
-    const delta = s.deltas[l]!;
-    const below = l > 0 ? s.deltas[l - 1]! : null;
-    for (let r = 0; r < rows; r++) {
-      const o0 = r * nOut;
-      for (let o = 0; o < nOut; o++) g[b + o] = g[b + o]! + delta[o0 + o]!;
-      const i0 = r * nIn;
+    // Backward through the dense layers: dW += in^T delta, db += delta, dIn = delta W^T.
+    for (let l = L - 1; l >= 0; l--) {
+      const { w, b, in: nIn, out: nOut } = layers[l]!;
+      const src = s.acts[l]!;
+      const delta = s.deltas[l]!;
+      const below = l > 0 ? s.deltas[l - 1]! : null;
+      for (let o = 0; o < nOut; o++) g[b + o] = g[b + o]! + delta[o]!;
       let i = 0;
       // Four inputs at a time: four independent dot products (dIn) and four weight rows (dW)
-      // per pass over the row's deltas.
+      // per pass over the deltas.
       for (; i + 4 <= nIn; i += 4) {
-        const x0 = src[i0 + i]!;
-        const x1 = src[i0 + i + 1]!;
-        const x2 = src[i0 + i + 2]!;
-        const x3 = src[i0 + i + 3]!;
+        const x0 = src[i]!;
+        const x1 = src[i + 1]!;
+        const x2 = src[i + 2]!;
+        const x3 = src[i + 3]!;
         const w0 = w + i * nOut;
         const w1 = w0 + nOut;
         const w2 = w1 + nOut;
@@ -277,7 +266,7 @@ export function fusedMdnLoss(layout: MdnLayout, inp: FusedInputs, grad: Float32A
         let back2 = 0;
         let back3 = 0;
         for (let o = 0; o < nOut; o++) {
-          const dv = delta[o0 + o]!;
+          const dv = delta[o]!;
           g[w0 + o] = g[w0 + o]! + x0 * dv;
           g[w1 + o] = g[w1 + o]! + x1 * dv;
           g[w2 + o] = g[w2 + o]! + x2 * dv;
@@ -288,25 +277,25 @@ export function fusedMdnLoss(layout: MdnLayout, inp: FusedInputs, grad: Float32A
           back3 += dv * p[w3 + o]!;
         }
         if (below) {
-          below[i0 + i] = activationGrad(activation, back0, x0);
-          below[i0 + i + 1] = activationGrad(activation, back1, x1);
-          below[i0 + i + 2] = activationGrad(activation, back2, x2);
-          below[i0 + i + 3] = activationGrad(activation, back3, x3);
+          below[i] = activationGrad(activation, back0, x0);
+          below[i + 1] = activationGrad(activation, back1, x1);
+          below[i + 2] = activationGrad(activation, back2, x2);
+          below[i + 3] = activationGrad(activation, back3, x3);
         }
       }
       for (; i < nIn; i++) {
-        const xi = src[i0 + i]!;
+        const xi = src[i]!;
         const wRow = w + i * nOut;
         let back = 0;
         for (let o = 0; o < nOut; o++) {
-          const dv = delta[o0 + o]!;
+          const dv = delta[o]!;
           g[wRow + o] = g[wRow + o]! + xi * dv;
           back += dv * p[wRow + o]!;
         }
-        if (below) below[i0 + i] = activationGrad(activation, back, xi);
+        if (below) below[i] = activationGrad(activation, back, xi);
       }
     }
   }
-  for (let i = 0; i < P; i++) grad[i] = g[i]!;
-  return loss;
+  if (grad) for (let i = 0; i < P; i++) grad[i] = g[i]!;
+  return total * invRows;
 }
