@@ -8,7 +8,7 @@
 //   pnpm --filter ./apps/demo e2e            (build + test)
 //   DEMO_E2E_SKIP_BUILD=1 ... e2e            (reuse dist/)
 //   DEMO_E2E_DEV=1 ... e2e                   (against the vite dev server, no build)
-//   DEMO_E2E_ONLY=wasm,webgpu,mdn ... e2e    (a subset; also opt-in: models, siggraph)
+//   DEMO_E2E_ONLY=wasm,webgpu,fallback,mdn ... e2e   (a subset; also opt-in: models, siggraph, mdn-webgpu)
 //   CHROMIUM=/path/to/chrome ... e2e         (another executable)
 import { createServer } from 'node:http';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -22,7 +22,7 @@ const outDir = join(appRoot, 'e2e-output');
 const executablePath = process.env.CHROMIUM ?? '/usr/bin/chromium';
 // `?threads=N` for the pages (DEMO_E2E_THREADS=1: single-threaded wasm).
 const query = process.env.DEMO_E2E_THREADS ? `?threads=${process.env.DEMO_E2E_THREADS}` : '';
-const only = new Set((process.env.DEMO_E2E_ONLY ?? 'wasm,webgpu,mdn').split(',').map((s) => s.trim()));
+const only = new Set((process.env.DEMO_E2E_ONLY ?? 'wasm,webgpu,fallback,mdn').split(',').map((s) => s.trim()));
 const started = Date.now();
 
 const log = (message) => console.log(`[e2e ${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s] ${message}`);
@@ -245,6 +245,7 @@ async function errorStopRestart(page) {
 
 async function runMdn(page, base, { backend, mseEpochs, mdnEpochs, timeoutMs }) {
   const label = `MDN page (${backend})`;
+  // A fresh page: the MDN page's own run starts its own worker on the chosen backend.
   await page.goto(`${base}/mdn.html${query}`);
   await page.waitForFunction(() => window.__demo?.state === 'idle');
   await setField(page, 'backend-select', backend);
@@ -291,24 +292,21 @@ async function main() {
     log(`serving dist/ at ${base}`);
   }
   const { chromium } = await import('playwright-core');
-  const userDataDir = mkdtempSync(join(tmpdir(), 'densityjs-e2e-'));
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath,
-    headless: true,
-    viewport: { width: 1440, height: 1000 },
-    acceptDownloads: true,
-    args: [
-      '--enable-unsafe-webgpu',
-      '--use-webgpu-adapter=swiftshader',
-      '--use-angle=swiftshader',
-      '--no-sandbox',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-    ],
-  });
+  const userDataDirs = [];
+  // A fresh profile per browser; `webgpu: false` launches one whose WebGPU finds no adapter.
+  const launch = ({ webgpu }) => {
+    const userDataDir = mkdtempSync(join(tmpdir(), 'densityjs-e2e-'));
+    userDataDirs.push(userDataDir);
+    const quiet = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+    return chromium.launchPersistentContext(userDataDir, {
+      executablePath,
+      headless: true,
+      viewport: { width: 1440, height: 1000 },
+      acceptDownloads: true,
+      args: webgpu ? ['--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader', '--use-angle=swiftshader', ...quiet] : ['--disable-gpu', ...quiet],
+    });
+  };
+  const context = await launch({ webgpu: true });
   const consoleLines = [];
   // Each scenario runs even when an earlier one failed, so one run reports every failure.
   const failures = [];
@@ -354,13 +352,42 @@ async function main() {
         trainFlow(page, base, { backend: 'wasm', dataset: 'siggraph', epochs: 60, timeoutMs: 600_000, hidden: '64, 64', points: 8000, learningRate: 0.002 }),
       );
     }
+    // Opt-in: the MDN page on webgpu (DEMO_E2E_ONLY=mdn-webgpu).
+    if (only.has('mdn-webgpu')) {
+      await scenario('mdn-webgpu', () => runMdn(page, base, { backend: 'webgpu', mseEpochs: 150, mdnEpochs: 300, timeoutMs: 400_000 }));
+    }
+    if (only.has('fallback')) {
+      await scenario('fallback', async () => {
+        const plain = await launch({ webgpu: false });
+        try {
+          const other = plain.pages()[0] ?? (await plain.newPage());
+          watchConsole(other, 'no-webgpu page', consoleLines);
+          await other.goto(`${base}/index.html${query}`);
+          await other.waitForFunction(() => window.__demo?.state === 'idle');
+          await setField(other, 'backend-select', 'auto');
+          await setField(other, 'points', 512);
+          await setField(other, 'hidden', '8');
+          await setField(other, 'epochs', 2);
+          await other.getByTestId('train').click();
+          const hook = await waitForState(other, ['done', 'error'], 60_000, 'fallback without WebGPU');
+          const notes = await other.getByTestId('notes').textContent();
+          await other.screenshot({ path: join(outDir, 'flows-no-webgpu.png'), fullPage: true });
+          check(hook.state === 'done', `fallback: training ended in state ${hook.state}: ${hook.error}`);
+          check(hook.backend === 'wasm', `fallback: Auto without WebGPU should run on wasm, ran on ${hook.backend}`);
+          check(/WebGPU/.test(notes ?? '') && (await other.getByTestId('notes').isVisible()), `fallback: the page does not say why WebGPU was skipped (notes: "${notes}")`);
+          log(`fallback: without a WebGPU adapter Auto ran on ${hook.backend} and said: "${notes}"`);
+        } finally {
+          await plain.close().catch(() => undefined);
+        }
+      });
+    }
     if (only.has('mdn')) {
       await scenario('mdn', () => runMdn(page, base, { backend: 'wasm', mseEpochs: 300, mdnEpochs: 400, timeoutMs: 120_000 }));
     }
   } finally {
     await context.close().catch(() => undefined);
     server.close();
-    rmSync(userDataDir, { recursive: true, force: true });
+    for (const dir of userDataDirs) rmSync(dir, { recursive: true, force: true });
   }
   // getImageData warnings come from this test reading the canvases.
   const relevant = consoleLines.filter((line) => !/DevTools|favicon|willReadFrequently/.test(line));

@@ -14,6 +14,7 @@ let view: View | undefined;
 let worker: Worker | undefined;
 let stopTimer: ReturnType<typeof setTimeout> | undefined;
 let lastSamples: Float32Array | undefined;
+let lastDensity: { logp: Float32Array; res: number } | undefined;
 let downloadPending = false;
 
 function setState(state: DemoState): void {
@@ -96,12 +97,19 @@ function drawData(): void {
   }
 }
 
+function drawDensity(): void {
+  const plot = densityPlot().frame();
+  if (lastDensity) plot.image(densityImage(lastDensity.logp, lastDensity.res));
+  else plot.message('Train or load a flow to see its density');
+}
+
 function resetFigures(): void {
   const height = plotHeight(view!);
   setupCanvas($('density-canvas') as HTMLCanvasElement, PLOT_WIDTH, height);
   setupCanvas($('samples-canvas') as HTMLCanvasElement, PLOT_WIDTH, height);
-  densityPlot().frame().message('Train or load a flow to see its density');
   lastSamples = undefined;
+  lastDensity = undefined;
+  drawDensity();
   drawData();
   drawLoss();
 }
@@ -204,12 +212,11 @@ function onReply(reply: FlowReply): void {
       drawLoss();
       break;
     }
-    case 'density': {
-      const plot = densityPlot().frame();
-      plot.image(densityImage(reply.logp, reply.res));
+    case 'density':
+      lastDensity = { logp: reply.logp, res: reply.res };
+      drawDensity();
       countDraw('density');
       break;
-    }
     case 'samples':
       lastSamples = reply.points;
       drawData();
@@ -353,6 +360,15 @@ function init(): void {
     input('load-file').value = '';
   });
   setupCanvas($('loss-canvas') as HTMLCanvasElement, ...LOSS_SIZE);
+  // A GPU reset (e.g. a WebGPU device loss) can wipe accelerated 2-D canvases: draw them again.
+  for (const canvas of document.querySelectorAll('canvas')) {
+    canvas.addEventListener('contextrestored', () => {
+      if (!view || !points) return;
+      drawDensity();
+      drawData();
+      drawLoss();
+    });
+  }
   setState('idle');
   regenerate();
 }

@@ -355,6 +355,8 @@ function init(): void {
     run();
   });
   $('stop').addEventListener('click', stop);
+  // A GPU reset (e.g. a WebGPU device loss) can wipe accelerated 2-D canvases: draw them again.
+  for (const c of document.querySelectorAll('canvas')) c.addEventListener('contextrestored', drawAll);
   setState('idle');
   drawAll();
 }
