@@ -203,8 +203,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     let current: BackendName | undefined;
     for (const [t, b] of jobs) {
       done += 1;
-      if (o.quick && t.slow) {
-        results.push({ task: t.id, title: t.title, backend: b, status: 'skipped', reason: 'seconds per step: run without --quick' });
+      if (t.slow && (o.quick || b !== 'wasm') && !o.tasks) {
+        const reason = o.quick ? 'seconds per step: run without --quick' : 'seconds per step: wasm only unless named with --task';
+        results.push({ task: t.id, title: t.title, backend: b, status: 'skipped', reason });
         continue;
       }
       if (b !== 'wasm' && o.quick && !t.light) {
