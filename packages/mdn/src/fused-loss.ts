@@ -200,10 +200,11 @@ export function fusedMdnLoss(layout: MdnLayout, inp: FusedInputs, grad: Float32A
       wA[k] = e;
       sumW += e;
     }
-    const lseLogits = maxLogit + Math.log(sumW);
+    // c_k = logit_k + sum_d log N(y_d; mu_kd, sigma_kd); the row's loss is
+    // logSumExp(logits) - logSumExp(c) = (maxLogit - maxComp) + log(sumW / sumR): one log.
     let maxComp = -Infinity;
     for (let k = 0; k < K; k++) {
-      let c = head[k]! - lseLogits;
+      let c = head[k]!;
       for (let d = 0; d < D; d++) {
         const j = k * D + d;
         const raw = head[K + KD + j]!;
@@ -225,7 +226,7 @@ export function fusedMdnLoss(layout: MdnLayout, inp: FusedInputs, grad: Float32A
       comp[k] = e;
       sumR += e;
     }
-    total -= maxComp + Math.log(sumR);
+    total += maxLogit - maxComp + Math.log(sumW / sumR);
     if (!grad) continue;
     const invR = invRows / sumR;
     const invW = invRows / sumW;
