@@ -217,6 +217,12 @@ describeEachBackend('MDN', (backend) => {
       );
     }
     await expect(mdn.fit(x, tf.tensor2d([[1], [2], [3]]), { epochs: 0 })).rejects.toThrow(/epochs must be a positive integer/);
+    await expect(
+      mdn.fit(x, tf.tensor2d([[1], [2], [3]]), { epochs: 1, validationData: [tf.tensor2d([[1, 2]]), tf.tensor2d([[1], [2]])] }),
+    ).rejects.toThrow('MDN: validationData[1] must be a tensor with as many rows as validationData[0] (1), received 2 rows');
+    await expect(mdn.fit(x, tf.tensor2d([[1], [2], [3]]), { validationData: x as never })).rejects.toThrow(
+      /validationData must be an array \[x, y\] of two 2-D tensors/,
+    );
     mdn.dispose();
     expect(() => mdn.logProb(x, y)).toThrow(/disposed/);
     tf.dispose([x, y, y3, xWide]);
