@@ -176,6 +176,18 @@ describeEachBackend('registerGradients: each gradient equals tfjs\' own', (backe
     tf.dispose([x, indices, g]);
   });
 
+  it('gives zero gradients through integer index kernels (OneHot, ArgMax, Any)', async () => {
+    const x = tf.tensor2d([[0.1, 2, -1], [3, 0.5, 0.2]]);
+    const g = tf.grad((t: tf.Tensor) => {
+      // The one-hot of the argmax selects each row's maximum: d/dx = that one-hot.
+      const pick = tf.cast(tf.oneHot(tf.argMax(t, 1), 3), 'float32');
+      const any = tf.cast(tf.any(tf.greater(t, 2.5)), 'float32');
+      return tf.add(tf.sum(tf.mul(t, pick)), any);
+    })(x);
+    await expectAllClose(g, [[0, 1, 0], [1, 0, 0]]);
+    tf.dispose([x, g]);
+  });
+
   it('lets tf.where take a condition computed from a taped tensor', async () => {
     const x = tf.tensor1d([-2, -0.5, 0.5, 2]);
     const g = withOurGradient('Greater', () => tf.grad((t: tf.Tensor) => tf.sum(tf.where(tf.greater(t, 0), tf.square(t), tf.neg(t))))(x));

@@ -9,13 +9,22 @@ export function toFloatTensor(value: TensorLike, owner: string, argument: string
     return value.dtype === 'float32' ? value : tf.cast(value, 'float32');
   }
   if (typeof value === 'number' || Array.isArray(value)) {
-    try {
-      return tf.tensor(value as number | number[], undefined, 'float32');
-    } catch {
-      throw argumentError(owner, argument, 'a number, a (nested) array of numbers or a Tensor', value);
+    if (Array.isArray(value) && !isRectangularNumberArray(value)) {
+      throw argumentError(owner, argument, 'a number, a rectangular (nested) array of numbers or a Tensor', value);
     }
+    // Any other failure (e.g. no backend ready) is not the argument's fault: let it surface.
+    return tf.tensor(value as number | number[], undefined, 'float32');
   }
   throw argumentError(owner, argument, 'a number, a (nested) array of numbers or a Tensor', value);
+}
+
+function isRectangularNumberArray(value: unknown[]): boolean {
+  if (value.length === 0) return true;
+  if (value.every((v) => typeof v === 'number')) return true;
+  if (!value.every((v) => Array.isArray(v))) return false;
+  const rows = value as unknown[][];
+  const width = rows[0]!.length;
+  return rows.every((row) => row.length === width && isRectangularNumberArray(row));
 }
 
 /**

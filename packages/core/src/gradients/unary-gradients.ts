@@ -74,4 +74,20 @@ export const unaryGradients: GradConfig[] = [
   ...['Sign', 'Floor', 'Ceil', 'Round', 'Step', 'IsNan', 'IsInf', 'IsFinite', 'LogicalNot', 'OnesLike', 'ZerosLike'].map(
     (name) => unary(name, zero, {}),
   ),
+  // Integer- or bool-valued index kernels: nothing flows back to their inputs.
+  ...(
+    [
+      ['OneHot', 'indices'],
+      ['Any', 'x'],
+      ['All', 'x'],
+      ['ArgMax', 'x'],
+      ['ArgMin', 'x'],
+    ] as const
+  ).map(
+    ([kernelName, input]): GradConfig => ({
+      kernelName,
+      inputsToSave: [input],
+      gradFunc: (_dy, saved) => ({ [input]: () => tf.zeros(saved[0]!.shape) }),
+    }),
+  ),
 ];
