@@ -2,7 +2,6 @@
 // that samples in one pass (IAF) learns to imitate a teacher that scores in one pass (MAF).
 import * as tf from '@tensorflow/tfjs-core';
 import { argumentError, deriveSeed, registerGradients, resolveFitOptions } from '@densityjs/core';
-import { releasePinnedInputs } from './layers.js';
 
 export interface DistillStudent {
   readonly trainableVariables: tf.Variable[];
@@ -160,7 +159,6 @@ export async function distill(opts: DistillOptions): Promise<DistillResult> {
     await flush(firstPending);
   } finally {
     tf.dispose(pending);
-    releasePinnedInputs();
     if (ownsOptimizer) optimizer.dispose();
     if (typeof teacherWasTraining === 'boolean') teacher.training = teacherWasTraining;
     if (typeof studentWasTraining === 'boolean') student.training = studentWasTraining;

@@ -2,7 +2,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { argumentError, raw, shapeText, trainLoop, type FitOptions, type FitResult } from '@densityjs/core';
 import type { Flow } from './flow.js';
-import { releasePinnedInputs } from './layers.js';
 
 export interface FlowFitOptions extends FitOptions {
   /** Held-out data [m, eventSize]: its mean NLL is reported per epoch and drives `patience`. */
@@ -157,7 +156,6 @@ export async function fit(flow: Flow | FlowLike, data: tf.Tensor, opts: FlowFitO
     );
   } finally {
     f.training = wasTraining;
-    releasePinnedInputs();
     if (xf !== x) xf.dispose();
     if (cf && cf !== c) cf.dispose();
   }

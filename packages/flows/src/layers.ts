@@ -21,35 +21,9 @@ function contextOpts(opts: BijectorCallOptions): { context?: tf.Tensor } {
   return opts.context === undefined ? {} : { context: opts.context };
 }
 
-// WORKAROUND (remove once @densityjs/core's fusedMlp saves its input): since 6dbdf85 the
-// backward pass of fusedMlp reads its input `x` from the closure instead of from `save()`. In a
-// stacked flow that input is an intermediate that the enclosing tf.tidy (Chain, logProb)
-// disposes before the backward pass runs, which fails with "Cannot read properties of undefined
-// (reading 'backend')". So, while a gradient tape records, a conditioner gets a kept copy of its
-// input, released as soon as a later call runs under another tape (the next training step) or
-// outside any tape, or by releasePinnedInputs().
-interface EngineState {
-  state: { activeTape: unknown[] | null };
-}
-const pinned: { tape: unknown; tensor: tf.Tensor }[] = [];
-
-/** Frees the inputs kept for backward passes that have finished. */
-export function releasePinnedInputs(keepTape?: unknown): void {
-  for (let i = pinned.length - 1; i >= 0; i--) {
-    if (pinned[i]!.tape !== keepTape) {
-      pinned[i]!.tensor.dispose();
-      pinned.splice(i, 1);
-    }
-  }
-}
-
+/** The conditioner's parameters for `x` (with the context when the flow is conditional). */
 function callNet(net: ConditionerNet, x: tf.Tensor, opts: BijectorCallOptions): tf.Tensor {
-  const tape = (tf.engine() as unknown as EngineState).state.activeTape;
-  if (pinned.length > 0) releasePinnedInputs(tape ?? undefined);
-  if (!tape) return net.call(x, contextOpts(opts));
-  const kept = tf.keep(tf.clone(x));
-  pinned.push({ tape, tensor: kept });
-  return net.call(kept, contextOpts(opts));
+  return net.call(x, contextOpts(opts));
 }
 
 abstract class ConditionedLayer extends Bijector {
