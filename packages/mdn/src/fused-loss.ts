@@ -42,6 +42,9 @@ interface Scratch {
   wt: Float64Array[];
   /** d loss / d (pre-activation) of each layer for the current row, widths of acts[1..]. */
   deltas: Float64Array[];
+  /** The same for the second row of a pair. */
+  actsB: Float64Array[];
+  deltasB: Float64Array[];
   z: Float64Array;
   scale: Float64Array;
   sigm: Float64Array;
@@ -64,6 +67,8 @@ function getScratch(layout: MdnLayout): Scratch {
     acts: layout.sizes.map((s) => new Float64Array(s)),
     wt: layout.sizes.slice(1).map((s, l) => new Float64Array(s * layout.sizes[l]!)),
     deltas: layout.sizes.slice(1).map((s) => new Float64Array(s)),
+    actsB: layout.sizes.map((s) => new Float64Array(s)),
+    deltasB: layout.sizes.slice(1).map((s) => new Float64Array(s)),
     z: new Float64Array(KD),
     scale: new Float64Array(KD),
     sigm: new Float64Array(KD),
@@ -89,6 +94,223 @@ export interface FusedInputs {
   rows: number;
 }
 
+type Layer = { w: number; b: number; in: number; out: number };
+
+function activate(activation: MdnLayout['activation'], dst: Float64Array, n: number): void {
+  if (activation === 'tanh') {
+    for (let j = 0; j < n; j++) dst[j] = fastTanh(dst[j]!);
+  } else if (activation === 'relu') {
+    for (let j = 0; j < n; j++) if (dst[j]! < 0) dst[j] = 0;
+  } else {
+    for (let j = 0; j < n; j++) dst[j] = 1 / (1 + Math.exp(-dst[j]!));
+  }
+}
+
+/**
+ * dst = src @ W + b for two rows at once (A and B): each weight load feeds both rows, and
+ * eight independent accumulators (four outputs x two rows) hide the add latency.
+ */
+function densePair(layer: Layer, p: Float64Array, wt: Float64Array, srcA: Float64Array, srcB: Float64Array, dstA: Float64Array, dstB: Float64Array): void {
+  const { b, in: nIn, out: nOut } = layer;
+  let o = 0;
+  for (; o + 4 <= nOut; o += 4) {
+    let a0 = p[b + o]!;
+    let a1 = p[b + o + 1]!;
+    let a2 = p[b + o + 2]!;
+    let a3 = p[b + o + 3]!;
+    let b0 = a0;
+    let b1 = a1;
+    let b2 = a2;
+    let b3 = a3;
+    const t0 = o * nIn;
+    const t1 = t0 + nIn;
+    const t2 = t1 + nIn;
+    const t3 = t2 + nIn;
+    for (let i = 0; i < nIn; i++) {
+      const xa = srcA[i]!;
+      const xb = srcB[i]!;
+      const w0 = wt[t0 + i]!;
+      const w1 = wt[t1 + i]!;
+      const w2 = wt[t2 + i]!;
+      const w3 = wt[t3 + i]!;
+      a0 += xa * w0;
+      a1 += xa * w1;
+      a2 += xa * w2;
+      a3 += xa * w3;
+      b0 += xb * w0;
+      b1 += xb * w1;
+      b2 += xb * w2;
+      b3 += xb * w3;
+    }
+    dstA[o] = a0;
+    dstA[o + 1] = a1;
+    dstA[o + 2] = a2;
+    dstA[o + 3] = a3;
+    dstB[o] = b0;
+    dstB[o + 1] = b1;
+    dstB[o + 2] = b2;
+    dstB[o + 3] = b3;
+  }
+  for (; o < nOut; o++) {
+    let a = p[b + o]!;
+    let c = a;
+    const t0 = o * nIn;
+    for (let i = 0; i < nIn; i++) {
+      const wv = wt[t0 + i]!;
+      a += srcA[i]! * wv;
+      c += srcB[i]! * wv;
+    }
+    dstA[o] = a;
+    dstB[o] = c;
+  }
+}
+
+/**
+ * Backward through one dense layer for two rows: g_W += srcA^T deltaA + srcB^T deltaB,
+ * g_b += deltaA + deltaB, and (when `belowA`) the deltas of the layer below through its
+ * activation. Two inputs x two rows per pass: each gradient entry is loaded and stored once
+ * per pair of rows.
+ */
+function backwardPair(
+  layer: Layer,
+  activation: MdnLayout['activation'],
+  p: Float64Array,
+  g: Float64Array,
+  srcA: Float64Array,
+  srcB: Float64Array,
+  deltaA: Float64Array,
+  deltaB: Float64Array,
+  belowA: Float64Array | null,
+  belowB: Float64Array | null,
+): void {
+  const { w, b, in: nIn, out: nOut } = layer;
+  for (let o = 0; o < nOut; o++) g[b + o] = g[b + o]! + deltaA[o]! + deltaB[o]!;
+  let i = 0;
+  for (; i + 2 <= nIn; i += 2) {
+    const xa0 = srcA[i]!;
+    const xa1 = srcA[i + 1]!;
+    const xb0 = srcB[i]!;
+    const xb1 = srcB[i + 1]!;
+    const w0 = w + i * nOut;
+    const w1 = w0 + nOut;
+    let ba0 = 0;
+    let ba1 = 0;
+    let bb0 = 0;
+    let bb1 = 0;
+    for (let o = 0; o < nOut; o++) {
+      const da = deltaA[o]!;
+      const db = deltaB[o]!;
+      const p0 = p[w0 + o]!;
+      const p1 = p[w1 + o]!;
+      g[w0 + o] = g[w0 + o]! + xa0 * da + xb0 * db;
+      g[w1 + o] = g[w1 + o]! + xa1 * da + xb1 * db;
+      ba0 += da * p0;
+      ba1 += da * p1;
+      bb0 += db * p0;
+      bb1 += db * p1;
+    }
+    if (belowA && belowB) {
+      belowA[i] = activationGrad(activation, ba0, xa0);
+      belowA[i + 1] = activationGrad(activation, ba1, xa1);
+      belowB[i] = activationGrad(activation, bb0, xb0);
+      belowB[i + 1] = activationGrad(activation, bb1, xb1);
+    }
+  }
+  for (; i < nIn; i++) {
+    const xa = srcA[i]!;
+    const xb = srcB[i]!;
+    const wRow = w + i * nOut;
+    let ba = 0;
+    let bb = 0;
+    for (let o = 0; o < nOut; o++) {
+      const da = deltaA[o]!;
+      const db = deltaB[o]!;
+      const pv = p[wRow + o]!;
+      g[wRow + o] = g[wRow + o]! + xa * da + xb * db;
+      ba += da * pv;
+      bb += db * pv;
+    }
+    if (belowA && belowB) {
+      belowA[i] = activationGrad(activation, ba, xa);
+      belowB[i] = activationGrad(activation, bb, xb);
+    }
+  }
+}
+
+/**
+ * The mixture NLL of one row from its head outputs (logits, locations, raw scales); with
+ * `withGrad`, writes d loss / d head (already divided by the number of rows) into `dHead`.
+ */
+function mixtureRow(
+  s: Scratch,
+  layout: MdnLayout,
+  head: Float64Array,
+  dHead: Float64Array,
+  yv: ArrayLike<number>,
+  y0: number,
+  invRows: number,
+  withGrad: boolean,
+): number {
+  const { numComponents: K, outputSize: D, minScale } = layout;
+  const KD = K * D;
+  const zA = s.z;
+  const scA = s.scale;
+  const sgA = s.sigm;
+  const comp = s.comp;
+  const wA = s.weights;
+  let maxLogit = -Infinity;
+  for (let k = 0; k < K; k++) if (head[k]! > maxLogit) maxLogit = head[k]!;
+  let sumW = 0;
+  for (let k = 0; k < K; k++) {
+    const e = Math.exp(head[k]! - maxLogit);
+    wA[k] = e;
+    sumW += e;
+  }
+  // c_k = logit_k + sum_d log N(y_d; mu_kd, sigma_kd); the row's loss is
+  // logSumExp(logits) - logSumExp(c) = (maxLogit - maxComp) + log(sumW / sumR): one log.
+  let maxComp = -Infinity;
+  for (let k = 0; k < K; k++) {
+    let c = head[k]!;
+    for (let d = 0; d < D; d++) {
+      const j = k * D + d;
+      const raw = head[K + KD + j]!;
+      // softplus(raw) = max(raw, 0) + log1p(exp(-|raw|)); the same exp gives sigmoid(raw).
+      const e = Math.exp(-Math.abs(raw));
+      const sc = (raw > 0 ? raw : 0) + Math.log1p(e) + minScale;
+      const z = (yv[y0 + d]! - head[K + j]!) / sc;
+      zA[j] = z;
+      scA[j] = sc;
+      sgA[j] = raw >= 0 ? 1 / (1 + e) : e / (1 + e);
+      c -= 0.5 * z * z + Math.log(sc) + HALF_LOG_2PI;
+    }
+    comp[k] = c;
+    if (c > maxComp) maxComp = c;
+  }
+  let sumR = 0;
+  for (let k = 0; k < K; k++) {
+    const e = Math.exp(comp[k]! - maxComp);
+    comp[k] = e;
+    sumR += e;
+  }
+  const loss = maxLogit - maxComp + Math.log(sumW / sumR);
+  if (!withGrad) return loss;
+  const invR = invRows / sumR;
+  const invW = invRows / sumW;
+  for (let k = 0; k < K; k++) {
+    // Responsibilities and mixture weights (already / rows) from the two logSumExps' exps.
+    const resp = comp[k]! * invR;
+    dHead[k] = wA[k]! * invW - resp;
+    for (let d = 0; d < D; d++) {
+      const j = k * D + d;
+      const z = zA[j]!;
+      const sc = scA[j]!;
+      dHead[K + j] = (-resp * z) / sc;
+      dHead[K + KD + j] = ((resp * (1 - z * z)) / sc) * sgA[j]!;
+    }
+  }
+  return loss;
+}
+
 /**
  * Mean over the selected rows of  -log sum_k pi_k(x) N(y; mu_k(x), diag sigma_k(x)^2), with
  * log pi = logSoftmax(logits) and sigma = softplus(raw) + minScale, computed stably:
@@ -103,7 +325,7 @@ export interface FusedInputs {
  * Everything is float64 inside; returns the loss.
  */
 export function fusedMdnLoss(layout: MdnLayout, inp: FusedInputs, grad: Float32Array | Float64Array | null): number {
-  const { sizes, numComponents: K, outputSize: D, activation, minScale } = layout;
+  const { sizes, outputSize: D, activation } = layout;
   const rows = inp.rows;
   const s = getScratch(layout);
   const layers = s.layers;
@@ -121,25 +343,56 @@ export function fusedMdnLoss(layout: MdnLayout, inp: FusedInputs, grad: Float32A
   if (grad) g.fill(0);
 
   const I0 = sizes[0]!;
-  const Q = sizes[L]!;
-  const KD = K * D;
   const a0 = s.acts[0]!;
   const head = s.acts[L]!;
   const dHead = s.deltas[L - 1]!;
   const xv = inp.x;
   const yv = inp.y;
   const idx = inp.indices;
-  const zA = s.z;
-  const scA = s.scale;
-  const sgA = s.sigm;
-  const comp = s.comp;
-  const wA = s.weights;
   const invRows = 1 / rows;
   let total = 0;
 
-  // One row at a time through forward, loss and backward: every intermediate stays in a few
-  // small buffers (L1-resident) instead of [rows, width] arrays.
-  for (let r = 0; r < rows; r++) {
+  // Rows go two at a time through forward, loss and backward (every weight and gradient
+  // load serves both), an odd last row alone; every intermediate stays in a few small
+  // buffers (L1-resident) instead of [rows, width] arrays.
+  const withGrad = grad !== null;
+  const a0B = s.actsB[0]!;
+  let r = 0;
+  for (; r + 2 <= rows; r += 2) {
+    const rowA = idx ? idx[r]! : r;
+    const rowB = idx ? idx[r + 1]! : r + 1;
+    for (let i = 0; i < I0; i++) {
+      a0[i] = xv[rowA * I0 + i]!;
+      a0B[i] = xv[rowB * I0 + i]!;
+    }
+    for (let l = 0; l < L; l++) {
+      const dstA = s.acts[l + 1]!;
+      const dstB = s.actsB[l + 1]!;
+      densePair(layers[l]!, p, s.wt[l]!, s.acts[l]!, s.actsB[l]!, dstA, dstB);
+      if (l < L - 1) {
+        activate(activation, dstA, dstA.length);
+        activate(activation, dstB, dstB.length);
+      }
+    }
+    total += mixtureRow(s, layout, head, dHead, yv, rowA * D, invRows, withGrad);
+    total += mixtureRow(s, layout, s.actsB[L]!, s.deltasB[L - 1]!, yv, rowB * D, invRows, withGrad);
+    if (!withGrad) continue;
+    for (let l = L - 1; l >= 0; l--) {
+      backwardPair(
+        layers[l]!,
+        activation,
+        p,
+        g,
+        s.acts[l]!,
+        s.actsB[l]!,
+        s.deltas[l]!,
+        s.deltasB[l]!,
+        l > 0 ? s.deltas[l - 1]! : null,
+        l > 0 ? s.deltasB[l - 1]! : null,
+      );
+    }
+  }
+  for (; r < rows; r++) {
     const row = idx ? idx[r]! : r;
     for (let i = 0; i < I0; i++) a0[i] = xv[row * I0 + i]!;
 
@@ -191,57 +444,8 @@ export function fusedMdnLoss(layout: MdnLayout, inp: FusedInputs, grad: Float32A
     }
 
     // Mixture NLL of the row, and d loss / d head.
-    const y0 = row * D;
-    let maxLogit = -Infinity;
-    for (let k = 0; k < K; k++) if (head[k]! > maxLogit) maxLogit = head[k]!;
-    let sumW = 0;
-    for (let k = 0; k < K; k++) {
-      const e = Math.exp(head[k]! - maxLogit);
-      wA[k] = e;
-      sumW += e;
-    }
-    // c_k = logit_k + sum_d log N(y_d; mu_kd, sigma_kd); the row's loss is
-    // logSumExp(logits) - logSumExp(c) = (maxLogit - maxComp) + log(sumW / sumR): one log.
-    let maxComp = -Infinity;
-    for (let k = 0; k < K; k++) {
-      let c = head[k]!;
-      for (let d = 0; d < D; d++) {
-        const j = k * D + d;
-        const raw = head[K + KD + j]!;
-        // softplus(raw) = max(raw, 0) + log1p(exp(-|raw|)); the same exp gives sigmoid(raw).
-        const e = Math.exp(-Math.abs(raw));
-        const sc = (raw > 0 ? raw : 0) + Math.log1p(e) + minScale;
-        const z = (yv[y0 + d]! - head[K + j]!) / sc;
-        zA[j] = z;
-        scA[j] = sc;
-        sgA[j] = raw >= 0 ? 1 / (1 + e) : e / (1 + e);
-        c -= 0.5 * z * z + Math.log(sc) + HALF_LOG_2PI;
-      }
-      comp[k] = c;
-      if (c > maxComp) maxComp = c;
-    }
-    let sumR = 0;
-    for (let k = 0; k < K; k++) {
-      const e = Math.exp(comp[k]! - maxComp);
-      comp[k] = e;
-      sumR += e;
-    }
-    total += maxLogit - maxComp + Math.log(sumW / sumR);
+    total += mixtureRow(s, layout, head, dHead, yv, row * D, invRows, grad !== null);
     if (!grad) continue;
-    const invR = invRows / sumR;
-    const invW = invRows / sumW;
-    for (let k = 0; k < K; k++) {
-      // Responsibilities and mixture weights (already / rows) from the two logSumExps' exps.
-      const resp = comp[k]! * invR;
-      dHead[k] = wA[k]! * invW - resp;
-      for (let d = 0; d < D; d++) {
-        const j = k * D + d;
-        const z = zA[j]!;
-        const sc = scA[j]!;
-        dHead[K + j] = (-resp * z) / sc;
-        dHead[K + KD + j] = ((resp * (1 - z * z)) / sc) * sgA[j]!;
-      }
-    }
 
     // Backward through the dense layers: dW += in^T delta, db += delta, dIn = delta W^T.
     for (let l = L - 1; l >= 0; l--) {
