@@ -169,6 +169,9 @@ describeEachBackend('MDN', (backend) => {
     expect(mdn.trainableVariables).toEqual([mdn.params]);
     expect(mdn.numParams).toBe(20 + 20 + 20 * 15 + 15);
     mdn.dispose();
+    // Construction holds exactly one tensor (the weights), and dispose() frees it.
+    await expectNoLeaks(() => new MDN({ inputSize: 1, outputSize: 1, numComponents: 2, hiddenUnits: 3 }), { expectedNew: 1 });
+    await expectNoLeaks(() => new MDN({ inputSize: 1, outputSize: 1, numComponents: 2, hiddenUnits: 3 }).dispose());
   });
 
   it('toJSON / fromJSON round-trips config and weights', async () => {

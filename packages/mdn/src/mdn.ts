@@ -160,7 +160,9 @@ export class MDN {
       minScale,
     };
     this.fusedMode = fused;
-    this.params = tf.variable(tf.tensor1d(initialParams(this.layout, seed)), true, undefined, 'float32') as tf.Variable<tf.Rank.R1>;
+    const init = tf.tensor1d(initialParams(this.layout, seed));
+    this.params = tf.variable(init, true, undefined, 'float32') as tf.Variable<tf.Rank.R1>;
+    init.dispose(); // the variable holds its own reference to the data
   }
 
   /** The variables `fit` trains: the one flat weight vector. */
