@@ -9,6 +9,7 @@
 //   DEMO_E2E_SKIP_BUILD=1 ... e2e            (reuse dist/)
 //   DEMO_E2E_DEV=1 ... e2e                   (against the vite dev server, no build)
 //   DEMO_E2E_ONLY=wasm,webgpu,fallback,mdn ... e2e   (a subset; also opt-in: models, siggraph, mdn-webgpu)
+//   DEMO_E2E_DIST=/tmp/dist ... e2e          (build into and serve another folder)
 //   CHROMIUM=/path/to/chrome ... e2e         (another executable)
 import { createServer } from 'node:http';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -17,7 +18,7 @@ import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const appRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const distDir = join(appRoot, 'dist');
+const distDir = resolve(process.env.DEMO_E2E_DIST ?? join(appRoot, 'dist'));
 const outDir = join(appRoot, 'e2e-output');
 const executablePath = process.env.CHROMIUM ?? '/usr/bin/chromium';
 // `?threads=N` for the pages (DEMO_E2E_THREADS=1: single-threaded wasm).
@@ -40,7 +41,7 @@ async function buildApp() {
   }
   log('building the app with vite');
   const { build } = await import('vite');
-  await build({ root: appRoot, configFile: join(appRoot, 'vite.config.ts'), logLevel: 'warn' });
+  await build({ root: appRoot, configFile: join(appRoot, 'vite.config.ts'), logLevel: 'warn', build: { outDir: distDir } });
   log('build done');
 }
 
