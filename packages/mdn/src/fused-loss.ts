@@ -45,9 +45,11 @@ interface Scratch {
   /** The same for the second row of a pair. */
   actsB: Float64Array[];
   deltasB: Float64Array[];
+  /** Per component and dimension of the current row: z, 1 / sigma, sigmoid(raw scale). */
   z: Float64Array;
   scale: Float64Array;
   sigm: Float64Array;
+  /** Per component: log-joint, then its exp; and exp(logit - max logit). */
   comp: Float64Array;
   weights: Float64Array;
 }
@@ -277,10 +279,12 @@ function mixtureRow(
       // softplus(raw) = max(raw, 0) + log1p(exp(-|raw|)); the same exp gives sigmoid(raw).
       const e = Math.exp(-Math.abs(raw));
       const sc = (raw > 0 ? raw : 0) + Math.log1p(e) + minScale;
-      const z = (yv[y0 + d]! - head[K + j]!) / sc;
+      const inv = 1 / sc;
+      const z = (yv[y0 + d]! - head[K + j]!) * inv;
       zA[j] = z;
-      scA[j] = sc;
-      sgA[j] = raw >= 0 ? 1 / (1 + e) : e / (1 + e);
+      scA[j] = inv;
+      const onePlusE = 1 / (1 + e);
+      sgA[j] = raw >= 0 ? onePlusE : e * onePlusE;
       c -= 0.5 * z * z + Math.log(sc) + HALF_LOG_2PI;
     }
     comp[k] = c;
@@ -303,9 +307,9 @@ function mixtureRow(
     for (let d = 0; d < D; d++) {
       const j = k * D + d;
       const z = zA[j]!;
-      const sc = scA[j]!;
-      dHead[K + j] = (-resp * z) / sc;
-      dHead[K + KD + j] = ((resp * (1 - z * z)) / sc) * sgA[j]!;
+      const rInv = resp * scA[j]!; // resp / sigma
+      dHead[K + j] = -rInv * z;
+      dHead[K + KD + j] = rInv * (1 - z * z) * sgA[j]!;
     }
   }
   return loss;
