@@ -34,11 +34,15 @@ export function ticks(min: number, max: number, count = 5): number[] {
   return out;
 }
 
-function formatTick(v: number): string {
-  if (v === 0) return '0';
-  const a = Math.abs(v);
-  if (a >= 1e4 || a < 1e-3) return v.toExponential(0);
-  return String(Number(v.toPrecision(3)));
+/** Tick labels with as many decimals as the step needs (0.25 -> 2, 5 -> 0). */
+function formatTicks(values: number[]): string[] {
+  const step = values.length > 1 ? Math.abs(values[1]! - values[0]!) : Math.abs(values[0] ?? 1) || 1;
+  const decimals = Math.min(6, Math.max(0, Math.ceil(-Math.log10(step) - 1e-9)));
+  return values.map((v) => {
+    if (v === 0) return '0';
+    if (Math.abs(v) >= 1e5) return v.toExponential(1);
+    return v.toFixed(decimals);
+  });
 }
 
 /** Sizes a canvas for the screen's pixel ratio and returns its 2-D context in CSS pixels. */
@@ -105,24 +109,28 @@ export class Plot {
     ctx.lineWidth = 1;
     ctx.textAlign = 'center';
     ctx.textBaseline = 'top';
-    for (const t of ticks(this.x.min, this.x.max)) {
+    const xTicks = ticks(this.x.min, this.x.max);
+    const xLabels = formatTicks(xTicks);
+    xTicks.forEach((t, i) => {
       const p = Math.round(this.px(t)) + 0.5;
       ctx.beginPath();
       ctx.moveTo(p, this.top);
       ctx.lineTo(p, this.bottom);
       ctx.stroke();
-      ctx.fillText(formatTick(t), p, this.bottom + 4);
-    }
+      ctx.fillText(xLabels[i]!, p, this.bottom + 4);
+    });
     ctx.textAlign = 'right';
     ctx.textBaseline = 'middle';
-    for (const t of ticks(this.y.min, this.y.max, 4)) {
+    const yTicks = ticks(this.y.min, this.y.max, 4);
+    const yLabels = formatTicks(yTicks);
+    yTicks.forEach((t, i) => {
       const p = Math.round(this.py(t)) + 0.5;
       ctx.beginPath();
       ctx.moveTo(this.left, p);
       ctx.lineTo(this.right, p);
       ctx.stroke();
-      ctx.fillText(formatTick(t), this.left - 4, p);
-    }
+      ctx.fillText(yLabels[i]!, this.left - 4, p);
+    });
     ctx.strokeStyle = '#888';
     ctx.strokeRect(this.left + 0.5, this.top + 0.5, this.right - this.left, this.bottom - this.top);
     ctx.fillStyle = '#222';
