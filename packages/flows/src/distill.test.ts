@@ -38,6 +38,9 @@ describeEachBackend(
         });
         expect(res.aborted).toBe(false);
         expect(res.history.kl).toHaveLength(200);
+        // Default warm-up: steps / 10 = 20 maximum-likelihood steps on teacher samples.
+        expect(res.history.warmupNll!.length).toBeGreaterThan(0);
+        expect(res.history.warmupNll!.every(Number.isFinite)).toBe(true);
         const first = mean(res.history.kl.slice(0, 20));
         const last = mean(res.history.kl.slice(-20));
         expect(last).toBeLessThan(first * 0.6);
@@ -110,6 +113,8 @@ describe('distill errors', () => {
     await expect(distill({ teacher, student: teacher })).rejects.toThrow(/distill: student must be a different object than teacher/);
     await expect(distill({ teacher, student, steps: 0 })).rejects.toThrow(/distill: steps must be a positive integer, received 0/);
     await expect(distill({ teacher, student, batchSize: -2 })).rejects.toThrow(/distill: batchSize must be a positive integer/);
+    await expect(distill({ teacher, student, warmup: -1 })).rejects.toThrow(/distill: warmup must be a non-negative integer, received -1/);
+    await expect(distill({ teacher, student, damping: 0 })).rejects.toThrow(/distill: damping must be a number > 0/);
     await expect(distill({ teacher, student: conditional })).rejects.toThrow(/distill: student must be a flow with the teacher's contextSize 0, received contextSize 1/);
     teacher.dispose();
     student.dispose();

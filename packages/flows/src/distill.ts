@@ -1,7 +1,9 @@
 // Probability density distillation (van den Oord et al. 2018, "Parallel WaveNet"): a student
 // that samples in one pass (IAF) learns to imitate a teacher that scores in one pass (MAF).
 import * as tf from '@tensorflow/tfjs-core';
-import { argumentError, deriveSeed, registerGradients, resolveFitOptions } from '@densityjs/core';
+import { argumentError, deriveSeed, registerGradients, resolveFitOptions, trainLoop } from '@densityjs/core';
+import type { Bijector } from '@densityjs/bijectors';
+import { matchOutputMoments } from './layers.js';
 
 export interface DistillStudent {
   readonly trainableVariables: tf.Variable[];
@@ -38,12 +40,114 @@ export interface DistillOptions {
   /** Called after each step with the KL estimate of that step (in nats), in step order. */
   onStep?: (step: number, logs: { kl: number }) => void | Promise<void>;
   signal?: AbortSignal;
+  /**
+   * Data-dependent initialization before the first step (default true): the student's
+   * data-side affine layer is set so its samples match the mean and standard deviation of
+   * 4096 teacher samples (supported for maf/iaf students; others are left as they are).
+   * Without it a fresh student samples N(0, I), where a trained teacher's log-density can be
+   * astronomically low (e.g. -1e12 nats for a MAF trained on data of scale 0.1), and the KL
+   * gradient is useless. Set false to continue distilling an already trained student.
+   */
+  initialize?: boolean;
+  /**
+   * Forward-KL warm-up steps before the reverse-KL steps (default round(steps / 10)): the
+   * student is fitted by maximum likelihood to teacher samples (E_{x~p}[-log q(x)], mass
+   * covering), which brings its samples onto the teacher's support; the reverse KL then
+   * refines it. Reverse KL from scratch is mode-seeking and, far from the support, its
+   * per-sample terms are so large (a trained MAF's log-density falls off extremely fast) that
+   * training stalls. Costs D passes per layer per step for an IAF student (its density
+   * direction). 0 disables it.
+   */
+  warmup?: number;
+  /**
+   * Scale c (nats) of the outlier damping of the minimized objective mean(c asinh(l / c)),
+   * l = log q(x) - log p(x) per sample (default 20; Infinity minimizes the plain estimate).
+   */
+  damping?: number;
+}
+
+/** c asinh(l / c), written with log/sqrt (odd, so no cancellation for l < 0). */
+function dampedLogRatio(l: tf.Tensor, c: number): tf.Tensor {
+  if (!Number.isFinite(c)) return l;
+  const a = tf.abs(tf.div(l, c));
+  return tf.mul(tf.mul(tf.sign(l), tf.log(tf.add(a, tf.sqrt(tf.add(tf.square(a), 1))))), c);
 }
 
 export interface DistillResult {
-  /** Per step: the Monte Carlo estimate mean_i [log q(x_i) - log p(x_i)], x_i ~ q. */
-  history: { kl: number[] };
+  /**
+   * `kl` per step: the Monte Carlo estimate mean_i [log q(x_i) - log p(x_i)], x_i ~ q;
+   * `warmupNll` per warm-up epoch: the student's mean NLL of teacher samples.
+   */
+  history: { kl: number[]; warmupNll?: number[] };
   aborted: boolean;
+}
+
+/** Matches the student's output moments to teacher samples (see DistillOptions.initialize). */
+async function initializeStudent(teacher: DistillTeacher, student: DistillStudent, context: tf.Tensor | undefined, seed: number): Promise<void> {
+  const t = teacher as { sample?: (n: number, o?: { seed?: number; context?: tf.Tensor }) => tf.Tensor };
+  const bijector = (student as { bijector?: Bijector }).bijector;
+  if (typeof t.sample !== 'function' || !bijector) return;
+  const n = 4096;
+  const moments = tf.tidy(() => {
+    const c = context ? tf.gather(context, tf.randomUniform([n], 0, context.shape[0], 'int32', seed)) : undefined;
+    const x = t.sample!(n, c ? { seed, context: c } : { seed });
+    const { mean, variance } = tf.moments(x, 0);
+    return tf.stack([mean, tf.sqrt(variance)]);
+  });
+  const values = Array.from(await moments.data());
+  moments.dispose();
+  const d = values.length / 2;
+  if (!values.every(Number.isFinite)) return;
+  matchOutputMoments(bijector, values.slice(0, d), values.slice(d));
+}
+
+/** Maximum likelihood of the student on a pool of teacher samples (see DistillOptions.warmup). */
+async function warmUp(
+  teacher: DistillTeacher,
+  student: DistillStudent,
+  context: tf.Tensor | undefined,
+  steps: number,
+  batchSize: number,
+  seed: number,
+  opts: DistillOptions,
+): Promise<number[]> {
+  const t = teacher as { sample?: (n: number, o?: { seed?: number; context?: tf.Tensor }) => tf.Tensor };
+  const s = student as { logProb?: (x: tf.Tensor, o?: { context?: tf.Tensor }) => tf.Tensor };
+  if (typeof t.sample !== 'function' || typeof s.logProb !== 'function') {
+    throw new Error('distill: warmup needs a teacher with sample() and a student with logProb(); pass warmup: 0 otherwise');
+  }
+  const poolSize = Math.min(steps * batchSize, 16384);
+  const poolSeed = deriveSeed(seed, 1_000_007)!;
+  const [pool, poolContext] = tf.tidy(() => {
+    const c = context ? tf.gather(context, tf.randomUniform([poolSize], 0, context.shape[0], 'int32', poolSeed)) : undefined;
+    const x = t.sample!(poolSize, c ? { seed: poolSeed, context: c } : { seed: poolSeed });
+    return [x, c] as const;
+  });
+  try {
+    const stepsPerEpoch = Math.ceil(poolSize / batchSize);
+    const result = await trainLoop(
+      {
+        owner: 'distill (warm-up)',
+        variables: student.trainableVariables,
+        numExamples: poolSize,
+        batchLoss: (idx) => {
+          const x = tf.gather(pool, idx);
+          const c = poolContext ? tf.gather(poolContext, idx) : undefined;
+          return tf.neg(tf.mean(s.logProb!(x, c ? { context: c } : {}))) as tf.Scalar;
+        },
+      },
+      {
+        epochs: Math.max(1, Math.round(steps / stepsPerEpoch)),
+        batchSize,
+        seed,
+        ...(opts.optimizer ? { optimizer: opts.optimizer } : { learningRate: opts.learningRate ?? 1e-3 }),
+        ...(opts.signal ? { signal: opts.signal } : {}),
+      },
+    );
+    return result.history.loss;
+  } finally {
+    tf.dispose([pool, poolContext]);
+  }
 }
 
 /** KL estimates are read back in groups this size (one device sync per group). */
@@ -97,6 +201,16 @@ export async function distill(opts: DistillOptions): Promise<DistillResult> {
 
   const batchSize = resolved.batchSize;
   const seed = resolved.seed;
+  if (opts.initialize !== undefined && typeof opts.initialize !== 'boolean') throw argumentError(owner, 'initialize', 'a boolean', opts.initialize);
+  const damping = opts.damping ?? 20;
+  if (typeof damping !== 'number' || !(damping > 0)) throw argumentError(owner, 'damping', 'a number > 0 (Infinity: the plain KL)', opts.damping);
+  const warmup = opts.warmup ?? Math.round(steps / 10);
+  if (!Number.isInteger(warmup) || warmup < 0) throw argumentError(owner, 'warmup', 'a non-negative integer', opts.warmup);
+  if (opts.initialize ?? true) await initializeStudent(teacher, student, context, deriveSeed(seed, 1_000_003)!);
+  let warmupNll: number[] | undefined;
+  if (warmup > 0) {
+    warmupNll = await warmUp(teacher, student, context, warmup, batchSize, seed, opts);
+  }
   const ownsOptimizer = opts.optimizer === undefined;
   const optimizer = opts.optimizer ?? tf.train.adam(opts.learningRate ?? 1e-3);
   const teacherWasTraining = teacher.training;
@@ -107,6 +221,7 @@ export async function distill(opts: DistillOptions): Promise<DistillResult> {
   if (typeof student.training === 'boolean') student.training = false;
 
   const history: number[] = [];
+  const klValues: tf.Scalar[] = [];
   let pending: tf.Scalar[] = [];
   let aborted = false;
   const flush = async (firstStep: number): Promise<void> => {
@@ -147,21 +262,29 @@ export async function distill(opts: DistillOptions): Promise<DistillResult> {
             }
             const { sample, logProb } = student.sampleAndLogProb(batchSize, c ? { seed: stepSeed, context: c } : { seed: stepSeed });
             const teacherLogProb = teacher.logProb(sample, c ? { context: c } : {});
-            return tf.mean(tf.sub(logProb, teacherLogProb)) as tf.Scalar;
+            const l = tf.sub(logProb, teacherLogProb);
+            // Reported: the plain KL estimate mean(l). Minimized: mean(c asinh(l / c)), equal
+            // to it where the per-sample log-ratios are small (|l| << c, near convergence) and
+            // monotone in every l, but an off-support sample with l ~ 1e6 (a trained teacher's
+            // log-density falls off extremely fast) no longer swamps the whole batch's gradient.
+            klValues.push(tf.keep(tf.mean(l)) as tf.Scalar);
+            return tf.mean(dampedLogRatio(l, damping)) as tf.Scalar;
           }),
         true,
         variables,
       );
+      cost?.dispose();
       if (pending.length === 0) firstPending = step;
-      pending.push(cost!);
+      pending.push(klValues.pop()!);
       if (pending.length >= READ_EVERY) await flush(firstPending);
     }
     await flush(firstPending);
   } finally {
     tf.dispose(pending);
+    tf.dispose(klValues);
     if (ownsOptimizer) optimizer.dispose();
     if (typeof teacherWasTraining === 'boolean') teacher.training = teacherWasTraining;
     if (typeof studentWasTraining === 'boolean') student.training = studentWasTraining;
   }
-  return { history: { kl: history }, aborted };
+  return { history: warmupNll ? { kl: history, warmupNll } : { kl: history }, aborted };
 }

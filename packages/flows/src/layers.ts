@@ -8,7 +8,7 @@
 // @densityjs/bijectors' Bijector contract and spline function.
 import * as tf from '@tensorflow/tfjs-core';
 import { BatchNormalization, Bijector, Invert, rationalQuadraticSpline, type BijectorCallOptions } from '@densityjs/bijectors';
-import { affineTransform } from './affine-op.js';
+import { affineTransform, LOG_SCALE_BOUND } from './affine-op.js';
 
 /** Anything with `call(x, {context}) -> batch + [units, params]` and variables (MADE, DenseNetwork). */
 export interface ConditionerNet {
@@ -44,7 +44,7 @@ abstract class ConditionedLayer extends Bijector {
  * Elementwise transform of an autoregressive layer, given the conditioner output for the
  * units: returns [output, log|det|] summed over the last axis.
  */
-interface UnitTransform {
+export interface UnitTransform {
   /** Conditioner outputs per unit. */
   readonly params: number;
   forward(x: tf.Tensor, p: tf.Tensor): [tf.Tensor, tf.Tensor];
@@ -52,7 +52,7 @@ interface UnitTransform {
 }
 
 /** Shift and soft-clamped log-scale, one fused op each way (see affine-op.ts). */
-const affine: UnitTransform = {
+export const affine: UnitTransform = {
   params: 2,
   forward: (x, p) => affineTransform(x, p, false),
   inverse: (y, p) => affineTransform(y, p, true),
@@ -89,7 +89,7 @@ function splineTransform(bins: number, bound: number): UnitTransform {
  * last pass's θ also gives the log-det (no extra pass).
  */
 export class AutoregressiveLayer extends ConditionedLayer {
-  private readonly transform: UnitTransform;
+  readonly transform: UnitTransform;
 
   constructor(made: ConditionerNet & { eventSize: number }, transform: UnitTransform, name: string) {
     super(name, made.eventSize, made);
@@ -211,4 +211,33 @@ export function batchNorm(eventSize: number): Bijector {
 
 export function invert(b: Bijector): Bijector {
   return new Invert(b);
+}
+
+/**
+ * Data-dependent initialization (as Glow's ActNorm): sets the output biases of the data-side
+ * layer of an affine autoregressive flow so that, with the other layers near the identity, the
+ * flow's samples have per-dimension mean `mean` and standard deviation `std`. Supports a MAF
+ * layer (y = x e^α + μ: α = log std, μ = mean) and an IAF layer (y = (u - μ) e^-α: α = -log std,
+ * μ = -mean/std). Returns false (and changes nothing) for other layer types.
+ */
+export function matchOutputMoments(chain: Bijector, mean: number[], std: number[]): boolean {
+  const members = (chain as unknown as { bijectors?: Bijector[] }).bijectors ?? [chain];
+  const first = members[0];
+  const inverted = first instanceof Invert;
+  const layer = inverted ? (first as Invert).bijector : first;
+  if (!(layer instanceof AutoregressiveLayer) || layer.transform !== affine) return false;
+  const vars = layer.trainableVariables;
+  const bias = vars[vars.length - 1]!;
+  const d = mean.length;
+  if (bias.rank !== 1 || bias.shape[0] !== 2 * d) return false;
+  const values = new Float32Array(2 * d);
+  const B = LOG_SCALE_BOUND * 0.999;
+  for (let i = 0; i < d; i++) {
+    const sd = Math.max(std[i]!, 1e-6);
+    const logScale = Math.min(B, Math.max(-B, inverted ? -Math.log(sd) : Math.log(sd)));
+    values[2 * i] = inverted ? -mean[i]! / sd : mean[i]!;
+    values[2 * i + 1] = LOG_SCALE_BOUND * Math.atanh(logScale / LOG_SCALE_BOUND); // raw, before the soft clamp
+  }
+  tf.tidy(() => bias.assign(tf.tensor1d(values)));
+  return true;
 }
