@@ -39,7 +39,7 @@ def summarize(values):
 
 
 def time_task(step, warmup, repeats, min_repeats, min_repeat_ms, max_steps, budget_ms):
-    """The scheme of src/measure.ts: first step, warm-up (at most 20% of the budget), steps per
+    """The scheme of src/measure.ts: first step, warm-up (at most 30% of the budget), steps per
     repeat so a repeat lasts min_repeat_ms, then as many repeats as the budget allows (at
     least min_repeats, at most repeats)."""
     t0 = time.perf_counter()
@@ -47,12 +47,12 @@ def time_task(step, warmup, repeats, min_repeats, min_repeat_ms, max_steps, budg
     first = (time.perf_counter() - t0) * 1e3
     warm = 0
     t1 = time.perf_counter()
-    while warm < warmup and (time.perf_counter() - t1) * 1e3 < 0.2 * budget_ms:
+    while warm < warmup and (time.perf_counter() - t1) * 1e3 < 0.3 * budget_ms:
         step()
         warm += 1
     per_step = (time.perf_counter() - t1) * 1e3 / warm if warm else first
     k = max(1, min(max_steps, round(min_repeat_ms / max(per_step, 1e-3))))
-    affordable = int(0.8 * budget_ms // (per_step * k))
+    affordable = int(0.7 * budget_ms // (per_step * k))
     reps = max(min_repeats, min(repeats, affordable))
     samples, cpu_samples = [], []
     for _ in range(reps):

@@ -178,7 +178,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 
   const timing = o.quick
-    ? { warmup: 2, repeats: o.repeats ?? 5, minRepeats: Math.min(3, o.repeats ?? 3), minRepeatMs: 30, maxStepsPerRepeat: 20, budgetMs: 1200 }
+    ? { warmup: 3, repeats: o.repeats ?? 5, minRepeats: Math.min(3, o.repeats ?? 3), minRepeatMs: 30, maxStepsPerRepeat: 20, budgetMs: 2000 }
     : { warmup: 5, repeats: o.repeats ?? 9, minRepeats: Math.min(3, o.repeats ?? 3), minRepeatMs: 150, maxStepsPerRepeat: 100, budgetMs: 8000 };
   const results: TaskResult[] = [];
   let peer = new Map<string, PeerResult>();

@@ -25,7 +25,7 @@ export interface TaskInstance {
 }
 
 export interface TimingOptions {
-  /** Warm-up steps after the first one (fewer when they would eat over 20% of the budget). */
+  /** Warm-up steps after the first one (fewer when they would eat over 30% of the budget). */
   warmup: number;
   /** Repeats wanted (fewer, but at least `minRepeats`, when the budget is exceeded). */
   repeats: number;
@@ -115,7 +115,7 @@ export async function time(task: TaskInstance, o: TimingOptions): Promise<Measur
   const first = performance.now() - t0;
   let warmSteps = 0;
   const t1 = performance.now();
-  while (warmSteps < o.warmup && performance.now() - t1 < 0.2 * o.budgetMs) {
+  while (warmSteps < o.warmup && performance.now() - t1 < 0.3 * o.budgetMs) {
     await runSteps(task, 1);
     warmSteps += 1;
   }
@@ -124,7 +124,7 @@ export async function time(task: TaskInstance, o: TimingOptions): Promise<Measur
     1,
     Math.min(o.maxStepsPerRepeat, Math.round(o.minRepeatMs / Math.max(perStep, 1e-3))),
   );
-  const affordable = Math.floor((0.8 * o.budgetMs) / (perStep * stepsPerRepeat));
+  const affordable = Math.floor((0.7 * o.budgetMs) / (perStep * stepsPerRepeat));
   const repeats = Math.max(o.minRepeats, Math.min(o.repeats, affordable));
   const samples: number[] = [];
   const cpuSamples: number[] = [];
