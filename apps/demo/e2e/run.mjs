@@ -12,7 +12,7 @@
 //   DEMO_E2E_DIST=/tmp/dist ... e2e          (build into and serve another folder)
 //   CHROMIUM=/path/to/chrome ... e2e         (another executable)
 import { createServer } from 'node:http';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,7 +26,12 @@ const query = process.env.DEMO_E2E_THREADS ? `?threads=${process.env.DEMO_E2E_TH
 const only = new Set((process.env.DEMO_E2E_ONLY ?? 'wasm,webgpu,fallback,mdn').split(',').map((s) => s.trim()));
 const started = Date.now();
 
-const log = (message) => console.log(`[e2e ${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s] ${message}`);
+const logLines = [];
+const log = (message) => {
+  const line = `[e2e ${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s] ${message}`;
+  logLines.push(line);
+  console.log(line);
+};
 
 class E2EFailure extends Error {}
 function check(condition, message) {
@@ -400,6 +405,8 @@ async function main() {
     for (const line of relevant.slice(0, 40)) console.log(`  ${line.slice(0, 400)}`);
   }
   for (const failure of failures) console.error(`\nE2E FAILED: ${failure}`);
+  // The run's numbers next to its screenshots.
+  writeFileSync(join(outDir, 'e2e.log'), [...logLines, ...failures.map((f) => `FAILED: ${f}`), ...relevant].join('\n') + '\n');
   log(failures.length ? `${failures.length} scenario(s) FAILED; screenshots in ${outDir}` : `passed; screenshots in ${outDir}`);
   process.exit(failures.length ? 1 : 0);
 }
