@@ -2,6 +2,7 @@ export { argumentError, describeValue, raw, shapeText } from './errors.js';
 export {
   broadcastShapes,
   checkValues,
+  checkValuesAsync,
   deriveSeed,
   normalizeSampleShape,
   toFloatTensor,

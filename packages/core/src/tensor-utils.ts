@@ -28,14 +28,32 @@ function isRectangularNumberArray(value: unknown[]): boolean {
 }
 
 /**
- * Reads a tensor synchronously where the backend allows it; `undefined` on backends without
- * synchronous reads (webgpu in Node), where value checks are skipped rather than failing.
+ * Reads a tensor synchronously where the backend allows it; `undefined` on webgpu, where a
+ * synchronous read fails in Node and, in a browser worker, can lose the device. Value checks
+ * are then skipped rather than failing (async callers use `checkValuesAsync`).
  */
 export function tryReadSync(t: tf.Tensor): Float32Array | Int32Array | Uint8Array | undefined {
+  if (tf.getBackend() === 'webgpu') return undefined;
   try {
     return t.dataSync() as Float32Array;
   } catch {
     return undefined;
+  }
+}
+
+function scanValues(
+  data: ArrayLike<number>,
+  ok: (v: number) => boolean,
+  owner: string,
+  argument: string,
+  expected: string,
+): void {
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i]!;
+    if (!ok(v)) {
+      const where = data.length > 1 ? ` (at flat index ${i})` : '';
+      throw argumentError(owner, argument, expected, raw(`${v}${where}`));
+    }
   }
 }
 
@@ -51,14 +69,18 @@ export function checkValues(
   expected: string,
 ): void {
   const data = tryReadSync(t);
-  if (!data) return;
-  for (let i = 0; i < data.length; i++) {
-    const v = data[i]!;
-    if (!ok(v)) {
-      const where = data.length > 1 ? ` (at flat index ${i})` : '';
-      throw argumentError(owner, argument, expected, raw(`${v}${where}`));
-    }
-  }
+  if (data) scanValues(data, ok, owner, argument, expected);
+}
+
+/** `checkValues` for async callers (fit): reads with `await data()`, so it runs on every backend. */
+export async function checkValuesAsync(
+  t: tf.Tensor,
+  ok: (v: number) => boolean,
+  owner: string,
+  argument: string,
+  expected: string,
+): Promise<void> {
+  scanValues((await t.data()) as Float32Array, ok, owner, argument, expected);
 }
 
 /** Broadcast shape of several named parameters, or an error naming the incompatible pair. */

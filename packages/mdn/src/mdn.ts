@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
   argumentError,
-  checkValues,
+  checkValuesAsync,
   raw,
   registerGradients,
   shapeText,
@@ -257,8 +257,9 @@ export class MDN {
     return y as tf.Tensor2D;
   }
 
-  private checkFinite(t: tf.Tensor, argument: string): void {
-    checkValues(t, Number.isFinite, OWNER, argument, 'finite (no NaN or Infinity)');
+  /** Async so it reads data on every backend (a synchronous read can lose a webgpu device). */
+  private async checkFinite(t: tf.Tensor, argument: string): Promise<void> {
+    await checkValuesAsync(t, Number.isFinite, OWNER, argument, 'finite (no NaN or Infinity)');
   }
 
   /**
@@ -374,8 +375,8 @@ export class MDN {
     this.assertLive();
     const x2 = this.checkX(x);
     const y2 = this.checkY(y, x2.shape[0]);
-    this.checkFinite(x2, 'x');
-    this.checkFinite(y2, 'y');
+    await this.checkFinite(x2, 'x');
+    await this.checkFinite(y2, 'y');
     const { validationData, ...loopOptions } = opts ?? {};
     let valX: tf.Tensor2D | undefined;
     let valY: tf.Tensor2D | undefined;
@@ -385,8 +386,8 @@ export class MDN {
       }
       valX = this.checkX(validationData[0], 'validationData[0]');
       valY = this.checkY(validationData[1], valX.shape[0], 'validationData[1]', 'validationData[0]');
-      this.checkFinite(valX, 'validationData[0]');
-      this.checkFinite(valY, 'validationData[1]');
+      await this.checkFinite(valX, 'validationData[0]');
+      await this.checkFinite(valY, 'validationData[1]');
     }
     const n = x2.shape[0];
     const batchRows = Math.min(n, opts?.batchSize ?? 256);
