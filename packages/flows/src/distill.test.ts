@@ -38,7 +38,7 @@ describeEachBackend(
         });
         expect(res.aborted).toBe(false);
         expect(res.history.kl).toHaveLength(200);
-        // Default warm-up: steps / 10 = 20 maximum-likelihood steps on teacher samples.
+        // Default warm-up: 0.4 steps = 80 maximum-likelihood steps on teacher samples.
         expect(res.history.warmupNll!.length).toBeGreaterThan(0);
         expect(res.history.warmupNll!.every(Number.isFinite)).toBe(true);
         const first = mean(res.history.kl.slice(0, 20));

@@ -50,7 +50,7 @@ export interface DistillOptions {
    */
   initialize?: boolean;
   /**
-   * Forward-KL warm-up steps before the reverse-KL steps (default round(steps / 10)): the
+   * Forward-KL warm-up steps before the reverse-KL steps (default round(0.4 steps)): the
    * student is fitted by maximum likelihood to teacher samples (E_{x~p}[-log q(x)], mass
    * covering), which brings its samples onto the teacher's support; the reverse KL then
    * refines it. Reverse KL from scratch is mode-seeking and, far from the support, its
@@ -204,7 +204,7 @@ export async function distill(opts: DistillOptions): Promise<DistillResult> {
   if (opts.initialize !== undefined && typeof opts.initialize !== 'boolean') throw argumentError(owner, 'initialize', 'a boolean', opts.initialize);
   const damping = opts.damping ?? 20;
   if (typeof damping !== 'number' || !(damping > 0)) throw argumentError(owner, 'damping', 'a number > 0 (Infinity: the plain KL)', opts.damping);
-  const warmup = opts.warmup ?? Math.round(steps / 10);
+  const warmup = opts.warmup ?? Math.round(0.4 * steps);
   if (!Number.isInteger(warmup) || warmup < 0) throw argumentError(owner, 'warmup', 'a non-negative integer', opts.warmup);
   if (opts.initialize ?? true) await initializeStudent(teacher, student, context, deriveSeed(seed, 1_000_003)!);
   let warmupNll: number[] | undefined;
