@@ -96,6 +96,18 @@ export class FusedAdam extends tf.Optimizer {
       v.assign(newV);
       const update = tf.mul(tf.div(newM, tf.add(tf.sqrt(newV), epsT)), lrT);
       const theta = tf.sub(flat(vars), update);
+      if (vars.length > 1 && tf.getBackend() === 'wasm') {
+        // tfjs-backend-wasm's Slice (behind split) copies its whole input out of the wasm heap
+        // for every part: O(variables x parameters) bytes per step, the largest cost of a big
+        // MAF step. One read and one write per variable copy each parameter twice instead.
+        const values = theta.dataSync() as Float32Array;
+        let offset = 0;
+        vars.forEach((variable, i) => {
+          variable.assign(tf.tensor(values.subarray(offset, offset + sizes[i]!), variable.shape, 'float32'));
+          offset += sizes[i]!;
+        });
+        return;
+      }
       const parts = vars.length === 1 ? [theta] : tf.split(theta, sizes);
       vars.forEach((variable, i) => variable.assign(variable.rank === 1 ? parts[i]! : tf.reshape(parts[i]!, variable.shape)));
     });
