@@ -1,4 +1,5 @@
-import { beforeAll, describe } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import { afterAll, beforeAll, describe } from 'vitest';
 import { availableBackends, useBackend, type BackendName } from './backends.js';
 
 // Resolved once per test file (vitest supports top-level await in ESM test modules).
@@ -20,6 +21,10 @@ export function describeEachBackend(
     describe(`${title} [${backend}]`, () => {
       beforeAll(async () => {
         await useBackend(backend);
+      });
+      // Tests declared outside describeEachBackend run on cpu (see setup.ts), also after this.
+      afterAll(async () => {
+        await tf.setBackend('cpu');
       });
       suite(backend);
     });
