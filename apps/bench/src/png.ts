@@ -52,14 +52,37 @@ export function encodePng(width: number, height: number, rgb: Uint8Array): Buffe
 
 /**
  * Renders 2-D points as a log-scaled density histogram (white background, dark where dense)
- * over the box [x0, x1] x [y0, y1]; panels side by side when several point sets are given.
+ * over the box [x0, x1] x [y0, y1]; panels side by side when several point sets are given, or
+ * one above the other with `stack: 'vertical'` (for wide figures such as a word).
  */
 export function scatterPng(
   panels: readonly Float32Array[],
   box: { x0: number; x1: number; y0: number; y1: number },
-  size = { width: 480, height: 240 },
+  size: { width: number; height: number; stack?: 'horizontal' | 'vertical' } = { width: 480, height: 240 },
 ): Buffer {
-  const { width, height } = size;
+  if (size.stack === 'vertical') {
+    // Render each panel alone and copy the rows below each other, a grey gap between.
+    const gap = 8;
+    const total = panels.length * size.height + (panels.length - 1) * gap;
+    const rgb = new Uint8Array(size.width * total * 3).fill(200);
+    panels.forEach((pts, p) => {
+      const one = renderPanels([pts], box, size.width, size.height);
+      rgb.set(one, p * (size.height + gap) * size.width * 3);
+    });
+    return encodePng(size.width, total, rgb);
+  }
+  const gap = 8;
+  const total = panels.length * size.width + (panels.length - 1) * gap;
+  return encodePng(total, size.height, renderPanels(panels, box, size.width, size.height));
+}
+
+/** RGB bytes of `panels` side by side (width `width` each, an 8-pixel grey gap between). */
+function renderPanels(
+  panels: readonly Float32Array[],
+  box: { x0: number; x1: number; y0: number; y1: number },
+  width: number,
+  height: number,
+): Uint8Array {
   const gap = 8;
   const total = panels.length * width + (panels.length - 1) * gap;
   const rgb = new Uint8Array(total * height * 3).fill(255);
@@ -93,5 +116,5 @@ export function scatterPng(
       }
     }
   });
-  return encodePng(total, height, rgb);
+  return rgb;
 }
