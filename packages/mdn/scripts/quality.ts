@@ -16,7 +16,10 @@ import { inverseSineData } from '../src/inverse-sine.js';
 
 export interface QualityOptions {
   backend?: string;
-  /** Epochs at `learningRate` (default 2000 at 1e-2), then `fineTuneEpochs` at a tenth of it. */
+  /**
+   * Epochs at `learningRate` (default 2000 at 1e-2; the first `screenEpochs` of them run once per
+   * restart), then `fineTuneEpochs` at a tenth of it.
+   */
   epochs?: number;
   learningRate?: number;
   /** Default 1000. */
@@ -25,6 +28,24 @@ export interface QualityOptions {
   seed?: number;
   /** MSE baseline epochs. */
   mseEpochs?: number;
+  /**
+   * Scale floor of the MDN in standardized units (default 0.03, i.e. 0.03 x the standard
+   * deviation of t ~ 0.18; the narrowest true branch is ~1 / max|ds/dt| ~ 0.17 wide). Chosen on
+   * a separate validation draw (never the test set): vs the library default 1e-3 it lowered the
+   * validation NLL by 0.012-0.015 nats on seeds 0 and 3, by keeping components from narrowing
+   * onto small clusters of training points.
+   */
+  minScale?: number;
+  /**
+   * Random restarts (default 3): that many initializations (weight seeds seed, seed + 1000, ...)
+   * each train `screenEpochs` epochs; the one with the lowest *training* NLL (min over its last
+   * 100 epochs) continues. Some initializations land in a poor basin (seed 4 alone: 1.68 nats
+   * test NLL, where the others reach 1.33-1.38); the training loss shows it, no held-out data
+   * is needed to pick.
+   */
+  restarts?: number;
+  /** Default 1000 (capped at `epochs`). */
+  screenEpochs?: number;
 }
 
 export interface QualityResult {
@@ -80,6 +101,7 @@ export async function runQuality(opts: QualityOptions = {}): Promise<QualityResu
   const fineTune = opts.fineTuneEpochs ?? 1000;
   const learningRate = opts.learningRate ?? 1e-2;
   const seed = opts.seed ?? 0;
+  const minScale = opts.minScale ?? 0.03;
   await tf.setBackend(backend);
   await tf.ready();
   const train = inverseSineData(1000, 1000 + seed);
@@ -88,18 +110,34 @@ export async function runQuality(opts: QualityOptions = {}): Promise<QualityResu
   const y = tf.tensor2d(train.y, [1000, 1]);
   const xt = tf.tensor2d(test.x, [5000, 1]);
   const yt = tf.tensor2d(test.y, [5000, 1]);
-  const mdn = new MDN({ inputSize: 1, outputSize: 1, numComponents: 5, hiddenUnits: 20, activation: 'tanh', seed });
+  const restarts = Math.max(1, opts.restarts ?? 3);
+  const screen = Math.min(epochs, opts.screenEpochs ?? 1000);
   const t0 = performance.now();
-  // Full batch, Adam; a step schedule: lr, then lr / 10 to settle into the minimum.
-  await mdn.fit(x, y, { epochs, batchSize: 1000, learningRate, seed });
-  if (fineTune > 0) await mdn.fit(x, y, { epochs: fineTune, batchSize: 1000, learningRate: learningRate / 10, seed: seed + 1 });
+  // Full batch, Adam. Screen the restarts, keep the best by training loss, continue it at lr,
+  // then lr / 10 to settle into the minimum (a step schedule).
+  let mdn: MDN | undefined;
+  let bestScore = Infinity;
+  for (let k = 0; k < restarts; k++) {
+    const candidate = new MDN({ inputSize: 1, outputSize: 1, numComponents: 5, hiddenUnits: 20, activation: 'tanh', seed: seed + 1000 * k, minScale });
+    const { history } = await candidate.fit(x, y, { epochs: screen, batchSize: 1000, learningRate, seed });
+    const score = Math.min(...history.loss.slice(-100));
+    if (score < bestScore) {
+      mdn?.dispose();
+      mdn = candidate;
+      bestScore = score;
+    } else {
+      candidate.dispose();
+    }
+  }
+  if (epochs > screen) await mdn!.fit(x, y, { epochs: epochs - screen, batchSize: 1000, learningRate, seed: seed + 2 });
+  if (fineTune > 0) await mdn!.fit(x, y, { epochs: fineTune, batchSize: 1000, learningRate: learningRate / 10, seed: seed + 1 });
   const trainMs = performance.now() - t0;
-  const nll = mdn.loss(xt, yt);
+  const nll = mdn!.loss(xt, yt);
   const mdnTestNll = (await nll.data())[0]!;
   tf.dispose([x, y, xt, yt, nll]);
-  mdn.dispose();
+  mdn!.dispose();
   const mseGaussianTestNll = await mseBaseline(train, test, opts.mseEpochs ?? 3000, seed);
-  const total = epochs + fineTune;
+  const total = restarts * screen + (epochs - screen) + fineTune;
   return { backend, seed, epochs: total, mdnTestNll, mseGaussianTestNll, trainSeconds: trainMs / 1000, msPerEpoch: trainMs / total };
 }
 
