@@ -22,6 +22,7 @@ export {
 } from './rational-quadratic-spline.js';
 export type { Conditioner, ConditionerFunction, ConditionerObject } from './conditioner.js';
 export { Coupling, type CouplingOptions } from './coupling.js';
+export { affineTransform } from './affine-params.js';
 export { RealNVP, type RealNVPOptions } from './real-nvp.js';
 export { NICE } from './nice.js';
 export { SplineCoupling, type SplineCouplingOptions } from './spline-coupling.js';

@@ -56,7 +56,10 @@ export async function checkMatrix(
     const finite = tf.isFinite(t.dtype === 'float32' ? t : tf.cast(t, 'float32'));
     const rowOk = tf.all(finite, 1);
     // Index of the first bad row, or -1: argMin of the row flags finds the first false.
-    return tf.stack([tf.cast(tf.all(rowOk), 'int32'), tf.cast(tf.argMin(tf.cast(rowOk, 'int32')), 'int32')]);
+    // Reshape both to [1]: webgpu's argMin of a vector returns shape [1] where cpu returns [].
+    const allOk = tf.reshape(tf.cast(tf.all(rowOk), 'int32'), [1]);
+    const firstBad = tf.reshape(tf.cast(tf.argMin(tf.cast(rowOk, 'int32')), 'int32'), [1]);
+    return tf.concat([allOk, firstBad]);
   });
   const [allOk, firstBad] = Array.from(await bad.data());
   bad.dispose();

@@ -8,7 +8,10 @@
 // @densityjs/bijectors' Bijector contract and spline function.
 import * as tf from '@tensorflow/tfjs-core';
 import { BatchNormalization, Bijector, Invert, rationalQuadraticSpline, type BijectorCallOptions } from '@densityjs/bijectors';
-import { affineTransform, LOG_SCALE_BOUND } from './affine-op.js';
+import { affineTransform } from '@densityjs/bijectors';
+
+/** Log-scales are soft-clamped to (-LOG_SCALE_BOUND, LOG_SCALE_BOUND): no inf/NaN in training. */
+const LOG_SCALE_BOUND = 5;
 
 /** Anything with `call(x, {context}) -> batch + [units, params]` and variables (MADE, DenseNetwork). */
 export interface ConditionerNet {
@@ -51,11 +54,11 @@ export interface UnitTransform {
   inverse(y: tf.Tensor, p: tf.Tensor): [tf.Tensor, tf.Tensor];
 }
 
-/** Shift and soft-clamped log-scale, one fused op each way (see affine-op.ts). */
+/** Shift and soft-clamped log-scale, one fused op each way (@densityjs/bijectors' affineTransform). */
 export const affine: UnitTransform = {
   params: 2,
-  forward: (x, p) => affineTransform(x, p, false),
-  inverse: (y, p) => affineTransform(y, p, true),
+  forward: (x, p) => affineTransform(x, p, LOG_SCALE_BOUND, false, 'affine layer'),
+  inverse: (y, p) => affineTransform(y, p, LOG_SCALE_BOUND, true, 'affine layer'),
 };
 
 const additiveTransform: UnitTransform = {
