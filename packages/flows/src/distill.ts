@@ -64,6 +64,27 @@ export interface DistillOptions {
    * l = log q(x) - log p(x) per sample (default 20; Infinity minimizes the plain estimate).
    */
   damping?: number;
+  /**
+   * Global-norm gradient clipping of the reverse-KL steps (default 10; Infinity disables it):
+   * grads are scaled by min(1, clipNorm / ||g||) before the update. Keeps the steps bounded
+   * when the damping is released (see `dampingRelease`) and a rare far-tail sample has a huge
+   * log-ratio gradient.
+   */
+  clipNorm?: number;
+  /**
+   * Fraction of the reverse-KL steps after which the damping is released (default 0.5): from
+   * there the plain estimate mean(l) is minimized (with gradient clipping). Damping a far-tail
+   * sample also hides it from the gradient (its weight is c/|l|), so a damped student never
+   * learns to stop producing those samples, and they dominate the teacher NLL of its samples.
+   * 1 keeps the damping throughout.
+   */
+  dampingRelease?: number;
+  /**
+   * Cosine decay of the default Adam's learning rate over the reverse-KL steps, down to
+   * `finalLearningRate` x learningRate (default 0.1; 1 keeps it constant). Only for the
+   * default optimizer (a custom optimizer keeps its own schedule).
+   */
+  finalLearningRate?: number;
 }
 
 /** c asinh(l / c), written with log/sqrt (odd, so no cancellation for l < 0). */
@@ -206,13 +227,23 @@ export async function distill(opts: DistillOptions): Promise<DistillResult> {
   if (typeof damping !== 'number' || !(damping > 0)) throw argumentError(owner, 'damping', 'a number > 0 (Infinity: the plain KL)', opts.damping);
   const warmup = opts.warmup ?? Math.round(0.4 * steps);
   if (!Number.isInteger(warmup) || warmup < 0) throw argumentError(owner, 'warmup', 'a non-negative integer', opts.warmup);
+  const clipNorm = opts.clipNorm ?? 10;
+  if (typeof clipNorm !== 'number' || !(clipNorm > 0)) throw argumentError(owner, 'clipNorm', 'a number > 0 (Infinity: no clipping)', opts.clipNorm);
+  const dampingRelease = opts.dampingRelease ?? 0.5;
+  if (typeof dampingRelease !== 'number' || !(dampingRelease >= 0 && dampingRelease <= 1)) {
+    throw argumentError(owner, 'dampingRelease', 'a number in [0, 1]', opts.dampingRelease);
+  }
+  const finalLr = opts.finalLearningRate ?? 0.1;
+  if (typeof finalLr !== 'number' || !(finalLr > 0 && finalLr <= 1)) throw argumentError(owner, 'finalLearningRate', 'a number in (0, 1]', opts.finalLearningRate);
+  const releaseStep = dampingRelease >= 1 ? Infinity : Math.round(dampingRelease * steps);
   if (opts.initialize ?? true) await initializeStudent(teacher, student, context, deriveSeed(seed, 1_000_003)!);
   let warmupNll: number[] | undefined;
   if (warmup > 0) {
     warmupNll = await warmUp(teacher, student, context, warmup, batchSize, seed, opts);
   }
   const ownsOptimizer = opts.optimizer === undefined;
-  const optimizer = opts.optimizer ?? tf.train.adam(opts.learningRate ?? 1e-3);
+  const baseLr = opts.learningRate ?? 1e-3;
+  const optimizer = opts.optimizer ?? tf.train.adam(baseLr);
   const teacherWasTraining = teacher.training;
   const studentWasTraining = student.training;
   // Teacher frozen (evaluation mode, never in the var list); student BatchNorms use their
@@ -252,28 +283,40 @@ export async function distill(opts: DistillOptions): Promise<DistillResult> {
         break;
       }
       const stepSeed = deriveSeed(seed, step)!;
-      const cost = optimizer.minimize(
-        () =>
-          tf.tidy(() => {
-            let c: tf.Tensor | undefined;
-            if (context) {
-              const idx = tf.randomUniform([batchSize], 0, context.shape[0], 'int32', deriveSeed(stepSeed, 1));
-              c = tf.gather(context, idx);
-            }
-            const { sample, logProb } = student.sampleAndLogProb(batchSize, c ? { seed: stepSeed, context: c } : { seed: stepSeed });
-            const teacherLogProb = teacher.logProb(sample, c ? { context: c } : {});
-            const l = tf.sub(logProb, teacherLogProb);
-            // Reported: the plain KL estimate mean(l). Minimized: mean(c asinh(l / c)), equal
-            // to it where the per-sample log-ratios are small (|l| << c, near convergence) and
-            // monotone in every l, but an off-support sample with l ~ 1e6 (a trained teacher's
-            // log-density falls off extremely fast) no longer swamps the whole batch's gradient.
-            klValues.push(tf.keep(tf.mean(l)) as tf.Scalar);
-            return tf.mean(dampedLogRatio(l, damping)) as tf.Scalar;
-          }),
-        true,
-        variables,
-      );
-      cost?.dispose();
+      if (ownsOptimizer && finalLr < 1) {
+        // Cosine decay from baseLr to finalLr * baseLr (AdamOptimizer reads it every step).
+        const frac = steps > 1 ? step / (steps - 1) : 1;
+        (optimizer as unknown as { learningRate: number }).learningRate = baseLr * (finalLr + (1 - finalLr) * 0.5 * (1 + Math.cos(Math.PI * frac)));
+      }
+      const c = step < releaseStep ? damping : Infinity;
+      tf.tidy(() => {
+        const { grads } = tf.variableGrads(() => {
+          let ctx: tf.Tensor | undefined;
+          if (context) {
+            const idx = tf.randomUniform([batchSize], 0, context.shape[0], 'int32', deriveSeed(stepSeed, 1));
+            ctx = tf.gather(context, idx);
+          }
+          const { sample, logProb } = student.sampleAndLogProb(batchSize, ctx ? { seed: stepSeed, context: ctx } : { seed: stepSeed });
+          const teacherLogProb = teacher.logProb(sample, ctx ? { context: ctx } : {});
+          const l = tf.sub(logProb, teacherLogProb);
+          // Reported: the plain KL estimate mean(l). Minimized (while damped): mean(c asinh(l / c)),
+          // equal to it where the per-sample log-ratios are small (|l| << c) and monotone in
+          // every l, but an off-support sample with l ~ 1e6 (a trained teacher's log-density
+          // falls off extremely fast) no longer swamps the whole batch's gradient.
+          klValues.push(tf.keep(tf.mean(l)) as tf.Scalar);
+          return tf.mean(dampedLogRatio(l, c)) as tf.Scalar;
+        }, variables);
+        let g = grads;
+        if (Number.isFinite(clipNorm)) {
+          const names = Object.keys(grads);
+          const norm = tf.sqrt(tf.addN(names.map((k) => tf.sum(tf.square(grads[k]!)))));
+          // min(1, clipNorm / ||g||); a non-finite norm is caught by the KL check below.
+          const scale = tf.minimum(tf.div(clipNorm, tf.maximum(norm, 1e-12)), 1);
+          g = {};
+          for (const k of names) g[k] = tf.mul(grads[k]!, scale);
+        }
+        optimizer.applyGradients(g);
+      });
       if (pending.length === 0) firstPending = step;
       pending.push(klValues.pop()!);
       if (pending.length >= READ_EVERY) await flush(firstPending);

@@ -70,6 +70,13 @@ export const recipes: Record<string, FlowRecipe> = {
     learningRate: 1e-3,
     patience: 20,
   },
+  // Distillation (`pnpm bench quality --task distill`): the teacher MAF is fitted with this
+  // recipe on 8-D data, four independent two-moons pairs (noise 0.1, unscaled; each pair its
+  // own seed; 10k train / 2k validation, built by apps/bench): non-Gaussian in every pair, with
+  // a product-of-moons density the 5-layer MAF must learn pair by pair. The student IAF(5,
+  // [64, 64]) is then trained by `distill` with the bench's 2000 steps, batch 256, lr 1e-3 and
+  // distill's defaults (moment init, 0.4 x steps forward-KL warm-up, damped reverse KL released
+  // after half the steps, global-norm clipping 10, cosine learning-rate decay to 0.1 x).
   'distill-teacher': {
     preset: 'maf',
     options: { numLayers: 5, hiddenUnits: [64, 64] },
