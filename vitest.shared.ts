@@ -7,9 +7,12 @@ import { defineConfig } from 'vitest/config';
 
 const packagesDir = fileURLToPath(new URL('./packages/', import.meta.url));
 
-const sourceAliases = Object.fromEntries(
-  readdirSync(packagesDir).map((name) => [`@densityjs/${name}`, `${packagesDir}${name}/src/index.ts`]),
-);
+// Exact matches only: a subpath export (e.g. @densityjs/testing/backends) resolves through the
+// package's own exports map.
+const sourceAliases = readdirSync(packagesDir).map((name) => ({
+  find: new RegExp(`^@densityjs/${name}$`),
+  replacement: `${packagesDir}${name}/src/index.ts`,
+}));
 
 export function packageConfig(configUrl: string) {
   return defineConfig({

@@ -1,68 +1,16 @@
 // Backend setup for the benchmark: cpu and wasm always; webgpu through the `webgpu` npm package
-// (Dawn) when it finds an adapter. Without a GPU, Dawn needs a software Vulkan driver: Mesa >= 25
-// lavapipe (about 15x faster than SwiftShader) or the SwiftShader that Debian's chromium ships.
+// (Dawn) when it finds an adapter (see @densityjs/testing/backends for the driver search).
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
-import { existsSync } from 'node:fs';
 import { registerGradients } from '@densityjs/core';
+import { probeWebGPU } from '@densityjs/testing/backends';
 
 export type BackendName = 'cpu' | 'wasm' | 'webgpu';
 export const ALL_BACKENDS: readonly BackendName[] = ['cpu', 'wasm', 'webgpu'];
 
-const VULKAN_DRIVERS = [
-  '/usr/share/vulkan/icd.d/lvp_icd.x86_64.json',
-  '/usr/share/vulkan/icd.d/lvp_icd.aarch64.json',
-  '/usr/share/vulkan/icd.d/lvp_icd.json',
-  '/usr/lib/chromium/vk_swiftshader_icd.json',
-];
-
-let webgpuProbe: Promise<string | undefined> | undefined;
-/** Description of the WebGPU adapter once probed (vendor/architecture/description). */
-export let webgpuAdapterInfo = '';
-
-/** Resolves to undefined when tfjs' webgpu backend is usable, else to the reason it is not. */
-export function probeWebGPU(): Promise<string | undefined> {
-  webgpuProbe ??= (async () => {
-    if (process.env.DENSITYJS_WEBGPU === '0') return 'disabled by DENSITYJS_WEBGPU=0';
-    const g = globalThis as unknown as { navigator?: { gpu?: unknown } };
-    if (!g.navigator?.gpu) {
-      if (!process.env.VK_ICD_FILENAMES) {
-        const driver = VULKAN_DRIVERS.find((path) => existsSync(path));
-        if (driver) process.env.VK_ICD_FILENAMES = driver;
-      }
-      try {
-        const dawn = (await import('webgpu')) as unknown as {
-          create: (flags: string[]) => unknown;
-          globals: Record<string, unknown>;
-        };
-        Object.assign(globalThis, dawn.globals);
-        const gpu = dawn.create([]);
-        Object.defineProperty(globalThis, 'navigator', {
-          value: { ...(g.navigator ?? {}), gpu },
-          configurable: true,
-          writable: true,
-        });
-      } catch (error) {
-        return `the webgpu package failed to load: ${(error as Error).message}`;
-      }
-    }
-    const gpu = (globalThis as unknown as {
-      navigator: { gpu: { requestAdapter(): Promise<{ info?: Record<string, string> } | null> } };
-    }).navigator.gpu;
-    const adapter = await gpu.requestAdapter().catch(() => null);
-    if (!adapter) {
-      return `no WebGPU adapter (VK_ICD_FILENAMES=${process.env.VK_ICD_FILENAMES ?? 'unset'}; install Mesa >= 25 lavapipe or chromium's SwiftShader)`;
-    }
-    const info = adapter.info ?? {};
-    webgpuAdapterInfo = [info.vendor, info.architecture, info.description]
-      .filter(Boolean)
-      .join(' ') + (process.env.VK_ICD_FILENAMES ? ` (${process.env.VK_ICD_FILENAMES})` : '');
-    await import('@tensorflow/tfjs-backend-webgpu');
-    return undefined;
-  })();
-  return webgpuProbe;
-}
+// The Dawn/Vulkan setup is the one the test suites use.
+export { probeWebGPU, webgpuAdapterInfo } from '@densityjs/testing/backends';
 
 /** Switches tfjs to `name`; resolves to undefined on success, else to the reason it failed. */
 export async function useBackend(name: BackendName): Promise<string | undefined> {

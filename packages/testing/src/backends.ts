@@ -19,6 +19,8 @@ const VULKAN_DRIVERS = [
 ];
 
 let webgpuProbe: Promise<string | undefined> | undefined;
+/** The WebGPU adapter (vendor, architecture, description, Vulkan driver) once probed. */
+export let webgpuAdapterInfo = '';
 
 /**
  * Installs Dawn's WebGPU into `globalThis` and registers tfjs' webgpu backend. Resolves to
@@ -49,12 +51,17 @@ export function probeWebGPU(): Promise<string | undefined> {
         return `the webgpu package failed to load: ${(error as Error).message}`;
       }
     }
-    const gpu = (globalThis as unknown as { navigator: { gpu: { requestAdapter(): Promise<unknown> } } })
-      .navigator.gpu;
+    const gpu = (globalThis as unknown as {
+      navigator: { gpu: { requestAdapter(): Promise<{ info?: Record<string, string> } | null> } };
+    }).navigator.gpu;
     const adapter = await gpu.requestAdapter().catch(() => null);
     if (!adapter) {
-      return 'no WebGPU adapter (install a Vulkan driver: Mesa >= 25 lavapipe or chromium\'s SwiftShader)';
+      return `no WebGPU adapter (VK_ICD_FILENAMES=${process.env.VK_ICD_FILENAMES ?? 'unset'}; install Mesa >= 25 lavapipe or chromium's SwiftShader)`;
     }
+    const info = adapter.info ?? {};
+    webgpuAdapterInfo =
+      [info.vendor, info.architecture, info.description].filter(Boolean).join(' ') +
+      (process.env.VK_ICD_FILENAMES ? ` (${process.env.VK_ICD_FILENAMES})` : '');
     await import('@tensorflow/tfjs-backend-webgpu');
     return undefined;
   })();
