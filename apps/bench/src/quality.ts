@@ -10,7 +10,7 @@ import type { BackendName } from './backends.js';
 import { useBackend } from './backends.js';
 import { scatterPng } from './png.js';
 import type { Progress } from './progress.js';
-import { need, type Loose } from './tasks/lib.js';
+import { maybe, need, type Loose } from './tasks/lib.js';
 import { oneLine } from './runner.js';
 
 export interface QualityOptions {
@@ -239,15 +239,19 @@ const CHECKS: Check[] = [
       const val = eight(2_000, ctx.seed + 1);
       const r = await recipe('distill-teacher', { preset: 'maf', options: { numLayers: 5, hiddenUnits: [64, 64] }, epochs: [40, 2], batchSize: 256, learningRate: 1e-3, patience: 10 });
       const teacher = (await trainFlow(ctx, 'distill teacher', r, 8, train, val)).flow;
-      const student: Loose = iaf({ eventSize: 8, numLayers: 5, hiddenUnits: [64, 64], seed: ctx.seed + 7 });
-      const steps = ctx.epochs(2000, 60);
+      const dr = ((await maybe('@densityjs/flows', 'distillRecipe')) ?? {
+        student: { numLayers: 5, hiddenUnits: [64, 64] }, steps: [2000, 60], batchSize: 256, learningRate: 1e-3,
+      }) as { student: Record<string, unknown>; steps: [number, number]; batchSize: number; learningRate: number; warmup?: number };
+      const student: Loose = iaf({ eventSize: 8, ...dr.student, seed: ctx.seed + 7 });
+      const steps = ctx.epochs(...dr.steps);
       const t0 = performance.now();
       const res = await distill({
         teacher,
         student,
         steps,
-        batchSize: 256,
-        learningRate: 1e-3,
+        batchSize: dr.batchSize,
+        learningRate: dr.learningRate,
+        ...(dr.warmup !== undefined && !ctx.quick ? { warmup: dr.warmup } : {}),
         seed: ctx.seed,
         onStep: (k: number, logs: { kl: number }) => {
           if (k % 20 === 0) ctx.progress.update(`quality distill: step ${k + 1}/${steps} KL ${logs.kl.toFixed(3)}`);
@@ -338,7 +342,7 @@ const CHECKS: Check[] = [
   },
   {
     id: 'siggraph',
-    title: 'SIGGRAPH MAF samples figure',
+    title: 'SIGGRAPH figure: samples of a MAF with spline transformers',
     async run(ctx) {
       const siggraph = await need('@densityjs/datasets', 'siggraph');
       const train = siggraph(20_000, { seed: ctx.seed }) as Dataset;

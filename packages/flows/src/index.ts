@@ -19,4 +19,4 @@ export {
 } from './save-load.js';
 export { DenseNetwork, type DenseNetworkOptions } from './dense-network.js';
 export type { FitOptions, FitResult } from '@densityjs/core';
-export { recipes, type FlowRecipe } from './recipes.js';
+export { recipes, distillRecipe, type FlowRecipe } from './recipes.js';
