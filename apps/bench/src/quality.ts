@@ -10,7 +10,7 @@ import type { BackendName } from './backends.js';
 import { useBackend } from './backends.js';
 import { scatterPng } from './png.js';
 import type { Progress } from './progress.js';
-import { maybe, need, type Loose } from './tasks/lib.js';
+import { need, type Loose } from './tasks/lib.js';
 import { oneLine } from './runner.js';
 
 export interface QualityOptions {
@@ -239,9 +239,9 @@ const CHECKS: Check[] = [
       const val = eight(2_000, ctx.seed + 1);
       const r = await recipe('distill-teacher', { preset: 'maf', options: { numLayers: 5, hiddenUnits: [64, 64] }, epochs: [40, 2], batchSize: 256, learningRate: 1e-3, patience: 10 });
       const teacher = (await trainFlow(ctx, 'distill teacher', r, 8, train, val)).flow;
-      const dr = ((await maybe('@densityjs/flows', 'distillRecipe')) ?? {
-        student: { numLayers: 5, hiddenUnits: [64, 64] }, steps: [2000, 60], batchSize: 256, learningRate: 1e-3,
-      }) as { student: Record<string, unknown>; steps: [number, number]; batchSize: number; learningRate: number; warmup?: number };
+      const dr = (await need('@densityjs/flows', 'distillRecipe')) as {
+        student: Record<string, unknown>; steps: [number, number]; batchSize: number; learningRate: number; warmup?: number;
+      };
       const student: Loose = iaf({ eventSize: 8, ...dr.student, seed: ctx.seed + 7 });
       const steps = ctx.epochs(...dr.steps);
       const t0 = performance.now();

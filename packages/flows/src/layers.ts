@@ -7,8 +7,7 @@
 // sequential sampling that reuses the last MADE pass for the log-det). They share
 // @densityjs/bijectors' Bijector contract and spline function.
 import * as tf from '@tensorflow/tfjs-core';
-import { BatchNormalization, Bijector, Invert, rationalQuadraticSpline, type BijectorCallOptions } from '@densityjs/bijectors';
-import { affineTransform } from '@densityjs/bijectors';
+import { affineTransform, BatchNormalization, Bijector, Invert, rationalQuadraticSpline, type BijectorCallOptions } from '@densityjs/bijectors';
 
 /** Log-scales are soft-clamped to (-LOG_SCALE_BOUND, LOG_SCALE_BOUND): no inf/NaN in training. */
 const LOG_SCALE_BOUND = 5;
