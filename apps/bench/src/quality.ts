@@ -113,28 +113,20 @@ async function trainFlow(
   const fit = await need('@densityjs/flows', 'fit');
   const flow: Loose = make({ eventSize, ...r.options, ...(extra.contextSize ? { contextSize: extra.contextSize } : {}), seed: ctx.seed });
   const epochs = ctx.epochs(...r.epochs);
-  // A decaying learning rate: fit's default optimizer (FusedAdam) with its rate lowered after
-  // every epoch, cosine from learningRate to finalLearningRate (the update reads it per step).
-  const FusedAdam = r.finalLearningRate !== undefined ? await need('@densityjs/core', 'FusedAdam') : undefined;
-  const optimizer: Loose | undefined = FusedAdam ? new FusedAdam({ learningRate: r.learningRate }) : undefined;
   const t0 = performance.now();
   const result = await fit(flow, train, {
     epochs,
     batchSize: r.batchSize,
-    ...(optimizer ? { optimizer } : { learningRate: r.learningRate }),
+    learningRate: r.learningRate,
+    ...(r.finalLearningRate !== undefined ? { finalLearningRate: r.finalLearningRate } : {}),
     validationData: val,
     ...(r.patience ? { patience: r.patience } : {}),
     ...(extra.context ? { context: extra.context, validationContext: extra.validationContext } : {}),
     seed: ctx.seed,
     onEpochEnd: (e: number, logs: { loss: number; valLoss?: number }) => {
-      if (optimizer) {
-        const lo = r.finalLearningRate!;
-        optimizer.learningRate = lo + 0.5 * (r.learningRate - lo) * (1 + Math.cos((Math.PI * (e + 1)) / epochs));
-      }
       ctx.progress.update(`quality ${label}: epoch ${e + 1}/${epochs} loss ${logs.loss.toFixed(3)} val ${logs.valLoss?.toFixed(3) ?? '-'}`);
     },
   });
-  optimizer?.dispose?.();
   if (flow.training !== undefined) flow.training = false;
   return { flow, epochs: result.history.loss.length, seconds: (performance.now() - t0) / 1000 };
 }

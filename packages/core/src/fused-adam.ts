@@ -33,7 +33,8 @@ export class FusedAdam extends tf.Optimizer {
   static get className(): string {
     return 'FusedAdam';
   }
-  readonly learningRate: number;
+  /** Read at every step, so a schedule may change it between steps. */
+  learningRate: number;
   readonly beta1: number;
   readonly beta2: number;
   readonly epsilon: number;

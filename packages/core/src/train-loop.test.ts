@@ -330,6 +330,40 @@ describeEachBackend(
   { webgpu: false },
 );
 
+describe('trainLoop learning-rate schedule', () => {
+  it('finalLearningRate decays the default Adam on a cosine over all planned steps', async () => {
+    // loss = w has the constant gradient 1, so every Adam step moves w by lr_k / (1 + 1e-7)
+    // (the bias-corrected moments are exactly 1 and 1): the step sizes are the schedule.
+    await expectNoLeaks(async () => {
+      const w = tf.tidy(() => tf.variable(tf.scalar(0)));
+      const seen: number[] = [];
+      const epochs = 3;
+      const stepsPerEpoch = 4; // 10 examples in batches of 3, 3, 3, 1
+      await trainLoop(
+        {
+          owner: 'test',
+          variables: [w],
+          numExamples: 10,
+          batchLoss: () => {
+            seen.push(w.dataSync()[0]!);
+            return tf.mul(w, 1) as tf.Scalar;
+          },
+        },
+        { epochs, batchSize: 3, learningRate: 0.1, finalLearningRate: 0.01, seed: 0 },
+      );
+      seen.push(w.dataSync()[0]!);
+      w.dispose();
+      const steps = seen.slice(1).map((v, k) => seen[k]! - v).slice(1); // drop the scalar probe
+      const total = epochs * stepsPerEpoch;
+      expect(steps.length).toBe(total);
+      for (let k = 0; k < total; k++) {
+        const lr = 0.01 + 0.045 * (1 + Math.cos((Math.PI * k) / (total - 1)));
+        expect(steps[k]!).toBeCloseTo(lr, 5);
+      }
+    });
+  });
+});
+
 describe('trainLoop argument errors', () => {
   it('names the bad option', () => {
     expect(() => resolveFitOptions('fit', { epochs: 0 })).toThrow('fit: epochs must be a positive integer, received 0');
@@ -342,9 +376,13 @@ describe('trainLoop argument errors', () => {
     expect(() => resolveFitOptions('fit', { onEpochEnd: 3 as never })).toThrow(/onEpochEnd must be a function/);
     expect(() => resolveFitOptions('fit', { signal: {} as never })).toThrow(/signal must be an AbortSignal/);
     expect(() => resolveFitOptions('fit', { optimizer: {} as never })).toThrow(/optimizer must be a tf.Optimizer/);
+    expect(() => resolveFitOptions('fit', { finalLearningRate: 0 })).toThrow('fit: finalLearningRate must be a finite number > 0, received 0');
     const opt = tf.train.sgd(0.1);
     expect(() => resolveFitOptions('MDN.fit', { optimizer: opt, learningRate: 0.1 })).toThrow(
       /MDN.fit: give either learningRate or optimizer/,
+    );
+    expect(() => resolveFitOptions('fit', { optimizer: opt, finalLearningRate: 1e-4 })).toThrow(
+      /fit: finalLearningRate schedules the default optimizer/,
     );
     opt.dispose();
   });

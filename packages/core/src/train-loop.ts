@@ -4,6 +4,7 @@
 // validation with early stopping, progress callbacks, cancellation and event-loop yields.
 import * as tf from '@tensorflow/tfjs-core';
 import { argumentError, describeValue } from './errors.js';
+import { cosineDecay } from './cosine-decay.js';
 import { FusedAdam } from './fused-adam.js';
 import { registerGradients } from './register-gradients.js';
 
@@ -14,6 +15,13 @@ export interface FitOptions {
   batchSize?: number;
   /** Learning rate of the default Adam optimizer. Default 1e-3. Not with `optimizer`. */
   learningRate?: number;
+  /**
+   * Cosine decay of the default Adam's learning rate over the planned steps
+   * (epochs x steps per epoch), from `learningRate` at the first step to `finalLearningRate`
+   * at the last (see `cosineDecay`). Default: a constant rate. Not with `optimizer` (a custom
+   * optimizer keeps its own schedule). Early stopping does not stretch the schedule.
+   */
+  finalLearningRate?: number;
   /**
    * Any tfjs optimizer; the caller keeps ownership (it is not disposed). Default: Adam
    * (FusedAdam: tf.train.adam's update over all variables at once).
@@ -147,6 +155,14 @@ export function resolveFitOptions(owner: string, opts: FitOptions | undefined): 
       );
     }
   }
+  if (o.finalLearningRate !== undefined) {
+    if (typeof o.finalLearningRate !== 'number' || !Number.isFinite(o.finalLearningRate) || o.finalLearningRate <= 0) {
+      throw argumentError(owner, 'finalLearningRate', 'a finite number > 0', o.finalLearningRate);
+    }
+    if (o.optimizer !== undefined) {
+      throw new Error(`${owner}: finalLearningRate schedules the default optimizer; a custom optimizer keeps its own learning rate`);
+    }
+  }
   if (o.optimizer !== undefined) {
     const opt = o.optimizer as unknown as { minimize?: unknown; applyGradients?: unknown };
     if (opt === null || typeof opt !== 'object' || typeof opt.minimize !== 'function' || typeof opt.applyGradients !== 'function') {
@@ -220,7 +236,10 @@ export async function trainLoop(spec: TrainLoopSpec, opts: FitOptions = {}): Pro
   const ownsOptimizer = opts.optimizer === undefined;
   // Default: Adam with tf.train.adam's update, fused over all variables (~12 kernels per step
   // instead of ~13 per variable).
-  const optimizer = opts.optimizer ?? new FusedAdam({ learningRate: opts.learningRate ?? 1e-3 });
+  const initialLearningRate = opts.learningRate ?? 1e-3;
+  const optimizer = opts.optimizer ?? new FusedAdam({ learningRate: initialLearningRate });
+  const finalLearningRate = opts.finalLearningRate;
+  const totalSteps = o.epochs * stepsPerEpoch;
   // Full batch: one index tensor for the whole run.
   const fullBatchIndices = stepsPerEpoch === 1 && !o.shuffle ? tf.tensor1d(order, 'int32') : undefined;
 
@@ -311,6 +330,9 @@ export async function trainLoop(spec: TrainLoopSpec, opts: FitOptions = {}): Pro
             tf.tidy(() => {
               lossFn(idx)();
             });
+          }
+          if (finalLearningRate !== undefined) {
+            (optimizer as FusedAdam).learningRate = cosineDecay(epoch * stepsPerEpoch + step, totalSteps, initialLearningRate, finalLearningRate);
           }
           cost = optimizer.minimize(lossFn(idx), true, variables);
         } finally {

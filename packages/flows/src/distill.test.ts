@@ -117,7 +117,7 @@ describe('distill errors', () => {
     await expect(distill({ teacher, student, damping: 0 })).rejects.toThrow(/distill: damping must be a number > 0/);
     await expect(distill({ teacher, student, clipNorm: -1 })).rejects.toThrow(/distill: clipNorm must be a number > 0/);
     await expect(distill({ teacher, student, dampingRelease: 2 })).rejects.toThrow(/distill: dampingRelease must be a number in \[0, 1\]/);
-    await expect(distill({ teacher, student, finalLearningRate: 0 })).rejects.toThrow(/distill: finalLearningRate must be a number in \(0, 1\]/);
+    await expect(distill({ teacher, student, finalLearningRate: 0 })).rejects.toThrow(/distill: finalLearningRate must be a finite number > 0, received 0/);
     await expect(distill({ teacher, student: conditional })).rejects.toThrow(/distill: student must be a flow with the teacher's contextSize 0, received contextSize 1/);
     teacher.dispose();
     student.dispose();

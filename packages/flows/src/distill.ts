@@ -1,7 +1,7 @@
 // Probability density distillation (van den Oord et al. 2018, "Parallel WaveNet"): a student
 // that samples in one pass (IAF) learns to imitate a teacher that scores in one pass (MAF).
 import * as tf from '@tensorflow/tfjs-core';
-import { argumentError, deriveSeed, registerGradients, resolveFitOptions, trainLoop } from '@densityjs/core';
+import { argumentError, cosineDecay, deriveSeed, registerGradients, resolveFitOptions, trainLoop } from '@densityjs/core';
 import type { Bijector } from '@densityjs/bijectors';
 import { matchOutputMoments } from './layers.js';
 
@@ -80,9 +80,10 @@ export interface DistillOptions {
    */
   dampingRelease?: number;
   /**
-   * Cosine decay of the default Adam's learning rate over the reverse-KL steps, down to
-   * `finalLearningRate` x learningRate (default 0.1; 1 keeps it constant). Only for the
-   * default optimizer (a custom optimizer keeps its own schedule).
+   * Cosine decay (core's `cosineDecay`) of the default Adam's learning rate over the
+   * reverse-KL steps, from `learningRate` to `finalLearningRate` (default learningRate / 10),
+   * as `fit`'s option of the same name. Not with `optimizer` (a custom optimizer keeps its own
+   * schedule).
    */
   finalLearningRate?: number;
 }
@@ -233,8 +234,14 @@ export async function distill(opts: DistillOptions): Promise<DistillResult> {
   if (typeof dampingRelease !== 'number' || !(dampingRelease >= 0 && dampingRelease <= 1)) {
     throw argumentError(owner, 'dampingRelease', 'a number in [0, 1]', opts.dampingRelease);
   }
-  const finalLr = opts.finalLearningRate ?? 0.1;
-  if (typeof finalLr !== 'number' || !(finalLr > 0 && finalLr <= 1)) throw argumentError(owner, 'finalLearningRate', 'a number in (0, 1]', opts.finalLearningRate);
+  if (opts.finalLearningRate !== undefined) {
+    if (typeof opts.finalLearningRate !== 'number' || !Number.isFinite(opts.finalLearningRate) || !(opts.finalLearningRate > 0)) {
+      throw argumentError(owner, 'finalLearningRate', 'a finite number > 0', opts.finalLearningRate);
+    }
+    if (opts.optimizer !== undefined) {
+      throw new Error(`${owner}: finalLearningRate schedules the default optimizer; a custom optimizer keeps its own learning rate`);
+    }
+  }
   const releaseStep = dampingRelease >= 1 ? Infinity : Math.round(dampingRelease * steps);
   if (opts.initialize ?? true) await initializeStudent(teacher, student, context, deriveSeed(seed, 1_000_003)!);
   let warmupNll: number[] | undefined;
@@ -243,6 +250,7 @@ export async function distill(opts: DistillOptions): Promise<DistillResult> {
   }
   const ownsOptimizer = opts.optimizer === undefined;
   const baseLr = opts.learningRate ?? 1e-3;
+  const finalLr = opts.finalLearningRate ?? baseLr / 10;
   const optimizer = opts.optimizer ?? tf.train.adam(baseLr);
   const teacherWasTraining = teacher.training;
   const studentWasTraining = student.training;
@@ -283,10 +291,9 @@ export async function distill(opts: DistillOptions): Promise<DistillResult> {
         break;
       }
       const stepSeed = deriveSeed(seed, step)!;
-      if (ownsOptimizer && finalLr < 1) {
-        // Cosine decay from baseLr to finalLr * baseLr (AdamOptimizer reads it every step).
-        const frac = steps > 1 ? step / (steps - 1) : 1;
-        (optimizer as unknown as { learningRate: number }).learningRate = baseLr * (finalLr + (1 - finalLr) * 0.5 * (1 + Math.cos(Math.PI * frac)));
+      if (ownsOptimizer) {
+        // AdamOptimizer reads its learningRate at every step.
+        (optimizer as unknown as { learningRate: number }).learningRate = cosineDecay(step, steps, baseLr, finalLr);
       }
       const c = step < releaseStep ? damping : Infinity;
       tf.tidy(() => {

@@ -15,7 +15,7 @@ export interface FlowRecipe {
   batchSize: number;
   learningRate: number;
   patience?: number;
-  /** Cosine decay of the learning rate over the epochs down to this value. */
+  /** Cosine decay of the learning rate over all steps down to this value (fit's option). */
   finalLearningRate?: number;
   /** Train on per-axis standardized data (mean 0, std 1), samples mapped back. */
   standardize?: boolean;
