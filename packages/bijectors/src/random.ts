@@ -1,19 +1,9 @@
 // Seeded float64 randomness for parameter initializations computed in plain JS.
-
-/** mulberry32 uniform generator on [0, 1). */
-export function uniformGenerator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '@densityjs/core';
 
 /** Standard normal draws by Box-Muller. */
 export function normalGenerator(seed: number): () => number {
-  const u = uniformGenerator(seed);
+  const u = mulberry32(seed);
   return () => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
 }
 

@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { argumentError, describeValue } from './errors.js';
 import { cosineDecay } from './cosine-decay.js';
 import { FusedAdam } from './fused-adam.js';
+import { mulberry32 } from './mulberry32.js';
 import { registerGradients } from './register-gradients.js';
 
 export interface FitOptions {
@@ -77,18 +78,6 @@ export interface TrainLoopSpec {
 
 /** Pending per-step losses are read back (one sync) at least this often within an epoch. */
 const MAX_PENDING_STEPS = 256;
-
-/** mulberry32: a tiny seeded PRNG, uniform in [0, 1). Enough for shuffling. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** In-place Fisher-Yates shuffle. */
 function shuffleInPlace(order: Int32Array, random: () => number): void {

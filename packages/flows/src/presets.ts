@@ -1,7 +1,7 @@
 // The flow presets: MAF, IAF, RealNVP, NICE and neural spline flows, each a Chain of layers
 // (conditioners from @densityjs/made or a dense network, bijectors from @densityjs/bijectors)
 // pushed onto a standard normal.
-import { argumentError, deriveSeed } from '@densityjs/core';
+import { argumentError, deriveSeed, mulberry32 } from '@densityjs/core';
 import { Chain, Permute, Reverse, type Bijector } from '@densityjs/bijectors';
 import { MADE } from '@densityjs/made';
 import { Flow, type FlowConfig, type FlowOptions, type FlowPresetName } from './flow.js';
@@ -65,14 +65,7 @@ export function resolveFlowConfig(owner: string, opts: FlowOptions, extra: Recor
 
 /** A seeded random permutation of 0..n-1 (Fisher-Yates on mulberry32). */
 export function seededPermutation(n: number, seed: number): number[] {
-  let a = seed >>> 0;
-  const random = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = mulberry32(seed);
   const p = Array.from({ length: n }, (_, i) => i);
   for (let i = n - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));

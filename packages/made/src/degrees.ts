@@ -1,5 +1,5 @@
-import { argumentError } from '@densityjs/core';
-import { freshSeed, mulberry32 } from './random.js';
+import { argumentError, mulberry32 } from '@densityjs/core';
+import { freshSeed } from './random.js';
 
 export type InputOrder = 'left-to-right' | 'right-to-left' | 'random' | number[];
 export type HiddenDegrees = 'equal' | 'random';

@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describeEachBackend } from '@densityjs/testing';
 import { expect, it } from 'vitest';
 import { MADE } from './made.js';
-import { mulberry32 } from './random.js';
+import { mulberry32 } from '@densityjs/core';
 
 /** Two moons (as sklearn.datasets.make_moons) with Gaussian noise, seeded. */
 function twoMoons(n: number, noise: number, seed: number): number[][] {

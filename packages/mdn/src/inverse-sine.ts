@@ -1,4 +1,4 @@
-import { mulberry32 } from './layout.js';
+import { mulberry32 } from '@densityjs/core';
 
 /**
  * The seed's inverse problem (Bishop 1994, section 5): t ~ U(-10.5, 10.5),

@@ -3,6 +3,8 @@
 // (a 1 -> 20 -> 15 network, 375 weights) kernel launches, not arithmetic, set the speed. One
 // vector also makes save/load, early-stopping snapshots and the fused kernel's I/O trivial.
 
+import { mulberry32 } from '@densityjs/core';
+
 export type Activation = 'tanh' | 'relu' | 'sigmoid';
 export const ACTIVATIONS: readonly Activation[] = ['tanh', 'relu', 'sigmoid'];
 
@@ -42,18 +44,6 @@ export function numParams(sizes: readonly number[]): number {
   let total = 0;
   for (let l = 0; l + 1 < sizes.length; l++) total += sizes[l]! * sizes[l + 1]! + sizes[l + 1]!;
   return total;
-}
-
-/** mulberry32: a tiny seeded PRNG, uniform in [0, 1); identical on every backend. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** softplus^{-1}(v) = log(expm1(v)), so a raw bias of this value starts the scale at v. */

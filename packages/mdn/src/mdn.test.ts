@@ -5,7 +5,8 @@ import { MixtureSameFamily } from '@densityjs/distributions';
 import { MDN } from './mdn.js';
 import { fusedLoss, fusedLossValue } from './fused-kernel.js';
 import { genericLoss } from './network.js';
-import { initialParams, mulberry32, numParams, type MdnLayout } from './layout.js';
+import { mulberry32 } from '@densityjs/core';
+import { initialParams, numParams, type MdnLayout } from './layout.js';
 import { referenceGradient, referenceHead, referenceLogProb, referenceLoss, rowsOf } from './test-reference.js';
 
 function randomArray(n: number, seed: number, scale = 1): Float32Array {

@@ -2,6 +2,7 @@
 // every backend. Bijectors are typed structurally so @densityjs/testing does not depend on
 // @densityjs/bijectors (which depends on testing for its tests).
 import * as tf from '@tensorflow/tfjs-core';
+import { mulberry32 } from '@densityjs/core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachBackend } from './describe-each-backend.js';
 import { expectAllClose } from './expect-all-close.js';
@@ -56,19 +57,8 @@ export interface BijectorCase {
   seed?: number;
 }
 
-/** mulberry32: a tiny seeded uniform generator, identical on every backend. */
-function uniforms(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function draw(shape: number[], spec: BijectorCase['input'], seed: number): tf.Tensor {
-  const u = uniforms(seed);
+  const u = mulberry32(seed);
   const n = shape.reduce((a, b) => a * b, 1);
   const values = new Float32Array(n);
   for (let i = 0; i < n; i++) {
