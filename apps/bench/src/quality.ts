@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { FlowRecipe } from '@densityjs/flows';
 import type { BackendName } from './backends.js';
 import { useBackend } from './backends.js';
 import { scatterPng } from './png.js';
@@ -73,19 +74,6 @@ async function meanNll(dist: Loose, x: tf.Tensor2D, context?: tf.Tensor2D): Prom
     s.dispose();
   }
   return sum / n;
-}
-
-interface FlowRecipe {
-  preset: 'maf' | 'realNVP' | 'neuralSplineFlow' | 'iaf';
-  options: Record<string, unknown>;
-  epochs: [full: number, quick: number];
-  batchSize: number;
-  learningRate: number;
-  patience?: number;
-  /** Cosine decay of the learning rate over the epochs down to this value (FusedAdam). */
-  finalLearningRate?: number;
-  /** Train on per-axis standardized data (the check maps samples and NLL back). */
-  standardize?: boolean;
 }
 
 /** Recipes exported by @densityjs/flows (recipes.ts) win over the bench's defaults. */
