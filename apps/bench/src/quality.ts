@@ -220,7 +220,7 @@ const CHECKS: Check[] = [
       const r = await recipe('distill-teacher', { preset: 'maf', options: { numLayers: 5, hiddenUnits: [64, 64] }, epochs: [40, 2], batchSize: 256, learningRate: 1e-3, patience: 10 });
       const teacher = (await trainFlow(ctx, 'distill teacher', r, 8, train, val)).flow;
       const dr = (await need('@densityjs/flows', 'distillRecipe')) as {
-        student: Record<string, unknown>; steps: [number, number]; batchSize: number; learningRate: number; warmup?: number;
+        student: Record<string, unknown>; steps: [number, number]; batchSize: number; learningRate: number; finalLearningRate?: number; warmup?: number;
       };
       const student: Loose = iaf({ eventSize: 8, ...dr.student, seed: ctx.seed + 7 });
       const steps = ctx.epochs(...dr.steps);
@@ -231,6 +231,7 @@ const CHECKS: Check[] = [
         steps,
         batchSize: dr.batchSize,
         learningRate: dr.learningRate,
+        ...(dr.finalLearningRate !== undefined ? { finalLearningRate: dr.finalLearningRate } : {}),
         ...(dr.warmup !== undefined && !ctx.quick ? { warmup: dr.warmup } : {}),
         seed: ctx.seed,
         onStep: (k: number, logs: { kl: number }) => {
