@@ -195,10 +195,11 @@ export async function distill(opts: DistillOptions): Promise<DistillResult> {
   if ((teacher as object) === (student as object)) throw argumentError(owner, 'student', 'a different object than teacher', 'the teacher itself');
   const steps = opts.steps ?? 1000;
   if (!Number.isInteger(steps) || steps < 1) throw argumentError(owner, 'steps', 'a positive integer', opts.steps);
-  // Shared option checks (batchSize, learningRate vs optimizer, seed, signal).
+  // Shared option checks (batchSize, learningRate and its schedule vs optimizer, seed, signal).
   const resolved = resolveFitOptions(owner, {
     batchSize: opts.batchSize,
     learningRate: opts.learningRate,
+    finalLearningRate: opts.finalLearningRate,
     optimizer: opts.optimizer,
     seed: opts.seed,
     signal: opts.signal,
@@ -233,14 +234,6 @@ export async function distill(opts: DistillOptions): Promise<DistillResult> {
   const dampingRelease = opts.dampingRelease ?? 0.5;
   if (typeof dampingRelease !== 'number' || !(dampingRelease >= 0 && dampingRelease <= 1)) {
     throw argumentError(owner, 'dampingRelease', 'a number in [0, 1]', opts.dampingRelease);
-  }
-  if (opts.finalLearningRate !== undefined) {
-    if (typeof opts.finalLearningRate !== 'number' || !Number.isFinite(opts.finalLearningRate) || !(opts.finalLearningRate > 0)) {
-      throw argumentError(owner, 'finalLearningRate', 'a finite number > 0', opts.finalLearningRate);
-    }
-    if (opts.optimizer !== undefined) {
-      throw new Error(`${owner}: finalLearningRate schedules the default optimizer; a custom optimizer keeps its own learning rate`);
-    }
   }
   const releaseStep = dampingRelease >= 1 ? Infinity : Math.round(dampingRelease * steps);
   if (opts.initialize ?? true) await initializeStudent(teacher, student, context, deriveSeed(seed, 1_000_003)!);
