@@ -1,27 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { argumentError } from '@densityjs/core';
-import { Bijector, type BijectorBaseOptions, type BijectorCallOptions } from './bijector.js';
-import {
-  callConditioner,
-  checkContext,
-  checkContextSize,
-  conditionerVariables,
-  disposeConditioner,
-  isConditioner,
-  type Conditioner,
-} from './conditioner.js';
+import type { BijectorCallOptions } from './bijector.js';
+import { ConditionedBijector, type ConditionedOptions } from './conditioned-bijector.js';
+import { callConditioner, checkContext, isConditioner, type Conditioner } from './conditioner.js';
 
-export interface AutoregressiveOptions extends BijectorBaseOptions {
-  /** Event size D, when known (validated on every call). */
-  eventSize?: number;
-  /** Dispose the conditioner (when it has `dispose`) with this bijector (default true). */
-  disposeConditioner?: boolean;
-  /**
-   * Size of the conditioning context. When set, every call must pass `context` of shape
-   * batch + [contextSize] (checked, with a clear error); when unset the context is optional.
-   */
-  contextSize?: number;
-}
+export type AutoregressiveOptions = ConditionedOptions;
 
 /**
  * Masked autoregressive transform (Papamakarios et al. 2017): `y_i = tau(x_i; theta_i(y_{<i}))`
@@ -36,11 +19,7 @@ export interface AutoregressiveOptions extends BijectorBaseOptions {
  * The Jacobian is triangular: `log|det J| = sum_i log|dtau/dx_i|`. `new Invert(layer)` gives the
  * inverse autoregressive flow (IAF: one-pass sampling).
  */
-export abstract class Autoregressive extends Bijector {
-  readonly conditioner: Conditioner;
-  private readonly ownsConditioner: boolean;
-  readonly contextSize: number | undefined;
-
+export abstract class Autoregressive extends ConditionedBijector {
   constructor(conditioner: Conditioner, opts: AutoregressiveOptions, name: string, argument: string) {
     if (!isConditioner(conditioner)) {
       throw argumentError(name, argument, 'a function (y, context?) => Tensor or an object with call(y, {context})', conditioner);
@@ -48,19 +27,7 @@ export abstract class Autoregressive extends Bijector {
     if (opts.eventSize !== undefined && (!Number.isInteger(opts.eventSize) || opts.eventSize < 1)) {
       throw argumentError(name, 'eventSize', 'a positive integer', opts.eventSize);
     }
-    checkContextSize(name, opts.contextSize);
-    super({ eventNdims: 1, eventSize: opts.eventSize, name });
-    this.conditioner = conditioner;
-    this.ownsConditioner = opts.disposeConditioner ?? true;
-    this.contextSize = opts.contextSize;
-  }
-
-  override get trainableVariables(): tf.Variable[] {
-    return conditionerVariables(this.conditioner);
-  }
-
-  override dispose(): void {
-    if (this.ownsConditioner) disposeConditioner(this.conditioner);
+    super({ eventNdims: 1, eventSize: opts.eventSize, name }, conditioner, opts);
   }
 
   /** `[tau(v; params), sum over the last axis of log|dtau/dv|]` (inverse: tau^{-1}). */

@@ -1,30 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { argumentError, raw, shapeText } from '@densityjs/core';
-import { Bijector, type BijectorBaseOptions, type BijectorCallOptions } from './bijector.js';
-import {
-  callConditioner,
-  checkContext,
-  checkContextSize,
-  conditionerVariables,
-  disposeConditioner,
-  isConditioner,
-  type Conditioner,
-} from './conditioner.js';
+import type { BijectorCallOptions } from './bijector.js';
+import { ConditionedBijector, type ConditionedOptions } from './conditioned-bijector.js';
+import { callConditioner, checkContext, isConditioner, type Conditioner } from './conditioner.js';
 
-export interface CouplingOptions extends BijectorBaseOptions {
+export interface CouplingOptions extends ConditionedOptions {
   /** Number d of leading units passed through unchanged; they condition the rest. */
   numMasked: number;
   /** Network or function of the first d units (and the context) giving the transformer's parameters. */
   conditioner: Conditioner;
-  /** Event size D, when known (validated on every call; otherwise any D > d is accepted). */
-  eventSize?: number;
-  /** Dispose the conditioner (when it has `dispose`) with this bijector (default true). */
-  disposeConditioner?: boolean;
-  /**
-   * Size of the conditioning context. When set, every call must pass `context` of shape
-   * batch + [contextSize] (checked, with a clear error); when unset the context is optional.
-   */
-  contextSize?: number;
 }
 
 /**
@@ -33,11 +17,8 @@ export interface CouplingOptions extends BijectorBaseOptions {
  * block-triangular, so `log|det J| = sum log|dtau/dx2|`, and the inverse is one pass:
  * `theta` is recomputed from `y1 = x1`. Subclasses give the transformer `tau`.
  */
-export abstract class Coupling extends Bijector {
+export abstract class Coupling extends ConditionedBijector {
   readonly numMasked: number;
-  readonly conditioner: Conditioner;
-  private readonly ownsConditioner: boolean;
-  readonly contextSize: number | undefined;
 
   constructor(opts: CouplingOptions, defaultName: string, volumePreserving = false) {
     const name = opts?.name ?? defaultName;
@@ -49,20 +30,8 @@ export abstract class Coupling extends Bijector {
     if (opts.eventSize !== undefined && (!Number.isInteger(opts.eventSize) || opts.eventSize <= d)) {
       throw argumentError(name, 'eventSize', `an integer > numMasked = ${d}`, opts.eventSize);
     }
-    checkContextSize(name, opts.contextSize);
-    super({ eventNdims: 1, eventSize: opts.eventSize, name, volumePreserving });
+    super({ eventNdims: 1, eventSize: opts.eventSize, name, volumePreserving }, opts.conditioner, opts);
     this.numMasked = d;
-    this.conditioner = opts.conditioner;
-    this.ownsConditioner = opts.disposeConditioner ?? true;
-    this.contextSize = opts.contextSize;
-  }
-
-  override get trainableVariables(): tf.Variable[] {
-    return conditionerVariables(this.conditioner);
-  }
-
-  override dispose(): void {
-    if (this.ownsConditioner) disposeConditioner(this.conditioner);
   }
 
   /** `[tau(x2), sum over the last axis of log|dtau/dx2|]` (or the inverse). */

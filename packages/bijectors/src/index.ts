@@ -21,6 +21,7 @@ export {
   type SplineSettings,
 } from './rational-quadratic-spline.js';
 export type { Conditioner, ConditionerFunction, ConditionerObject } from './conditioner.js';
+export { ConditionedBijector, type ConditionedOptions } from './conditioned-bijector.js';
 export { Coupling, type CouplingOptions } from './coupling.js';
 export { affineTransform } from './affine-params.js';
 export { RealNVP, type RealNVPOptions } from './real-nvp.js';
