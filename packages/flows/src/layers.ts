@@ -7,7 +7,15 @@
 // sequential sampling that reuses the last MADE pass for the log-det). They share
 // @densityjs/bijectors' Bijector contract and spline function.
 import * as tf from '@tensorflow/tfjs-core';
-import { affineTransform, BatchNormalization, Bijector, Invert, rationalQuadraticSpline, type BijectorCallOptions } from '@densityjs/bijectors';
+import {
+  affineTransform,
+  BatchNormalization,
+  Bijector,
+  ConditionedBijector,
+  Invert,
+  rationalQuadraticSpline,
+  type BijectorCallOptions,
+} from '@densityjs/bijectors';
 
 /** Log-scales are soft-clamped to (-LOG_SCALE_BOUND, LOG_SCALE_BOUND): no inf/NaN in training. */
 const LOG_SCALE_BOUND = 5;
@@ -28,17 +36,13 @@ function callNet(net: ConditionerNet, x: tf.Tensor, opts: BijectorCallOptions): 
   return net.call(x, contextOpts(opts));
 }
 
-abstract class ConditionedLayer extends Bijector {
-  protected readonly net: ConditionerNet;
+/** A layer whose parameters come from `net` (owned: disposed with the layer). */
+abstract class ConditionedLayer extends ConditionedBijector {
   constructor(name: string, eventSize: number, net: ConditionerNet) {
-    super({ eventNdims: 1, eventSize, name });
-    this.net = net;
+    super({ eventNdims: 1, eventSize, name }, net, {});
   }
-  override get trainableVariables(): tf.Variable[] {
-    return this.net.trainableVariables;
-  }
-  override dispose(): void {
-    this.net.dispose();
+  protected get net(): ConditionerNet {
+    return this.conditioner as ConditionerNet;
   }
 }
 
