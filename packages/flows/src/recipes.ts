@@ -90,7 +90,8 @@ export const recipes: Record<string, FlowRecipe> = {
   // is exactly this: a MAF subclass with spline transforms). In 2-D an affine MAF layer only
   // shifts/scales x2 given x1 (x1 gets a constant affine), so MAF(10, [128, 128]) after 70
   // epochs still gave an unreadable blur (test NLL 2.061); this spline MAF reads "SIGGRAPH"
-  // after 20 epochs and reaches test NLL 1.220 after 60 (768 s on wasm).
+  // after 20 epochs and reaches test NLL 1.181 after 60 (`pnpm bench quality --task siggraph`, 206 s
+  // on wasm, idle machine).
   siggraph: {
     preset: 'neuralSplineFlow',
     options: { numLayers: 8, hiddenUnits: [128, 128], variant: 'autoregressive', bins: 16, bound: 3 },
