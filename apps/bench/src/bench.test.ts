@@ -58,10 +58,17 @@ describe('cli arguments', () => {
     expect(selectTasks(SPEED_TASKS, ['maf-step']).map((t) => t.id)).toEqual(['maf-step-small', 'maf-step-big']);
   });
 
+  it('leaves the seed to each mode unless --seed is given', () => {
+    expect(parseArgs(['quality']).seed).toBeUndefined();
+    expect(parseArgs(['quality', '--seed', '2']).seed).toBe(2);
+    expect(parseArgs(['--seed=7']).seed).toBe(7);
+  });
+
   it('names the bad argument', () => {
     expect(() => parseArgs(['--backend', 'tpu'])).toThrow(/--backend: expected some of cpu, wasm, webgpu, received 'tpu'/);
     expect(() => parseArgs(['--peer', 'jax'])).toThrow(/--peer: expected 'torch'/);
     expect(() => parseArgs(['--frobnicate'])).toThrow(/unknown argument '--frobnicate'/);
+    expect(() => parseArgs(['--seed', 'one'])).toThrow(/--seed: expected an integer, received 'one'/);
     expect(() => selectTasks(SPEED_TASKS, ['nope'])).toThrow(/no task matches 'nope'/);
   });
 });

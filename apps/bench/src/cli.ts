@@ -23,8 +23,12 @@ export interface CliOptions {
   repeats: number | undefined;
   quality: boolean;
   speed: boolean;
-  seed: number;
+  /** Undefined: each mode's own default (speed 1234, quality 1, the seeds its table was measured with). */
+  seed: number | undefined;
 }
+
+/** Seed of the speed tasks' inputs and initializations when --seed is not given. */
+const SPEED_SEED = 1234;
 
 const USAGE = `usage: pnpm bench [quality] [--backend cpu,wasm,webgpu] [--task id,...] [--quick]
                   [--json file] [--peer torch] [--repeats n] [--seed n]
@@ -48,7 +52,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     repeats: undefined,
     quality: false,
     speed: true,
-    seed: 1234,
+    seed: undefined,
   };
   const value = (i: number, flag: string): string => {
     const v = argv[i + 1];
@@ -96,9 +100,13 @@ export function parseArgs(argv: readonly string[]): CliOptions {
         o.repeats = n;
         break;
       }
-      case '--seed':
-        o.seed = Number(take());
+      case '--seed': {
+        const text = take();
+        const n = Number(text);
+        if (!Number.isInteger(n)) throw new Error(`--seed: expected an integer, received '${text}'`);
+        o.seed = n;
         break;
+      }
       case 'quality':
         o.quality = true;
         o.speed = false;
@@ -224,7 +232,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       progress.update(label);
       const r = await runTask(t, b, {
         timing,
-        seed: o.seed,
+        seed: o.seed ?? SPEED_SEED,
         quick: o.quick,
         onProgress: (what) => progress.update(`${label}: ${what}`),
       });
@@ -244,7 +252,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         const ran = new Set(results.filter((r) => r.status !== 'skipped').map((r) => r.task));
         const ids = [...new Set(tasks.filter((t) => ran.has(t.id)).map((t) => t.peer).filter((p): p is string => Boolean(p)))];
         progress.update(`torch ${torch}: ${ids.length} tasks`);
-        peer = await runPeer(ids, timing, o.seed, (line) => progress.update(`torch: ${line}`));
+        peer = await runPeer(ids, timing, o.seed ?? SPEED_SEED, (line) => progress.update(`torch: ${line}`));
         progress.done();
       }
     }
@@ -296,7 +304,13 @@ export async function main(argv: readonly string[]): Promise<number> {
   let quality: unknown;
   if (o.quality) {
     const { runQuality } = await import('./quality.js');
-    quality = await runQuality({ backend: o.backends.includes('wasm') ? 'wasm' : o.backends[0]!, quick: o.quick, filter: o.tasks, progress });
+    quality = await runQuality({
+      backend: o.backends.includes('wasm') ? 'wasm' : o.backends[0]!,
+      quick: o.quick,
+      filter: o.tasks,
+      progress,
+      ...(o.seed !== undefined ? { seed: o.seed } : {}),
+    });
   }
 
   console.log(`\ntotal ${((Date.now() - started) / 1000).toFixed(1)} s`);
