@@ -1,12 +1,29 @@
-export { argumentError, describeValue, raw, shapeText } from './errors.js';
 export {
+  ArgumentError,
+  DensityError,
+  FormatError,
+  MAX_ERROR_MESSAGE_LENGTH,
+  NumericalError,
+  StateError,
+  argumentError,
+  describeValue,
+  raw,
+  shapeText,
+  type DensityErrorCode,
+  type NumericalErrorDetails,
+} from './errors.js';
+export { checkOptionKeys, closestMatch, editDistance, type CheckOptionKeysConfig } from './option-keys.js';
+export { checkSeed, deriveSeed, freshSeed, tfjsSeed } from './seed.js';
+export {
+  broadcastShapeOf,
   broadcastShapes,
+  checkTensor,
   checkValues,
   checkValuesAsync,
-  deriveSeed,
   normalizeSampleShape,
   toFloatTensor,
   tryReadSync,
+  type TensorCheck,
   type TensorLike,
 } from './tensor-utils.js';
 export { gradientConfigs, registerGradients } from './register-gradients.js';

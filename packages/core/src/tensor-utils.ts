@@ -1,11 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { argumentError, raw, shapeText } from './errors.js';
+import { ArgumentError, argumentError, raw, shapeText } from './errors.js';
 
 export type TensorLike = number | number[] | number[][] | tf.Tensor;
 
 /** A float32 tensor for a parameter given as a number, nested array or tensor. */
 export function toFloatTensor(value: TensorLike, owner: string, argument: string): tf.Tensor {
   if (value instanceof tf.Tensor) {
+    if (value.isDisposed) throw argumentError(owner, argument, 'a live tensor (this one was disposed)', value);
     return value.dtype === 'float32' ? value : tf.cast(value, 'float32');
   }
   if (typeof value === 'number' || Array.isArray(value)) {
@@ -83,27 +84,71 @@ export async function checkValuesAsync(
   scanValues((await t.data()) as Float32Array, ok, owner, argument, expected);
 }
 
-/** Broadcast shape of several named parameters, or an error naming the incompatible pair. */
+/**
+ * NumPy broadcasting of shapes: aligned from the right, each pair of dims must be equal or one
+ * of them 1. The broadcast shape, or undefined when they do not broadcast.
+ */
+export function broadcastShapeOf(...shapes: readonly (readonly number[])[]): number[] | undefined {
+  const n = Math.max(0, ...shapes.map((s) => s.length));
+  const out: number[] = new Array(n).fill(1);
+  for (const shape of shapes) {
+    for (let i = 0; i < shape.length; i++) {
+      const k = n - shape.length + i;
+      const d = shape[i]!;
+      if (d === 1) continue;
+      if (out[k] !== 1 && out[k] !== d) return undefined;
+      out[k] = d;
+    }
+  }
+  return out;
+}
+
+/** Broadcast shape of several named shapes, or an ArgumentError naming the incompatible pair. */
 export function broadcastShapes(owner: string, named: Record<string, readonly number[]>): number[] {
   let result: number[] = [];
   let resultFrom = '';
   for (const [name, shape] of Object.entries(named)) {
-    const n = Math.max(result.length, shape.length);
-    const next: number[] = [];
-    for (let i = 0; i < n; i++) {
-      const a = result[result.length - n + i] ?? 1;
-      const b = shape[shape.length - n + i] ?? 1;
-      if (a !== b && a !== 1 && b !== 1) {
-        throw new Error(
-          `${owner}: ${name} of shape ${shapeText(shape)} does not broadcast with ${resultFrom} of shape ${shapeText(result)}`,
-        );
-      }
-      next.push(a === 1 ? b : a);
+    const next = broadcastShapeOf(result, shape);
+    if (next === undefined) {
+      throw new ArgumentError(
+        `${owner}: ${name} of shape ${shapeText(shape)} does not broadcast with ${resultFrom} of shape ${shapeText(result)}`,
+        { owner, argument: name },
+      );
     }
     result = next;
     resultFrom = resultFrom ? `${resultFrom}, ${name}` : name;
   }
   return result;
+}
+
+export interface TensorCheck {
+  /** Accepted dtypes (default: any). */
+  dtype?: tf.DataType | readonly tf.DataType[];
+  /** Smallest accepted rank (default 0). */
+  minRank?: number;
+  /** Refuse a tensor with no elements (a 0 in its shape). Default false. */
+  nonEmpty?: boolean;
+}
+
+/**
+ * Checks a tensor argument before any tfjs op sees it: a tf.Tensor, not disposed, of an
+ * accepted dtype and rank, and non-empty when asked; an ArgumentError naming `argument`
+ * otherwise. Reads no values (no device sync). Returns the tensor, typed.
+ */
+export function checkTensor(owner: string, argument: string, value: unknown, check: TensorCheck = {}): tf.Tensor {
+  if (!(value instanceof tf.Tensor)) throw argumentError(owner, argument, 'a tf.Tensor', value);
+  if (value.isDisposed) throw argumentError(owner, argument, 'a live tensor (this one was disposed)', value);
+  const { dtype, minRank = 0, nonEmpty = false } = check;
+  if (dtype !== undefined) {
+    const allowed = typeof dtype === 'string' ? [dtype] : dtype;
+    if (!allowed.includes(value.dtype)) {
+      const hint = allowed.includes('float32') ? ` (convert with tf.cast(${argument}, 'float32'))` : '';
+      throw argumentError(owner, argument, `a ${allowed.join(' or ')} tensor${hint}`, value);
+    }
+  }
+  if (value.rank < minRank) throw argumentError(owner, argument, `a tensor of rank >= ${minRank}`, value);
+  if (nonEmpty && value.size === 0) throw argumentError(owner, argument, 'a non-empty tensor (at least one element)', value);
+  return value;
 }
 
 /** `sampleShape` argument as an array: undefined -> [], 5 -> [5]. */
@@ -113,17 +158,4 @@ export function normalizeSampleShape(sampleShape: number | number[] | undefined,
     throw argumentError(owner, 'sampleShape', 'a non-negative integer or an array of them', sampleShape);
   }
   return shape;
-}
-
-/**
- * Derives the k-th independent seed from a user seed, so one `seed` drives several random ops
- * reproducibly. Undefined stays undefined (fresh randomness).
- */
-export function deriveSeed(seed: number | undefined, k: number): number | undefined {
-  if (seed === undefined) return undefined;
-  // splitmix32-style mixing: distinct k give decorrelated seeds.
-  let z = (seed + 0x9e3779b9 * (k + 1)) | 0;
-  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-  return (z ^ (z >>> 16)) >>> 0;
 }

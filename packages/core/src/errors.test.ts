@@ -1,0 +1,79 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+import {
+  ArgumentError,
+  DensityError,
+  FormatError,
+  MAX_ERROR_MESSAGE_LENGTH,
+  NumericalError,
+  StateError,
+  argumentError,
+  describeValue,
+} from './errors.js';
+
+describe('error family', () => {
+  it('gives each class a stable name and code, and instanceof works across the family', () => {
+    const cases: [DensityError, string, string][] = [
+      [new ArgumentError('a'), 'ArgumentError', 'ERR_DENSITYJS_ARGUMENT'],
+      [new NumericalError('b'), 'NumericalError', 'ERR_DENSITYJS_NUMERICAL'],
+      [new FormatError('c'), 'FormatError', 'ERR_DENSITYJS_FORMAT'],
+      [new StateError('d'), 'StateError', 'ERR_DENSITYJS_STATE'],
+    ];
+    const classes = [ArgumentError, NumericalError, FormatError, StateError];
+    for (const [i, [e, name, code]] of cases.entries()) {
+      expect(e.name).toBe(name);
+      expect(e.code).toBe(code);
+      expect(e).toBeInstanceOf(Error);
+      expect(e).toBeInstanceOf(DensityError);
+      classes.forEach((C, j) => expect(e instanceof C).toBe(i === j));
+      expect(String(e)).toBe(`${name}: ${'abcd'[i]}`);
+    }
+    expect(new Error('x') instanceof DensityError).toBe(false);
+    expect(null instanceof ArgumentError).toBe(false);
+  });
+
+  it('matches an error from another copy of the family by its code', () => {
+    // What @densityjs/datasets (no dependency on core) or a second bundled copy throws.
+    const foreign = Object.assign(new Error('datasets: n must be ...'), { name: 'ArgumentError', code: 'ERR_DENSITYJS_ARGUMENT' });
+    expect(foreign instanceof ArgumentError).toBe(true);
+    expect(foreign instanceof DensityError).toBe(true);
+    expect(foreign instanceof StateError).toBe(false);
+  });
+
+  it('NumericalError carries where it happened and what was restored', () => {
+    const e = new NumericalError('diverged', { epoch: 3, step: 2, loss: 1e13, restoredEpoch: -1, restoredLoss: 2.5 });
+    expect([e.epoch, e.step, e.loss, e.restoredEpoch, e.restoredLoss]).toEqual([3, 2, 1e13, -1, 2.5]);
+    expect('epoch' in new NumericalError('x') && new NumericalError('x').epoch).toBeFalsy();
+  });
+
+  it('argumentError names owner, argument, expected and received, as an ArgumentError', () => {
+    const e = argumentError('Normal', 'scale', '> 0', -1);
+    expect(e).toBeInstanceOf(ArgumentError);
+    expect(e.message).toBe('Normal: scale must be > 0, received -1');
+    expect([e.owner, e.argument]).toEqual(['Normal', 'scale']);
+  });
+
+  it('summarizes huge values instead of dumping them (at most a few hundred characters)', () => {
+    // A typed array of 4000 numbers (twoMoons(2000).data) and a long plain array.
+    const typed = new Float32Array(4000).map((_, i) => i / 7);
+    const e1 = argumentError('fit', 'data', 'a 2-D tf.Tensor', typed);
+    expect(e1.message.length).toBeLessThanOrEqual(MAX_ERROR_MESSAGE_LENGTH);
+    expect(e1.message).toMatch(/received a Float32Array of length 4000 \[0, 0\.14/);
+    const e2 = argumentError('fit', 'data', 'a tensor', Array.from({ length: 100000 }, (_, i) => [i, i]));
+    expect(e2.message.length).toBeLessThanOrEqual(MAX_ERROR_MESSAGE_LENGTH);
+    expect(e2.message).toMatch(/an array of length 100000 \[\[0, 1\]|an array of length 100000 \[\[0, 0\]/);
+    expect(new ArgumentError('x'.repeat(100000)).message.length).toBe(MAX_ERROR_MESSAGE_LENGTH);
+    expect(describeValue('y'.repeat(1000)).length).toBeLessThan(100);
+  });
+
+  it('describes tensors by dtype and shape, disposed ones as such', () => {
+    const t = tf.zeros([2, 3], 'int32');
+    expect(describeValue(t)).toBe('a int32 tensor of shape [2, 3]');
+    t.dispose();
+    expect(describeValue(t)).toBe('a disposed int32 tensor of shape [2, 3]');
+    expect(describeValue({ a: 1, b: 2 })).toBe('an object with keys {a, b}');
+    expect(describeValue(new Map())).toBe('a Map');
+    expect(describeValue(-0)).toBe('-0');
+    expect(describeValue([1, NaN])).toBe('[1, NaN]');
+  });
+});
