@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { registerGradients } from '@densityjs/core';
 import { it } from 'vitest';
 import { describeEachBackend, expectAllClose } from '@densityjs/testing';
-import { affineTransform } from './affine-params.js';
+import { affineTransform } from './affine-transformer.js';
 
 // The autodiff references below use plain ops: make sure their gradients are registered.
 registerGradients();

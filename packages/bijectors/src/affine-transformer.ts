@@ -1,5 +1,39 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { conditionerShapeError } from './coupling.js';
+import { argumentError } from '@densityjs/core';
+import { conditionerShapeError } from './conditioner.js';
+import type { Transformer } from './transformer.js';
+
+/**
+ * Default bound of the soft clamp `c tanh(s / c)` on affine log-scales: scales stay in
+ * (e^-5, e^5), so no training step can reach an infinite or zero scale.
+ */
+export const DEFAULT_LOG_SCALE_CLAMP = 5;
+
+export interface AffineOptions {
+  /** Bound c of the soft clamp on the log-scale (default 5); `Infinity` disables it. */
+  logScaleClamp?: number;
+}
+
+/**
+ * The affine transformer of RealNVP, MAF and IAF: `tau(v) = v exp(s) + t`, `log|dtau/dv| = s`,
+ * from `[t, raw]` per unit with the soft-clamped log-scale `s = c tanh(raw / c)`. Its forward
+ * and inverse each run as one custom-gradient op (`affineTransform`).
+ */
+export function affine(opts: AffineOptions = {}): Transformer {
+  const logScaleClamp = opts?.logScaleClamp ?? DEFAULT_LOG_SCALE_CLAMP;
+  if (typeof logScaleClamp !== 'number' || !(logScaleClamp > 0)) {
+    throw argumentError('affine', 'logScaleClamp', 'a number > 0 (Infinity disables the clamp)', opts.logScaleClamp);
+  }
+  return {
+    kind: 'affine',
+    paramsPerUnit: 2,
+    volumePreserving: false,
+    forward: (v, params, owner) => affineTransform(v, params, logScaleClamp, false, owner),
+    inverse: (v, params, owner) => affineTransform(v, params, logScaleClamp, true, owner),
+    // JSON has no Infinity: null stands for an unclamped log-scale.
+    toJSON: () => ({ kind: 'affine', logScaleClamp: Number.isFinite(logScaleClamp) ? logScaleClamp : null }),
+  };
+}
 
 /**
  * The affine transformer of RealNVP and MAF from a conditioner output; the hot path of flow

@@ -46,7 +46,7 @@ export class BatchNormalization extends Bijector {
   readonly movingVariance: tf.Variable;
   readonly momentum: number;
   readonly epsilon: number;
-  training: boolean;
+  private _training: boolean;
   private readonly params = new ParameterSet();
 
   constructor(opts: BatchNormalizationOptions) {
@@ -60,7 +60,7 @@ export class BatchNormalization extends Bijector {
     super({ eventNdims: 1, eventSize: d, name });
     this.momentum = momentum;
     this.epsilon = epsilon;
-    this.training = opts.training ?? true;
+    this._training = opts.training ?? true;
     this.gamma = this.params.variable(tf.zeros([d]), 'bn_gamma');
     this.beta = this.params.variable(tf.zeros([d]), 'bn_beta');
     this.movingMean = this.params.state(tf.zeros([d]), 'bn_moving_mean');
@@ -69,6 +69,21 @@ export class BatchNormalization extends Bijector {
 
   override get trainableVariables(): tf.Variable[] {
     return this.params.trainableVariables;
+  }
+
+  /** The running mean and variance. */
+  override get nonTrainableVariables(): tf.Variable[] {
+    return [this.movingMean, this.movingVariance];
+  }
+
+  /** Batch statistics (and running-average updates) in the density direction when true. */
+  override get training(): boolean {
+    return this._training;
+  }
+
+  override set training(value: boolean) {
+    if (typeof value !== 'boolean') throw argumentError(this.name, 'training', 'a boolean', value);
+    this._training = value;
   }
 
   override dispose(): void {

@@ -61,13 +61,44 @@ export abstract class Bijector {
     this.volumePreserving = config.volumePreserving ?? false;
   }
 
-  /** Variables an optimizer should update; `[]` for bijectors without parameters. */
-  get trainableVariables(): tf.Variable[] {
+  /**
+   * The bijectors this one is composed of (Chain's members, Invert's bijector); `[]` for a
+   * leaf. Containers (a Flow, `fit`, save/load) walk this tree instead of guessing at fields.
+   */
+  get members(): readonly Bijector[] {
     return [];
   }
 
-  /** Frees the tensors and variables this bijector owns. Idempotent. */
-  dispose(): void {}
+  /** Variables an optimizer should update: by default those of the members, without repeats. */
+  get trainableVariables(): tf.Variable[] {
+    return uniqueVariables(this.members.map((m) => m.trainableVariables));
+  }
+
+  /**
+   * State that travels with the weights but is not optimized (BatchNormalization's running
+   * statistics): saved, restored by early stopping. By default that of the members.
+   */
+  get nonTrainableVariables(): tf.Variable[] {
+    return uniqueVariables(this.members.map((m) => m.nonTrainableVariables));
+  }
+
+  /**
+   * Training mode: true while any member computes with batch statistics (BatchNormalization).
+   * Setting it sets every member; bijectors without a mode ignore it.
+   */
+  get training(): boolean {
+    return this.members.some((m) => m.training);
+  }
+
+  set training(value: boolean) {
+    if (typeof value !== 'boolean') throw argumentError(this.name, 'training', 'a boolean', value);
+    for (const m of this.members) m.training = value;
+  }
+
+  /** Frees the tensors and variables this bijector owns, members included. Idempotent. */
+  dispose(): void {
+    for (const m of this.members) m.dispose();
+  }
 
   /** `[y, log|det J_f(x)|]` with `y = f(x)`: sampling direction. */
   forwardAndLogDet(x: tf.Tensor, opts: BijectorCallOptions = {}): [tf.Tensor, tf.Tensor] {
@@ -139,4 +170,8 @@ export abstract class Bijector {
       );
     }
   }
+}
+
+function uniqueVariables(lists: tf.Variable[][]): tf.Variable[] {
+  return [...new Set(lists.flat())];
 }

@@ -42,12 +42,8 @@ export class Chain extends Bijector {
     this.bijectors = [...bijectors];
   }
 
-  override get trainableVariables(): tf.Variable[] {
-    return [...new Set(this.bijectors.flatMap((b) => b.trainableVariables))];
-  }
-
-  override dispose(): void {
-    for (const b of this.bijectors) b.dispose();
+  override get members(): readonly Bijector[] {
+    return this.bijectors;
   }
 
   protected _forwardAndLogDet(x: tf.Tensor, opts: BijectorCallOptions): [tf.Tensor, tf.Tensor] {

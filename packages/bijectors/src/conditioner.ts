@@ -62,3 +62,19 @@ export function checkContextSize(owner: string, contextSize: unknown): void {
     throw argumentError(owner, 'contextSize', 'a positive integer', contextSize);
   }
 }
+
+/** Error for a conditioner output of the wrong shape. */
+export function conditionerShapeError(owner: string, expected: string, params: tf.Tensor): Error {
+  return argumentError(owner, 'conditioner output', expected, raw(`a tensor of shape ${shapeText(params.shape)}`));
+}
+
+/**
+ * The conditioner of an affine layer given as `conditioner` or by its TFP name
+ * `shiftAndLogScale` (one of them, not both).
+ */
+export function affineConditioner(owner: string, opts: { conditioner?: Conditioner; shiftAndLogScale?: Conditioner }): Conditioner {
+  if (opts?.conditioner !== undefined && opts.shiftAndLogScale !== undefined) {
+    throw argumentError(owner, 'conditioner / shiftAndLogScale', 'one of them (shiftAndLogScale is another name for conditioner)', raw('both'));
+  }
+  return (opts?.conditioner ?? opts?.shiftAndLogScale) as Conditioner;
+}

@@ -22,12 +22,15 @@ export {
 } from './rational-quadratic-spline.js';
 export type { Conditioner, ConditionerFunction, ConditionerObject } from './conditioner.js';
 export { ConditionedBijector, type ConditionedOptions } from './conditioned-bijector.js';
+export { isTransformer, transformerFromJSON, type Transformer, type TransformerJSON } from './transformer.js';
+export { affine, affineTransform, DEFAULT_LOG_SCALE_CLAMP, type AffineOptions } from './affine-transformer.js';
+export { additive } from './additive-transformer.js';
+export { rationalQuadratic } from './rational-quadratic-transformer.js';
 export { Coupling, type CouplingOptions } from './coupling.js';
-export { affineTransform } from './affine-params.js';
 export { RealNVP, type RealNVPOptions } from './real-nvp.js';
-export { NICE } from './nice.js';
+export { NICE, type NICEOptions } from './nice.js';
 export { SplineCoupling, type SplineCouplingOptions } from './spline-coupling.js';
-export { Autoregressive, type AutoregressiveOptions } from './autoregressive.js';
+export { MaskedAutoregressive, type MaskedAutoregressiveOptions } from './masked-autoregressive.js';
 export { MaskedAutoregressiveFlow, type MaskedAutoregressiveFlowOptions } from './masked-autoregressive-flow.js';
 export { MaskedAutoregressiveSpline, type MaskedAutoregressiveSplineOptions } from './masked-autoregressive-spline.js';
 export { BatchNormalization, type BatchNormalizationOptions } from './batch-normalization.js';

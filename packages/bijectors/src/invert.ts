@@ -25,12 +25,8 @@ export class Invert extends Bijector {
     this.bijector = bijector;
   }
 
-  override get trainableVariables(): tf.Variable[] {
-    return this.bijector.trainableVariables;
-  }
-
-  override dispose(): void {
-    this.bijector.dispose();
+  override get members(): readonly Bijector[] {
+    return [this.bijector];
   }
 
   protected _forwardAndLogDet(x: tf.Tensor, opts: BijectorCallOptions): [tf.Tensor, tf.Tensor] {

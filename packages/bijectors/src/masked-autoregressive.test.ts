@@ -78,7 +78,7 @@ describeEachBackend(
 
 describe('autoregressive bad input', () => {
   it('names a missing network and a wrong output shape', () => {
-    expect(() => new MaskedAutoregressiveFlow({} as never)).toThrow(/MaskedAutoregressiveFlow: shiftAndLogScale must be a function/);
+    expect(() => new MaskedAutoregressiveFlow({} as never)).toThrow(/MaskedAutoregressiveFlow: conditioner must be a function/);
     const maf = new MaskedAutoregressiveFlow({ shiftAndLogScale: (y) => y });
     const y = tf.zeros([5, 3]);
     expect(() => maf.inverse(y)).toThrow(/MaskedAutoregressiveFlow: conditioner output must be a tensor of shape \[5,3,2\] or \[5,6\], received a tensor of shape \[5, 3\]/);
