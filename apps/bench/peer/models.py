@@ -158,3 +158,72 @@ class MDN(nn.Module):
         z = (y - loc) * torch.exp(-log_scale)
         comp = -0.5 * z * z - log_scale - 0.5 * LOG_2PI
         return torch.logsumexp(comp + F.log_softmax(logits, -1), -1)
+
+
+def rational_quadratic_spline(x, params, bins, bound, inverse=False):
+    """Monotone rational-quadratic spline of Durkan et al. (2019) on [-bound, bound], identity
+    outside (linear tails, boundary derivatives 1). `params` has 3K - 1 numbers per unit:
+    K width logits, K height logits, K - 1 interior derivatives (through softplus, + 1e-3
+    minimum, as @densityjs/bijectors). Returns (y, log|dy/dx|) elementwise."""
+    k = bins
+    w_logits, h_logits, d_raw = params[..., :k], params[..., k:2 * k], params[..., 2 * k:]
+    min_w = 1e-3
+    widths = min_w + (1 - min_w * k) * F.softmax(w_logits, -1)
+    heights = min_w + (1 - min_w * k) * F.softmax(h_logits, -1)
+    derivs = F.softplus(d_raw) + 1e-3
+    ones = torch.ones(*derivs.shape[:-1], 1)
+    derivs = torch.cat([ones, derivs, ones], -1)
+    cw = F.pad(torch.cumsum(widths, -1), (1, 0)) * 2 * bound - bound
+    ch = F.pad(torch.cumsum(heights, -1), (1, 0)) * 2 * bound - bound
+    cw[..., -1] = bound
+    ch[..., -1] = bound
+    inside = (x >= -bound) & (x <= bound)
+    xc = x.clamp(-bound, bound)
+    knots = ch if inverse else cw
+    idx = (torch.searchsorted(knots[..., 1:-1].contiguous(), xc.unsqueeze(-1))).clamp(0, k - 1)
+    g = lambda t: t.gather(-1, idx).squeeze(-1)
+    x0, w, y0, h = g(cw[..., :-1]), g(cw[..., 1:] - cw[..., :-1]), g(ch[..., :-1]), g(ch[..., 1:] - ch[..., :-1])
+    d0, d1 = g(derivs[..., :-1]), g(derivs[..., 1:])
+    s = h / w
+    if inverse:
+        yy = xc - y0
+        a = h * (s - d0) + yy * (d1 + d0 - 2 * s)
+        b = h * d0 - yy * (d1 + d0 - 2 * s)
+        c = -s * yy
+        theta = 2 * c / (-b - torch.sqrt(b * b - 4 * a * c))
+        out = theta * w + x0
+    else:
+        theta = (xc - x0) / w
+        tt = theta * (1 - theta)
+        out = y0 + h * (s * theta * theta + d0 * tt) / (s + (d1 + d0 - 2 * s) * tt)
+    tt = theta * (1 - theta)
+    denom = s + (d1 + d0 - 2 * s) * tt
+    deriv = s * s * (d1 * theta * theta + 2 * s * tt + d0 * (1 - theta) ** 2) / (denom * denom)
+    log_det = torch.log(deriv)
+    if inverse:
+        log_det = -log_det
+    return torch.where(inside, out, x), torch.where(inside, log_det, torch.zeros_like(x))
+
+
+class NSF(nn.Module):
+    """Rational-quadratic spline coupling (RQ-NSF (C)): the first d//2 units pass through and
+    give the 3K - 1 spline parameters of each other unit; halves reversed between layers."""
+
+    def __init__(self, d, hidden, layers=5, bins=8, bound=4.0):
+        super().__init__()
+        self.d, self.k, self.bins, self.bound = d, d // 2, bins, bound
+        self.p = 3 * bins - 1
+        self.nets = nn.ModuleList(mlp(self.k, hidden, self.p * (d - self.k)) for _ in range(layers))
+
+    def log_prob(self, x):
+        log_det = torch.zeros(x.shape[0])
+        h = x
+        for i in reversed(range(len(self.nets))):
+            a, b = h[:, : self.k], h[:, self.k:]
+            params = self.nets[i](a).view(x.shape[0], self.d - self.k, self.p)
+            b, ld = rational_quadratic_spline(b, params, self.bins, self.bound, inverse=True)
+            log_det = log_det + ld.sum(-1)
+            h = torch.cat([a, b], -1)
+            if i > 0:
+                h = h.flip(-1)
+        return -0.5 * (h * h).sum(-1) - 0.5 * self.d * LOG_2PI + log_det

@@ -7,7 +7,8 @@ print ours/torch ratios.
         --warmup 5 --repeats 9 --min-repeat-ms 150 --max-steps 100 --seed 1234
 
 Prints one JSON object on stdout: {"torch": version, "threads": n, "results": {task: {...}}};
-progress lines go to stderr. Runs with torch.set_num_threads(2) (this machine's core count).
+progress lines go to stderr. Runs with torch.set_num_threads(--threads), default 1: the thread
+count of the backends it is compared with (tfjs cpu and wasm run on one thread in Node).
 """
 import argparse
 import json
@@ -19,7 +20,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from models import MADE, MAF, IAF, RealNVP, MDN, mixture_log_prob, normal_log_prob
+from models import MADE, MAF, IAF, RealNVP, NSF, MDN, mixture_log_prob, normal_log_prob
 
 
 def quantile(values, q):
@@ -90,6 +91,8 @@ def make_task(name, seed):
         return flow_step(MAF(6, [256, 256], 5), normal(512, 6)), {}
     if name == "realnvp-step":
         return flow_step(RealNVP(2, [64, 64], 5), normal(256, 2)), {}
+    if name == "nsf-step":
+        return flow_step(NSF(2, [64, 64], 5, bins=8, bound=4.0), normal(256, 2)), {}
     if name.startswith(("maf-sample-", "iaf-sample-")):
         d = int(name.rsplit("-", 1)[1])
         hidden = [64, 64] if d <= 8 else [128, 128]
@@ -159,7 +162,7 @@ def main():
     p.add_argument("--min-repeats", type=int, default=3)
     p.add_argument("--budget-ms", type=float, default=15000)
     p.add_argument("--seed", type=int, default=1234)
-    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--threads", type=int, default=1)
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)

@@ -58,6 +58,12 @@ describe('cli arguments', () => {
     expect(selectTasks(SPEED_TASKS, ['maf-step']).map((t) => t.id)).toEqual(['maf-step-small', 'maf-step-big']);
   });
 
+  it('runs the torch peer on one thread unless --torch-threads is given', () => {
+    expect(parseArgs([]).torchThreads).toBe(1);
+    expect(parseArgs(['--peer', 'torch', '--torch-threads', '2']).torchThreads).toBe(2);
+    expect(() => parseArgs(['--torch-threads', '0'])).toThrow(/--torch-threads: expected a positive integer, received '0'/);
+  });
+
   it('leaves the seed to each mode unless --seed is given', () => {
     expect(parseArgs(['quality']).seed).toBeUndefined();
     expect(parseArgs(['quality', '--seed', '2']).seed).toBe(2);

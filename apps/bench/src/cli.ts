@@ -7,10 +7,10 @@ import { dirname, resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import { ALL_BACKENDS, ensureGradients, probeWebGPU, useBackend, webgpuAdapterInfo, type BackendName } from './backends.js';
 import { runTask, type TaskResult } from './runner.js';
-import { COLUMNS, diagnose, resultRows, speedTargets, type PeerResult } from './report.js';
+import { columns, diagnose, resultRows, speedTargets, type PeerResult } from './report.js';
 import { formatMarkdown, formatTable } from './table.js';
 import { SPEED_TASKS, type TaskDef } from './tasks/speed.js';
-import { runPeer, torchVersion } from './peer.js';
+import { DEFAULT_TORCH_THREADS, runPeer, torchVersion } from './peer.js';
 import { Progress } from './progress.js';
 
 export interface CliOptions {
@@ -20,6 +20,8 @@ export interface CliOptions {
   json: string | undefined;
   markdown: string | undefined;
   peer: 'torch' | undefined;
+  /** torch.set_num_threads for the peer (default 1, the thread count of Node's cpu and wasm backends). */
+  torchThreads: number;
   repeats: number | undefined;
   quality: boolean;
   speed: boolean;
@@ -31,7 +33,7 @@ export interface CliOptions {
 const SPEED_SEED = 1234;
 
 const USAGE = `usage: pnpm bench [quality] [--backend cpu,wasm,webgpu] [--task id,...] [--quick]
-                  [--json file] [--peer torch] [--repeats n] [--seed n]
+                  [--json file] [--peer torch] [--torch-threads n] [--repeats n] [--seed n]
   quality          run the quality (fit) targets of the flows and MDN issues instead of speed
   --backend        backends to measure (default: cpu,wasm,webgpu; webgpu needs an adapter)
   --task           task ids or prefixes (default: all); see the list below
@@ -39,6 +41,7 @@ const USAGE = `usage: pnpm bench [quality] [--backend cpu,wasm,webgpu] [--task i
   --json file      write everything measured to file
   --markdown file  write the table and the targets as markdown (for the README)
   --peer torch     also time the PyTorch implementations in peer/ (/usr/bin/python3)
+  --torch-threads n  PyTorch's thread count (default 1: tfjs cpu and wasm use one thread)
 tasks: ${SPEED_TASKS.map((t) => t.id).join(', ')}`;
 
 export function parseArgs(argv: readonly string[]): CliOptions {
@@ -49,6 +52,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     json: undefined,
     markdown: undefined,
     peer: undefined,
+    torchThreads: DEFAULT_TORCH_THREADS,
     repeats: undefined,
     quality: false,
     speed: true,
@@ -92,6 +96,13 @@ export function parseArgs(argv: readonly string[]): CliOptions {
         const p = take();
         if (p !== 'torch') throw new Error(`--peer: expected 'torch', received '${p}'`);
         o.peer = 'torch';
+        break;
+      }
+      case '--torch-threads': {
+        const text = take();
+        const n = Number(text);
+        if (!Number.isInteger(n) || n < 1) throw new Error(`--torch-threads: expected a positive integer, received '${text}'`);
+        o.torchThreads = n;
         break;
       }
       case '--repeats': {
@@ -252,7 +263,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         const ran = new Set(results.filter((r) => r.status !== 'skipped').map((r) => r.task));
         const ids = [...new Set(tasks.filter((t) => ran.has(t.id)).map((t) => t.peer).filter((p): p is string => Boolean(p)))];
         progress.update(`torch ${torch}: ${ids.length} tasks`);
-        peer = await runPeer(ids, timing, o.seed ?? SPEED_SEED, (line) => progress.update(`torch: ${line}`));
+        peer = await runPeer(ids, timing, o.seed ?? SPEED_SEED, (line) => progress.update(`torch: ${line}`), o.torchThreads);
         progress.done();
       }
     }
@@ -260,6 +271,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     const peerOf = (id: string) => tasks.find((t) => t.id === id)?.peer;
     console.log('');
     const shown = results.filter((r) => r.status !== 'skipped');
+    const COLUMNS = columns(o.torchThreads);
     console.log(formatTable(COLUMNS, resultRows(shown, peer, peerOf)));
     const skipped = results.filter((r) => r.status === 'skipped');
     if (skipped.length) {
@@ -273,14 +285,14 @@ export async function main(argv: readonly string[]): Promise<number> {
           ? `  ${p.task}: ${p.summary.median.toPrecision(3)} ms (IQR ${p.summary.iqr.toPrecision(2)})`
           : `  ${p.task}: ${p.error ?? 'no result'}`,
       );
-      console.log(`\ntorch ${torch} (${torchThreads} threads) per task:\n${torchRows.join('\n')}`);
+      console.log(`\ntorch ${torch} (torch.set_num_threads(${o.torchThreads})) per task:\n${torchRows.join('\n')}`);
     }
-    const targets = speedTargets(results, peer);
+    const targets = speedTargets(results, peer, peerOf);
     if (o.markdown) {
       const path = resolve(process.env.INIT_CWD ?? process.cwd(), o.markdown);
       mkdirSync(dirname(path), { recursive: true });
       const md = [
-        `Measured ${new Date().toISOString()} with \`pnpm bench ${argv.join(' ')}\` (load average at the end ${loadavg().map((l) => l.toFixed(1)).join(' ')}; torch ${torch ?? 'not run'}).`,
+        `Measured ${new Date().toISOString()} with \`pnpm bench ${argv.join(' ')}\` (torch threads ${o.torchThreads}; load average at the end ${loadavg().map((l) => l.toFixed(1)).join(' ')}; torch ${torch ?? 'not run'}).`,
         '',
         formatMarkdown(COLUMNS, resultRows(shown, peer, peerOf)),
         '',
@@ -289,7 +301,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       ].join('\n');
       writeFileSync(path, md);
     }
-    console.log('\nspeed targets (issue 8, wasm backend):');
+    console.log(`\nspeed targets (wasm backend; torch at ${o.torchThreads} thread${o.torchThreads === 1 ? '' : 's'}):`);
     for (const t of targets) {
       const mark = t.met === undefined ? '    ' : t.met ? 'MET ' : 'MISS';
       console.log(`  ${mark} ${t.target}: ${t.measured}${t.note ? `\n         cause: ${t.note}` : ''}`);
@@ -335,7 +347,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       timing,
       results,
       peer: Object.fromEntries(peer),
-      targets: o.speed ? speedTargets(results, peer) : undefined,
+      torchThreads: o.peer ? o.torchThreads : null,
+      targets: o.speed ? speedTargets(results, peer, (id) => tasks.find((t) => t.id === id)?.peer) : undefined,
       quality,
     };
     writeFileSync(path, `${JSON.stringify(report, null, 2)}\n`);
@@ -343,8 +356,6 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   return 0;
 }
-
-const torchThreads = 2;
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/.*\/src\//, '/src/'))) {
   main(process.argv.slice(2)).then(

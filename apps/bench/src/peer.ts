@@ -1,4 +1,5 @@
-// Runs the PyTorch peer (peer/torch_bench.py) with the same timing scheme as ours.
+// Runs the PyTorch peer (peer/torch_bench.py) with the same timing scheme as ours, at a given
+// thread count (torch.set_num_threads).
 import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { PeerResult } from './report.js';
@@ -13,11 +14,18 @@ export function torchVersion(): string | undefined {
   return r.status === 0 ? r.stdout.trim() : undefined;
 }
 
+/**
+ * PyTorch's thread count when none is asked for: 1, the thread count of the backends measured
+ * in Node (tfjs cpu and wasm run on one thread), so the ratios compare like with like.
+ */
+export const DEFAULT_TORCH_THREADS = 1;
+
 export async function runPeer(
   tasks: string[],
   timing: Omit<TimingOptions, 'onProgress'>,
   seed: number,
   onLine?: (line: string) => void,
+  threads: number = DEFAULT_TORCH_THREADS,
 ): Promise<Map<string, PeerResult>> {
   if (tasks.length === 0) return new Map();
   const args = [
@@ -30,7 +38,7 @@ export async function runPeer(
     '--min-repeats', String(timing.minRepeats),
     '--budget-ms', String(timing.budgetMs),
     '--seed', String(seed),
-    '--threads', '2',
+    '--threads', String(threads),
   ];
   const child = spawn(PYTHON, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
