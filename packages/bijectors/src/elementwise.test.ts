@@ -4,24 +4,60 @@ import { describeBijector, describeEachBackend, expectAllClose, expectNoLeaks } 
 import { Exp, Identity, LeakyReLU, PReLU, Scale, Shift, Sigmoid, Softplus, Tanh } from './index.js';
 
 // Conformance: every elementwise bijector, scalar events and (eventNdims 1) vector events.
-describeBijector({ name: 'Identity', make: () => new Identity(), eventShape: [], webgpu: true });
-describeBijector({ name: 'Shift', make: () => new Shift({ shift: [1, -2, 0.5] }), eventShape: [3], webgpu: true });
-describeBijector({ name: 'Scale', make: () => new Scale({ scale: [2, -0.5, 3] }), eventShape: [3], webgpu: true });
+describeBijector({ name: 'Identity', make: () => new Identity(), eventShape: [], volumePreserving: true, webgpu: true });
+describeBijector({ name: 'Shift', make: () => new Shift({ shift: [1, -2, 0.5] }), eventShape: [3], volumePreserving: true, webgpu: true, wrongShapes: [[2, 4]] });
+describeBijector({
+  name: 'Shift (batched [3, 1] over batch [3, 4])',
+  make: () => new Shift({ shift: [[1], [-2], [0.5]] }),
+  memberOf: ([i]) => new Shift({ shift: [1, -2, 0.5][i!]! }),
+  eventShape: [],
+});
+describeBijector({ name: 'Scale', make: () => new Scale({ scale: [2, -0.5, 3] }), eventShape: [3], webgpu: true, wrongShapes: [[2, 4]] });
+describeBijector({
+  name: 'Scale (batched [3, 1] over batch [3, 4])',
+  make: () => new Scale({ scale: [[2], [-0.5], [3]] }),
+  memberOf: ([i]) => new Scale({ scale: [2, -0.5, 3][i!]! }),
+  eventShape: [],
+});
 describeBijector({
   name: 'Scale(logScale, eventNdims 1)',
   make: () => new Scale({ logScale: [0.3, -1, 0.1], eventNdims: 1 }),
   eventShape: [3],
 });
-describeBijector({ name: 'Exp', make: () => new Exp(), eventShape: [], webgpu: true });
-describeBijector({ name: 'Exp(eventNdims 1)', make: () => new Exp({ eventNdims: 1 }), eventShape: [4] });
-describeBijector({ name: 'Softplus', make: () => new Softplus(), eventShape: [], input: { scale: 3 }, webgpu: true });
-describeBijector({ name: 'Sigmoid', make: () => new Sigmoid(), eventShape: [], input: { scale: 2 }, webgpu: true });
-describeBijector({ name: 'Tanh', make: () => new Tanh(), eventShape: [], input: { scale: 1 } });
-describeBijector({ name: 'LeakyReLU', make: () => new LeakyReLU({ alpha: 0.3 }), eventShape: [] });
+describeBijector({ name: 'Exp', make: () => new Exp(), eventShape: [], range: { low: 0.05, high: 8 }, edges: { x: [-80, 80], y: [1e-30, 1e30] }, webgpu: true });
+describeBijector({ name: 'Exp(eventNdims 1)', make: () => new Exp({ eventNdims: 1 }), eventShape: [4], range: { low: 0.05, high: 8 } });
+describeBijector({
+  name: 'Softplus',
+  make: () => new Softplus(),
+  eventShape: [],
+  input: { scale: 3 },
+  range: { low: 0.01, high: 6 },
+  edges: { x: [-80, 80, 1e4], y: [1e-6, 1e-3, 1e4] },
+  webgpu: true,
+});
+describeBijector({
+  name: 'Sigmoid',
+  make: () => new Sigmoid(),
+  eventShape: [],
+  input: { scale: 2 },
+  range: { low: 0.02, high: 0.98 },
+  edges: { x: [-80, 80], y: [1e-6, 1 - 1e-6] },
+  webgpu: true,
+});
+describeBijector({
+  name: 'Tanh',
+  make: () => new Tanh(),
+  eventShape: [],
+  input: { scale: 1 },
+  range: { low: -0.97, high: 0.97 },
+  edges: { x: [-40, 40], y: [-(1 - 1e-6), 1 - 1e-6] },
+});
+describeBijector({ name: 'LeakyReLU', make: () => new LeakyReLU({ alpha: 0.3 }), eventShape: [], kinks: [0] });
 describeBijector({
   name: 'PReLU(per unit, eventNdims 1)',
   make: () => new PReLU({ alpha: 0.4, shape: [3], eventNdims: 1 }),
   eventShape: [3],
+  kinks: [0],
 });
 
 // Independent float64 references for the numerically delicate formulas.

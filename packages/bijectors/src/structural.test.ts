@@ -3,16 +3,31 @@ import { describe, expect, it } from 'vitest';
 import { describeBijector, describeEachBackend, expectAllClose, expectNoLeaks } from '@densityjs/testing';
 import { Chain, Exp, Invert, Permute, Reverse, Scale, Shift, Sigmoid, Softplus, Tanh } from './index.js';
 
-describeBijector({ name: 'Permute', make: () => new Permute({ permutation: [2, 0, 3, 1] }), eventShape: [4], webgpu: true });
-describeBijector({ name: 'Reverse', make: () => new Reverse(), eventShape: [5], webgpu: true });
+describeBijector({ name: 'Permute', make: () => new Permute({ permutation: [2, 0, 3, 1] }), eventShape: [4], volumePreserving: true, webgpu: true });
+describeBijector({ name: 'Reverse', make: () => new Reverse(), eventShape: [5], volumePreserving: true, webgpu: true });
 describeBijector({
   name: 'Chain(Shift, Scale, Tanh, Permute)',
   make: () => new Chain([new Shift({ shift: 1 }), new Scale({ scale: [2, 0.5, -1] }), new Tanh(), new Permute({ permutation: [1, 2, 0] })]),
   eventShape: [3],
+  range: { low: 0.6, high: 1.4 },
+  volumePreserving: false,
   webgpu: true,
 });
-describeBijector({ name: 'Chain([])', make: () => new Chain([]), eventShape: [] });
-describeBijector({ name: 'Invert(Sigmoid)', make: () => new Invert(new Sigmoid()), eventShape: [], input: { low: 0.05, high: 0.95 } });
+describeBijector({
+  name: 'Chain(Shift, Reverse, Permute): volume-preserving',
+  make: () => new Chain([new Shift({ shift: [1, -2, 3] }), new Reverse(), new Permute({ permutation: [1, 2, 0] })]),
+  eventShape: [3],
+  volumePreserving: true,
+});
+describeBijector({ name: 'Chain([])', make: () => new Chain([]), eventShape: [], volumePreserving: true });
+describeBijector({
+  name: 'Invert(Sigmoid)',
+  make: () => new Invert(new Sigmoid()),
+  eventShape: [],
+  input: { low: 0.05, high: 0.95 },
+  range: { scale: 2 },
+  edges: { x: [1e-6, 1 - 1e-6], y: [-30, -12, 12] },
+});
 describeBijector({ name: 'Invert(Chain(Softplus, Reverse))', make: () => new Invert(new Chain([new Softplus(), new Reverse()])), eventShape: [3], input: { low: 0.2, high: 4 } });
 
 describeEachBackend('structural semantics', () => {

@@ -11,6 +11,14 @@ const points = pointGrid(zs, [3, 3], (t, [i, j]) => loc[j!]! + t * scale[i!]![0]
 const z = (x: number, p: Record<string, Nested>) => (x - (p.loc as number)) / (p.scale as number);
 const s = (p: Record<string, Nested>) => p.scale as number;
 const sampling = { params: { loc: [0, -3, 50], scale } };
+// Finite differences need parameters float32 resolves at a 1% step (not loc 1000 with scale 1e-4).
+// Points stay 0.4 scales away from Laplace's kink at loc.
+const gcLoc = [0, -3, 2];
+const gcScale = [[0.5], [1], [3]];
+const gradientCheck = {
+  params: { loc: gcLoc, scale: gcScale },
+  points: pointGrid([-2.5, -0.7, 0.4, 1.9], [3, 3], (t, [i, j]) => gcLoc[j!]! + t * gcScale[i!]![0]!) as Nested,
+};
 
 describeDistribution({
   name: 'Laplace',
@@ -30,6 +38,7 @@ describeDistribution({
     entropy: (p) => 1 + Math.log(2 * s(p)),
   },
   sampling,
+  gradientCheck,
 });
 
 const softplus = (v: number) => (v > 0 ? v + Math.log1p(Math.exp(-v)) : Math.log1p(Math.exp(v)));
@@ -52,6 +61,7 @@ describeDistribution({
     entropy: (p) => Math.log(s(p)) + 2,
   },
   sampling,
+  gradientCheck,
 });
 
 describe('Laplace and Logistic arguments', () => {

@@ -7,13 +7,18 @@
 //   - sampleAndLogProb against logProb of its own sample,
 //   - seeded sampling: same seed -> same draws, another seed -> other draws,
 //   - sample mean and variance within 4 standard errors of the reference (n = 100000),
-//   - gradients of logProb reach every parameter (finite, nonzero),
+//   - the samples' distribution: Kolmogorov-Smirnov against reference.cdf (scalar continuous
+//     families), chi-squared against the reference pmf (scalar discrete families),
+//   - gradients of logProb reach every parameter (finite, nonzero) and equal central finite
+//     differences (parameters, x, and reparameterized samples),
 //   - no method leaks a tensor.
 import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
 import { describeEachBackend } from './describe-each-backend.js';
 import { expectAllClose, type Tolerance } from './expect-all-close.js';
 import { expectNoLeaks } from './no-leaks.js';
+import { gradientMismatches } from './finite-difference.js';
+import { chiSquaredTest, ksCriticalValue, ksStatistic } from './goodness-of-fit.js';
 
 export type Nested = number | Nested[];
 
@@ -89,6 +94,32 @@ export interface DistributionCase {
   webgpu?: boolean;
   /** Backends for the n = 100000 sample-moment test (default cpu only: draws are generated in JS). */
   samplingBackends?: string[];
+  /**
+   * Goodness of fit of the sampler (on the sample-moment test's draws and backends): scalar
+   * families with `reference.cdf` get a Kolmogorov-Smirnov test, discrete scalar families a
+   * chi-squared test against `exp(reference.logProb)`, each per batch member at false-alarm rate
+   * `alpha` (default 1e-6). False skips it.
+   */
+  goodnessOfFit?: false | { alpha?: number };
+  /**
+   * Gradients of logProb (to the parameters and, for continuous families, to x) and of
+   * reparameterized samples (to `reparameterized`), checked against central finite differences
+   * (see `gradientMismatches`). Defaults to the case's params and points; give other `params`
+   * (and `points` of the same batch shape, or let them be drawn from the distribution) where
+   * float32 cannot resolve a small step (e.g. loc 1000 with scale 1e-4). `x: false` skips the
+   * derivative in x (e.g. points next to a support edge), `samples: false` that of the samples.
+   */
+  gradientCheck?:
+    | false
+    | {
+        params?: Record<string, Nested>;
+        points?: Nested;
+        step?: number;
+        rtol?: number;
+        atol?: number;
+        x?: boolean;
+        samples?: boolean;
+      };
 }
 
 // ---------------------------------------------------------------- nested-array helpers
@@ -312,21 +343,30 @@ export function describeDistribution(c: DistributionCase): void {
         }
       });
 
-      if (c.sampling !== false && (c.samplingBackends ?? ['cpu']).includes(backend)) {
-        it('sample mean and variance lie within 4 standard errors of the reference', async () => {
-          const opts = c.sampling || {};
-          const sp = opts.params ?? c.params;
-          const sb = opts.batchShape ?? c.batchShape;
-          const count = opts.n ?? 100_000;
-          const ref = c.reference;
-          if (!ref.mean || !ref.variance) throw new Error(`${c.name}: the sample test needs reference.mean and variance`);
+      const samplingOn = c.sampling !== false && (c.samplingBackends ?? ['cpu']).includes(backend);
+      const samplingOpts = c.sampling || {};
+      const sp = samplingOpts.params ?? c.params;
+      const sb = samplingOpts.batchShape ?? c.batchShape;
+      const count = samplingOpts.n ?? 100_000;
+      // One seeded set of draws, shared by the moment and goodness-of-fit tests.
+      let draws: Promise<Float32Array | Int32Array> | undefined;
+      const drawn = () =>
+        (draws ??= (async () => {
           const tensors = toTensors(sp);
           const d = c.make(tensors);
           const s = d.sample(count, { seed: 20240611 });
-          const values = await s.data();
+          const values = (await s.data()) as Float32Array | Int32Array;
           tf.dispose(s);
           d.dispose?.();
           tf.dispose(Object.values(tensors));
+          return values;
+        })());
+
+      if (samplingOn) {
+        it('sample mean and variance lie within 4 standard errors of the reference', async () => {
+          const ref = c.reference;
+          if (!ref.mean || !ref.variance) throw new Error(`${c.name}: the sample test needs reference.mean and variance`);
+          const values = await drawn();
           const eventSize = c.eventShape.reduce((a, b) => a * b, 1);
           const memberCount = sb.reduce((a: number, b: number) => a * b, 1);
           const stride = memberCount * eventSize;
@@ -359,6 +399,85 @@ export function describeDistribution(c: DistributionCase): void {
             }
           });
           expect(failures).toEqual([]);
+        });
+      }
+
+      const gof = c.goodnessOfFit === false ? undefined : { alpha: 1e-6, ...(c.goodnessOfFit ?? {}) };
+      const gofKind = eventRank !== 0 ? undefined : c.discrete ? 'chi-squared' : c.reference.cdf ? 'Kolmogorov-Smirnov' : undefined;
+      if (samplingOn && gof && gofKind) {
+        it(`samples pass a ${gofKind} test against the reference per batch member (false-alarm rate ${gof.alpha})`, async () => {
+          const values = await drawn();
+          const memberCount = sb.reduce((a: number, b: number) => a * b, 1);
+          const failures: string[] = [];
+          indices(sb).forEach((idx, m) => {
+            const p = memberParams(c, sp, sb, idx);
+            const column = new Float64Array(count);
+            for (let i = 0; i < count; i++) column[i] = values[i * memberCount + m]!;
+            if (gofKind === 'chi-squared') {
+              const r = chiSquaredTest(column, (k) => Math.exp(c.reference.logProb(k, p)), gof.alpha);
+              if (r.impossible.length) failures.push(`member ${idx}: draws of zero probability: ${r.impossible.slice(0, 8)}`);
+              if (!(r.statistic <= r.critical)) {
+                failures.push(`member ${idx}: chi-squared ${r.statistic.toFixed(2)} > ${r.critical.toFixed(2)} (${r.degreesOfFreedom} dof)`);
+              }
+            } else {
+              const d = ksStatistic(column, (x) => c.reference.cdf!(x, p));
+              const critical = ksCriticalValue(count, gof.alpha);
+              if (!(d <= critical)) failures.push(`member ${idx}: KS statistic ${d.toExponential(3)} > ${critical.toExponential(3)}`);
+            }
+          });
+          expect(failures).toEqual([]);
+        });
+      }
+
+      const gc = c.gradientCheck === false ? undefined : (c.gradientCheck ?? {});
+      if (gc && heavy) {
+        it('gradients of logProb (parameters and x) and of reparameterized samples equal central finite differences', async () => {
+          const names = Object.keys(c.params).filter((k) => !c.noGradient?.includes(k));
+          const params = gc.params ?? c.params;
+          const tensors = toTensors(params);
+          let x: tf.Tensor;
+          if (gc.points) x = tf.tensor(gc.points as number[], undefined, 'float32');
+          else if (gc.params) {
+            const d = c.make(tensors);
+            x = d.sample(3, { seed: 17 });
+            d.dispose?.();
+          } else x = tf.tensor(c.points as number[], undefined, 'float32');
+          const withX = !c.discrete && gc.x !== false;
+          const tol = { step: gc.step, rtol: gc.rtol, atol: gc.atol };
+          try {
+            const failures = await gradientMismatches(
+              (...ts: tf.Tensor[]) => {
+                const all = { ...tensors };
+                names.forEach((k, i) => (all[k] = ts[i]!));
+                const d = c.make(all);
+                const lp = d.logProb(withX ? ts[names.length]! : x);
+                d.dispose?.();
+                return lp;
+              },
+              [...names.map((k) => tensors[k]!), ...(withX ? [x] : [])],
+              { ...tol, inputNames: [...names, ...(withX ? ['x'] : [])], outputNames: ['logProb'] },
+            );
+            const rep = (c.reparameterized ?? []).filter((k) => names.includes(k));
+            if (rep.length && gc.samples !== false) {
+              failures.push(
+                ...(await gradientMismatches(
+                  (...ts: tf.Tensor[]) => {
+                    const all = { ...tensors };
+                    rep.forEach((k, i) => (all[k] = ts[i]!));
+                    const d = c.make(all);
+                    const s = d.sample(4, { seed: 5 });
+                    d.dispose?.();
+                    return s;
+                  },
+                  rep.map((k) => tensors[k]!),
+                  { ...tol, inputNames: rep, outputNames: ['sample(4, { seed: 5 })'] },
+                )),
+              );
+            }
+            expect(failures).toEqual([]);
+          } finally {
+            tf.dispose([x, ...Object.values(tensors)]);
+          }
         });
       }
 
