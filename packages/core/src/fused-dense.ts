@@ -1,5 +1,10 @@
 // Fused dense networks as one `tf.customGrad` op.
 //
+// On cpu and wasm the forward pass is one kernel and the backward pass another
+// (kernels/mlp-forward-kernel.ts, kernels/mlp-backward-kernel.ts), which call the backend's
+// matMul directly. Other backends, or all of them after setDirectKernelsEnabled(false), run
+// the composed path below.
+//
 // Why: on small batches tfjs speed is set by kernel launches (~20 us each on wasm), and tfjs'
 // autodiff of `matMul` emits matMuls with transposeA/transposeB, which tfjs-backend-wasm runs
 // outside XNNPACK (10-20x slower). Here the whole multi-layer perceptron (optionally masked,
@@ -9,6 +14,10 @@
 // registered gradient at all.
 import * as tf from '@tensorflow/tfjs-core';
 import { matMulFast } from './gradients/matmul-gradient.js';
+import { directKernelsActive, recordingGradients } from './kernels/direct-backend.js';
+import type { MlpKernelConfig } from './kernels/mlp-kernel-config.js';
+import { MLP_FORWARD_KERNEL, registerMlpForwardKernel } from './kernels/mlp-forward-kernel.js';
+import { MLP_BACKWARD_KERNEL, registerMlpBackwardKernel } from './kernels/mlp-backward-kernel.js';
 
 /** Activations that backward can differentiate from the layer output alone. */
 export type DenseActivation = 'linear' | 'relu' | 'leakyrelu' | 'elu' | 'sigmoid' | 'tanh';
@@ -153,6 +162,9 @@ export function fusedMlp(
     }
   }
 
+  if (directKernelsActive()) {
+    return directMlp(x, usesContext ? context : undefined, layers, { batchShape, batch, inputSize, contextSize, contextBatch, units, outTail });
+  }
   const inputs: tf.Tensor[] = [x];
   if (usesContext) inputs.push(context!);
   for (const layer of layers) inputs.push(layer.kernel, layer.bias);
@@ -246,6 +258,76 @@ export function fusedMlp(
       return [...grads, ...kernelGrads];
     };
     return { value, gradFunc };
+  });
+  return op(...inputs);
+}
+
+interface MlpShapes {
+  batchShape: number[];
+  batch: number;
+  inputSize: number;
+  contextSize: number;
+  contextBatch: number;
+  units: number;
+  outTail: number[];
+}
+
+/** fusedMlp on cpu and wasm: one forward kernel, one backward kernel. */
+function directMlp(x: tf.Tensor, context: tf.Tensor | undefined, layers: FusedLayer[], s: MlpShapes): tf.Tensor {
+  registerMlpForwardKernel();
+  registerMlpBackwardKernel();
+  const config: MlpKernelConfig = {
+    layers: layers.map((l) => ({
+      activation: l.activation,
+      context: Boolean(l.context),
+      skipFrom: l.skipFrom ?? -1,
+      masked: l.mask !== undefined,
+      rows: l.kernel.shape[0],
+      units: l.kernel.shape[1],
+    })),
+    batch: s.batch,
+    inputSize: s.inputSize,
+    contextSize: s.contextSize,
+    contextBatch: s.contextBatch,
+    leakyreluAlpha: LEAKY_RELU_ALPHA,
+  };
+  const params: tf.NamedTensorMap = {};
+  const masks: tf.NamedTensorMap = {};
+  layers.forEach((l, i) => {
+    params[`k${i}`] = l.kernel;
+    params[`b${i}`] = l.bias;
+    if (l.mask) masks[`m${i}`] = l.mask;
+  });
+  const outShape = [...s.batchShape, ...s.outTail];
+  const as2d = (t: tf.Tensor, rows: number, cols: number) => (t.rank === 2 && t.shape[0] === rows ? t : tf.reshape(t, [rows, cols]));
+  const run = (xIn: tf.Tensor, cIn: tf.Tensor | undefined, save: boolean): tf.Tensor[] => {
+    const inputs: tf.NamedTensorMap = { x: as2d(xIn, s.batch, s.inputSize), ...params, ...masks };
+    if (cIn) inputs['c'] = as2d(cIn, s.contextBatch, s.contextSize);
+    const attrs = { ...config, save } as unknown as tf.NamedAttrMap;
+    const out = tf.engine().runKernel(MLP_FORWARD_KERNEL, inputs, attrs) as unknown as tf.Tensor[];
+    return out;
+  };
+  const shaped = (y: tf.Tensor) => (y.shape.join() === outShape.join() ? y : tf.reshape(y, outShape));
+  if (!recordingGradients()) return shaped(run(x, context, false)[0]!);
+  const inputs: tf.Tensor[] = [x];
+  if (context) inputs.push(context);
+  for (const layer of layers) inputs.push(layer.kernel, layer.bias);
+  const op = tf.customGrad((...args: unknown[]) => {
+    const save = args[args.length - 1] as tf.GradSaveFunc;
+    const [y, saved] = run(args[0] as tf.Tensor, context ? (args[1] as tf.Tensor) : undefined, true);
+    save([saved!]);
+    const gradFunc = (dy: tf.Tensor, savedTensors: tf.Tensor[]): tf.Tensor[] => {
+      const grads = tf.engine().runKernel(
+        MLP_BACKWARD_KERNEL,
+        { dy: as2d(dy, s.batch, s.units), saved: savedTensors[0]!, ...params, ...masks },
+        config as unknown as tf.NamedAttrMap,
+      ) as unknown as tf.Tensor[];
+      const dx = grads[0]!.shape.join() === x.shape.join() ? grads[0]! : tf.reshape(grads[0]!, x.shape);
+      if (!context) return [dx, ...grads.slice(1)];
+      const dc = grads[1]!.shape.join() === context.shape.join() ? grads[1]! : tf.reshape(grads[1]!, context.shape);
+      return [dx, dc, ...grads.slice(2)];
+    };
+    return { value: shaped(y!), gradFunc };
   });
   return op(...inputs);
 }

@@ -36,3 +36,4 @@ export { glorotUniformBound, linearInit, linearInitValues, linearUniformBound, m
 export { trainLoop, resolveFitOptions, type FitOptions, type FitResult, type TrainLoopSpec } from './train-loop.js';
 export { DENSE_ACTIVATIONS, LEAKY_RELU_ALPHA, fusedDense, fusedMlp, type DenseActivation, type FusedLayer, type FusedMlpOptions } from './fused-dense.js';
 export { FusedAdam, fusedAdam, type FusedAdamOptions } from './fused-adam.js';
+export { setDirectKernelsEnabled } from './kernels/direct-backend.js';
