@@ -29,7 +29,7 @@ describe('error family', () => {
       expect(String(e)).toBe(`${name}: ${'abcd'[i]}`);
     }
     expect(new Error('x') instanceof DensityError).toBe(false);
-    expect(null instanceof ArgumentError).toBe(false);
+    expect((null as unknown) instanceof ArgumentError).toBe(false);
   });
 
   it('matches an error from another copy of the family by its code', () => {

@@ -45,8 +45,8 @@ export class DensityError extends Error {
   /** Stable machine-readable code, `ERR_DENSITYJS_*`. */
   readonly code: DensityErrorCode;
 
-  constructor(message: string, code: DensityErrorCode, name: string) {
-    super(clip(message, MAX_ERROR_MESSAGE_LENGTH));
+  constructor(message: string, code: DensityErrorCode, name: string, options?: ErrorOptions) {
+    super(clip(message, MAX_ERROR_MESSAGE_LENGTH), options);
     this.name = name;
     this.code = code;
   }
@@ -99,8 +99,8 @@ export class NumericalError extends DensityError implements NumericalErrorDetail
   readonly restoredEpoch?: number;
   readonly restoredLoss?: number;
 
-  constructor(message: string, details: NumericalErrorDetails = {}) {
-    super(message, 'ERR_DENSITYJS_NUMERICAL', 'NumericalError');
+  constructor(message: string, details: NumericalErrorDetails = {}, options?: ErrorOptions) {
+    super(message, 'ERR_DENSITYJS_NUMERICAL', 'NumericalError', options);
     for (const [key, value] of Object.entries(details)) {
       if (value !== undefined) (this as Record<string, unknown>)[key] = value;
     }
@@ -110,16 +110,16 @@ export class NumericalError extends DensityError implements NumericalErrorDetail
 /** A saved model or data file that cannot be read: bad JSON, wrong format, non-finite weights. */
 export class FormatError extends DensityError {
   static readonly errorCode = 'ERR_DENSITYJS_FORMAT';
-  constructor(message: string) {
-    super(message, 'ERR_DENSITYJS_FORMAT', 'FormatError');
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, 'ERR_DENSITYJS_FORMAT', 'FormatError', options);
   }
 }
 
 /** An object used in the wrong state: disposed, or already training. */
 export class StateError extends DensityError {
   static readonly errorCode = 'ERR_DENSITYJS_STATE';
-  constructor(message: string) {
-    super(message, 'ERR_DENSITYJS_STATE', 'StateError');
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, 'ERR_DENSITYJS_STATE', 'StateError', options);
   }
 }
 

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { describeEachBackend, expectAllClose, expectNoLeaks } from '@densityjs/testing';
+import { ArgumentError, NumericalError, StateError } from './errors.js';
 import { resolveFitOptions, trainLoop } from './train-loop.js';
 
 // A tiny linear-regression problem y = X w + b + noise, whose least-squares solution we solve
@@ -282,7 +283,7 @@ describeEachBackend(
       expect(counts.at(-1)).toBe(res.history.loss.length);
       await expect(
         trainLoop({ owner: 'test', variables: m.variables, numExamples: 32, batchLoss: m.batchLoss, state: [1 as never] }, {}),
-      ).rejects.toThrow(/test: state must be an array of tf.Variable/);
+      ).rejects.toThrow(/test: state must be an array of live tf.Variable/);
       counter.dispose();
       m.dispose();
     });
@@ -394,7 +395,7 @@ describe('trainLoop argument errors', () => {
     await expect(trainLoop({ ...ok, numExamples: 0 }, {})).rejects.toThrow(/fit: the number of examples must be a positive integer/);
     await expectNoLeaks(async () => {
       await expect(trainLoop({ ...ok, batchLoss: () => tf.mul(w, 2) as never }, { epochs: 1 })).rejects.toThrow(
-        /fit: the batch loss must be a scalar tensor, received a tensor of shape \[2\]/,
+        /fit: the batch loss must be a scalar tensor, received a float32 tensor of shape \[2\]/,
       );
     });
     await expectNoLeaks(async () => {
@@ -403,5 +404,230 @@ describe('trainLoop argument errors', () => {
       ).rejects.toThrow(/fit: validation loss became NaN at epoch 0/);
     });
     w.dispose();
+  });
+});
+
+describe('trainLoop keeps the best state', () => {
+  const flat = async (vs: tf.Variable[]) => (await Promise.all(vs.map((v) => v.data()))).flatMap((d) => Array.from(d));
+
+  it('stops a diverging run with a NumericalError and restores the starting weights and state', async () => {
+    const { xs, ys } = makeProblem(64, 2);
+    const m = linearModel(xs, ys);
+    m.w.assign(tf.tensor2d([[0.5], [0.25]]));
+    const stat = tf.variable(tf.scalar(7), false);
+    const start = await flat([m.w, m.b, stat]);
+    let err: unknown;
+    await expectNoLeaks(async () => {
+      try {
+        // SGD with a step far beyond 2 / curvature: the loss grows geometrically but stays finite.
+        const sgd = tf.train.sgd(50);
+        await trainLoop(
+          {
+            owner: 'fit',
+            variables: m.variables,
+            numExamples: 64,
+            state: [stat],
+            minBatchSize: 1,
+            batchLoss: (idx) => {
+              stat.assign(tf.add(stat, 1));
+              return m.batchLoss(idx);
+            },
+          },
+          { epochs: 50, batchSize: 16, optimizer: sgd, seed: 0, divergenceFactor: 100 },
+        ).finally(() => sgd.dispose());
+      } catch (e) {
+        err = e;
+      }
+    });
+    expect(err).toBeInstanceOf(NumericalError);
+    const e = err as NumericalError;
+    expect(e.message).toMatch(/fit: training diverged at epoch 0: .*restored to their values before training/);
+    expect(e.epoch).toBe(0);
+    expect(e.restoredEpoch).toBe(-1);
+    expect(e.loss!).toBeGreaterThan(100);
+    expect(await flat([m.w, m.b, stat])).toEqual(start);
+    stat.dispose();
+    m.dispose();
+  });
+
+  it('restores the best epoch, not the last, when the loss diverges later', async () => {
+    const { xs, ys } = makeProblem(32, 4);
+    const m = linearModel(xs, ys);
+    let epochsDone = 0;
+    const lr = tf.variable(tf.scalar(0.05));
+    const atEnd: number[][] = [];
+    const sgdLike = tf.train.sgd(0.05);
+    let err: unknown;
+    try {
+      await trainLoop(
+        { owner: 'fit', variables: m.variables, numExamples: 32, batchLoss: (idx) => tf.mul(m.batchLoss(idx), tf.scalar(epochsDone >= 3 ? 1e6 : 1)) as tf.Scalar },
+        {
+          epochs: 20, batchSize: 32, optimizer: sgdLike, seed: 1,
+          onEpochEnd: async () => {
+            epochsDone++;
+            atEnd.push(await flat(m.variables));
+          },
+        },
+      );
+    } catch (e) {
+      err = e;
+    }
+    sgdLike.dispose();
+    lr.dispose();
+    expect(err).toBeInstanceOf(NumericalError);
+    expect((err as NumericalError).epoch).toBe(3);
+    expect((err as NumericalError).restoredEpoch).toBe(2);
+    expect(await flat(m.variables)).toEqual(atEnd[2]);
+    m.dispose();
+  });
+
+  it('rolls back when the validation loss fails', async () => {
+    const { xs, ys } = makeProblem(32, 4);
+    const m = linearModel(xs, ys);
+    const start = await flat(m.variables);
+    const err = await trainLoop(
+      { owner: 'fit', variables: m.variables, numExamples: 32, batchLoss: m.batchLoss, validationLoss: () => tf.scalar(NaN) },
+      { epochs: 3, learningRate: 0.1 },
+    ).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(NumericalError);
+    expect((err as NumericalError).restoredEpoch).toBe(-1);
+    expect(await flat(m.variables)).toEqual(start);
+    m.dispose();
+  });
+
+  it('merges a last batch too small for batch statistics into the one before', async () => {
+    const { xs, ys } = makeProblem(257, 4);
+    const m = linearModel(xs, ys);
+    const stat = tf.variable(tf.scalar(0), false);
+    const sizes: number[] = [];
+    await trainLoop(
+      { owner: 'fit', variables: m.variables, numExamples: 257, batchLoss: m.batchLoss, state: [stat] },
+      { epochs: 2, batchSize: 128, onBatchEnd: (l) => void sizes.push(l.size) },
+    );
+    expect(sizes).toEqual([128, 129, 128, 129]);
+    sizes.length = 0;
+    await trainLoop(
+      { owner: 'fit', variables: m.variables, numExamples: 257, batchLoss: m.batchLoss },
+      { epochs: 1, batchSize: 128, onBatchEnd: (l) => void sizes.push(l.size) },
+    );
+    expect(sizes).toEqual([128, 128, 1]);
+    stat.dispose();
+    m.dispose();
+  });
+
+  it('refuses a second concurrent run on the same variables, and the first one is unharmed', async () => {
+    const { xs, ys } = makeProblem(32, 4);
+    const m = linearModel(xs, ys);
+    const spec = { owner: 'fit', variables: m.variables, numExamples: 32, batchLoss: m.batchLoss };
+    const first = trainLoop(spec, { epochs: 5, learningRate: 0.01 });
+    await expect(trainLoop(spec, { epochs: 5 })).rejects.toThrow(StateError);
+    await expect(trainLoop(spec, { epochs: 5 })).rejects.toThrow(/fit: the model is already training/);
+    const res = await first;
+    expect(res.history.loss).toHaveLength(5);
+    await trainLoop(spec, { epochs: 1 }); // free again
+    m.dispose();
+  });
+
+  it('stops with a StateError when an input is disposed mid-training, restored, leaking nothing', async () => {
+    const { xs, ys } = makeProblem(32, 4);
+    const m = linearModel(xs, ys);
+    const extra = tf.ones([32]);
+    let err: unknown;
+    await expectNoLeaks(async () => {
+      err = await trainLoop(
+        { owner: 'fit', variables: m.variables, numExamples: 32, batchLoss: m.batchLoss, inputs: [extra] },
+        { epochs: 10, batchSize: 8, learningRate: 0.01, onEpochEnd: (e) => (e === 1 ? extra.dispose() : undefined) },
+      ).catch((e: unknown) => e);
+    }, { expectedNew: -1 }); // the disposed input
+    expect(err).toBeInstanceOf(StateError);
+    expect((err as Error).message).toMatch(/inputs\[0\]\) was disposed during training, before epoch 2, step 0.*epoch 1/);
+    m.dispose();
+  });
+
+  it('wraps a raw error thrown inside a step, frees what tfjs kept for the gradient, and restores', async () => {
+    const { xs, ys } = makeProblem(32, 4);
+    const m = linearModel(xs, ys);
+    const start = await flat(m.variables);
+    let calls = 0;
+    let err: unknown;
+    await expectNoLeaks(async () => {
+      err = await trainLoop(
+        {
+          owner: 'fit',
+          variables: m.variables,
+          numExamples: 32,
+          batchLoss: (idx) => {
+            const loss = m.batchLoss(idx);
+            if (++calls === 3) throw new Error('boom');
+            return loss;
+          },
+        },
+        { epochs: 3, batchSize: 16, learningRate: 0.01, divergenceFactor: Infinity },
+      ).catch((e: unknown) => e);
+    });
+    expect(err).toBeInstanceOf(StateError);
+    expect((err as Error).message).toMatch(/fit: training stopped by an error in a step: boom\. The variables were restored to their values before training/);
+    expect((err as Error).cause).toBeInstanceOf(Error);
+    expect(await flat(m.variables)).toEqual(start);
+    m.dispose();
+  });
+
+  it('calls onBatchEnd after every step with its position and loss', async () => {
+    const { xs, ys } = makeProblem(20, 4);
+    const m = linearModel(xs, ys);
+    const seen: string[] = [];
+    let yielded = 0;
+    await trainLoop(
+      { owner: 'fit', variables: m.variables, numExamples: 20, batchLoss: m.batchLoss },
+      {
+        epochs: 2, batchSize: 8, yieldEvery: 0,
+        onBatchEnd: async ({ epoch, step, stepsPerEpoch, size, loss }) => {
+          expect(loss.rank).toBe(0);
+          seen.push(`${epoch}.${step}/${stepsPerEpoch}:${size}`);
+          yielded++;
+        },
+      },
+    );
+    expect(seen).toEqual(['0.0/3:8', '0.1/3:8', '0.2/3:4', '1.0/3:8', '1.1/3:8', '1.2/3:4']);
+    expect(yielded).toBe(6);
+    m.dispose();
+  });
+});
+
+describe('trainLoop refuses before changing anything', () => {
+  it('refuses unknown and tfjs-style option keys with a suggestion', () => {
+    expect(() => resolveFitOptions('fit', { epoch: 1 } as never)).toThrow(/fit: unknown option "epoch" in options \(did you mean "epochs"\?\)/);
+    expect(() => resolveFitOptions('fit', { batchsize: 1 } as never)).toThrow(/did you mean "batchSize"/);
+    expect(() => resolveFitOptions('fit', { verbose: 1 } as never)).toThrow(/unknown option "verbose".*onEpochEnd/);
+    expect(() => resolveFitOptions('fit', { callbacks: {} } as never)).toThrow(/pass onEpochEnd and onBatchEnd directly/);
+    expect(() => resolveFitOptions('fit', { validationSplit: 0.1 } as never)).toThrow(/validationData/);
+    expect(() => resolveFitOptions('fit', { context: 1 } as never, ['context'])).not.toThrow();
+    expect(() => resolveFitOptions('fit', { seed: NaN })).toThrow(ArgumentError);
+    expect(resolveFitOptions('fit', { seed: 0 }).seed).toBe(0);
+    expect(() => resolveFitOptions('fit', { yieldEvery: 'often' as never })).toThrow(/yieldEvery must be a number of milliseconds/);
+    expect(() => resolveFitOptions('fit', { divergenceFactor: 0 })).toThrow(/divergenceFactor must be a number > 0/);
+  });
+
+  it('leaves variables and state untouched when it refuses a call', async () => {
+    const w = tf.variable(tf.tensor1d([1, 2]));
+    const s = tf.variable(tf.scalar(3), false);
+    const loss = () => {
+      s.assign(tf.add(s, 1));
+      return tf.sum(tf.square(w)) as tf.Scalar;
+    };
+    const bad: [Parameters<typeof trainLoop>[0], Parameters<typeof trainLoop>[1]][] = [
+      [{ owner: 'fit', variables: [w], state: [s], numExamples: 4, batchLoss: loss }, { epochs: 0 }],
+      [{ owner: 'fit', variables: [w], state: [s], numExamples: 4, batchLoss: loss }, { epoch: 3 } as never],
+      [{ owner: 'fit', variables: [w], state: [s], numExamples: 4, batchLoss: () => tf.mul(w, 1) as never }, { epochs: 2 }],
+      [{ owner: 'fit', variables: [w], state: [s], numExamples: 4, batchLoss: loss, inputs: [1 as never] }, {}],
+    ];
+    for (const [spec, opts] of bad) {
+      await expectNoLeaks(async () => {
+        await expect(trainLoop(spec, opts)).rejects.toThrow(ArgumentError);
+      });
+      expect(Array.from(await w.data())).toEqual([1, 2]);
+      expect((await s.data())[0]).toBe(3);
+    }
+    tf.dispose([w, s]);
   });
 });

@@ -1,13 +1,30 @@
-// The minibatch training loop shared by `fit(flow, ...)` (@densityjs/flows) and `MDN.fit`
+// The minibatch training loop shared by `fit` (@densityjs/flows) and `MDN.fit`
 // (@densityjs/mdn). It owns everything that is not model-specific: option validation, seeded
-// shuffling, the optimizer, loss bookkeeping without a device sync per step, the NaN guard,
-// validation with early stopping, progress callbacks, cancellation and event-loop yields.
+// shuffling, the optimizer, loss bookkeeping without a device sync per step, the guards against
+// non-finite and diverging losses, keeping the best state, validation with early stopping,
+// progress callbacks, cancellation and event-loop yields.
 import * as tf from '@tensorflow/tfjs-core';
-import { argumentError, describeValue } from './errors.js';
+import { ArgumentError, DensityError, NumericalError, StateError, argumentError, describeValue } from './errors.js';
 import { cosineDecay } from './cosine-decay.js';
 import { FusedAdam } from './fused-adam.js';
 import { mulberry32 } from './mulberry32.js';
+import { checkOptionKeys } from './option-keys.js';
 import { registerGradients } from './register-gradients.js';
+import { checkSeed, freshSeed } from './seed.js';
+
+export interface BatchLogs {
+  /** 0-based epoch and 0-based step within it. */
+  epoch: number;
+  step: number;
+  stepsPerEpoch: number;
+  /** Rows in this step's batch. */
+  size: number;
+  /**
+   * The step's loss, still on the device: reading it (`await loss.data()`) waits for the
+   * device, so read it only when needed. Valid during the callback; do not dispose it.
+   */
+  loss: tf.Scalar;
+}
 
 export interface FitOptions {
   /** Passes over the data. Default 100. */
@@ -34,15 +51,60 @@ export interface FitOptions {
    * the variables of the best epoch. Undefined: no early stopping, the last weights are kept.
    */
   patience?: number;
-  /** Seeds the per-epoch shuffling. Default: a fresh random seed. */
+  /**
+   * Divergence guard: training stops with a NumericalError, and the best weights and state are
+   * restored, when an epoch's mean training loss L exceeds the best loss seen so far B (the
+   * first step's loss at the starting weights included) by more than
+   * `divergenceFactor * (1 + |B|)`. Default 100; `Infinity` switches the guard off. NaN and
+   * infinite losses always stop training.
+   */
+  divergenceFactor?: number;
+  /** Seeds the per-epoch shuffling: any integer, 0 included. Default: a fresh random seed. */
   seed?: number;
   /** Awaited after every epoch (0-based `epoch`). */
   onEpochEnd?: (epoch: number, logs: { loss: number; valLoss?: number }) => void | Promise<void>;
+  /**
+   * Called after every step with the step's position and its loss tensor (see BatchLogs);
+   * awaited when it returns a promise.
+   */
+  onBatchEnd?: (logs: BatchLogs) => void | Promise<void>;
+  /**
+   * How often the loop hands control back to the event loop, so a browser page stays
+   * responsive: a number is a budget in milliseconds (yield as soon as that much time passed
+   * since the last yield, checked after every step), 'epoch' yields once per epoch, 'auto'
+   * (default) is 100 ms in a browser or worker and 'epoch' elsewhere.
+   */
+  yieldEvery?: number | 'auto' | 'epoch';
   /** Checked between steps; when aborted the loop resolves with the history so far. */
   signal?: AbortSignal;
   /** Reshuffle the examples every epoch. Default true. */
   shuffle?: boolean;
 }
+
+/** The keys FitOptions accepts (unknown keys are refused, naming the closest of these). */
+export const FIT_OPTION_KEYS: readonly (keyof FitOptions)[] = [
+  'epochs',
+  'batchSize',
+  'learningRate',
+  'finalLearningRate',
+  'optimizer',
+  'patience',
+  'divergenceFactor',
+  'seed',
+  'onEpochEnd',
+  'onBatchEnd',
+  'yieldEvery',
+  'signal',
+  'shuffle',
+];
+
+/** Advice for options users bring from tf.LayersModel.fit (Keras), which this loop does not take. */
+const FOREIGN_OPTION_HINTS: Readonly<Record<string, string>> = {
+  callbacks: 'pass onEpochEnd and onBatchEnd directly instead of a callbacks object',
+  verbose: 'log progress from onEpochEnd (per epoch) or onBatchEnd (per step)',
+  validationSplit: 'split the rows yourself and pass the held-out part as validationData',
+  epoch: 'did you mean "epochs"?',
+};
 
 export interface FitResult {
   /** Per completed epoch: mean training loss over the epoch's examples, and validation loss. */
@@ -58,26 +120,50 @@ export interface FitResult {
 export interface TrainLoopSpec {
   /** Names the caller in error messages, e.g. 'fit' or 'MDN.fit'. */
   owner: string;
-  /** What the optimizer updates (and early stopping snapshots and restores). */
+  /** What the optimizer updates (and the loop snapshots and restores). */
   variables: tf.Variable[];
   numExamples: number;
   /**
    * Mean loss over the example rows `indices` (int32). The caller gathers its own tensors;
    * the gather is not differentiated (its gradient kernel is missing on wasm). Called once
-   * more before the first step, outside the gradient tape, to check that it returns a scalar.
+   * more before the first step, outside the gradient tape, to check that it returns a scalar
+   * (`state` is restored after that call).
    */
   batchLoss: (indices: tf.Tensor1D) => tf.Scalar;
   /** Evaluated once per epoch when given (inside a tidy). */
   validationLoss?: () => tf.Scalar;
   /**
    * Non-trainable variables that travel with the weights (e.g. BatchNorm running statistics):
-   * not optimized, but snapshotted and restored with `variables` (early stopping, NaN rewind).
+   * not optimized, but snapshotted and restored with `variables`.
    */
   state?: tf.Variable[];
+  /**
+   * Smallest batch a step may use. A last batch of an epoch with fewer rows is merged into the
+   * step before it (that step is then larger than `batchSize`), so no step estimates batch
+   * statistics from a handful of rows. Default 1 without `state`, `MIN_STATISTICS_BATCH`
+   * (16) with non-empty `state` (batch statistics such as BatchNorm's). With fewer examples
+   * than that, every step uses all of them.
+   */
+  minBatchSize?: number;
+  /**
+   * Tensors the batch loss reads (data, context). Checked before every step, without a device
+   * sync, so one disposed during training stops it with a StateError (and the best state
+   * restored) instead of a tfjs error mid-step.
+   */
+  inputs?: tf.Tensor[];
 }
+
+/** Default `minBatchSize` when the model keeps batch statistics (`state`). */
+export const MIN_STATISTICS_BATCH = 16;
 
 /** Pending per-step losses are read back (one sync) at least this often within an epoch. */
 const MAX_PENDING_STEPS = 256;
+
+/** Yield budget of yieldEvery: 'auto' in a browser or worker, in milliseconds. */
+const BROWSER_YIELD_MS = 100;
+
+/** Variables of the runs in progress: a second concurrent run on the same model is refused. */
+const training = new WeakSet<tf.Variable>();
 
 /** In-place Fisher-Yates shuffle. */
 function shuffleInPlace(order: Int32Array, random: () => number): void {
@@ -90,9 +176,9 @@ function shuffleInPlace(order: Int32Array, random: () => number): void {
 }
 
 /**
- * Lets the browser paint and handle input between epochs: setImmediate in Node, a MessageChannel
- * message in browsers and workers (nested setTimeout(0) is clamped to 4 ms there, twice a small
- * model's whole epoch).
+ * Lets the browser paint and handle input: setImmediate in Node, a MessageChannel message in
+ * browsers and workers (nested setTimeout(0) is clamped to 4 ms there, twice a small model's
+ * whole epoch).
  */
 function yieldToEventLoop(): Promise<void> {
   const g = globalThis as { setImmediate?: (cb: () => void) => unknown; MessageChannel?: typeof MessageChannel };
@@ -110,6 +196,26 @@ function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
+function inBrowser(): boolean {
+  const g = globalThis as { document?: unknown; importScripts?: unknown };
+  return typeof g.document === 'object' || typeof g.importScripts === 'function';
+}
+
+function now(): number {
+  return typeof performance !== 'undefined' ? performance.now() : Date.now();
+}
+
+/**
+ * An error thrown inside `optimizer.minimize` leaves the tensors tfjs saved for the backward
+ * pass on its tape (kept, so no tidy frees them). Frees them when no gradient is in progress.
+ */
+function releaseStrandedTape(): void {
+  const state = (tf.engine() as unknown as { state?: { gradientDepth?: number; activeTape?: { saved?: tf.Tensor[] }[] | null } }).state;
+  if (!state || state.gradientDepth !== 0 || !Array.isArray(state.activeTape)) return;
+  for (const node of state.activeTape) tf.dispose(node.saved ?? []);
+  state.activeTape = null;
+}
+
 function isPositiveInteger(v: unknown): v is number {
   return typeof v === 'number' && Number.isInteger(v) && v > 0;
 }
@@ -118,17 +224,22 @@ interface ResolvedOptions {
   epochs: number;
   batchSize: number;
   patience: number | undefined;
+  divergenceFactor: number;
   seed: number;
   shuffle: boolean;
   onEpochEnd: FitOptions['onEpochEnd'];
+  onBatchEnd: FitOptions['onBatchEnd'];
+  /** Milliseconds between yields within an epoch; Infinity: once per epoch. */
+  yieldMs: number;
   signal: AbortSignal | undefined;
 }
 
-/** Validates `opts` (naming the offending option) and fills in defaults. */
-export function resolveFitOptions(owner: string, opts: FitOptions | undefined): ResolvedOptions {
-  if (opts !== undefined && (opts === null || typeof opts !== 'object')) {
-    throw argumentError(owner, 'options', 'an object', opts);
-  }
+/**
+ * Validates `opts` (naming the offending option; unknown keys refused with the closest valid
+ * one suggested) and fills in defaults. `extraKeys` are keys the caller consumes itself.
+ */
+export function resolveFitOptions(owner: string, opts: FitOptions | undefined, extraKeys: readonly string[] = []): ResolvedOptions {
+  checkOptionKeys(owner, opts, [...FIT_OPTION_KEYS, ...extraKeys], { hints: FOREIGN_OPTION_HINTS });
   const o = opts ?? {};
   const epochs = o.epochs ?? 100;
   if (!isPositiveInteger(epochs)) throw argumentError(owner, 'epochs', 'a positive integer', o.epochs);
@@ -139,8 +250,9 @@ export function resolveFitOptions(owner: string, opts: FitOptions | undefined): 
       throw argumentError(owner, 'learningRate', 'a finite number > 0', o.learningRate);
     }
     if (o.optimizer !== undefined) {
-      throw new Error(
+      throw new ArgumentError(
         `${owner}: give either learningRate or optimizer, not both (the learning rate of a custom optimizer is set when it is created)`,
+        { owner, argument: 'learningRate' },
       );
     }
   }
@@ -149,7 +261,10 @@ export function resolveFitOptions(owner: string, opts: FitOptions | undefined): 
       throw argumentError(owner, 'finalLearningRate', 'a finite number > 0', o.finalLearningRate);
     }
     if (o.optimizer !== undefined) {
-      throw new Error(`${owner}: finalLearningRate schedules the default optimizer; a custom optimizer keeps its own learning rate`);
+      throw new ArgumentError(`${owner}: finalLearningRate schedules the default optimizer; a custom optimizer keeps its own learning rate`, {
+        owner,
+        argument: 'finalLearningRate',
+      });
     }
   }
   if (o.optimizer !== undefined) {
@@ -161,12 +276,23 @@ export function resolveFitOptions(owner: string, opts: FitOptions | undefined): 
   if (o.patience !== undefined && !(typeof o.patience === 'number' && Number.isInteger(o.patience) && o.patience >= 0)) {
     throw argumentError(owner, 'patience', 'a non-negative integer', o.patience);
   }
-  if (o.seed !== undefined && !(typeof o.seed === 'number' && Number.isFinite(o.seed) && Number.isInteger(o.seed))) {
-    throw argumentError(owner, 'seed', 'an integer', o.seed);
+  const divergenceFactor = o.divergenceFactor ?? 100;
+  if (typeof divergenceFactor !== 'number' || !(divergenceFactor > 0)) {
+    throw argumentError(owner, 'divergenceFactor', 'a number > 0 (Infinity switches the guard off)', o.divergenceFactor);
   }
+  const seed = checkSeed(owner, o.seed);
   if (o.onEpochEnd !== undefined && typeof o.onEpochEnd !== 'function') {
     throw argumentError(owner, 'onEpochEnd', 'a function (epoch, logs) => void', o.onEpochEnd);
   }
+  if (o.onBatchEnd !== undefined && typeof o.onBatchEnd !== 'function') {
+    throw argumentError(owner, 'onBatchEnd', 'a function (logs) => void', o.onBatchEnd);
+  }
+  const yieldEvery = o.yieldEvery ?? 'auto';
+  let yieldMs: number;
+  if (yieldEvery === 'epoch') yieldMs = Infinity;
+  else if (yieldEvery === 'auto') yieldMs = inBrowser() ? BROWSER_YIELD_MS : Infinity;
+  else if (typeof yieldEvery === 'number' && yieldEvery >= 0 && !Number.isNaN(yieldEvery)) yieldMs = yieldEvery;
+  else throw argumentError(owner, 'yieldEvery', "a number of milliseconds >= 0, 'auto' or 'epoch'", o.yieldEvery);
   if (o.signal !== undefined && (o.signal === null || typeof (o.signal as { aborted?: unknown }).aborted !== 'boolean')) {
     throw argumentError(owner, 'signal', 'an AbortSignal', o.signal);
   }
@@ -177,51 +303,109 @@ export function resolveFitOptions(owner: string, opts: FitOptions | undefined): 
     epochs,
     batchSize,
     patience: o.patience,
-    seed: o.seed ?? Math.floor(Math.random() * 2 ** 31),
+    divergenceFactor,
+    seed: seed ?? freshSeed(),
     shuffle: o.shuffle ?? true,
     onEpochEnd: o.onEpochEnd,
+    onBatchEnd: o.onBatchEnd,
+    yieldMs,
     signal: o.signal,
   };
+}
+
+function isLiveVariableArray(value: unknown): value is tf.Variable[] {
+  return Array.isArray(value) && value.every((v) => v instanceof tf.Variable && !v.isDisposed);
+}
+
+/** Validates the spec before anything is touched. */
+function checkSpec(owner: string, spec: TrainLoopSpec): void {
+  if (!isLiveVariableArray(spec.variables) || spec.variables.length === 0) {
+    throw argumentError(owner, 'variables', 'a non-empty array of live tf.Variable', spec.variables);
+  }
+  if (!isPositiveInteger(spec.numExamples)) {
+    throw argumentError(owner, 'the number of examples', 'a positive integer', spec.numExamples);
+  }
+  if (typeof spec.batchLoss !== 'function') throw argumentError(owner, 'batchLoss', 'a function', spec.batchLoss);
+  if (spec.validationLoss !== undefined && typeof spec.validationLoss !== 'function') {
+    throw argumentError(owner, 'validationLoss', 'a function', spec.validationLoss);
+  }
+  if (spec.state !== undefined && !isLiveVariableArray(spec.state)) {
+    throw argumentError(owner, 'state', 'an array of live tf.Variable', spec.state);
+  }
+  if (spec.minBatchSize !== undefined && !isPositiveInteger(spec.minBatchSize)) {
+    throw argumentError(owner, 'minBatchSize', 'a positive integer', spec.minBatchSize);
+  }
+  if (spec.inputs !== undefined && !(Array.isArray(spec.inputs) && spec.inputs.every((t) => t instanceof tf.Tensor))) {
+    throw argumentError(owner, 'inputs', 'an array of tf.Tensor', spec.inputs);
+  }
+  const disposed = spec.inputs?.findIndex((t) => t.isDisposed) ?? -1;
+  if (disposed >= 0) throw argumentError(owner, `inputs[${disposed}]`, 'a live tensor (this one was disposed)', spec.inputs![disposed]);
+  for (const v of [...spec.variables, ...(spec.state ?? [])]) {
+    if (training.has(v)) {
+      throw new StateError(`${owner}: the model is already training (a second fit on the same model started before the first one ended)`);
+    }
+  }
+}
+
+/** Row ranges of one epoch: batches of `batchSize`, a last batch under `minBatch` merged into the one before. */
+function batchBounds(numExamples: number, batchSize: number, minBatch: number): number[] {
+  const bounds: number[] = [];
+  for (let start = 0; start < numExamples; start += batchSize) bounds.push(start);
+  bounds.push(numExamples);
+  const last = numExamples - bounds[bounds.length - 2]!;
+  if (bounds.length > 2 && last < minBatch) bounds.splice(bounds.length - 2, 1);
+  return bounds;
+}
+
+function lossText(v: number): string {
+  return Number.isNaN(v) ? 'NaN' : v === Infinity ? '+Infinity' : v === -Infinity ? '-Infinity' : String(v);
 }
 
 /**
  * Minimizes the mean of `batchLoss` over minibatches of `numExamples` examples.
  *
  * Each epoch visits every example once in an order shuffled from `seed` (Fisher-Yates on a
- * mulberry32 stream), in batches of `batchSize` (the last one may be smaller). A step is
- * `optimizer.minimize(() => batchLoss(idx), true, variables)`. The reported epoch loss is the
- * example-weighted mean of the step losses, i.e. the mean over the epoch's examples of the
- * loss at the time each was visited (as Keras reports it).
+ * mulberry32 stream), in batches of `batchSize` (a last batch under `minBatchSize` rows is
+ * merged into the one before). A step is `optimizer.minimize(() => batchLoss(idx), true,
+ * variables)`. The reported epoch loss is the example-weighted mean of the step losses, i.e.
+ * the mean over the epoch's examples of the loss at the time each was visited (as Keras
+ * reports it).
  *
- * Step losses stay on the device and are read in one batch per epoch (or every
- * 256 steps), so no step waits for the device; that read also checks finiteness and names
- * the first failing epoch and step. After a NaN/inf the variables are restored to their values
- * at the start of that epoch and the promise rejects.
+ * Best state: the loop keeps a copy of the variables and `state` at their best so far (the
+ * starting values, then the end of each epoch that improves the monitored loss: the validation
+ * loss when given, else the training loss). Step losses stay on the device and are read in one
+ * batch per epoch (or every 256 steps), so no step waits for the device. When a loss is NaN or
+ * infinite, when an epoch's loss diverges (see `divergenceFactor`), or when the validation loss
+ * is not finite, the best state is restored and the promise rejects with a NumericalError
+ * that names the epoch and step and the restored epoch (-1: the starting values). Any other
+ * error thrown during training (a callback, a disposed input) also restores the best state.
  *
- * Tensors: everything per step is freed (the loop leaks nothing over any number of steps);
- * the default optimizer is disposed at the end, a given one is left to its owner.
+ * Before anything changes, every option and the spec are validated, and a run on variables
+ * that another run is training is refused with a StateError.
+ *
+ * Tensors: everything per step is freed (the loop leaks nothing over any number of steps,
+ * also when it throws); the default optimizer is disposed at the end, a given one is left to
+ * its owner.
  */
 export async function trainLoop(spec: TrainLoopSpec, opts: FitOptions = {}): Promise<FitResult> {
   const owner = typeof spec?.owner === 'string' && spec.owner ? spec.owner : 'trainLoop';
+  if (spec === null || typeof spec !== 'object') throw argumentError(owner, 'spec', 'an object', spec);
   const o = resolveFitOptions(owner, opts);
-  if (!Array.isArray(spec.variables) || spec.variables.length === 0) {
-    throw argumentError(owner, 'variables', 'a non-empty array of tf.Variable', spec.variables);
-  }
-  if (!isPositiveInteger(spec.numExamples)) {
-    throw argumentError(owner, 'the number of examples', 'a positive integer', spec.numExamples);
-  }
-  if (typeof spec.batchLoss !== 'function') throw argumentError(owner, 'batchLoss', 'a function', spec.batchLoss);
-  if (spec.state !== undefined && !(Array.isArray(spec.state) && spec.state.every((v) => v instanceof tf.Variable))) {
-    throw argumentError(owner, 'state', 'an array of tf.Variable', spec.state);
-  }
+  checkSpec(owner, spec);
   registerGradients();
 
   const { variables, numExamples, batchLoss, validationLoss } = spec;
+  const stateVariables = spec.state ?? [];
   const batchSize = Math.min(o.batchSize, numExamples);
-  const stepsPerEpoch = Math.ceil(numExamples / batchSize);
+  const minBatch = spec.minBatchSize ?? (stateVariables.length > 0 ? MIN_STATISTICS_BATCH : 1);
+  const bounds = batchBounds(numExamples, batchSize, minBatch);
+  const stepsPerEpoch = bounds.length - 1;
   const random = mulberry32(o.seed);
   const order = new Int32Array(numExamples);
   for (let i = 0; i < numExamples; i++) order[i] = i;
+  const tracked = [...variables, ...stateVariables];
+  for (const v of tracked) training.add(v);
+
   const ownsOptimizer = opts.optimizer === undefined;
   // Default: Adam with tf.train.adam's update, fused over all variables (~12 kernels per step
   // instead of ~13 per variable).
@@ -238,40 +422,75 @@ export async function trainLoop(spec: TrainLoopSpec, opts: FitOptions = {}): Pro
   let aborted = false;
   let bestEpoch: number | undefined;
   let bestValue = Infinity;
-  let best: tf.Tensor[] | undefined;
-  let epochStart: tf.Tensor[] | undefined;
   let sinceBest = 0;
   const monitorValidation = validationLoss !== undefined;
+  // Lowest training loss seen (an epoch mean, or the first step's loss at the starting
+  // weights): the reference of the divergence guard.
+  let bestTrainingLoss = Infinity;
+
+  const snapshot = (): tf.Tensor[] => tracked.map((v) => tf.clone(v));
+  // The best state so far, starting with the values the run started from (epoch -1).
+  let best: tf.Tensor[] = snapshot();
+  let bestStateEpoch = -1;
+  let bestStateLoss = Infinity;
+  let restored = false;
+  const restoreBest = (): void => {
+    tracked.forEach((v, i) => v.assign(best[i]!));
+    restored = true;
+  };
+  const restoredText = (): string =>
+    bestStateEpoch < 0
+      ? 'The variables were restored to their values before training'
+      : `The variables were restored to those of epoch ${bestStateEpoch} (monitored loss ${bestStateLoss})`;
 
   let pending: tf.Scalar[] = [];
-  let probed = false;
-  const tracked = [...variables, ...(spec.state ?? [])];
-  const snapshot = (): tf.Tensor[] => tracked.map((v) => tf.clone(v));
-  const restore = (values: tf.Tensor[]): void => tracked.forEach((v, i) => v.assign(values[i]!));
-
   const lossFn = (idx: tf.Tensor1D) => (): tf.Scalar => {
     const loss = batchLoss(idx);
     if (!(loss instanceof tf.Tensor) || loss.rank !== 0) {
-      throw new Error(
-        `${owner}: the batch loss must be a scalar tensor, received ${describeValue(loss)}`,
-      );
+      throw argumentError(owner, 'the batch loss', 'a scalar tensor', loss);
     }
     return loss;
   };
+  const checkInputs = (epoch: number, step: number): void => {
+    const disposed = spec.inputs?.findIndex((t) => t.isDisposed) ?? -1;
+    if (disposed >= 0) {
+      throw new StateError(`${owner}: an input tensor (inputs[${disposed}]) was disposed during training, before epoch ${epoch}, step ${step}. ${restoredText()}.`);
+    }
+  };
+  let lastYield = now();
+  // True while the model's own code runs (the probe, a step): its raw errors are wrapped.
+  let inStep = false;
 
   try {
+    // One forward pass outside the gradient tape checks the loss is a scalar (an error thrown
+    // inside minimize() strands the tensors tfjs saved on its tape); `state` is put back after.
+    if (!o.signal?.aborted) {
+      const probeIdx = tf.tensor1d(order.subarray(0, bounds[1]!), 'int32');
+      try {
+        checkInputs(0, 0);
+        inStep = true;
+        tf.tidy(() => {
+          lossFn(probeIdx)();
+        });
+        inStep = false;
+      } finally {
+        probeIdx.dispose();
+        stateVariables.forEach((v, i) => v.assign(best[variables.length + i]!));
+      }
+    }
+
     outer: for (let epoch = 0; epoch < o.epochs; epoch++) {
       if (o.signal?.aborted) {
         aborted = true;
         break;
       }
       if (o.shuffle) shuffleInPlace(order, random);
-      tf.dispose(epochStart);
-      epochStart = snapshot();
       // Weighted (by batch size) sum of step losses of this epoch, accumulated from the reads.
       let lossSum = 0;
       let pendingFirstStep = 0;
+      let firstOverStep = -1;
       const pendingSizes: number[] = [];
+      const threshold = (): number => bestTrainingLoss + o.divergenceFactor * (1 + Math.abs(bestTrainingLoss));
 
       const flush = async (): Promise<void> => {
         if (pending.length === 0) return;
@@ -286,15 +505,18 @@ export async function trainLoop(spec: TrainLoopSpec, opts: FitOptions = {}): Pro
         }
         for (let k = 0; k < vals.length; k++) {
           const v = vals[k]!;
+          const step = pendingFirstStep + k;
           if (!Number.isFinite(v)) {
-            restore(epochStart!);
-            throw new Error(
-              `${owner}: loss became ${Number.isNaN(v) ? 'NaN' : v > 0 ? '+Infinity' : '-Infinity'} at epoch ${epoch}, ` +
-                `step ${pendingFirstStep + k} (counting from 0; ${stepsPerEpoch} steps per epoch). ` +
-                `The variables were restored to their values at the start of epoch ${epoch}. ` +
-                `Try a lower learningRate, standardized data or a larger batchSize.`,
+            restoreBest();
+            throw new NumericalError(
+              `${owner}: loss became ${lossText(v)} at epoch ${epoch}, step ${step} ` +
+                `(counting from 0; ${stepsPerEpoch} steps per epoch). ${restoredText()}. ` +
+                'Try a lower learningRate, standardized data or a larger batchSize.',
+              { epoch, step, loss: v, restoredEpoch: bestStateEpoch, restoredLoss: bestStateLoss },
             );
           }
+          if (epoch === 0 && step === 0) bestTrainingLoss = Math.min(bestTrainingLoss, v);
+          if (firstOverStep < 0 && v > threshold()) firstOverStep = step;
           lossSum += v * pendingSizes[k]!;
         }
         pendingSizes.length = 0;
@@ -307,33 +529,55 @@ export async function trainLoop(spec: TrainLoopSpec, opts: FitOptions = {}): Pro
           pending = [];
           break outer;
         }
-        const start = step * batchSize;
-        const size = Math.min(batchSize, numExamples - start);
+        checkInputs(epoch, step);
+        const start = bounds[step]!;
+        const size = bounds[step + 1]! - start;
         const idx = fullBatchIndices ?? tf.tensor1d(order.subarray(start, start + size), 'int32');
         let cost: tf.Scalar | null;
         try {
-          if (!probed) {
-            // One forward pass outside the gradient tape checks the loss is a scalar: an error
-            // thrown inside minimize() would strand the tensors tfjs saved on its tape.
-            probed = true;
-            tf.tidy(() => {
-              lossFn(idx)();
-            });
-          }
           if (finalLearningRate !== undefined) {
             (optimizer as FusedAdam).learningRate = cosineDecay(epoch * stepsPerEpoch + step, totalSteps, initialLearningRate, finalLearningRate);
           }
+          inStep = true;
           cost = optimizer.minimize(lossFn(idx), true, variables);
+          inStep = false;
+        } catch (e) {
+          releaseStrandedTape();
+          throw e;
         } finally {
           if (idx !== fullBatchIndices) idx.dispose();
         }
         if (pending.length === 0) pendingFirstStep = step;
         pending.push(cost!);
         pendingSizes.push(size);
+        if (o.onBatchEnd) {
+          const r = o.onBatchEnd({ epoch, step, stepsPerEpoch, size, loss: cost! });
+          if (r && typeof (r as Promise<void>).then === 'function') await r;
+        }
         if (pending.length >= MAX_PENDING_STEPS) await flush();
+        if (o.yieldMs !== Infinity && now() - lastYield >= o.yieldMs) {
+          await yieldToEventLoop();
+          lastYield = now();
+        }
       }
       await flush();
       const loss = lossSum / numExamples;
+      if (loss > threshold()) {
+        restoreBest();
+        throw new NumericalError(
+          `${owner}: training diverged at epoch ${epoch}: its mean loss ${loss} is far above the best ${bestTrainingLoss} ` +
+            `(more than divergenceFactor ${o.divergenceFactor} x (1 + |best|)). ${restoredText()}. ` +
+            'Try a lower learningRate or standardized data.',
+          {
+            epoch,
+            step: firstOverStep >= 0 ? firstOverStep : stepsPerEpoch - 1,
+            loss,
+            restoredEpoch: bestStateEpoch,
+            restoredLoss: bestStateLoss,
+          },
+        );
+      }
+      bestTrainingLoss = Math.min(bestTrainingLoss, loss);
       history.loss.push(loss);
 
       let valLoss: number | undefined;
@@ -345,9 +589,11 @@ export async function trainLoop(spec: TrainLoopSpec, opts: FitOptions = {}): Pro
           t.dispose();
         }
         if (!Number.isFinite(valLoss)) {
-          throw new Error(
-            `${owner}: validation loss became ${valLoss} at epoch ${epoch} while the training loss is ${loss}; ` +
-              'check the validation data (NaN, or values far outside the training data)',
+          restoreBest();
+          throw new NumericalError(
+            `${owner}: validation loss became ${lossText(valLoss)} at epoch ${epoch} while the training loss is ${loss}; ` +
+              `check the validation data (NaN, or values far outside the training data). ${restoredText()}.`,
+            { epoch, step: stepsPerEpoch - 1, loss: valLoss, restoredEpoch: bestStateEpoch, restoredLoss: bestStateLoss },
           );
         }
         history.valLoss!.push(valLoss);
@@ -357,19 +603,17 @@ export async function trainLoop(spec: TrainLoopSpec, opts: FitOptions = {}): Pro
       // (patience 0: at the first epoch that does not improve).
       const monitored = monitorValidation ? valLoss! : loss;
       let improved = false;
-      if (monitorValidation || o.patience !== undefined) {
-        if (monitored < bestValue) {
-          improved = true;
-          bestValue = monitored;
-          bestEpoch = epoch;
-          sinceBest = 0;
-          if (o.patience !== undefined) {
-            tf.dispose(best);
-            best = snapshot();
-          }
-        } else {
-          sinceBest++;
-        }
+      if (monitored < bestValue) {
+        improved = true;
+        bestValue = monitored;
+        sinceBest = 0;
+        if (monitorValidation || o.patience !== undefined) bestEpoch = epoch;
+        tf.dispose(best);
+        best = snapshot();
+        bestStateEpoch = epoch;
+        bestStateLoss = monitored;
+      } else {
+        sinceBest++;
       }
 
       if (o.onEpochEnd) {
@@ -380,16 +624,23 @@ export async function trainLoop(spec: TrainLoopSpec, opts: FitOptions = {}): Pro
         break;
       }
       await yieldToEventLoop();
+      lastYield = now();
     }
     // With early stopping the variables always end at the best epoch (also after the last
     // epoch or an abort), so `patience` means "keep the best weights".
-    if (o.patience !== undefined && best) restore(best);
+    if (o.patience !== undefined && bestStateEpoch >= 0) restoreBest();
+  } catch (e) {
+    if (!restored) restoreBest();
+    if (!inStep || e instanceof DensityError || !(e instanceof Error)) throw e;
+    // A raw error from the model's code during a step (e.g. a tfjs error on a tensor freed
+    // mid-training): typed, saying what was restored; the original error is the cause.
+    throw new StateError(`${owner}: training stopped by an error in a step: ${e.message}. ${restoredText()}.`, { cause: e });
   } finally {
     tf.dispose(pending);
     tf.dispose(best);
-    tf.dispose(epochStart);
     fullBatchIndices?.dispose();
     if (ownsOptimizer) optimizer.dispose();
+    for (const v of tracked) training.delete(v);
   }
   const result: FitResult = { history, stoppedEarly, aborted };
   if (bestEpoch !== undefined) result.bestEpoch = bestEpoch;
