@@ -3,10 +3,13 @@
 // Why: tf.train.adam updates each variable separately, ~13 kernels per variable per step. A
 // 5-layer flow has ~30 variables, so Adam alone launched ~400 kernels per step, more than the
 // model's forward and backward passes together; at ~20 us per kernel on wasm that dominated
-// small-batch training. Here the gradients are concatenated into one flat vector, the Adam
-// moments live in two flat variables, and the update is ~12 elementwise kernels in total.
+// small-batch training. Here the Adam moments live in two flat variables; on cpu and wasm the
+// whole update is one kernel (kernels/adam-update-kernel.ts), elsewhere the gradients are
+// concatenated into one flat vector and the update is ~12 elementwise kernels in total.
 import * as tf from '@tensorflow/tfjs-core';
 import { argumentError } from './errors.js';
+import { directKernelsActive } from './kernels/direct-backend.js';
+import { ADAM_UPDATE_KERNEL, registerAdamUpdateKernel } from './kernels/adam-update-kernel.js';
 
 /** tfjs' NamedTensor (not re-exported by tfjs-core's index). */
 interface NamedTensor {
@@ -86,6 +89,23 @@ export class FusedAdam extends tf.Optimizer {
     const epsT = this.epsilon * c2;
     const m = this.m;
     const v = this.v;
+    if (directKernelsActive()) {
+      registerAdamUpdateKernel();
+      tf.tidy(() => {
+        const inputs: tf.NamedTensorMap = { m, v };
+        entries.forEach(([, grad], i) => {
+          inputs[`p${i}`] = vars[i]!;
+          if (grad) inputs[`g${i}`] = grad;
+        });
+        const attrs = { lrT, epsT, beta1: this.beta1, beta2: this.beta2, count: vars.length };
+        const out = tf.engine().runKernel(ADAM_UPDATE_KERNEL, inputs, attrs as unknown as tf.NamedAttrMap) as unknown as tf.Tensor[];
+        m.assign(out[0]!);
+        v.assign(out[1]!);
+        vars.forEach((variable, i) => variable.assign(out[2 + i]!));
+      });
+      this.incrementIterations();
+      return;
+    }
     tf.tidy(() => {
       // Rank-1 tensors (biases) need no Reshape kernel.
       const flat1 = (x: tf.Tensor) => (x.rank === 1 ? x : tf.reshape(x, [-1]));
