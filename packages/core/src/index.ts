@@ -33,7 +33,16 @@ export { matrixDiagPart, triangularSolveLower } from './linear-algebra.js';
 export { cosineDecay } from './cosine-decay.js';
 export { mulberry32 } from './mulberry32.js';
 export { glorotUniformBound, linearInit, linearInitValues, linearUniformBound, maskedFanIn, type LinearInitOptions } from './initializers.js';
-export { trainLoop, resolveFitOptions, type FitOptions, type FitResult, type TrainLoopSpec } from './train-loop.js';
+export {
+  FIT_OPTION_KEYS,
+  MIN_STATISTICS_BATCH,
+  trainLoop,
+  resolveFitOptions,
+  type BatchLogs,
+  type FitOptions,
+  type FitResult,
+  type TrainLoopSpec,
+} from './train-loop.js';
 export { DENSE_ACTIVATIONS, LEAKY_RELU_ALPHA, fusedDense, fusedMlp, type DenseActivation, type FusedLayer, type FusedMlpOptions } from './fused-dense.js';
 export { FusedAdam, fusedAdam, type FusedAdamOptions } from './fused-adam.js';
 export { setDirectKernelsEnabled } from './kernels/direct-backend.js';
