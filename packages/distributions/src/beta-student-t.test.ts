@@ -43,6 +43,13 @@ describeDistribution({
     },
   },
   sampling: { params: { concentration1: [0.5, 30], concentration0: [8, 0.7] }, batchShape: [2] },
+  // Samples come from a rejection sampler with implicit reparameterization: no derivative at a
+  // fixed seed to difference. Points stay clear of 0 and 1 for the 1% steps.
+  gradientCheck: {
+    params: { concentration1: [0.8, 2.5, 4, 1.5], concentration0: [[0.9], [2], [6]] },
+    points: pointGrid([0.2, 0.45, 0.7], [3, 4], (x) => x) as Nested,
+    samples: [],
+  },
 });
 
 // Batch [3, 4]: df along the last axis (Cauchy, infinite variance, moderate, large), scale
@@ -87,6 +94,8 @@ describeDistribution({
   },
   // Finite fourth moments (df > 4) so the variance's standard error exists.
   sampling: { params: { df: [5.5, 30], loc, scale: [1, 3] }, batchShape: [2] },
+  // df enters the samples through a Gamma draw (implicit reparameterization): loc and scale only.
+  gradientCheck: { params: { df: [1.5, 2.5, 7, 30], loc, scale: [[0.5], [1], [3]] }, samples: ['loc', 'scale'] },
 });
 
 describe('Beta and StudentT arguments', () => {

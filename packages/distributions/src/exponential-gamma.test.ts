@@ -19,6 +19,8 @@ describeDistribution({
   eventShape: [],
   points: pointGrid([0, 1e-4, 0.3, 1, 5, 30], [3], (t, [i]) => t / rate[i!]!) as Nested,
   outside: pointGrid([-1, -1e-3], [3], (t, [i]) => t / rate[i!]!) as Nested,
+  // Points inside the support, clear of its edge at 0, at rates float32 resolves.
+  gradientCheck: { params: { rate: [0.5, 1, 4] }, points: pointGrid([0.3, 1, 5], [3], (t, [i]) => t / [0.5, 1, 4][i!]!) as Nested },
   reference: {
     logProb: (x, p) => Math.log(num(p.rate)) - num(p.rate) * num(x),
     cdf: (x, p) => -Math.expm1(-num(p.rate) * x),
@@ -61,6 +63,13 @@ describeDistribution({
     },
   },
   sampling: { params: { concentration: [0.3, 1, 20], rate: [1, 1e4, 2] }, batchShape: [3] },
+  // The concentration enters the samples by implicit reparameterization (a rejection sampler):
+  // only the rate, a pure scaling, has a derivative at a fixed seed.
+  gradientCheck: {
+    params: { concentration: [0.7, 1.5, 3.5, 8], rate: [[0.5], [1], [4]] },
+    points: pointGrid([0.2, 1, 3], [3, 4], (t, [i]) => t / [0.5, 1, 4][i!]!) as Nested,
+    samples: ['rate'],
+  },
 });
 
 describe('Exponential and Gamma', () => {

@@ -29,6 +29,7 @@ describeDistribution({
     entropy: (p) => (p.scale as number[]).reduce((a, s) => a + Math.log(s) + 0.5 + LOG_SQRT_2PI, 0),
   },
   sampling: { params: { loc: [[0, 1, -2], [50, 0, 3]], scale } },
+  gradientCheck: { params: { loc: [[0, 1, -2], [5, 0, 3]], scale: [[0.5, 1, 3]] } },
 });
 
 describe('Independent', () => {

@@ -63,6 +63,7 @@ describeDistribution({
   reference: scalarMixtureRef,
   methods: ['mean', 'variance', 'stddev', 'logCdf'],
   sampling: { params: { logits: [[0.3, -1, 2], [0, 0, 1]], loc, scale: [[0.5, 1e-3, 3], [1, 2, 30]] } },
+  gradientCheck: { params: { logits: [[0.3, -1, 2], [0, 0, 1]], loc, scale: [[0.5, 0.8, 3], [1, 2, 4]] } },
   webgpu: true,
 });
 
@@ -104,6 +105,7 @@ const vectorCase = {
   points: vPoints,
   reference: vectorMixtureRef,
   sampling: { params: { logits: [[0.3, -1, 2], [0, 0, 1]], loc: vLoc, scale: [[[0.5, 2], [1e-3, 1], [3, 0.1]], [[1, 1], [2, 0.5], [30, 5]]] } },
+  gradientCheck: { params: { logits: [[0.3, -1, 2], [0, 0, 1]], loc: vLoc, scale: [[[0.5, 2], [0.7, 1], [3, 0.4]], [[1, 1], [2, 0.5], [3, 5]]] } },
 };
 
 describeDistribution({

@@ -34,6 +34,7 @@ describeDistribution({
     entropy: (p) => (p.scaleDiag as number[]).reduce((a, s) => a + Math.log(s), 0) + 1.5 * (1 + LOG_2PI),
   },
   sampling: { params: { loc: [[0, 1, -2], [50, 0, 3]], scaleDiag } },
+  gradientCheck: { params: { loc: [[0, 1, -2], [5, 0, 3]], scaleDiag: [[0.5, 1, 3]] } },
   webgpu: true,
 });
 
@@ -77,6 +78,7 @@ describeDistribution({
     entropy: (p) => (p.scaleTril as number[][]).reduce((s, row, i) => s + Math.log(row[i]!), 0) + 1.5 * (1 + LOG_2PI),
   },
   // The upper triangle is never read, so its gradient is exactly zero.
+  gradientCheck: { params: { loc: [[0, 1, -2], [5, 0, 3]], scaleTril: [[[2, 0, 0], [0.5, 1, 0], [-1, 0.3, 0.5]], [[0.7, 0, 0], [3, 1, 0], [0.1, -2, 4]]] } },
   zeroGradient: (param, i, shape) => param === 'scaleTril' && i % shape[2]! > Math.floor(i / shape[2]!) % shape[1]!,
   // logProb at |z| = 30 sums ~1e3 in float32; the check keeps rtol 1e-5.
 });

@@ -27,6 +27,11 @@ describeDistribution({
   },
   // Moments at moderate offsets: float32 spacing near 3 would show in a 1e-4 wide interval.
   sampling: { params: { low: [-1, 0, 0.5], high: width.map((w) => [-1, 0, 0.5].map((l) => l + w)) } },
+  // Points at 30-70% of the interval, so 1% steps of low, high and x keep them inside.
+  gradientCheck: {
+    params: { low: [-1, 0, 3], high: [[0, 1, 4], [1, 2, 5], [3, 4, 7]] },
+    points: pointGrid([0.3, 0.5, 0.7], [3, 3], (u, [i, j]) => [-1, 0, 3][j!]! + u * ([[0, 1, 4], [1, 2, 5], [3, 4, 7]][i!]![j!]! - [-1, 0, 3][j!]!)) as Nested,
+  },
   webgpu: true,
 });
 

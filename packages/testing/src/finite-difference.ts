@@ -57,6 +57,11 @@ export interface GradientCheckOptions {
   atol?: number;
   /** Seed of the directions and output weights (default 1). */
   seed?: number;
+  /**
+   * Entries left unperturbed (direction 0), e.g. the structural zeros of a triangular factor:
+   * `frozen(inputIndex, flatIndex)` for the inputs, inputIndex = -1 - j for variable j.
+   */
+  frozen?: (input: number, flatIndex: number) => boolean;
   /** Names of the inputs in messages (default x0, x1, ...). */
   inputNames?: string[];
   /** Names of the outputs in messages (default out0, out1, ...). */
@@ -165,7 +170,7 @@ export async function gradientMismatches(
     for (let i = 0; i < inputs.length; i++) {
       for (let d = 0; d < directions; d++) {
         const floor = 0.1 * smallestMagnitude(base[i]!);
-        const dir = base[i]!.map((v) => normal() * Math.max(Math.abs(v), floor));
+        const dir = base[i]!.map((v, e) => (opts.frozen?.(i, e) ? (normal(), 0) : normal() * Math.max(Math.abs(v), floor)));
         const dirTensor = tf.tensor(Float32Array.from(dir), inputs[i]!.shape, 'float32');
         const dirUsed = Float64Array.from(await dirTensor.data());
         const { derivative, values } = await finiteDifferenceDerivative(
@@ -188,7 +193,7 @@ export async function gradientMismatches(
       try {
         for (let d = 0; d < directions; d++) {
           const floor = 0.1 * smallestMagnitude(vals);
-          const dir = vals.map((x) => normal() * Math.max(Math.abs(x), floor));
+          const dir = vals.map((x, e) => (opts.frozen?.(-1 - j, e) ? (normal(), 0) : normal() * Math.max(Math.abs(x), floor)));
           const dirTensor = tf.tensor(Float32Array.from(dir), v.shape, 'float32');
           const dirUsed = Float64Array.from(await dirTensor.data());
           const { derivative, values } = await finiteDifferenceDerivative((t) => {
