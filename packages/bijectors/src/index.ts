@@ -17,6 +17,7 @@ export {
   RationalQuadraticSpline,
   rationalQuadraticSpline,
   splineParamCount,
+  SPLINE_DEFAULTS,
   type RationalQuadraticSplineOptions,
   type SplineSettings,
 } from './rational-quadratic-spline.js';

@@ -8,7 +8,7 @@ import { ParameterSet } from './parameter.js';
 export interface SplineSettings {
   /** Number of bins K (default 8). Unnormalized parameters per unit: 3K - 1. */
   numBins?: number;
-  /** Half-width B of the interval [-B, B] where the spline acts; identity outside (default 3). */
+  /** Half-width B of the interval [-B, B] where the spline acts; identity outside (default 4). */
   bound?: number;
   /** Minimum bin width as a fraction of 2B (default 1e-3). */
   minBinWidth?: number;
@@ -26,9 +26,12 @@ export interface ResolvedSpline {
   minDerivative: number;
 }
 
+/** The defaults of every spline in densityjs (bijector, transformer, presets): 8 bins on [-4, 4]. */
+export const SPLINE_DEFAULTS = { numBins: 8, bound: 4 } as const;
+
 export function resolveSpline(owner: string, s: SplineSettings = {}): ResolvedSpline {
-  const numBins = s.numBins ?? 8;
-  const bound = s.bound ?? 3;
+  const numBins = s.numBins ?? SPLINE_DEFAULTS.numBins;
+  const bound = s.bound ?? SPLINE_DEFAULTS.bound;
   const minBinWidth = s.minBinWidth ?? 1e-3;
   const minBinHeight = s.minBinHeight ?? 1e-3;
   const minDerivative = s.minDerivative ?? 1e-3;

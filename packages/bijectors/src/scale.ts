@@ -8,6 +8,11 @@ export interface ScaleOptions extends ElementwiseOptions {
   scale?: TensorLike | tf.Variable;
   /** Alternative to `scale`: `scale = exp(logScale)`, positive by construction (trainable). */
   logScale?: TensorLike | tf.Variable;
+  /**
+   * Train the given `scale` or `logScale`: it becomes a variable this bijector owns (disposed
+   * with it), initialized from the value given. Default false.
+   */
+  trainable?: boolean;
 }
 
 /**
@@ -27,11 +32,11 @@ export class Scale extends ElementwiseBijector {
       throw argumentError(this.name, 'scale / logScale', 'exactly one of them', raw(hasScale ? 'both' : 'neither'));
     }
     if (hasScale) {
-      this.scaleParam = this.params.tensor(opts.scale!, this.name, 'scale');
+      this.scaleParam = this.trainable(this.params.tensor(opts.scale!, this.name, 'scale'), opts.trainable);
       this.parameterShapes.scale = this.scaleParam.shape;
       checkValues(this.scaleParam, (v) => v !== 0 && Number.isFinite(v), this.name, 'scale', 'nonzero and finite');
     } else {
-      this.logScaleParam = this.params.tensor(opts.logScale!, this.name, 'logScale');
+      this.logScaleParam = this.trainable(this.params.tensor(opts.logScale!, this.name, 'logScale'), opts.trainable);
       this.parameterShapes.logScale = this.logScaleParam.shape;
       checkValues(this.logScaleParam, Number.isFinite, this.name, 'logScale', 'finite');
     }
@@ -41,6 +46,12 @@ export class Scale extends ElementwiseBijector {
   }
   override dispose(): void {
     this.params.dispose();
+  }
+  /** `value` itself, or (when `trainable`) a new owned variable holding a copy of it. */
+  private trainable(value: tf.Tensor, trainable: boolean | undefined): tf.Tensor {
+    if (trainable === undefined || trainable === false) return value;
+    if (trainable !== true) throw argumentError(this.name, 'trainable', 'a boolean', trainable);
+    return this.params.variable(tf.clone(value));
   }
   /** The scale as a tensor (the caller disposes it). */
   get scale(): tf.Tensor {

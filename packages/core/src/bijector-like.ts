@@ -6,9 +6,10 @@ export interface BijectorCallOptions {
 }
 
 /**
- * The structural bijector contract TransformedDistribution needs (DESIGN.md), so this package
- * has no runtime dependency on @densityjs/bijectors. forward is the sampling direction.
- * Log-dets are summed over the bijector's `eventNdims` trailing dims.
+ * The structural bijector contract: what @densityjs/distributions' TransformedDistribution, the
+ * training loop and the test utilities need from a bijector, so none of them depends on
+ * @densityjs/bijectors (whose `Bijector` class implements it). forward is the sampling
+ * direction. Log-dets are summed over the bijector's `eventNdims` trailing dims.
  */
 export interface BijectorLike {
   /** [y, log|det dy/dx|] */
@@ -23,5 +24,11 @@ export interface BijectorLike {
   forwardEventShape?(shape: number[]): number[];
   /** Event shape of x for a y of event shape `shape`, when the bijector changes it. */
   inverseEventShape?(shape: number[]): number[];
+  /** Variables an optimizer updates. */
   readonly trainableVariables?: tf.Variable[];
+  /** State saved and restored with the weights but not optimized (BatchNorm statistics). */
+  readonly nonTrainableVariables?: tf.Variable[];
+  /** Training mode (batch statistics in BatchNormalization); set by `fit` while it trains. */
+  training?: boolean;
+  dispose?(): void;
 }

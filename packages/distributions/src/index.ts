@@ -6,7 +6,7 @@ export {
   type ParamLike,
   type SampleOptions,
 } from './distribution.js';
-export type { BijectorCallOptions, BijectorLike } from './bijector-like.js';
+export type { BijectorCallOptions, BijectorLike } from '@densityjs/core';
 export { Normal, type NormalOptions } from './normal.js';
 export { Uniform, type UniformOptions } from './uniform.js';
 export { Categorical, type CategoricalOptions } from './categorical.js';

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describeDistribution, expectAllClose, expectNoLeaks, type Nested } from '@densityjs/testing';
 import { describe, expect, it } from 'vitest';
-import type { BijectorCallOptions, BijectorLike } from './bijector-like.js';
+import type { BijectorCallOptions, BijectorLike } from '@densityjs/core';
 import { MultivariateNormalDiag } from './multivariate-normal-diag.js';
 import { Normal } from './normal.js';
 import { TransformedDistribution } from './transformed-distribution.js';

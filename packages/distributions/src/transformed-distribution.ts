@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { argumentError } from '@densityjs/core';
-import type { BijectorLike } from './bijector-like.js';
+import { argumentError, type BijectorLike } from '@densityjs/core';
 import { BaseDistribution, type BaseOptions, type Distribution, type LogProbOptions, type SampleOptions } from './distribution.js';
 
 export interface TransformedDistributionOptions extends BaseOptions {
@@ -63,6 +62,30 @@ export class TransformedDistribution extends BaseDistribution {
     this._batchShape = baseBatch.slice(0, baseBatch.length - absorbed);
     this._eventShape = bijector.forwardEventShape ? bijector.forwardEventShape(xEvent) : xEvent;
     (this as { reparameterized: boolean }).reparameterized = distribution.reparameterized ?? false;
+  }
+
+  /**
+   * What training updates: the bijector's variables, then the base distribution's (a base with
+   * `trainableVariables`), without repeats. `fit` trains any TransformedDistribution that has some.
+   */
+  get trainableVariables(): tf.Variable[] {
+    const base = (this.distribution as { trainableVariables?: tf.Variable[] }).trainableVariables ?? [];
+    return [...new Set([...(this.bijector.trainableVariables ?? []), ...base])];
+  }
+
+  /** The bijector's non-trainable state (BatchNormalization running statistics). */
+  get nonTrainableVariables(): tf.Variable[] {
+    return [...(this.bijector.nonTrainableVariables ?? [])];
+  }
+
+  /** The bijector's training mode (see BatchNormalization); false for bijectors without one. */
+  get training(): boolean {
+    return this.bijector.training ?? false;
+  }
+
+  set training(value: boolean) {
+    if (typeof value !== 'boolean') throw argumentError(this.name, 'training', 'a boolean', value);
+    if (this.bijector.training !== undefined) this.bijector.training = value;
   }
 
   /** Sums the trailing dims of `t` so its rank is `targetRank` (no-op in the common case). */

@@ -2,7 +2,7 @@
 // MLP, optionally conditioned on a context, run as one fused op (@densityjs/core's fusedMlp) so
 // that its backward pass needs no registered gradient and avoids wasm's transposed matMul.
 import * as tf from '@tensorflow/tfjs-core';
-import { argumentError, deriveSeed, fusedMlp, registerGradients, type DenseActivation, type FusedLayer } from '@densityjs/core';
+import { argumentError, deriveSeed, fusedMlp, linearInit, registerGradients, type DenseActivation, type FusedLayer } from '@densityjs/core';
 
 export interface DenseNetworkOptions {
   inputSize: number;
@@ -20,12 +20,6 @@ export interface DenseNetworkOptions {
   seed: number;
 }
 
-/** Glorot-uniform kernel [rows, cols] times `scale`, seeded. */
-function glorot(rows: number, cols: number, scale: number, seed: number | undefined): tf.Tensor2D {
-  const limit = scale * Math.sqrt(6 / (rows + cols));
-  return tf.randomUniform([rows, cols], -limit, limit, 'float32', seed) as tf.Tensor2D;
-}
-
 /**
  * h_{l+1} = act([h_l, c] W_l + b_l), output = [h_L, c] W_L + b_L reshaped to batch + outputShape.
  * The context (when contextSize > 0) enters every layer, as in conditional RealNVP.
@@ -36,9 +30,11 @@ export class DenseNetwork {
   readonly contextSize: number;
   private readonly layers: FusedLayer[] = [];
   private readonly variables: tf.Variable[] = [];
+  private readonly options: DenseNetworkOptions;
 
   constructor(opts: DenseNetworkOptions) {
     registerGradients();
+    this.options = JSON.parse(JSON.stringify(opts)) as DenseNetworkOptions;
     const { inputSize, outputShape, hiddenUnits, contextSize = 0, activation = 'relu', outputScale = 0.01, seed } = opts;
     this.inputSize = inputSize;
     this.outputShape = [...outputShape];
@@ -48,9 +44,10 @@ export class DenseNetwork {
     units.forEach((u, i) => {
       const last = i === units.length - 1;
       const rows = width + (contextSize > 0 ? contextSize : 0);
-      // Inside tidy: the initial values are freed, the variables (kept by tidy) stay.
-      const kernel = tf.tidy(() => tf.variable(glorot(rows, u, last ? outputScale : 1, deriveSeed(seed, i))));
-      const bias = tf.tidy(() => tf.variable(tf.zeros([u]) as tf.Tensor1D));
+      const init = linearInit({ rows, cols: u, scale: last ? outputScale : 1, seed: deriveSeed(seed, i)! });
+      const kernel = tf.variable(init.kernel);
+      const bias = tf.variable(init.bias);
+      tf.dispose([init.kernel, init.bias]);
       this.variables.push(kernel, bias);
       this.layers.push({
         kernel: kernel as tf.Variable<tf.Rank.R2>,
@@ -60,6 +57,11 @@ export class DenseNetwork {
       });
       width = u;
     });
+  }
+
+  /** The options it was built with (JSON-able): `new DenseNetwork(net.getConfig())` rebuilds its architecture. */
+  getConfig(): DenseNetworkOptions {
+    return JSON.parse(JSON.stringify(this.options)) as DenseNetworkOptions;
   }
 
   /** x: batch + [inputSize], context: batch + [contextSize]; returns batch + outputShape. */

@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { argumentError, cosineDecay, deriveSeed, registerGradients, resolveFitOptions, trainLoop } from '@densityjs/core';
 import type { Bijector } from '@densityjs/bijectors';
-import { matchOutputMoments } from './layers.js';
+import { matchOutputMoments } from './match-output-moments.js';
 
 export interface DistillStudent {
   readonly trainableVariables: tf.Variable[];

@@ -156,14 +156,14 @@ describe('fit errors', () => {
     const c = tf.zeros([3, 1]);
     await expectNoLeaks(async () => {
       await expect(fit(flow, bad)).rejects.toThrow('fit: data must be finite values (no NaN or Infinity), received a non-finite value in row 1 of a tensor of shape [3, 2]');
-      await expect(fit(flow, x3)).rejects.toThrow(/fit: data must be a 2-D tensor of shape \[n, 2\] \(eventSize 2\), received a tensor of shape \[3,3\]/);
-      await expect(fit(flow, x, { context: c })).rejects.toThrow(/fit: context must be undefined \(this flow is unconditional/);
+      await expect(fit(flow, x3)).rejects.toThrow(/fit: data must be a 2-D tensor of shape \[n, 2\] \(eventSize 2\), received a float32 tensor of shape \[3, 3\]/);
+      await expect(fit(flow, x, { context: c })).rejects.toThrow(/fit: context must be undefined \(this model is unconditional/);
       await expect(fit(flow, x, { validationData: bad })).rejects.toThrow(/fit: validationData must be finite values/);
       await expect(fit(flow, x, { epochs: -1 })).rejects.toThrow(/fit: epochs must be a positive integer, received -1/);
-      await expect(fit({} as never, x)).rejects.toThrow(/fit: flow must be a flow from maf\(\)/);
+      await expect(fit({} as never, x)).rejects.toThrow(/fit: model must be a trainable density \(a Flow, a TransformedDistribution with variables, or an MDN\)/);
     });
     const cond = maf({ eventSize: 2, numLayers: 1, hiddenUnits: [4], contextSize: 1, seed: 0 });
-    await expect(fit(cond, x)).rejects.toThrow(/fit: context must be a 2-D tensor of shape \[3, 1\] \(the flow is conditional\)/);
+    await expect(fit(cond, x)).rejects.toThrow(/fit: context must be a 2-D tensor of shape \[3, 1\] \(the model is conditional\)/);
     await expect(fit(cond, x, { context: tf.zeros([2, 1]) })).rejects.toThrow(/fit: context must be a 2-D tensor of shape \[3, 1\]/);
     await expect(fit(cond, x, { context: c, validationData: x })).rejects.toThrow(/fit: validationContext must be a 2-D tensor of shape \[3, 1\]/);
     tf.dispose([x, bad, x3, c]);

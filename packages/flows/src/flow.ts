@@ -1,13 +1,13 @@
-// The object every preset returns: a TransformedDistribution of a standard normal through a
-// Chain of bijectors, plus what training, saving and conditioning need (variables, the BatchNorm
-// training switch, weights in a fixed order, context checks with clear errors).
+// A normalizing flow: a bijector pushed onto a base distribution, trainable with `fit`.
 import * as tf from '@tensorflow/tfjs-core';
-import { argumentError, normalizeSampleShape, raw, shapeText } from '@densityjs/core';
-import { TransformedDistribution, type LogProbOptions, type SampleOptions } from '@densityjs/distributions';
-import type { Bijector } from '@densityjs/bijectors';
+import { argumentError, normalizeSampleShape, raw, shapeText, type TrainableDensity } from '@densityjs/core';
+import { TransformedDistribution, type Distribution, type LogProbOptions, type SampleOptions } from '@densityjs/distributions';
+import { ConditionedBijector, type Bijector } from '@densityjs/bijectors';
 import { StandardNormal } from './standard-normal.js';
 
 export type FlowPresetName = 'maf' | 'iaf' | 'realNVP' | 'nice' | 'neuralSplineFlow';
+
+export type FlowActivation = 'relu' | 'tanh' | 'elu' | 'leakyrelu' | 'sigmoid';
 
 /** Options every preset takes. */
 export interface FlowOptions {
@@ -19,21 +19,27 @@ export interface FlowOptions {
   hiddenUnits?: number[];
   /** Size of the conditioning input; > 0 makes a conditional flow p(x | c). Default 0. */
   contextSize?: number;
-  /** BatchNormalization bijector between layers (RealNVP paper, second seed). Default false. */
+  /** BatchNormalization bijector between layers (as in the RealNVP paper). Default false. */
   batchNorm?: boolean;
   /**
    * Reordering between layers, on by default ('reverse'): without it no layer can learn
-   * p(x1 | x2) (second seed). MAF/IAF realize it for free through the MADE input orders;
-   * coupling flows insert Reverse / Permute bijectors. `false` turns it off.
+   * p(x1 | x2). MAF/IAF realize it for free through the MADE input orders; coupling flows
+   * insert Reverse / Permute bijectors. `false` turns it off.
    */
   permutation?: 'reverse' | 'random' | false;
   /** Hidden activation of the conditioners. Default 'relu'. */
-  activation?: 'relu' | 'tanh' | 'elu' | 'leakyrelu' | 'sigmoid';
+  activation?: FlowActivation;
+  /**
+   * Base distribution with event shape [eventSize] and no batch shape (default: a standard
+   * normal). E.g. `new Independent({distribution: new StudentT({df: [3, 3], loc: [0, 0],
+   * scale: [1, 1]}), reinterpretedBatchNdims: 1})` for heavy tails. The flow owns it.
+   */
+  base?: Distribution;
   /** Seeds the initial weights and random permutations (the flow is rebuilt from it on load). */
   seed?: number;
 }
 
-/** The resolved, JSON-able configuration of a flow: `preset(config)` rebuilds its architecture. */
+/** The resolved, JSON-able configuration of a preset flow: `preset(config)` rebuilds its architecture. */
 export interface FlowConfig {
   eventSize: number;
   numLayers: number;
@@ -41,102 +47,109 @@ export interface FlowConfig {
   contextSize: number;
   batchNorm: boolean;
   permutation: 'reverse' | 'random' | false;
-  activation: 'relu' | 'tanh' | 'elu' | 'leakyrelu' | 'sigmoid';
+  activation: FlowActivation;
   seed: number;
   /** Preset-specific options (spline bins/bound/variant, coupling split, clamps). */
   [key: string]: unknown;
 }
 
-/** Any bijector-like member that has a train/eval switch (BatchNormalization). */
-interface TrainingSwitch {
-  training: boolean;
-}
-
-/** Members of a bijector tree (Chain members, the bijector inside Invert), depth first. */
-export function bijectorMembers(b: unknown): unknown[] {
-  const out: unknown[] = [b];
-  const inner = b as { bijectors?: unknown[]; bijector?: unknown };
-  if (Array.isArray(inner.bijectors)) for (const m of inner.bijectors) out.push(...bijectorMembers(m));
-  else if (inner.bijector && typeof inner.bijector === 'object') out.push(...bijectorMembers(inner.bijector));
-  return out;
-}
-
-function hasTrainingSwitch(m: unknown): m is TrainingSwitch {
-  return typeof m === 'object' && m !== null && typeof (m as TrainingSwitch).training === 'boolean';
-}
-
-/** Non-trainable state of a member (BatchNorm running statistics), by duck typing. */
-function stateOf(m: unknown): tf.Variable[] {
-  const s = m as { nonTrainableVariables?: tf.Variable[]; movingMean?: unknown; movingVariance?: unknown };
-  if (s.nonTrainableVariables) return s.nonTrainableVariables;
-  // @densityjs/bijectors' BatchNormalization: running mean and variance.
-  if (s.movingMean instanceof tf.Variable && s.movingVariance instanceof tf.Variable) return [s.movingMean, s.movingVariance];
-  return [];
-}
-
 export interface FlowInit {
-  preset: FlowPresetName;
-  config: FlowConfig;
+  /** The map from base samples to data (forward = sampling direction). The flow owns it. */
   bijector: Bijector;
+  /**
+   * Base distribution with event shape [D] and no batch shape. Default: a standard normal of
+   * the bijector's event size. A base with `trainableVariables` is trained with the bijector.
+   * The flow owns it (disposes it).
+   */
+  base?: Distribution;
+  /**
+   * Size of the conditioning context (0: unconditional). Default: the largest `contextSize` of
+   * the bijector's conditioned layers, else 0.
+   */
+  contextSize?: number;
+  /** Set by the presets: the preset and configuration `saveFlow` records to rebuild the flow. */
+  preset?: FlowPresetName;
+  config?: FlowConfig;
+}
+
+/** Every bijector of a tree (the bijector itself, then its members depth first). */
+export function bijectorTree(b: Bijector): Bijector[] {
+  return [b, ...b.members.flatMap(bijectorTree)];
+}
+
+function defaultContextSize(bijector: Bijector): number {
+  const sizes = bijectorTree(bijector).map((b) => (b instanceof ConditionedBijector ? (b.contextSize ?? 0) : 0));
+  return Math.max(0, ...sizes);
 }
 
 /**
- * A normalizing flow: y = f(z), z ~ N(0, I_D), f the preset's Chain (forward = sampling
- * direction). log p(y | c) = log N(f^{-1}(y; c)) + log|det ∂f^{-1}/∂y|. It is a
- * TransformedDistribution, so everything in @densityjs/distributions works on it.
+ * A normalizing flow (zuko, distrax): data y = f(z) with z drawn from the base, f a bijector
+ * (forward = sampling direction). log p(y | c) = log p_base(f^{-1}(y; c)) + log|det ∂f^{-1}/∂y|.
+ * It is a TransformedDistribution, so everything in @densityjs/distributions works on it, and a
+ * trainable density: `fit(flow, x)` trains the bijector's variables and those of a trainable
+ * base. The presets (`maf`, `realNVP`, ...) build one; any bijector works:
+ *
+ *     new Flow({ bijector: new Chain([layer2, new Reverse(), layer1]) })
  */
-export class Flow extends TransformedDistribution {
-  readonly preset: FlowPresetName;
+export class Flow extends TransformedDistribution implements TrainableDensity {
+  /** The preset that built this flow (undefined for a flow built by hand). */
+  readonly preset: FlowPresetName | undefined;
   readonly eventSize: number;
   readonly contextSize: number;
-  private readonly _config: FlowConfig;
-  private readonly chain: Bijector;
+  declare readonly bijector: Bijector;
+  private readonly _config: FlowConfig | undefined;
   private disposed = false;
 
-  constructor({ preset, config, bijector }: FlowInit) {
-    const d = config.eventSize;
-    super({
-      distribution: new StandardNormal(d),
-      bijector,
-    });
+  constructor(init: FlowInit) {
+    const owner = init?.preset ?? 'Flow';
+    if (init === null || typeof init !== 'object') throw argumentError(owner, 'options', 'an object {bijector, base?, contextSize?}', init);
+    const { bijector, base, contextSize, preset, config } = init;
+    if (!bijector || typeof bijector.forwardAndLogDet !== 'function' || !Array.isArray(bijector.members)) {
+      throw argumentError(owner, 'bijector', 'a Bijector from @densityjs/bijectors', bijector);
+    }
+    if (base !== undefined) {
+      const ok = base && typeof base.logProb === 'function' && Array.isArray(base.eventShape) && base.eventShape.length === 1 && base.batchShape.length === 0;
+      if (!ok) {
+        throw argumentError(owner, 'base', 'a distribution with event shape [D] and no batch shape (wrap scalar families in Independent)', base && Array.isArray(base.eventShape) ? raw(`a distribution with batch shape ${shapeText(base.batchShape)} and event shape ${shapeText(base.eventShape)}`) : base);
+      }
+      if (bijector.eventSize !== undefined && base.eventShape[0] !== bijector.eventSize) {
+        throw argumentError(owner, 'base', `a distribution of event shape [${bijector.eventSize}] (the bijector's event size)`, raw(`event shape ${shapeText(base.eventShape)}`));
+      }
+    }
+    const d = base?.eventShape[0] ?? bijector.eventSize;
+    if (d === undefined) {
+      throw argumentError(owner, 'base', 'a distribution of event shape [D] (the bijector does not fix its event size)', base);
+    }
+    const c = contextSize ?? defaultContextSize(bijector);
+    if (typeof c !== 'number' || !Number.isInteger(c) || c < 0) throw argumentError(owner, 'contextSize', 'a non-negative integer', contextSize);
+    super({ distribution: base ?? new StandardNormal(d), bijector, name: owner });
+    this.bijector = bijector;
     this.preset = preset;
     this.eventSize = d;
-    this.contextSize = config.contextSize;
+    this.contextSize = c;
     this._config = config;
-    this.chain = bijector;
     this.training = false;
   }
 
-  /** The configuration this flow was built from (a copy). */
-  get config(): FlowConfig {
-    return JSON.parse(JSON.stringify(this._config)) as FlowConfig;
+  /** The configuration a preset built this flow from (a copy), or undefined for a hand-built flow. */
+  get config(): FlowConfig | undefined {
+    return this._config && (JSON.parse(JSON.stringify(this._config)) as FlowConfig);
   }
 
-  /** What an optimizer updates: conditioner weights and BatchNorm log-scale/shift. */
-  get trainableVariables(): tf.Variable[] {
+  /** The base distribution z is drawn from. */
+  get base(): Distribution {
+    return this.distribution;
+  }
+
+  /** What an optimizer updates: the bijector's variables, then those of a trainable base. */
+  override get trainableVariables(): tf.Variable[] {
     this.checkAlive('trainableVariables');
-    return this.chain.trainableVariables;
+    return super.trainableVariables;
   }
 
   /** Non-trainable state saved with the weights (BatchNorm running mean and variance). */
   get stateVariables(): tf.Variable[] {
-    const seen = new Set<tf.Variable>();
-    for (const m of bijectorMembers(this.chain)) for (const v of stateOf(m)) seen.add(v);
-    return [...seen];
-  }
-
-  /**
-   * Training mode: BatchNormalization layers normalize with batch statistics in the density
-   * direction and update their running averages. Off by default; `fit` turns it on while it
-   * trains and restores the previous mode after.
-   */
-  get training(): boolean {
-    return bijectorMembers(this.chain).some((m) => hasTrainingSwitch(m) && m.training);
-  }
-
-  set training(value: boolean) {
-    if (typeof value !== 'boolean') throw argumentError(`${this.preset}`, 'training', 'a boolean', value);
-    for (const m of bijectorMembers(this.chain)) if (hasTrainingSwitch(m)) m.training = value;
+    return this.nonTrainableVariables;
   }
 
   /** Copies of [...trainableVariables, ...stateVariables]; the caller disposes them. */
@@ -149,12 +162,12 @@ export class Flow extends TransformedDistribution {
   setWeights(weights: tf.Tensor[]): void {
     this.checkAlive('setWeights');
     const vars = [...this.trainableVariables, ...this.stateVariables];
-    const owner = `${this.preset}.setWeights`;
+    const owner = `${this.name}.setWeights`;
     if (!Array.isArray(weights) || weights.length !== vars.length) {
       throw argumentError(owner, 'weights', `an array of ${vars.length} tensors`, Array.isArray(weights) ? raw(`${weights.length} tensors`) : weights);
     }
     weights.forEach((w, i) => {
-      if (!(w instanceof tf.Tensor) || w.shape.join() !== vars[i]!.shape.join()) {
+      if (!(w instanceof tf.Tensor) || w.isDisposed || w.shape.join() !== vars[i]!.shape.join()) {
         throw argumentError(owner, `weights[${i}]`, `a tensor of shape ${shapeText(vars[i]!.shape)}`, w);
       }
     });
@@ -172,30 +185,22 @@ export class Flow extends TransformedDistribution {
   }
 
   override sample(sampleShape?: number | number[], opts: SampleOptions = {}): tf.Tensor {
-    const shape = normalizeSampleShape(sampleShape, `${this.preset}.sample`);
+    const shape = normalizeSampleShape(sampleShape, `${this.name}.sample`);
     const context = this.checkSampleCall('sample', shape, opts);
     return this.withContext(context, shape, (c) => super.sample(shape, { ...opts, context: c }));
   }
 
   override sampleAndLogProb(sampleShape?: number | number[], opts: SampleOptions = {}): { sample: tf.Tensor; logProb: tf.Tensor } {
-    const shape = normalizeSampleShape(sampleShape, `${this.preset}.sampleAndLogProb`);
+    const shape = normalizeSampleShape(sampleShape, `${this.name}.sampleAndLogProb`);
     const context = this.checkSampleCall('sampleAndLogProb', shape, opts);
-    if (context === undefined || context.rank > 1 || shape.length === 0) {
-      return super.sampleAndLogProb(shape, { ...opts, context });
-    }
-    const c = tf.broadcastTo(context, [...shape, this.contextSize]);
-    try {
-      return super.sampleAndLogProb(shape, { ...opts, context: c });
-    } finally {
-      c.dispose();
-    }
+    return this.withContext(context, shape, (c) => super.sampleAndLogProb(shape, { ...opts, context: c }));
   }
 
-  /** Frees every variable and tensor of the flow. Idempotent. */
+  /** Frees every variable and tensor of the flow (bijector and base). Idempotent. */
   override dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    this.chain.dispose();
+    this.bijector.dispose();
     this.distribution.dispose?.();
     super.dispose();
   }
@@ -205,12 +210,12 @@ export class Flow extends TransformedDistribution {
   }
 
   /**
-   * log p(y) = log N(f^{-1}(y)) + log|det ∂f^{-1}/∂y|, directly: the flow's bijectors are
-   * defined on all of R^D, so TransformedDistribution's NaN-to--Infinity guard (and its ~15
-   * kernels per training step) is not needed.
+   * log p(y) = log p_base(f^{-1}(y)) + log|det ∂f^{-1}/∂y|, directly: flow bijectors are defined
+   * on all of R^D, so TransformedDistribution's NaN-to--Infinity guard (and its kernels per
+   * training step) is not needed.
    */
   protected override _logProb(y: tf.Tensor, { context }: LogProbOptions): tf.Tensor {
-    const [x, ildj] = this.chain.inverseAndLogDet(y, context === undefined ? {} : { context });
+    const [x, ildj] = this.bijector.inverseAndLogDet(y, context === undefined ? {} : { context });
     return tf.add(this.distribution.logProb(x), ildj);
   }
 
@@ -226,11 +231,11 @@ export class Flow extends TransformedDistribution {
   }
 
   private checkAlive(method: string): void {
-    if (this.disposed) throw new Error(`${this.preset}.${method}: this flow was disposed`);
+    if (this.disposed) throw new Error(`${this.name}.${method}: this flow was disposed`);
   }
 
   private checkCall(method: string, x: unknown, opts: LogProbOptions): tf.Tensor | undefined {
-    const owner = `${this.preset}.${method}`;
+    const owner = `${this.name}.${method}`;
     this.checkAlive(method);
     if (!(x instanceof tf.Tensor)) throw argumentError(owner, 'x', `a tensor of shape [..., ${this.eventSize}]`, x);
     if (x.rank < 1 || x.shape[x.rank - 1] !== this.eventSize) {
@@ -240,7 +245,7 @@ export class Flow extends TransformedDistribution {
   }
 
   private checkSampleCall(method: string, shape: number[], opts: SampleOptions): tf.Tensor | undefined {
-    const owner = `${this.preset}.${method}`;
+    const owner = `${this.name}.${method}`;
     this.checkAlive(method);
     if (opts?.seed !== undefined && (typeof opts.seed !== 'number' || !Number.isFinite(opts.seed))) {
       throw argumentError(owner, 'seed', 'a finite number', opts.seed);

@@ -1,6 +1,5 @@
-export { Flow, type FlowConfig, type FlowOptions, type FlowPresetName } from './flow.js';
+export { Flow, type FlowActivation, type FlowConfig, type FlowInit, type FlowOptions, type FlowPresetName } from './flow.js';
 export { maf, iaf, realNVP, nice, neuralSplineFlow, type NeuralSplineFlowOptions } from './presets.js';
-export { fit, type FlowFitOptions } from './fit.js';
 export { distill, type DistillOptions, type DistillResult, type DistillStudent, type DistillTeacher } from './distill.js';
 export {
   FLOW_FORMAT,
@@ -18,5 +17,6 @@ export {
   type SavedWeight,
 } from './save-load.js';
 export { DenseNetwork, type DenseNetworkOptions } from './dense-network.js';
-export type { FitOptions, FitResult } from '@densityjs/core';
+// One training entry point for every trainable density, shared with @densityjs/mdn.
+export { fit, type DensityFitOptions, type DensityFitOptions as FlowFitOptions, type FitOptions, type FitResult, type TrainableDensity } from '@densityjs/core';
 export { recipes, distillRecipe, type FlowRecipe } from './recipes.js';

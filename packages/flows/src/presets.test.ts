@@ -104,7 +104,7 @@ describeEachBackend(
       const m = maf({ eventSize: 3, numLayers: 3, hiddenUnits: [8], seed: 0 });
       const names = (m.bijector as unknown as { bijectors: { name: string }[] }).bijectors.map((b) => b.name);
       expect(names).toEqual(['MaskedAutoregressiveFlow', 'MaskedAutoregressiveFlow', 'MaskedAutoregressiveFlow']);
-      const orders = (m.bijector as unknown as { bijectors: { net: { inputOrder: number[] } }[] }).bijectors.map((b) => b.net.inputOrder);
+      const orders = (m.bijector as unknown as { bijectors: { conditioner: { inputOrder: number[] } }[] }).bijectors.map((b) => b.conditioner.inputOrder);
       expect(orders).toEqual([[1, 2, 3], [3, 2, 1], [1, 2, 3]]);
       m.dispose();
       const r = realNVP({ eventSize: 3, numLayers: 3, hiddenUnits: [8], seed: 0, batchNorm: true });
@@ -151,7 +151,7 @@ describe('flow preset errors', () => {
     expect(() => nice({ eventSize: 2, permutation: 'shuffle' as never })).toThrow(/nice: permutation must be 'reverse', 'random' or false/);
     expect(() => iaf({ eventSize: 2, contextSize: -1 })).toThrow(/iaf: contextSize must be a non-negative integer/);
     expect(() => neuralSplineFlow({ eventSize: 2, variant: 'x' as never })).toThrow(/neuralSplineFlow: variant must be 'coupling' or 'autoregressive'/);
-    expect(() => neuralSplineFlow({ eventSize: 2, bins: 1 })).toThrow(/neuralSplineFlow: bins must be an integer >= 2/);
+    expect(() => neuralSplineFlow({ eventSize: 2, bins: 1 })).toThrow(/neuralSplineFlow: numBins must be an integer >= 2/);
     expect(() => neuralSplineFlow({ eventSize: 2, bound: -1 })).toThrow(/neuralSplineFlow: bound must be a finite number > 0/);
     expect(() => maf(undefined as never)).toThrow(/maf: options must be an object/);
   });
@@ -159,7 +159,7 @@ describe('flow preset errors', () => {
   it('rejects wrong event sizes and context misuse', () => {
     const flow = maf({ eventSize: 2, numLayers: 1, hiddenUnits: [4], seed: 0 });
     const x3 = tf.zeros([4, 3]);
-    expect(() => flow.logProb(x3)).toThrow('maf.logProb: x must be a tensor of shape [..., 2] (eventSize 2), received a tensor of shape [4,3]');
+    expect(() => flow.logProb(x3)).toThrow('maf.logProb: x must be a tensor of shape [..., 2] (eventSize 2), received a float32 tensor of shape [4, 3]');
     expect(() => flow.logProb([1, 2] as never)).toThrow(/maf.logProb: x must be a tensor/);
     const x = tf.zeros([4, 2]);
     const c = tf.zeros([4, 1]);
@@ -169,7 +169,7 @@ describe('flow preset errors', () => {
     expect(() => cond.logProb(x)).toThrow(/maf.logProb: context must be a tensor of shape \[4, 1\] or \[1\] \(this flow is conditional, contextSize 1\), received undefined/);
     expect(() => cond.sample(3)).toThrow(/maf.sample: context must be a tensor of shape \[3, 1\]/);
     const c2 = tf.zeros([5, 1]);
-    expect(() => cond.logProb(x, { context: c2 })).toThrow(/received a tensor of shape \[5,1\]/);
+    expect(() => cond.logProb(x, { context: c2 })).toThrow(/received a float32 tensor of shape \[5, 1\]/);
     tf.dispose([x3, x, c, c2]);
     flow.dispose();
     cond.dispose();
@@ -202,7 +202,7 @@ describe('one-pass sampling and scoring', () => {
     let calls = 0;
     const layers = (flow.bijector as unknown as { bijectors: unknown[] }).bijectors;
     const nets = layers
-      .map((b) => (b as { net?: unknown; bijector?: { net?: unknown } }).net ?? (b as { bijector?: { net?: unknown } }).bijector?.net)
+      .map((b) => (b as { conditioner?: unknown; bijector?: { conditioner?: unknown } }).conditioner ?? (b as { bijector?: { conditioner?: unknown } }).bijector?.conditioner)
       .filter(Boolean) as { call: (...a: unknown[]) => tf.Tensor }[];
     const originals = nets.map((n) => n.call);
     nets.forEach((n, i) => {

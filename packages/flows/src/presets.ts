@@ -1,32 +1,43 @@
-// The flow presets: MAF, IAF, RealNVP, NICE and neural spline flows, each a Chain of layers
-// (conditioners from @densityjs/made or a dense network, bijectors from @densityjs/bijectors)
-// pushed onto a standard normal.
-import { argumentError, deriveSeed, mulberry32 } from '@densityjs/core';
-import { Chain, Permute, Reverse, type Bijector } from '@densityjs/bijectors';
+// The flow presets: MAF, IAF, RealNVP, NICE and neural spline flows. Each is a Flow whose
+// bijector is a Chain of @densityjs/bijectors layers (MaskedAutoregressive and Coupling with
+// their transformers) with conditioners from @densityjs/made or a dense network.
+import { argumentError, checkOptionKeys, checkSeed, deriveSeed, freshSeed, mulberry32 } from '@densityjs/core';
+import {
+  BatchNormalization,
+  Chain,
+  Invert,
+  MaskedAutoregressiveFlow,
+  MaskedAutoregressiveSpline,
+  NICE,
+  Permute,
+  RealNVP,
+  Reverse,
+  Scale,
+  SplineCoupling,
+  SPLINE_DEFAULTS,
+  type Bijector,
+} from '@densityjs/bijectors';
 import { MADE } from '@densityjs/made';
 import { Flow, type FlowConfig, type FlowOptions, type FlowPresetName } from './flow.js';
 import { DenseNetwork } from './dense-network.js';
-import {
-  additiveCoupling,
-  affineAutoregressive,
-  affineCoupling,
-  batchNorm,
-  diagonalScale,
-  invert,
-  splineAutoregressive,
-  splineCoupling,
-} from './layers.js';
 
 const ACTIVATIONS = ['relu', 'tanh', 'elu', 'leakyrelu', 'sigmoid'] as const;
 
-/** A fresh 31-bit seed (the flow stores it, so it can be rebuilt identically on load). */
-function freshSeed(): number {
-  return Math.floor(Math.random() * 2 ** 31);
-}
+/** Option keys every preset accepts. */
+const COMMON_KEYS = ['eventSize', 'numLayers', 'hiddenUnits', 'contextSize', 'batchNorm', 'permutation', 'activation', 'base', 'seed'] as const;
 
-/** Validates the common options and fills in defaults (the returned config is stored). */
-export function resolveFlowConfig(owner: string, opts: FlowOptions, extra: Record<string, unknown> = {}): FlowConfig {
+/**
+ * Validates the common options (refusing unknown keys; `extraKeys` are the preset's own) and
+ * fills in defaults. The returned config is stored with the flow; the base is not part of it.
+ */
+export function resolveFlowConfig(
+  owner: string,
+  opts: FlowOptions,
+  extra: Record<string, unknown> = {},
+  extraKeys: readonly string[] = [],
+): FlowConfig {
   if (opts === null || typeof opts !== 'object') throw argumentError(owner, 'options', 'an object such as {eventSize: 2}', opts);
+  checkOptionKeys(owner, opts, [...COMMON_KEYS, ...extraKeys]);
   const { eventSize, numLayers = 5, hiddenUnits = [64, 64], contextSize = 0, batchNorm = false, permutation = 'reverse', activation = 'relu' } = opts;
   if (typeof eventSize !== 'number' || !Number.isInteger(eventSize) || eventSize < 1) {
     throw argumentError(owner, 'eventSize', 'a positive integer (the data dimension)', eventSize);
@@ -47,20 +58,8 @@ export function resolveFlowConfig(owner: string, opts: FlowOptions, extra: Recor
   if (!ACTIVATIONS.includes(activation)) {
     throw argumentError(owner, 'activation', ACTIVATIONS.map((a) => `'${a}'`).join(', '), activation);
   }
-  if (opts.seed !== undefined && (typeof opts.seed !== 'number' || !Number.isInteger(opts.seed))) {
-    throw argumentError(owner, 'seed', 'an integer', opts.seed);
-  }
-  return {
-    eventSize,
-    numLayers,
-    hiddenUnits: [...hiddenUnits],
-    contextSize,
-    batchNorm,
-    permutation,
-    activation,
-    seed: opts.seed ?? freshSeed(),
-    ...extra,
-  };
+  const seed = checkSeed(owner, opts.seed) ?? freshSeed();
+  return { eventSize, numLayers, hiddenUnits: [...hiddenUnits], contextSize, batchNorm, permutation, activation, seed, ...extra };
 }
 
 /** A seeded random permutation of 0..n-1 (Fisher-Yates on mulberry32). */
@@ -104,7 +103,7 @@ function assemble(config: FlowConfig, layers: Bijector[], between: (i: number) =
   layers.forEach((layer, i) => {
     members.push(layer);
     if (i < layers.length - 1) {
-      if (config.batchNorm) members.push(batchNorm(config.eventSize));
+      if (config.batchNorm) members.push(new BatchNormalization({ eventSize: config.eventSize, training: false }));
       const b = between(i);
       if (b) members.push(b);
     }
@@ -137,6 +136,11 @@ function checkMadeUnits(owner: string, config: FlowConfig): void {
   });
 }
 
+/** The preset's Flow: its bijector on the user's base (or a standard normal), with its config for saving. */
+function presetFlow(preset: FlowPresetName, config: FlowConfig, opts: FlowOptions, bijector: Bijector): Flow {
+  return new Flow({ preset, config, bijector, contextSize: config.contextSize, ...(opts.base ? { base: opts.base } : {}) });
+}
+
 /**
  * Masked autoregressive flow (Papamakarios et al. 2017): each layer is an affine autoregressive
  * map whose shift and log-scale come from a MADE, x_i = z_i exp(α_i(x_<i)) + μ_i(x_<i).
@@ -145,8 +149,8 @@ function checkMadeUnits(owner: string, config: FlowConfig): void {
 export function maf(opts: FlowOptions): Flow {
   const config = resolveFlowConfig('maf', opts);
   checkMadeUnits('maf', config);
-  const layers = buildMades(config, 2).map((made) => affineAutoregressive(made));
-  return new Flow({ preset: 'maf', config, bijector: assemble(config, layers, () => undefined) });
+  const layers = buildMades(config, 2).map((made) => new MaskedAutoregressiveFlow({ conditioner: made, eventSize: config.eventSize }));
+  return presetFlow('maf', config, opts, assemble(config, layers, () => undefined));
 }
 
 /**
@@ -157,8 +161,8 @@ export function maf(opts: FlowOptions): Flow {
 export function iaf(opts: FlowOptions): Flow {
   const config = resolveFlowConfig('iaf', opts);
   checkMadeUnits('iaf', config);
-  const layers = buildMades(config, 2).map((made) => invert(affineAutoregressive(made)));
-  return new Flow({ preset: 'iaf', config, bijector: assemble(config, layers, () => undefined) });
+  const layers = buildMades(config, 2).map((made) => new Invert(new MaskedAutoregressiveFlow({ conditioner: made, eventSize: config.eventSize })));
+  return presetFlow('iaf', config, opts, assemble(config, layers, () => undefined));
 }
 
 /** Units that pass through a coupling layer: the first floor(D/2). */
@@ -170,10 +174,11 @@ function checkCoupling(owner: string, config: FlowConfig): void {
   if (config.eventSize < 2) throw argumentError(owner, 'eventSize', 'an integer >= 2 for a coupling flow', config.eventSize);
 }
 
-function couplingNet(config: FlowConfig, i: number, paramsPerUnit: number): DenseNetwork {
+/** The coupling layer options shared by the coupling presets: the split and a dense conditioner. */
+function couplingLayer(config: FlowConfig, i: number, paramsPerUnit: number): { numMasked: number; eventSize: number; conditioner: DenseNetwork } {
   const d = numMasked(config);
   const shape = paramsPerUnit === 1 ? [config.eventSize - d] : [config.eventSize - d, paramsPerUnit];
-  return new DenseNetwork({
+  const conditioner = new DenseNetwork({
     inputSize: d,
     outputShape: shape,
     hiddenUnits: config.hiddenUnits,
@@ -181,6 +186,11 @@ function couplingNet(config: FlowConfig, i: number, paramsPerUnit: number): Dens
     activation: config.activation,
     seed: deriveSeed(config.seed, 100 + i)!,
   });
+  return { numMasked: d, eventSize: config.eventSize, conditioner };
+}
+
+function couplingLayers(config: FlowConfig, make: (i: number) => Bijector): Bijector[] {
+  return Array.from({ length: config.numLayers }, (_, i) => make(i));
 }
 
 /**
@@ -192,28 +202,30 @@ function couplingNet(config: FlowConfig, i: number, paramsPerUnit: number): Dens
 export function realNVP(opts: FlowOptions): Flow {
   const config = resolveFlowConfig('realNVP', opts);
   checkCoupling('realNVP', config);
-  const layers = Array.from({ length: config.numLayers }, (_, i) => affineCoupling(numMasked(config), couplingNet(config, i, 2)));
-  return new Flow({ preset: 'realNVP', config, bijector: assemble(config, layers, (i) => couplingPermutation(config, i)) });
+  const layers = couplingLayers(config, (i) => new RealNVP(couplingLayer(config, i, 2)));
+  return presetFlow('realNVP', config, opts, assemble(config, layers, (i) => couplingPermutation(config, i)));
 }
 
 /**
  * NICE (Dinh et al. 2015): additive coupling layers (shift only), volume preserving, so the
  * log-det of every coupling layer is 0, followed (next to the base) by the paper's trainable
- * diagonal scaling, the only volume change besides BatchNorm (if on).
+ * diagonal scaling y = x exp(s), the only volume change besides BatchNorm (if on).
  */
 export function nice(opts: FlowOptions): Flow {
   const config = resolveFlowConfig('nice', opts);
   checkCoupling('nice', config);
-  const layers = Array.from({ length: config.numLayers }, (_, i) => additiveCoupling(numMasked(config), couplingNet(config, i, 1)));
+  const layers = couplingLayers(config, (i) => new NICE(couplingLayer(config, i, 1)));
   const chain = assemble(config, layers, (i) => couplingPermutation(config, i));
-  // NICE's diagonal scaling layer (the only volume change), next to the base distribution.
-  return new Flow({ preset: 'nice', config, bijector: new Chain([...chain.bijectors, diagonalScale(config.eventSize)]) });
+  const scaling = new Scale({ logScale: new Array<number>(config.eventSize).fill(0), trainable: true, name: 'DiagonalScale' });
+  return presetFlow('nice', config, opts, new Chain([...chain.bijectors, scaling]));
 }
 
 export interface NeuralSplineFlowOptions extends FlowOptions {
   /** 'coupling' (RQ-NSF (C), one pass both ways) or 'autoregressive' (RQ-NSF (AR), MADE). Default 'coupling'. */
   variant?: 'coupling' | 'autoregressive';
   /** Number of spline bins K. Default 8. */
+  numBins?: number;
+  /** Another name for `numBins`. */
   bins?: number;
   /** The spline acts on [-bound, bound], identity outside. Default 4. */
   bound?: number;
@@ -227,31 +239,36 @@ export interface NeuralSplineFlowOptions extends FlowOptions {
 export function neuralSplineFlow(opts: NeuralSplineFlowOptions): Flow {
   const owner = 'neuralSplineFlow';
   const variant = opts?.variant ?? 'coupling';
-  const bins = opts?.bins ?? 8;
-  const bound = opts?.bound ?? 4;
+  if (opts?.numBins !== undefined && opts.bins !== undefined && opts.numBins !== opts.bins) {
+    throw argumentError(owner, 'numBins / bins', 'one of them (bins is another name for numBins)', opts.bins);
+  }
+  const numBins = opts?.numBins ?? opts?.bins ?? SPLINE_DEFAULTS.numBins;
+  const bound = opts?.bound ?? SPLINE_DEFAULTS.bound;
   if (variant !== 'coupling' && variant !== 'autoregressive') throw argumentError(owner, 'variant', "'coupling' or 'autoregressive'", variant);
-  if (!Number.isInteger(bins) || bins < 2) throw argumentError(owner, 'bins', 'an integer >= 2', bins);
+  if (!Number.isInteger(numBins) || numBins < 2) throw argumentError(owner, 'numBins', 'an integer >= 2', numBins);
   if (typeof bound !== 'number' || !(bound > 0) || !Number.isFinite(bound)) throw argumentError(owner, 'bound', 'a finite number > 0', bound);
-  const config = resolveFlowConfig(owner, opts, { variant, bins, bound });
-  const P = 3 * bins - 1;
+  // `bins` stays the config key: saved spline flows record it.
+  const config = resolveFlowConfig(owner, opts, { variant, bins: numBins, bound }, ['variant', 'numBins', 'bins', 'bound']);
+  const spline = { numBins, bound };
   let chain: Chain;
   if (variant === 'autoregressive') {
     checkMadeUnits(owner, config);
-    const layers = buildMades(config, P).map((made) => splineAutoregressive(made, bins, bound));
+    const P = 3 * numBins - 1;
+    const layers = buildMades(config, P).map((made) => new MaskedAutoregressiveSpline({ conditioner: made, eventSize: config.eventSize, ...spline }));
     chain = assemble(config, layers, () => undefined);
   } else {
     checkCoupling(owner, config);
-    const layers = Array.from({ length: config.numLayers }, (_, i) => splineCoupling(numMasked(config), couplingNet(config, i, P), bins, bound));
+    const layers = couplingLayers(config, (i) => new SplineCoupling({ ...couplingLayer(config, i, 3 * numBins - 1), ...spline }));
     chain = assemble(config, layers, (i) => couplingPermutation(config, i));
   }
-  return new Flow({ preset: 'neuralSplineFlow', config, bijector: chain });
+  return presetFlow(owner, config, opts, chain);
 }
 
-/** Builders by preset name, for loadFlow. */
-export const PRESETS: Record<FlowPresetName, (config: FlowConfig) => Flow> = {
-  maf: (c) => maf(c as FlowOptions),
-  iaf: (c) => iaf(c as FlowOptions),
-  realNVP: (c) => realNVP(c as FlowOptions),
-  nice: (c) => nice(c as FlowOptions),
-  neuralSplineFlow: (c) => neuralSplineFlow(c as NeuralSplineFlowOptions),
+/** Builders by preset name, for loadFlow (the base, not part of the config, is passed apart). */
+export const PRESETS: Record<FlowPresetName, (config: FlowConfig, base?: FlowOptions['base']) => Flow> = {
+  maf: (c, base) => maf({ ...(c as FlowOptions), ...(base ? { base } : {}) }),
+  iaf: (c, base) => iaf({ ...(c as FlowOptions), ...(base ? { base } : {}) }),
+  realNVP: (c, base) => realNVP({ ...(c as FlowOptions), ...(base ? { base } : {}) }),
+  nice: (c, base) => nice({ ...(c as FlowOptions), ...(base ? { base } : {}) }),
+  neuralSplineFlow: (c, base) => neuralSplineFlow({ ...(c as NeuralSplineFlowOptions), ...(base ? { base } : {}) }),
 };

@@ -1,13 +1,24 @@
-// Saving and loading flows: a self-describing JSON (format, version, preset, config, weights)
+// Saving and loading flows: a self-describing JSON (format, version, architecture, weights)
 // and an adapter to tf.io handlers (localstorage://, indexeddb://, or a file in Node).
 import * as tf from '@tensorflow/tfjs-core';
-import { argumentError, describeValue } from '@densityjs/core';
-import type { Flow, FlowConfig, FlowPresetName } from './flow.js';
+import { argumentError, describeValue, FormatError } from '@densityjs/core';
+import {
+  bijectorFromJSON,
+  bijectorToJSON,
+  distributionFromJSON,
+  distributionToJSON,
+  type BijectorJSON,
+  type DistributionJSON,
+} from './architecture-json.js';
+import { Flow, type FlowConfig, type FlowPresetName } from './flow.js';
 import { PRESETS } from './presets.js';
 
 export const FLOW_FORMAT = 'densityjs-flow';
-/** Bumped when the layout of the saved weights or config changes incompatibly. */
-export const FLOW_FORMAT_VERSION = 1;
+/**
+ * Bumped when the layout of the saved architecture or weights changes; every earlier version
+ * still loads. 1: preset flows only; 2: hand-built flows (`bijector`) and non-default bases.
+ */
+export const FLOW_FORMAT_VERSION = 2;
 
 export interface SavedWeight {
   shape: number[];
@@ -16,15 +27,25 @@ export interface SavedWeight {
   data: string;
 }
 
-/** What saveFlow produces: plain JSON (JSON.stringify it to store it). */
+/**
+ * What saveFlow produces: plain JSON (JSON.stringify it to store it). A preset flow records its
+ * `preset` and `config`; a hand-built flow its `bijector` tree and `contextSize`; both record a
+ * `base` unless it is the default standard normal.
+ */
 export interface FlowJSON {
   format: typeof FLOW_FORMAT;
   formatVersion: number;
-  preset: FlowPresetName;
-  config: FlowConfig;
+  preset?: FlowPresetName;
+  config?: FlowConfig;
+  bijector?: BijectorJSON;
+  contextSize?: number;
+  base?: DistributionJSON;
   /** [...trainableVariables, ...stateVariables] in the flow's order. */
   weights: SavedWeight[];
 }
+
+/** The architecture part of a FlowJSON (everything but the weights). */
+type FlowHeader = Omit<FlowJSON, 'weights'>;
 
 const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 
@@ -73,11 +94,16 @@ export function base64ToBytes(text: string): Uint8Array {
 }
 
 function checkFlow(owner: string, flow: unknown): Flow {
-  const f = flow as Flow;
-  if (!f || typeof f.getWeights !== 'function' || typeof f.preset !== 'string' || !(f.preset in PRESETS)) {
-    throw argumentError(owner, 'flow', 'a flow from maf(), iaf(), realNVP(), nice() or neuralSplineFlow()', flow);
-  }
-  return f;
+  if (!(flow instanceof Flow)) throw argumentError(owner, 'flow', 'a Flow (from a preset such as maf(), or new Flow({bijector}))', flow);
+  if (flow.isDisposed) throw argumentError(owner, 'flow', 'a flow that is not disposed', flow);
+  return flow;
+}
+
+/** The flow's architecture, refusing (with the part's path) parts that cannot be rebuilt. */
+async function headerOf(owner: string, f: Flow): Promise<FlowHeader> {
+  const base = await distributionToJSON(owner, f.base);
+  const architecture = f.preset !== undefined ? { preset: f.preset, config: f.config! } : { bijector: bijectorToJSON(owner, f.bijector), contextSize: f.contextSize };
+  return { format: FLOW_FORMAT, formatVersion: FLOW_FORMAT_VERSION, ...architecture, ...(base ? { base } : {}) };
 }
 
 /** Weights as float32 arrays (async: works on backends without synchronous reads). */
@@ -90,15 +116,17 @@ async function readWeights(flow: Flow): Promise<{ shape: number[]; values: Float
   }
 }
 
-/** Serializes `flow` (architecture config + all weights, BatchNorm statistics included). */
+/**
+ * Serializes `flow`: its architecture (a preset's config, or the bijector tree of a hand-built
+ * flow whose parts are all known classes), its base when not the default, and all weights,
+ * BatchNorm statistics included.
+ */
 export async function saveFlow(flow: Flow): Promise<FlowJSON> {
   const f = checkFlow('saveFlow', flow);
+  const header = await headerOf('saveFlow', f);
   const weights = await readWeights(f);
   return {
-    format: FLOW_FORMAT,
-    formatVersion: FLOW_FORMAT_VERSION,
-    preset: f.preset,
-    config: f.config,
+    ...header,
     weights: weights.map(({ shape, values }) => ({
       shape,
       dtype: 'float32',
@@ -112,14 +140,14 @@ export interface LoadFlowOptions {
   preset?: FlowPresetName;
 }
 
-/** Validates the header of a saved flow and returns it parsed. */
-function parseHeader(owner: string, json: unknown, opts: LoadFlowOptions): { preset: FlowPresetName; config: FlowConfig } {
+/** Validates the header of a saved flow (any version) and returns it parsed. */
+function parseHeader(owner: string, json: unknown, opts: LoadFlowOptions): FlowHeader {
   let obj = json;
   if (typeof obj === 'string') {
     try {
       obj = JSON.parse(obj);
     } catch (error) {
-      throw new Error(`${owner}: json is not valid JSON (${(error as Error).message})`);
+      throw new FormatError(`${owner}: json is not valid JSON (${(error as Error).message.slice(0, 200)})`);
     }
   }
   const o = obj as Partial<FlowJSON>;
@@ -127,33 +155,50 @@ function parseHeader(owner: string, json: unknown, opts: LoadFlowOptions): { pre
     throw argumentError(owner, 'json', `a saved flow (format "${FLOW_FORMAT}", from saveFlow)`, o && typeof o === 'object' ? `\u0000an object with format ${describeValue(o.format)}` : o);
   }
   if (typeof o.formatVersion !== 'number' || !Number.isInteger(o.formatVersion) || o.formatVersion < 1) {
-    throw argumentError(owner, 'formatVersion', 'a positive integer', o.formatVersion);
+    throw new FormatError(`${owner}: formatVersion must be a positive integer, received ${describeValue(o.formatVersion)}`);
   }
   if (o.formatVersion > FLOW_FORMAT_VERSION) {
-    throw new Error(
+    throw new FormatError(
       `${owner}: this flow was saved in format version ${o.formatVersion}, newer than the ${FLOW_FORMAT_VERSION} this version of @densityjs/flows reads; upgrade @densityjs/flows`,
     );
   }
+  if (o.preset === undefined && o.formatVersion >= 2 && o.bijector !== undefined) {
+    if (opts.preset !== undefined) throw new FormatError(`${owner}: expected a saved "${opts.preset}" flow, but this JSON holds a hand-built flow`);
+    if (!Number.isInteger(o.contextSize) || o.contextSize! < 0) throw new FormatError(`${owner}: contextSize must be a non-negative integer, received ${describeValue(o.contextSize)}`);
+    return o as FlowHeader;
+  }
   if (typeof o.preset !== 'string' || !(o.preset in PRESETS)) {
-    throw argumentError(owner, 'preset', `one of ${Object.keys(PRESETS).map((p) => `"${p}"`).join(', ')}`, o.preset);
+    throw new FormatError(`${owner}: preset must be one of ${Object.keys(PRESETS).map((p) => `"${p}"`).join(', ')}, received ${describeValue(o.preset)}`);
   }
   if (opts.preset !== undefined && o.preset !== opts.preset) {
-    throw new Error(`${owner}: expected a saved "${opts.preset}" flow, but this JSON holds a "${o.preset}" flow`);
+    throw new FormatError(`${owner}: expected a saved "${opts.preset}" flow, but this JSON holds a "${o.preset}" flow`);
   }
-  if (!o.config || typeof o.config !== 'object') throw argumentError(owner, 'config', 'an object', o.config);
-  return { preset: o.preset, config: o.config };
+  if (!o.config || typeof o.config !== 'object') throw new FormatError(`${owner}: config must be an object, received ${describeValue(o.config)}`);
+  return o as FlowHeader;
 }
 
-function build(owner: string, preset: FlowPresetName, config: FlowConfig, weights: tf.Tensor[]): Flow {
-  const flow = PRESETS[preset](config);
+/** The flow a header describes, with fresh weights. */
+function architecture(header: FlowHeader): Flow {
+  const base = header.base === undefined ? undefined : distributionFromJSON(header.base);
+  try {
+    if (header.preset !== undefined) return PRESETS[header.preset](header.config!, base);
+    return new Flow({ bijector: bijectorFromJSON(header.bijector!), contextSize: header.contextSize!, ...(base ? { base } : {}) });
+  } catch (error) {
+    base?.dispose?.();
+    throw error instanceof FormatError ? error : new FormatError(`loadFlow: the saved architecture cannot be rebuilt (${(error as Error).message.slice(0, 300)})`, { cause: error });
+  }
+}
+
+function build(owner: string, header: FlowHeader, weights: tf.Tensor[]): Flow {
+  const flow = architecture(header);
   try {
     const expected = [...flow.trainableVariables, ...flow.stateVariables];
     if (weights.length !== expected.length) {
-      throw new Error(`${owner}: the saved flow has ${weights.length} weight tensors, its config builds ${expected.length}`);
+      throw new FormatError(`${owner}: the saved flow has ${weights.length} weight tensors, its architecture builds ${expected.length}`);
     }
     weights.forEach((w, i) => {
       if (w.shape.join() !== expected[i]!.shape.join()) {
-        throw new Error(`${owner}: saved weight ${i} has shape [${w.shape}], the config builds [${expected[i]!.shape}]`);
+        throw new FormatError(`${owner}: saved weight ${i} has shape [${w.shape}], the architecture builds [${expected[i]!.shape}]`);
       }
     });
     flow.setWeights(weights);
@@ -167,7 +212,7 @@ function build(owner: string, preset: FlowPresetName, config: FlowConfig, weight
 /** Rebuilds a flow saved by saveFlow (object or JSON string): same logProb, same seeded samples. */
 export function loadFlow(json: FlowJSON | string, opts: LoadFlowOptions = {}): Flow {
   const owner = 'loadFlow';
-  const { preset, config } = parseHeader(owner, json, opts);
+  const header = parseHeader(owner, json, opts);
   const o = (typeof json === 'string' ? JSON.parse(json) : json) as FlowJSON;
   if (!Array.isArray(o.weights)) throw argumentError(owner, 'weights', 'an array', o.weights);
   const tensors = o.weights.map((w, i) => {
@@ -183,7 +228,7 @@ export function loadFlow(json: FlowJSON | string, opts: LoadFlowOptions = {}): F
     return tf.tensor(values, w.shape, 'float32');
   });
   try {
-    return build(owner, preset, config, tensors);
+    return build(owner, header, tensors);
   } finally {
     tf.dispose(tensors);
   }
@@ -192,6 +237,7 @@ export function loadFlow(json: FlowJSON | string, opts: LoadFlowOptions = {}): F
 /** The flow as tf.io ModelArtifacts: header in modelTopology, weights as binary. */
 export async function flowToArtifacts(flow: Flow): Promise<tf.io.ModelArtifacts> {
   const f = checkFlow('flowToArtifacts', flow);
+  const header = await headerOf('flowToArtifacts', f);
   const weights = await readWeights(f);
   const total = weights.reduce((a, w) => a + w.values.length, 0);
   const data = new Float32Array(total);
@@ -201,7 +247,7 @@ export async function flowToArtifacts(flow: Flow): Promise<tf.io.ModelArtifacts>
     offset += w.values.length;
   }
   return {
-    modelTopology: { format: FLOW_FORMAT, formatVersion: FLOW_FORMAT_VERSION, preset: f.preset, config: f.config },
+    modelTopology: header as unknown as tf.io.ModelJSON['modelTopology'],
     weightSpecs: weights.map((w, i) => ({ name: `flow/weight_${i}`, shape: w.shape, dtype: 'float32' as const })),
     weightData: data.buffer,
     format: FLOW_FORMAT,
@@ -222,7 +268,7 @@ export function flowToIOHandler(flow: Flow): tf.io.IOHandler {
 /** Rebuilds a flow from tf.io ModelArtifacts written by flowToArtifacts. */
 export function flowFromArtifacts(artifacts: tf.io.ModelArtifacts, opts: LoadFlowOptions = {}): Flow {
   const owner = 'loadFlowFrom';
-  const { preset, config } = parseHeader(owner, artifacts?.modelTopology, opts);
+  const header = parseHeader(owner, artifacts?.modelTopology, opts);
   const specs = artifacts.weightSpecs;
   if (!Array.isArray(specs) || artifacts.weightData === undefined) {
     throw new Error(`${owner}: the artifacts carry no weights (weightSpecs/weightData missing)`);
@@ -233,7 +279,7 @@ export function flowFromArtifacts(artifacts: tf.io.ModelArtifacts, opts: LoadFlo
   const named = tf.io.decodeWeights(buffer, specs);
   const tensors = specs.map((s) => named[s.name]!);
   try {
-    return build(owner, preset, config, tensors);
+    return build(owner, header, tensors);
   } finally {
     tf.dispose(Object.values(named));
   }
