@@ -49,3 +49,4 @@ export { setDirectKernelsEnabled } from './kernels/direct-backend.js';
 export type { BijectorCallOptions, BijectorLike } from './bijector-like.js';
 export type { TrainableDensity, TrainingData, TrainingObjective } from './trainable-density.js';
 export { fit, checkMatrix, negativeMean, type DensityFitOptions } from './fit.js';
+export { fusedAffineTransform, type FusedAffineOptions } from './fused-affine.js';
