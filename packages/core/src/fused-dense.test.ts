@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { describeEachBackend, expectAllClose, expectNoLeaks } from '@densityjs/testing';
-import { fusedDense, fusedMlp, type DenseActivation } from './fused-dense.js';
+import { fusedDense, fusedMlp, type DenseActivation, type FusedLayer } from './fused-dense.js';
+import { setDirectKernelsEnabled } from './kernels/direct-backend.js';
 
 const seeded = (shape: number[], seed: number) => tf.randomNormal(shape, 0, 1, 'float32', seed);
 
@@ -84,6 +85,51 @@ describeEachBackend('fusedMlp', () => {
     const g2 = tf.grads(plain)(args);
     for (let i = 0; i < args.length; i++) await expectAllClose(g1[i]!, g2[i]!, { atol: 1e-4, rtol: 1e-4 }, `grad ${i}`);
     tf.dispose([...g1, ...g2, ...args, r]);
+  });
+});
+
+describeEachBackend('fusedMlp direct kernels', () => {
+  it('equal the composed path: rank-3 batch, per-row context, masks, skips, every activation', async () => {
+    const x = seeded([2, 3, 4], 1);
+    const c = seeded([2, 3, 2], 2);
+    const mask = (rows: number, cols: number, seed: number) => tf.cast(tf.greater(tf.randomUniform([rows, cols], 0, 1, 'float32', seed), 0.3), 'float32') as tf.Tensor2D;
+    const acts: DenseActivation[] = ['leakyrelu', 'tanh', 'sigmoid', 'elu'];
+    const params: tf.Tensor[] = [];
+    const masks: tf.Tensor2D[] = [];
+    acts.forEach((_, i) => {
+      const rows = (i === 0 ? 4 : 5) + (i === 1 ? 2 : 0);
+      params.push(seeded([rows, 5], 10 + i), seeded([5], 20 + i));
+      masks.push(mask(rows, 5, 30 + i));
+    });
+    const r = seeded([2, 3, 5], 7);
+    const net = (xx: tf.Tensor, cc: tf.Tensor, ...ps: tf.Tensor[]) => {
+      const layers: FusedLayer[] = acts.map((activation, i) => ({
+        kernel: ps[2 * i] as tf.Tensor2D,
+        bias: ps[2 * i + 1] as tf.Tensor1D,
+        activation,
+        mask: masks[i]!,
+        ...(i === 1 ? { context: true } : {}),
+        ...(i >= 2 ? { skipFrom: i - 1 } : {}),
+      }));
+      return tf.sum(tf.mul(fusedMlp(xx, cc, layers), r));
+    };
+    const args = [x, c, ...params];
+    const run = (direct: boolean) => {
+      const previous = setDirectKernelsEnabled(direct);
+      try {
+        return tf.valueAndGrads(net)(args);
+      } finally {
+        setDirectKernelsEnabled(previous);
+      }
+    };
+    await expectNoLeaks(async () => {
+      const a = run(true);
+      const b = run(false);
+      await expectAllClose(a.value, b.value, { atol: 1e-4, rtol: 1e-5 });
+      for (let i = 0; i < args.length; i++) await expectAllClose(a.grads[i]!, b.grads[i]!, { atol: 1e-4, rtol: 1e-4 }, `grad ${i}`);
+      tf.dispose([a.value, b.value, ...a.grads, ...b.grads]);
+    });
+    tf.dispose([...args, ...masks, r]);
   });
 });
 
