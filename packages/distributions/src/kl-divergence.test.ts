@@ -15,6 +15,87 @@ import { Logistic } from './logistic.js';
 import { Bernoulli } from './bernoulli.js';
 import { Beta } from './beta.js';
 import { MultivariateNormalTriL } from './multivariate-normal-tril.js';
+import { lbeta, lgamma } from './test-reference.js';
+
+// ---------------------------------------------------------------- float64 references
+
+/** Composite Simpson rule of f on [lo, hi] with n (even) intervals. */
+function simpson(f: (t: number) => number, lo: number, hi: number, n = 40000): number {
+  const h = (hi - lo) / n;
+  let s = f(lo) + f(hi);
+  for (let i = 1; i < n; i++) s += (i % 2 ? 4 : 2) * f(lo + i * h);
+  return (s * h) / 3;
+}
+
+const softplus64 = (v: number): number => Math.max(v, 0) + Math.log1p(Math.exp(-Math.abs(v)));
+
+/**
+ * KL(p || q) = ∫ p (log p - log q) by quadrature over t with x = e^t (positive support): the
+ * integrand p(e^t) e^t (log p - log q) is smooth and decays at both ends, also where p has an
+ * integrable singularity at 0.
+ */
+function klPositive(logP: (x: number, logX: number) => number, logQ: (x: number, logX: number) => number): number {
+  return simpson((t) => {
+    const x = Math.exp(t);
+    const lp = logP(x, t);
+    const w = Math.exp(lp + t);
+    return w === 0 ? 0 : w * (lp - logQ(x, t));
+  }, -60, 8);
+}
+
+/** The same on (0, 1) with x = sigmoid(t): dx = x (1 - x) dt, log x = -softplus(-t), log(1 - x) = -softplus(t). */
+function klUnit(logP: (logX: number, log1mX: number) => number, logQ: (logX: number, log1mX: number) => number): number {
+  return simpson((t) => {
+    const lx = -softplus64(-t);
+    const l1mx = -softplus64(t);
+    const lp = logP(lx, l1mx);
+    const w = Math.exp(lp + lx + l1mx);
+    return w === 0 ? 0 : w * (lp - logQ(lx, l1mx));
+  }, -60, 60);
+}
+
+const gammaLogPdf = (a: number, b: number) => (x: number, lx: number) => a * Math.log(b) + (a - 1) * lx - b * x - lgamma(a);
+const betaLogPdf = (a: number, b: number) => (lx: number, l1mx: number) => (a - 1) * lx + (b - 1) * l1mx - lbeta(a, b);
+
+/** Dense float64 helpers for the Gaussian references (Gauss-Jordan, no triangular structure used). */
+const matMul = (a: number[][], b: number[][]): number[][] => a.map((row) => b[0]!.map((_, j) => row.reduce((s, v, k) => s + v * b[k]![j]!, 0)));
+const transpose = (a: number[][]): number[][] => a[0]!.map((_, j) => a.map((row) => row[j]!));
+function inverseAndLogDet(m: number[][]): [number[][], number] {
+  const n = m.length;
+  const a = m.map((row, i) => [...row, ...row.map((_, j) => (i === j ? 1 : 0))]);
+  let logDet = 0;
+  for (let k = 0; k < n; k++) {
+    let p = k;
+    for (let r = k + 1; r < n; r++) if (Math.abs(a[r]![k]!) > Math.abs(a[p]![k]!)) p = r;
+    [a[k], a[p]] = [a[p]!, a[k]!];
+    const pivot = a[k]![k]!;
+    logDet += Math.log(Math.abs(pivot));
+    for (let c = 0; c < 2 * n; c++) a[k]![c]! /= pivot;
+    for (let r = 0; r < n; r++) {
+      if (r === k) continue;
+      const f = a[r]![k]!;
+      for (let c = 0; c < 2 * n; c++) a[r]![c]! -= f * a[k]![c]!;
+    }
+  }
+  return [a.map((row) => row.slice(n)), logDet];
+}
+/** KL(N(mp, Sp) || N(mq, Sq)) = (tr(Sq⁻¹ Sp) + d' Sq⁻¹ d - k + log det Sq - log det Sp) / 2, d = mq - mp. */
+function gaussianKl(mp: number[], sp: number[][], mq: number[], sq: number[][]): number {
+  const [sqInv, ldq] = inverseAndLogDet(sq);
+  const [, ldp] = inverseAndLogDet(sp);
+  const prod = matMul(sqInv, sp);
+  const trace = prod.reduce((s, row, i) => s + row[i]!, 0);
+  const d = mq.map((v, i) => v - mp[i]!);
+  const quad = d.reduce((s, di, i) => s + di * sqInv[i]!.reduce((t, v, j) => t + v * d[j]!, 0), 0);
+  return 0.5 * (trace + quad - mp.length + ldq - ldp);
+}
+const covariance = (l: number[][]): number[][] => matMul(l, transpose(l));
+const logSoftmax64 = (l: number[]): number[] => {
+  const m = Math.max(...l);
+  const z = Math.log(l.reduce((s, v) => s + Math.exp(v - m), 0)) + m;
+  return l.map((v) => v - z);
+};
+const discreteKl = (lp: number[], lq: number[]): number => lp.reduce((s, v, i) => s + Math.exp(v) * (v - lq[i]!), 0);
 
 /**
  * Checks the closed form against the Monte Carlo mean of log p(x) - log q(x), x ~ p, using
@@ -89,6 +170,100 @@ describeEachBackend('klDivergence', () => {
     const b = klDivergence(new MultivariateNormalDiag({ loc: [0, 1], scaleDiag: [2, 0.5] }), new MultivariateNormalDiag({ loc: [1, -1], scaleDiag: [1, 3] }));
     await expectAllClose(a, b);
     tf.dispose([a, b]);
+  });
+
+  it('every registered closed form equals a float64 reference (quadrature, exact sums, dense algebra)', async () => {
+    const tol = { atol: 1e-5, rtol: 1e-4 };
+    const check = async (label: string, p: Distribution, q: Distribution, ref: number[]) => {
+      const kl = klDivergence(p, q);
+      await expectAllClose(kl, ref, tol, label);
+      kl.dispose();
+    };
+    // Categorical and Bernoulli: exact sums over the outcomes.
+    const cl = [[0, 1, 2], [-1, 0, 5]];
+    const cq = [[0.2, 0.3, 0.5], [0.6, 0.2, 0.2]];
+    await check('Categorical', new Categorical({ logits: cl }), new Categorical({ probs: cq }), cl.map((l, b) => discreteKl(logSoftmax64(l), cq[b]!.map(Math.log))));
+    const bl = [-1, 0.5, 3];
+    const bq = [0.5, 0.1, 0.9];
+    await check(
+      'Bernoulli',
+      new Bernoulli({ logits: bl }),
+      new Bernoulli({ probs: bq }),
+      bl.map((l, b) => discreteKl([-softplus64(l), -softplus64(-l)], [Math.log(1 - bq[b]!), Math.log(bq[b]!)])),
+    );
+    // Uniform: quadrature over p's support.
+    const ul = [0, -1];
+    const uh = [1, 0.5];
+    const vl = [-1, -2];
+    const vh = [2, 3];
+    await check(
+      'Uniform',
+      new Uniform({ low: ul, high: uh }),
+      new Uniform({ low: vl, high: vh }),
+      ul.map((_, b) => simpson(() => (1 / (uh[b]! - ul[b]!)) * (-Math.log(uh[b]! - ul[b]!) + Math.log(vh[b]! - vl[b]!)), ul[b]!, uh[b]!, 100)),
+    );
+    // Exponential and Gamma: quadrature in log x.
+    const er = [1, 0.1];
+    const eq = [2, 5];
+    await check('Exponential', new Exponential({ rate: er }), new Exponential({ rate: eq }), er.map((r, b) => klPositive(gammaLogPdf(1, r), gammaLogPdf(1, eq[b]!))));
+    const ga = [0.7, 3];
+    const gb = [1, 2];
+    const ha = [2, 1.5];
+    const hb = [0.5, 3];
+    await check(
+      'Gamma',
+      new Gamma({ concentration: ga, rate: gb }),
+      new Gamma({ concentration: ha, rate: hb }),
+      ga.map((a, b) => klPositive(gammaLogPdf(a, gb[b]!), gammaLogPdf(ha[b]!, hb[b]!))),
+    );
+    // Beta: quadrature in logit x.
+    const b1 = [0.7, 3];
+    const b0 = [2, 1.5];
+    const c1 = [1.5, 2];
+    const c0 = [1, 4];
+    await check(
+      'Beta',
+      new Beta({ concentration1: b1, concentration0: b0 }),
+      new Beta({ concentration1: c1, concentration0: c0 }),
+      b1.map((a, b) => klUnit(betaLogPdf(a, b0[b]!), betaLogPdf(c1[b]!, c0[b]!))),
+    );
+    // Normal and Independent(Normal): one-dimensional quadrature.
+    const nm = [0, 1, 3];
+    const ns = [1, 0.5, 0.2];
+    const om = [0.5, -1, 3];
+    const os = [2, 1, 5];
+    const normalLogPdf = (m: number, sd: number) => (x: number) => -0.5 * ((x - m) / sd) ** 2 - Math.log(sd) - 0.5 * Math.log(2 * Math.PI);
+    const normalRef = nm.map((m, b) =>
+      simpson((x) => {
+        const lp = normalLogPdf(m, ns[b]!)(x);
+        return Math.exp(lp) * (lp - normalLogPdf(om[b]!, os[b]!)(x));
+      }, m - 40 * ns[b]!, m + 40 * ns[b]!),
+    );
+    await check('Normal', new Normal({ loc: nm, scale: ns }), new Normal({ loc: om, scale: os }), normalRef);
+    await check(
+      'Independent(Normal)',
+      new Independent({ distribution: new Normal({ loc: nm, scale: ns }), reinterpretedBatchNdims: 1 }),
+      new Independent({ distribution: new Normal({ loc: om, scale: os }), reinterpretedBatchNdims: 1 }),
+      [normalRef.reduce((a, v) => a + v, 0)],
+    );
+    // Gaussians: dense float64 covariance algebra (L Lᵀ, Gauss-Jordan), no triangular solves.
+    const diag = (v: number[]) => v.map((x, i) => v.map((_, j) => (i === j ? x * x : 0)));
+    await check(
+      'MultivariateNormalDiag',
+      new MultivariateNormalDiag({ loc: [[0, 1], [2, -1]], scaleDiag: [[1, 0.5], [2, 1]] }),
+      new MultivariateNormalDiag({ loc: [[1, 1], [0, 0]], scaleDiag: [[2, 1], [1, 3]] }),
+      [gaussianKl([0, 1], diag([1, 0.5]), [1, 1], diag([2, 1])), gaussianKl([2, -1], diag([2, 1]), [0, 0], diag([1, 3]))],
+    );
+    const lp = [[[1, 0, 0], [0.5, 2, 0], [-1, 0.3, 0.7]], [[2, 0, 0], [0, 1, 0], [1, 1, 1]]];
+    const mp = [[0, 1, -1], [2, 0, 0]];
+    const lq = [[1.5, 0, 0], [-0.5, 1, 0], [0.2, 0.4, 2]];
+    const mq = [1, 0, 0];
+    await check(
+      'MultivariateNormalTriL',
+      new MultivariateNormalTriL({ loc: mp, scaleTril: lp }),
+      new MultivariateNormalTriL({ loc: mq, scaleTril: lq }),
+      lp.map((l, b) => gaussianKl(mp[b]!, covariance(l), mq, covariance(lq))),
+    );
   });
 
   it('Uniform whose support leaves q gives +Infinity', async () => {
