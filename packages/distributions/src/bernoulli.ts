@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { argumentError } from '@densityjs/core';
+import { argumentError, broadcastShapeOf } from '@densityjs/core';
 import { BaseDistribution, maskOutside, nonDifferentiable, type BaseOptions, type ParamLike, type SampleOptions } from './distribution.js';
+import { uniform } from './random.js';
 
 export interface BernoulliOptions extends BaseOptions {
   /** log(p / (1 - p)). */
@@ -52,13 +53,13 @@ export class Bernoulli extends BaseDistribution {
     const [l1, l0] = this.logProbsOneZero();
     const isOne = nonDifferentiable((v) => tf.equal(v, tf.scalar(1)), x);
     const isZero = nonDifferentiable((v) => tf.equal(v, tf.scalar(0)), x);
-    const shape = tf.broadcast_util.assertAndGetBroadcastShape(x.shape, l1.shape);
+    const shape = broadcastShapeOf(x.shape, l1.shape)!;
     const value = tf.where(tf.broadcastTo(isOne, shape), tf.broadcastTo(l1, shape), tf.broadcastTo(l0, shape));
     return maskOutside(tf.logicalOr(isOne, isZero), value);
   }
 
   protected _sample(sampleShape: number[], { seed }: SampleOptions): tf.Tensor {
-    const u = tf.randomUniform(this.drawShape(sampleShape), 0, 1, 'float32', seed);
+    const u = uniform(this.drawShape(sampleShape), 0, 1, seed);
     return nonDifferentiable((a, b) => tf.cast(tf.less(a, b), 'int32'), u, this.p());
   }
 

@@ -34,7 +34,9 @@ export class Beta extends BaseDistribution {
     super('Beta', validateArgs);
     this.concentration1 = this.param(concentration1, 'concentration1');
     this.concentration0 = this.param(concentration0, 'concentration0');
+    this.check(this.concentration1, Number.isFinite, 'concentration1', 'finite');
     this.check(this.concentration1, (v) => v > 0, 'concentration1', '> 0');
+    this.check(this.concentration0, Number.isFinite, 'concentration0', 'finite');
     this.check(this.concentration0, (v) => v > 0, 'concentration0', '> 0');
     this._batchShape = this.batchOf({ concentration1: this.concentration1, concentration0: this.concentration0 });
   }

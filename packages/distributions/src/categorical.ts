@@ -31,17 +31,26 @@ export class Categorical extends BaseDistribution {
     }
     if (probs !== undefined) {
       this.probs = this.param(probs, 'probs');
-      if (this.probs.rank < 1) throw argumentError('Categorical', 'probs', 'a tensor of rank >= 1 (batch + [K])', this.probs);
-      if (this.validateArgs) checkSimplex(this.probs, 'Categorical', 'probs');
+      if (this.probs.rank < 1) throw this.fail(argumentError('Categorical', 'probs', 'a tensor of rank >= 1 (batch + [K])', this.probs));
+      if (this.validateArgs) {
+        try {
+          checkSimplex(this.probs, 'Categorical', 'probs');
+        } catch (e) {
+          throw this.fail(e);
+        }
+      }
       this.logits = tf.log(this.probs);
       this.owned.push(this.logits);
     } else {
       this.logits = this.param(logits, 'logits');
       this.probs = undefined;
-      if (this.logits.rank < 1) throw argumentError('Categorical', 'logits', 'a tensor of rank >= 1 (batch + [K])', this.logits);
+      if (this.logits.rank < 1) throw this.fail(argumentError('Categorical', 'logits', 'a tensor of rank >= 1 (batch + [K])', this.logits));
       this.check(this.logits, (v) => !Number.isNaN(v) && v !== Infinity, 'logits', 'finite or -Infinity');
     }
     this.numCategories = this.logits.shape[this.logits.rank - 1]!;
+    if (this.numCategories < 1) {
+      throw this.fail(argumentError('Categorical', probs !== undefined ? 'probs' : 'logits', 'at least one category (a last axis of size >= 1)', this.logits));
+    }
     this._batchShape = this.logits.shape.slice(0, -1);
   }
 

@@ -2,7 +2,19 @@
 // sampleShape normalization, tidy wrapping of every public method, prob = exp(logProb), the
 // default two-pass sampleAndLogProb, parameter conversion and the validateArgs switch.
 import * as tf from '@tensorflow/tfjs-core';
-import { argumentError, broadcastShapes, checkValues, normalizeSampleShape, registerGradients, toFloatTensor, type TensorLike } from '@densityjs/core';
+import {
+  argumentError,
+  broadcastShapeOf,
+  broadcastShapes,
+  checkSeed,
+  checkTensor,
+  checkValues,
+  normalizeSampleShape,
+  registerGradients,
+  shapeText,
+  toFloatTensor,
+  type TensorLike,
+} from '@densityjs/core';
 
 // Also at import: tfjs decides whether an op has a gradient when the op is recorded, so an op
 // a user runs inside tf.grad before constructing the first distribution (tf.exp(logScale))
@@ -13,7 +25,7 @@ registerGradients();
 export type ParamLike = TensorLike | number[][][] | number[][][][];
 
 export interface SampleOptions {
-  /** Makes the draw reproducible on every backend. */
+  /** Makes the draw reproducible on every backend: any integer, 0 included. */
   seed?: number;
   /** Conditioning input for conditional distributions (flows, MDNs); ignored by others. */
   context?: tf.Tensor;
@@ -79,19 +91,44 @@ export abstract class BaseDistribution implements Distribution {
     return this._eventShape.slice();
   }
 
-  /** A float32 tensor for a parameter; remembers it for dispose() when we created it. */
+  /**
+   * A float32 tensor for a parameter; remembers it for dispose() when we created it. NaN is
+   * refused (with validateArgs). On any failure the tensors created so far are freed, so a
+   * rejected constructor leaks nothing.
+   */
   protected param(value: ParamLike | undefined, argument: string): tf.Tensor {
     if (value === undefined || value === null) {
-      throw argumentError(this.name, argument, 'a number, an array or a Tensor', value);
+      throw this.fail(argumentError(this.name, argument, 'a number, an array or a Tensor', value));
     }
-    const t = toFloatTensor(value as TensorLike, this.name, argument);
+    let t: tf.Tensor;
+    try {
+      t = toFloatTensor(value as TensorLike, this.name, argument);
+    } catch (e) {
+      throw this.fail(e);
+    }
     if (t !== value) this.owned.push(t);
+    this.check(t, (v) => !Number.isNaN(v), argument, 'a number (not NaN)');
     return t;
   }
 
-  /** Value check at construction, skipped with validateArgs: false (and on webgpu in Node). */
+  /**
+   * Value check at construction, skipped with validateArgs: false (and on webgpu in Node).
+   * Frees the tensors created so far before it throws.
+   */
   protected check(t: tf.Tensor, ok: (v: number) => boolean, argument: string, expected: string): void {
-    if (this.validateArgs) checkValues(t, ok, this.name, argument, expected);
+    if (!this.validateArgs) return;
+    try {
+      checkValues(t, ok, this.name, argument, expected);
+    } catch (e) {
+      throw this.fail(e);
+    }
+  }
+
+  /** Frees the tensors this object created, for a constructor about to throw `error`. */
+  protected fail(error: unknown): unknown {
+    tf.dispose(this.owned);
+    this.owned.length = 0;
+    return error;
   }
 
   /** Batch shape of several parameters (with their trailing `eventRank` dims dropped). */
@@ -101,7 +138,11 @@ export abstract class BaseDistribution implements Distribution {
       const k = eventRank[key] ?? 0;
       shapes[key] = t.shape.slice(0, t.rank - k);
     }
-    return broadcastShapes(this.name, shapes);
+    try {
+      return broadcastShapes(this.name, shapes);
+    } catch (e) {
+      throw this.fail(e);
+    }
   }
 
   protected abstract _logProb(x: tf.Tensor, opts: LogProbOptions): tf.Tensor;
@@ -114,7 +155,16 @@ export abstract class BaseDistribution implements Distribution {
 
   sample(sampleShape?: number | number[], opts: SampleOptions = {}): tf.Tensor {
     const shape = normalizeSampleShape(sampleShape, this.name);
-    return tf.tidy(() => this._sample(shape, opts));
+    const o = this.sampleOptions(opts);
+    return tf.tidy(() => this._sample(shape, o));
+  }
+
+  /** Checks the options of sample/sampleAndLogProb: an object, a valid seed, a live context. */
+  protected sampleOptions(opts: SampleOptions): SampleOptions {
+    if (opts === null || typeof opts !== 'object') throw argumentError(this.name, 'options', 'an object', opts);
+    const seed = checkSeed(this.name, opts.seed);
+    if (opts.context !== undefined) checkTensor(this.name, 'context', opts.context);
+    return seed === opts.seed ? opts : { ...opts, seed };
   }
 
   logProb(x: tf.Tensor, opts: LogProbOptions = {}): tf.Tensor {
@@ -129,9 +179,10 @@ export abstract class BaseDistribution implements Distribution {
 
   sampleAndLogProb(sampleShape?: number | number[], opts: SampleOptions = {}): { sample: tf.Tensor; logProb: tf.Tensor } {
     const shape = normalizeSampleShape(sampleShape, this.name);
+    const o = this.sampleOptions(opts);
     return tf.tidy(() => {
-      const sample = this._sample(shape, opts);
-      const logProb = this._logProb(sample, opts);
+      const sample = this._sample(shape, o);
+      const logProb = this._logProb(sample, o);
       return { sample, logProb };
     });
   }
@@ -183,16 +234,25 @@ export abstract class BaseDistribution implements Distribution {
     return new Error(`${this.name}: ${method} is not implemented for this distribution`);
   }
 
-  /** The value must be a tensor whose trailing dims match the event shape. */
+  /**
+   * The value must be a live float32, int32 or bool tensor whose shape broadcasts with
+   * batchShape + eventShape (its trailing dims then match the event shape).
+   */
   protected checkInput(value: unknown, argument: string): void {
-    if (!(value instanceof tf.Tensor)) {
-      throw argumentError(this.name, argument, 'a Tensor', value);
-    }
-    const x: tf.Tensor = value;
+    const x = checkTensor(this.name, argument, value, { dtype: ['float32', 'int32', 'bool'] });
     const e = this._eventShape;
+    const full = [...this._batchShape, ...e];
     const tail: number[] = x.shape.slice(x.rank - e.length);
     if (x.rank < e.length || tail.some((d: number, i: number) => d !== e[i] && e[i] !== 1 && d !== 1)) {
-      throw argumentError(this.name, argument, `a tensor whose shape ends with the event shape [${e}]`, x);
+      throw argumentError(this.name, argument, `a tensor whose shape ends with the event shape ${shapeText(e)}`, x);
+    }
+    if (broadcastShapeOf(x.shape, full) === undefined) {
+      throw argumentError(
+        this.name,
+        argument,
+        `a tensor whose shape broadcasts with batch shape ${shapeText(this._batchShape)} + event shape ${shapeText(e)}`,
+        x,
+      );
     }
   }
 
@@ -214,7 +274,8 @@ export function broadcastTo(t: tf.Tensor, shape: number[]): tf.Tensor {
  * NaN reaches a gradient. `x` is broadcast first because tfjs' where-gradient does not reduce.
  */
 export function whereConst(inside: tf.Tensor, x: tf.Tensor, fill: number): tf.Tensor {
-  const shape = tf.broadcast_util.assertAndGetBroadcastShape(inside.shape, x.shape);
+  const shape = broadcastShapeOf(inside.shape, x.shape);
+  if (shape === undefined) throw new Error(`whereConst: shapes ${shapeText(inside.shape)} and ${shapeText(x.shape)} do not broadcast`);
   return tf.where(inside, broadcastTo(x, shape), tf.scalar(fill));
 }
 

@@ -29,6 +29,7 @@ export class Exponential extends BaseDistribution {
   constructor({ rate, validateArgs }: ExponentialOptions) {
     super('Exponential', validateArgs);
     this.rate = this.param(rate, 'rate');
+    this.check(this.rate, Number.isFinite, 'rate', 'finite');
     this.check(this.rate, (v) => v > 0, 'rate', '> 0');
     this._batchShape = this.rate.shape.slice();
   }

@@ -30,7 +30,9 @@ export class Gamma extends BaseDistribution {
     super('Gamma', validateArgs);
     this.concentration = this.param(concentration, 'concentration');
     this.rate = this.param(rate, 'rate');
+    this.check(this.concentration, Number.isFinite, 'concentration', 'finite');
     this.check(this.concentration, (v) => v > 0, 'concentration', '> 0');
+    this.check(this.rate, Number.isFinite, 'rate', 'finite');
     this.check(this.rate, (v) => v > 0, 'rate', '> 0');
     this._batchShape = this.batchOf({ concentration: this.concentration, rate: this.rate });
   }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { argumentError } from '@densityjs/core';
+import { argumentError, broadcastShapeOf } from '@densityjs/core';
 import { Categorical } from './categorical.js';
 import type { Distribution } from './distribution.js';
 import { Independent } from './independent.js';
@@ -137,7 +137,7 @@ registerKL(Independent, Independent, (p, q) => {
 registerKL(Uniform, Uniform, (p, q) => {
   const value = tf.sub(tf.log(tf.sub(q.high, q.low)), tf.log(tf.sub(p.high, p.low)));
   const inside = tf.logicalAnd(tf.lessEqual(q.low, p.low), tf.greaterEqual(q.high, p.high));
-  const shape = tf.broadcast_util.assertAndGetBroadcastShape(inside.shape, value.shape);
+  const shape = broadcastShapeOf(inside.shape, value.shape)!;
   return tf.where(tf.broadcastTo(inside, shape), tf.broadcastTo(value, shape), tf.scalar(Infinity));
 });
 

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { BaseDistribution, broadcastTo, type BaseOptions, type ParamLike, type SampleOptions } from './distribution.js';
+import { uniform } from './random.js';
 
 export interface LaplaceOptions extends BaseOptions {
   loc: ParamLike;
@@ -22,7 +23,9 @@ export class Laplace extends BaseDistribution {
   constructor({ loc, scale, validateArgs }: LaplaceOptions) {
     super('Laplace', validateArgs);
     this.loc = this.param(loc, 'loc');
+    this.check(this.loc, Number.isFinite, 'loc', 'finite');
     this.scale = this.param(scale, 'scale');
+    this.check(this.scale, Number.isFinite, 'scale', 'finite');
     this.check(this.scale, (v) => v > 0, 'scale', '> 0');
     this._batchShape = this.batchOf({ loc: this.loc, scale: this.scale });
   }
@@ -37,7 +40,7 @@ export class Laplace extends BaseDistribution {
 
   protected _sample(sampleShape: number[], { seed }: SampleOptions): tf.Tensor {
     // u in (-1, 1): clip keeps log1p(-|u|) finite when float32 rounds a draw to ±1.
-    const u = tf.clipByValue(tf.randomUniform(this.drawShape(sampleShape), -1, 1, 'float32', seed), -1 + 2 ** -24, 1 - 2 ** -24);
+    const u = tf.clipByValue(uniform(this.drawShape(sampleShape), -1, 1, seed), -1 + 2 ** -24, 1 - 2 ** -24);
     const e = tf.mul(tf.sign(u), tf.log1p(tf.neg(tf.abs(u))));
     return tf.sub(this.loc, tf.mul(this.scale, e));
   }

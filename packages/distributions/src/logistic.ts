@@ -23,7 +23,9 @@ export class Logistic extends BaseDistribution {
   constructor({ loc, scale, validateArgs }: LogisticOptions) {
     super('Logistic', validateArgs);
     this.loc = this.param(loc, 'loc');
+    this.check(this.loc, Number.isFinite, 'loc', 'finite');
     this.scale = this.param(scale, 'scale');
+    this.check(this.scale, Number.isFinite, 'scale', 'finite');
     this.check(this.scale, (v) => v > 0, 'scale', '> 0');
     this._batchShape = this.batchOf({ loc: this.loc, scale: this.scale });
   }

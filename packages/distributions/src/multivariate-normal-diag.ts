@@ -26,13 +26,20 @@ export class MultivariateNormalDiag extends BaseDistribution {
   constructor({ loc, scaleDiag, validateArgs }: MultivariateNormalDiagOptions) {
     super('MultivariateNormalDiag', validateArgs);
     this.loc = this.param(loc, 'loc');
+    this.check(this.loc, Number.isFinite, 'loc', 'finite');
     this.scaleDiag = this.param(scaleDiag, 'scaleDiag');
     for (const [name, t] of [['loc', this.loc], ['scaleDiag', this.scaleDiag]] as const) {
-      if (t.rank < 1) throw argumentError(this.name, name, 'a tensor of rank >= 1 (batch + [d])', t);
+      if (t.rank < 1) throw this.fail(argumentError(this.name, name, 'a tensor of rank >= 1 (batch + [d])', t));
     }
+    this.check(this.scaleDiag, Number.isFinite, 'scaleDiag', 'finite');
     this.check(this.scaleDiag, (v) => v > 0, 'scaleDiag', '> 0');
     this._batchShape = this.batchOf({ loc: this.loc, scaleDiag: this.scaleDiag }, { loc: 1, scaleDiag: 1 });
-    const d = broadcastShapes(this.name, { 'loc event size': this.loc.shape.slice(-1), 'scaleDiag event size': this.scaleDiag.shape.slice(-1) });
+    let d: number[];
+    try {
+      d = broadcastShapes(this.name, { 'loc event size': this.loc.shape.slice(-1), 'scaleDiag event size': this.scaleDiag.shape.slice(-1) });
+    } catch (e) {
+      throw this.fail(e);
+    }
     this._eventShape = d;
   }
 

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { argumentError, broadcastShapes, matrixDiagPart, raw, triangularSolveLower, tryReadSync } from '@densityjs/core';
+import { argumentError, matrixDiagPart, raw, triangularSolveLower, tryReadSync } from '@densityjs/core';
 import { BaseDistribution, broadcastTo, type BaseOptions, type ParamLike, type SampleOptions } from './distribution.js';
 import { standardNormal } from './random.js';
 
@@ -27,19 +27,27 @@ export class MultivariateNormalTriL extends BaseDistribution {
   constructor({ loc, scaleTril, validateArgs }: MultivariateNormalTriLOptions) {
     super('MultivariateNormalTriL', validateArgs);
     this.loc = this.param(loc, 'loc');
+    this.check(this.loc, Number.isFinite, 'loc', 'finite');
     this.scaleTril = this.param(scaleTril, 'scaleTril');
-    if (this.loc.rank < 1) throw argumentError(this.name, 'loc', 'a tensor of rank >= 1 (batch + [d])', this.loc);
+    if (this.loc.rank < 1) throw this.fail(argumentError(this.name, 'loc', 'a tensor of rank >= 1 (batch + [d])', this.loc));
     const L = this.scaleTril;
     const d = L.shape[L.rank - 1]!;
     if (L.rank < 2 || L.shape[L.rank - 2] !== d) {
-      throw argumentError(this.name, 'scaleTril', 'a tensor of shape batch + [d, d] (square in its last two dims)', L);
+      throw this.fail(argumentError(this.name, 'scaleTril', 'a tensor of shape batch + [d, d] (square in its last two dims)', L));
     }
     if (this.loc.shape[this.loc.rank - 1] !== d) {
-      throw argumentError(this.name, 'loc', `a tensor of shape batch + [${d}] to match scaleTril`, this.loc);
+      throw this.fail(argumentError(this.name, 'loc', `a tensor of shape batch + [${d}] to match scaleTril`, this.loc));
     }
-    this._batchShape = broadcastShapes(this.name, { loc: this.loc.shape.slice(0, -1), scaleTril: L.shape.slice(0, -2) });
+    this._batchShape = this.batchOf({ loc: this.loc, scaleTril: L }, { loc: 1, scaleTril: 2 });
     this._eventShape = [d];
-    if (this.validateArgs) checkLowerTriangular(L, this.name, 'scaleTril');
+    this.check(L, Number.isFinite, 'scaleTril', 'finite');
+    if (this.validateArgs) {
+      try {
+        checkLowerTriangular(L, this.name, 'scaleTril');
+      } catch (e) {
+        throw this.fail(e);
+      }
+    }
   }
 
   private diag(): tf.Tensor {

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { logNdtr, ndtr } from '@densityjs/core';
 import { BaseDistribution, broadcastTo, type BaseOptions, type ParamLike, type SampleOptions } from './distribution.js';
+import { standardNormal } from './random.js';
 
 const HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
 
@@ -24,7 +25,9 @@ export class Normal extends BaseDistribution {
   constructor({ loc, scale, validateArgs }: NormalOptions) {
     super('Normal', validateArgs);
     this.loc = this.param(loc, 'loc');
+    this.check(this.loc, Number.isFinite, 'loc', 'finite');
     this.scale = this.param(scale, 'scale');
+    this.check(this.scale, Number.isFinite, 'scale', 'finite');
     this.check(this.scale, (v) => v > 0, 'scale', '> 0');
     this._batchShape = this.batchOf({ loc: this.loc, scale: this.scale });
   }
@@ -39,7 +42,7 @@ export class Normal extends BaseDistribution {
   }
 
   protected _sample(sampleShape: number[], { seed }: SampleOptions): tf.Tensor {
-    const eps = tf.randomNormal(this.drawShape(sampleShape), 0, 1, 'float32', seed);
+    const eps = standardNormal(this.drawShape(sampleShape), seed);
     return tf.add(tf.mul(eps, this.scale), this.loc);
   }
 

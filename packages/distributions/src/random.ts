@@ -1,20 +1,28 @@
 // Seeded random draws shared by the distributions. tfjs generates randomNormal/randomUniform in
 // JS (tfjs-core, seedrandom), so one seed gives the same values on every backend.
 import * as tf from '@tensorflow/tfjs-core';
-import { deriveSeed, igammaGradA, lgamma } from '@densityjs/core';
+import { deriveSeed, igammaGradA, lgamma, tfjsSeed } from '@densityjs/core';
 
 /** Smallest positive normal float32 and the largest float32 below 1. */
 const TINY = 1.1754944e-38;
 const ONE_MINUS = 1 - 2 ** -24;
 
+// Every draw goes through these helpers, which hand the seed to tfjs through core's tfjsSeed
+// (tfjs would treat seed 0 as no seed).
+
+/** Uniform draws in [low, high). */
+export function uniform(shape: number[], low: number, high: number, seed: number | undefined): tf.Tensor {
+  return tf.randomUniform(shape, low, high, 'float32', tfjsSeed(seed));
+}
+
 /** Uniform draws in the open interval (0, 1): safe under log(u) and log1p(-u). */
 export function uniformOpen(shape: number[], seed: number | undefined): tf.Tensor {
-  return tf.clipByValue(tf.randomUniform(shape, 0, 1, 'float32', seed), TINY, ONE_MINUS);
+  return tf.clipByValue(uniform(shape, 0, 1, seed), TINY, ONE_MINUS);
 }
 
 /** Standard normal draws. */
 export function standardNormal(shape: number[], seed: number | undefined): tf.Tensor {
-  return tf.randomNormal(shape, 0, 1, 'float32', seed);
+  return tf.randomNormal(shape, 0, 1, 'float32', tfjsSeed(seed));
 }
 
 /** Number of Marsaglia–Tsang proposals per draw; each is accepted with probability >= 0.95. */

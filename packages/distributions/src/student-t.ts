@@ -30,8 +30,11 @@ export class StudentT extends BaseDistribution {
     super('StudentT', validateArgs);
     this.df = this.param(df, 'df');
     this.loc = this.param(loc, 'loc');
+    this.check(this.loc, Number.isFinite, 'loc', 'finite');
     this.scale = this.param(scale, 'scale');
+    this.check(this.df, Number.isFinite, 'df', 'finite');
     this.check(this.df, (v) => v > 0, 'df', '> 0');
+    this.check(this.scale, Number.isFinite, 'scale', 'finite');
     this.check(this.scale, (v) => v > 0, 'scale', '> 0');
     this._batchShape = this.batchOf({ df: this.df, loc: this.loc, scale: this.scale });
   }

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { checkValues } from '@densityjs/core';
 import { BaseDistribution, broadcastTo, maskOutside, type BaseOptions, type ParamLike, type SampleOptions } from './distribution.js';
+import { uniform } from './random.js';
 
 export interface UniformOptions extends BaseOptions {
   low: ParamLike;
@@ -22,11 +23,15 @@ export class Uniform extends BaseDistribution {
     super('Uniform', validateArgs);
     this.low = this.param(low, 'low');
     this.high = this.param(high, 'high');
+    this.check(this.low, Number.isFinite, 'low', 'finite');
+    this.check(this.high, Number.isFinite, 'high', 'finite');
     this._batchShape = this.batchOf({ low: this.low, high: this.high });
     if (this.validateArgs) {
       const width = tf.sub(this.high, this.low);
       try {
         checkValues(width, (v) => v > 0, 'Uniform', 'high - low', '> 0 (low < high elementwise)');
+      } catch (e) {
+        throw this.fail(e);
       } finally {
         width.dispose();
       }
@@ -43,7 +48,7 @@ export class Uniform extends BaseDistribution {
   }
 
   protected _sample(sampleShape: number[], { seed }: SampleOptions): tf.Tensor {
-    const u = tf.randomUniform(this.drawShape(sampleShape), 0, 1, 'float32', seed);
+    const u = uniform(this.drawShape(sampleShape), 0, 1, seed);
     return tf.add(this.low, tf.mul(u, this.width()));
   }
 
