@@ -143,6 +143,7 @@ export async function fit(model: TrainableDensity, data: tf.Tensor, opts: Densit
   }
   const validationData = pair ? validationGiven[1] : validationGiven;
   const validationContext = pair ? validationGiven[0] : validationContextGiven;
+  const [dataName, contextName] = pair ? ['validationData[1]', 'validationData[0]'] : ['validationData', 'validationContext'];
 
   const x = await checkMatrix(owner, 'data', data, eventSize, `eventSize ${eventSize}`);
   const n = x.shape[0];
@@ -158,12 +159,12 @@ export async function fit(model: TrainableDensity, data: tf.Tensor, opts: Densit
   let vx: tf.Tensor2D | undefined;
   let vc: tf.Tensor2D | undefined;
   if (validationData !== undefined) {
-    vx = await checkMatrix(owner, 'validationData', validationData, eventSize, `eventSize ${eventSize}`);
+    vx = await checkMatrix(owner, dataName, validationData, eventSize, `eventSize ${eventSize}`);
     if (conditional) {
       if (validationContext === undefined) {
         throw argumentError(owner, 'validationContext', `a 2-D tensor of shape [${vx.shape[0]}, ${contextSize ?? c!.shape[1]}] (the model is conditional)`, validationContext);
       }
-      vc = await checkMatrix(owner, 'validationContext', validationContext, contextSize ?? c!.shape[1], contextWhat, vx.shape[0]);
+      vc = await checkMatrix(owner, contextName, validationContext, contextSize ?? c!.shape[1], contextWhat, vx.shape[0]);
     } else if (validationContext !== undefined) {
       throw argumentError(owner, 'validationContext', 'undefined (the model is unconditional)', validationContext);
     }

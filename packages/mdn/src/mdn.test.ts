@@ -208,22 +208,22 @@ describeEachBackend('MDN', (backend) => {
     const y = tf.tensor2d([[1], [2]]);
     const y3 = tf.tensor2d([[1], [2], [NaN]]);
     const xWide = tf.tensor2d([[1, 2, 3]]);
-    await expect(mdn.fit(x, y, { epochs: 1 })).rejects.toThrow('MDN: y must be a tensor with as many rows as x (3), received 2 rows');
+    await expect(mdn.fit(x, y, { epochs: 1 })).rejects.toThrow('fit: context must be a 2-D tensor of shape [2, 2] (contextSize 2, one row per example), received a float32 tensor of shape [3, 2]');
     expect(() => mdn.logProb(xWide, tf.tensor2d([[1]]))).toThrow(
       'MDN: x must be a 2-D tensor of shape [batch, 2] (inputSize 2), received shape [1, 3]',
     );
     expect(() => mdn.distribution(tf.tensor1d([1, 2]))).toThrow(/x must be a 2-D tensor of shape \[batch, 2\]/);
     if (backend !== 'webgpu') {
       // NaN checks read the data synchronously, which webgpu in Node cannot.
-      await expect(mdn.fit(x, y3, { epochs: 1 })).rejects.toThrow('MDN: y must be finite (no NaN or Infinity), received NaN (at flat index 2)');
+      await expect(mdn.fit(x, y3, { epochs: 1 })).rejects.toThrow('fit: data must be finite values (no NaN or Infinity), received a non-finite value in row 2 of a tensor of shape [3, 1]');
       await expect(mdn.fit(x, tf.tensor2d([[1], [2], [3]]), { epochs: 1, validationData: [tf.tensor2d([[NaN, 1]]), tf.tensor2d([[1]])] })).rejects.toThrow(
-        /validationData\[0\] must be finite/,
+        /fit: validationData\[0\] must be finite values/,
       );
     }
     await expect(mdn.fit(x, tf.tensor2d([[1], [2], [3]]), { epochs: 0 })).rejects.toThrow(/epochs must be a positive integer/);
     await expect(
       mdn.fit(x, tf.tensor2d([[1], [2], [3]]), { epochs: 1, validationData: [tf.tensor2d([[1, 2]]), tf.tensor2d([[1], [2]])] }),
-    ).rejects.toThrow('MDN: validationData[1] must be a tensor with as many rows as validationData[0] (1), received 2 rows');
+    ).rejects.toThrow('fit: validationData[0] must be a 2-D tensor of shape [2, 2] (contextSize 2, one row per example), received a float32 tensor of shape [1, 2]');
     await expect(mdn.fit(x, tf.tensor2d([[1], [2], [3]]), { validationData: x as never })).rejects.toThrow(
       /validationData must be an array \[x, y\] of two 2-D tensors/,
     );

@@ -1,14 +1,16 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
   argumentError,
-  checkValuesAsync,
+  fit,
   raw,
   registerGradients,
   shapeText,
-  trainLoop,
   tryReadSync,
   type FitOptions,
   type FitResult,
+  type TrainableDensity,
+  type TrainingData,
+  type TrainingObjective,
 } from '@densityjs/core';
 import { Categorical, Independent, MixtureSameFamily, MultivariateNormalDiag, Normal, type Distribution } from '@densityjs/distributions';
 import { fusedAvailable, fusedLoss, fusedLossValue, registerFusedKernel } from './fused-kernel.js';
@@ -115,7 +117,7 @@ class ConditionalMixture extends MixtureSameFamily {
  *
  * Reference: C. M. Bishop, "Mixture Density Networks", NCRG/94/004, Aston University, 1994.
  */
-export class MDN {
+export class MDN implements TrainableDensity {
   readonly config: MDNConfig;
   /** Flat weight vector; see MDNJSON.weights for the layout. */
   readonly params: tf.Variable<tf.Rank.R1>;
@@ -257,11 +259,6 @@ export class MDN {
     return y as tf.Tensor2D;
   }
 
-  /** Async so it reads data on every backend (a synchronous read can lose a webgpu device). */
-  private async checkFinite(t: tf.Tensor, argument: string): Promise<void> {
-    await checkValuesAsync(t, Number.isFinite, OWNER, argument, 'finite (no NaN or Infinity)');
-  }
-
   /**
    * Mixture parameters for inputs x [N, inputSize]: logits [N, K], locs and scales [N, K, D].
    * The caller owns (disposes) the three tensors.
@@ -301,11 +298,26 @@ export class MDN {
     );
   }
 
-  /** log p(y | x) per row: [N]. */
-  logProb(x: tf.Tensor, y: tf.Tensor): tf.Tensor1D {
+  /** [outputSize]: the event shape of y, as for any density (`fit` trains on rows of this size). */
+  get eventShape(): number[] {
+    return [this.config.outputSize];
+  }
+
+  /** [inputSize]: the MDN is p(y | x), x being its context. */
+  get contextSize(): number {
+    return this.config.inputSize;
+  }
+
+  /**
+   * log p(y | x) per row: [N]. Called as any conditional density, `logProb(y, {context: x})`;
+   * the form `logProb(x, y)` (inputs first) is still accepted.
+   */
+  logProb(y: tf.Tensor, opts: { context?: tf.Tensor } | tf.Tensor = {}): tf.Tensor1D {
     this.assertLive();
-    const x2 = this.checkX(x);
-    const y2 = this.checkY(y, x2.shape[0]);
+    // Inputs-first form: logProb(x, y).
+    const [xIn, yIn, xName] = opts instanceof tf.Tensor ? [y, opts, 'x'] : [opts?.context, y, 'context'];
+    const x2 = this.checkX(xIn, xName);
+    const y2 = this.checkY(yIn, x2.shape[0], 'y', xName);
     return tf.tidy(() => {
       const lp = mixtureLogProb(this.layout, this.params, this.standardX(x2), this.standardY(y2));
       return this._normalizer ? (tf.sub(lp, this.logJacobian) as tf.Tensor1D) : lp;
@@ -367,32 +379,34 @@ export class MDN {
   }
 
   /**
-   * Trains by minimizing the mean NLL with the shared training loop: shuffled minibatches
-   * (full batch when batchSize >= N), Adam by default, validation with early stopping that
-   * restores the best weights, onEpochEnd, AbortSignal, and a NaN guard.
+   * Trains by minimizing the mean NLL of y given x: `fit(mdn, y, {context: x, ...})` from
+   * @densityjs/core with the inputs first, Keras-style (`validationData: [x, y]`). Shuffled
+   * minibatches (full batch when batchSize >= N), Adam by default, validation with early
+   * stopping that restores the best weights, onEpochEnd, AbortSignal, and divergence guards.
+   * With `normalize` (default), the first fit fixes the standardization of x and y.
    */
   async fit(x: tf.Tensor, y: tf.Tensor, opts: MDNFitOptions = {}): Promise<FitResult> {
     this.assertLive();
-    const x2 = this.checkX(x);
-    const y2 = this.checkY(y, x2.shape[0]);
-    await this.checkFinite(x2, 'x');
-    await this.checkFinite(y2, 'y');
-    const { validationData, ...loopOptions } = opts ?? {};
-    let valX: tf.Tensor2D | undefined;
-    let valY: tf.Tensor2D | undefined;
-    if (validationData !== undefined) {
-      if (!Array.isArray(validationData) || validationData.length !== 2) {
-        throw argumentError(OWNER, 'validationData', 'an array [x, y] of two 2-D tensors', validationData);
-      }
-      valX = this.checkX(validationData[0], 'validationData[0]');
-      valY = this.checkY(validationData[1], valX.shape[0], 'validationData[1]', 'validationData[0]');
-      await this.checkFinite(valX, 'validationData[0]');
-      await this.checkFinite(valY, 'validationData[1]');
+    if (opts === null || typeof opts !== 'object') throw argumentError(`${OWNER}.fit`, 'options', 'an object', opts);
+    const { validationData, ...rest } = opts;
+    if (validationData !== undefined && (!Array.isArray(validationData) || validationData.length !== 2)) {
+      throw argumentError(`${OWNER}.fit`, 'validationData', 'an array [x, y] of two 2-D tensors', validationData);
     }
+    return fit(this, y, { ...rest, context: x, ...(validationData ? { validationData } : {}) });
+  }
+
+  /**
+   * The MDN's training objective for `fit`: fixes the normalizer at the first fit (undone when
+   * the fit fails), standardizes the data once, and uses the fused loss kernel where it is faster.
+   */
+  async trainingObjective(data: TrainingData): Promise<TrainingObjective> {
+    this.assertLive();
+    const { x: y2, context, validationX: valY, validationContext: valX, batchSize } = data;
+    const x2 = context!;
     const n = x2.shape[0];
-    const batchRows = Math.min(n, opts?.batchSize ?? 256);
-    const fused = this.usesFusedKernel(batchRows);
-    if (this.config.normalize && !this._normalizer) this._normalizer = await MDN.fitNormalizer(x2, y2);
+    const fused = this.usesFusedKernel(Math.min(n, batchSize));
+    const setNormalizer = this.config.normalize && !this._normalizer;
+    if (setNormalizer) this._normalizer = await MDN.fitNormalizer(x2, y2);
     // Standardized float32 copies, made once for the whole run.
     const [xs, ys, vx, vy] = tf.tidy(() => [
       this.standardX(x2),
@@ -404,31 +418,22 @@ export class MDN {
     const params = this.params;
     const offset = this.logJacobian;
     const withOffset = (loss: tf.Scalar): tf.Scalar => (offset === 0 ? loss : (tf.add(loss, offset) as tf.Scalar));
-    try {
-      return await trainLoop(
-        {
-          owner: `${OWNER}.fit`,
-          variables: [params],
-          numExamples: n,
-          batchLoss: (indices) => {
-            // A full batch is a permutation of all rows: the mean loss does not depend on it.
-            const all = indices.shape[0] === n;
-            if (fused) return fusedLoss(layout, params, xs!, ys!, all ? null : indices, offset);
-            if (all) return withOffset(genericLoss(layout, params, xs!, ys!));
-            return withOffset(genericLoss(layout, params, tf.gather(xs!, indices), tf.gather(ys!, indices)));
-          },
-          ...(vx && vy
-            ? {
-                validationLoss: () =>
-                  fused ? fusedLossValue(layout, params, vx, vy, null, offset) : withOffset(genericLoss(layout, params, vx, vy)),
-              }
-            : {}),
-        },
-        loopOptions,
-      );
-    } finally {
-      tf.dispose(owned);
-    }
+    return {
+      batchLoss: (indices) => {
+        // A full batch is a permutation of all rows: the mean loss does not depend on it.
+        const all = indices.shape[0] === n;
+        if (fused) return fusedLoss(layout, params, xs!, ys!, all ? null : indices, offset);
+        if (all) return withOffset(genericLoss(layout, params, xs!, ys!));
+        return withOffset(genericLoss(layout, params, tf.gather(xs!, indices), tf.gather(ys!, indices)));
+      },
+      ...(vx && vy
+        ? { validationLoss: () => (fused ? fusedLossValue(layout, params, vx, vy, null, offset) : withOffset(genericLoss(layout, params, vx, vy))) }
+        : {}),
+      finish: (failed) => {
+        tf.dispose(owned);
+        if (failed && setNormalizer) this._normalizer = null;
+      },
+    };
   }
 
   /** Config, weights and format version, as plain JSON (reads the weights synchronously). */
