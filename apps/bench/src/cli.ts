@@ -24,6 +24,7 @@ export interface CliOptions {
   torchThreads: number;
   repeats: number | undefined;
   quality: boolean;
+  timeToQuality: boolean;
   speed: boolean;
   /** Undefined: each mode's own default (speed 1234, quality 1, the seeds its table was measured with). */
   seed: number | undefined;
@@ -35,6 +36,9 @@ const SPEED_SEED = 1234;
 const USAGE = `usage: pnpm bench [quality] [--backend cpu,wasm,webgpu] [--task id,...] [--quick]
                   [--json file] [--peer torch] [--torch-threads n] [--repeats n] [--seed n]
   quality          run the quality (fit) targets of the flows and MDN issues instead of speed
+  time-to-quality  training seconds until the test NLL reaches its target, next to --peer torch
+                   (seeds 0, 1, 2 unless --seed; tasks: maf-moons, realnvp-moons, nsf-moons,
+                   nsf-checkerboard, nsf-eight-gaussians)
   --backend        backends to measure (default: cpu,wasm,webgpu; webgpu needs an adapter)
   --task           task ids or prefixes (default: all); see the list below
   --quick          fewer repeats; heavy tasks on wasm only (< 2 minutes)
@@ -55,6 +59,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     torchThreads: DEFAULT_TORCH_THREADS,
     repeats: undefined,
     quality: false,
+    timeToQuality: false,
     speed: true,
     seed: undefined,
   };
@@ -120,6 +125,10 @@ export function parseArgs(argv: readonly string[]): CliOptions {
       }
       case 'quality':
         o.quality = true;
+        o.speed = false;
+        break;
+      case 'time-to-quality':
+        o.timeToQuality = true;
         o.speed = false;
         break;
       case 'speed':
@@ -325,6 +334,20 @@ export async function main(argv: readonly string[]): Promise<number> {
     });
   }
 
+  let timeToQuality: unknown;
+  if (o.timeToQuality) {
+    const { DEFAULT_SEEDS, runTimeToQuality } = await import('./tasks/time-to-quality.js');
+    timeToQuality = await runTimeToQuality({
+      backend: o.backends.includes('wasm') ? 'wasm' : o.backends[0]!,
+      filter: o.tasks,
+      seeds: o.seed !== undefined ? [o.seed] : DEFAULT_SEEDS,
+      torchThreads: o.torchThreads,
+      peer: o.peer === 'torch',
+      progress,
+      ...(o.quick ? { maxEpochs: 2 } : {}),
+    });
+  }
+
   console.log(`\ntotal ${((Date.now() - started) / 1000).toFixed(1)} s`);
   if (o.json) {
     const path = resolve(process.env.INIT_CWD ?? process.cwd(), o.json);
@@ -350,6 +373,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       torchThreads: o.peer ? o.torchThreads : null,
       targets: o.speed ? speedTargets(results, peer, (id) => tasks.find((t) => t.id === id)?.peer) : undefined,
       quality,
+      timeToQuality,
     };
     writeFileSync(path, `${JSON.stringify(report, null, 2)}\n`);
     console.log(`wrote ${path}`);
