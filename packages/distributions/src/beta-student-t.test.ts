@@ -43,11 +43,12 @@ describeDistribution({
     },
   },
   sampling: { params: { concentration1: [0.5, 30], concentration0: [8, 0.7] }, batchShape: [2] },
-  // Samples come from a rejection sampler with implicit reparameterization: no derivative at a
-  // fixed seed to difference. Points stay clear of 0 and 1 for the 1% steps.
+  // Points stay clear of 0 and 1 for the 1% steps.
   gradientCheck: {
     params: { concentration1: [0.8, 2.5, 4, 1.5], concentration0: [[0.9], [2], [6]] },
     points: pointGrid([0.2, 0.45, 0.7], [3, 4], (x) => x) as Nested,
+    // A draw G1 / (G1 + G2) has its own per-draw derivative (each Gamma's CDF held fixed), not
+    // that of Beta's CDF; Gamma's implicit gradient is checked draw by draw in the Gamma case.
     samples: [],
   },
 });
@@ -94,7 +95,8 @@ describeDistribution({
   },
   // Finite fourth moments (df > 4) so the variance's standard error exists.
   sampling: { params: { df: [5.5, 30], loc, scale: [1, 3] }, batchShape: [2] },
-  // df enters the samples through a Gamma draw (implicit reparameterization): loc and scale only.
+  // df enters through a Gamma draw, whose per-draw derivative is not that of StudentT's CDF
+  // (Gamma's implicit gradient is checked in the Gamma case): loc and scale only.
   gradientCheck: { params: { df: [1.5, 2.5, 7, 30], loc, scale: [[0.5], [1], [3]] }, samples: ['loc', 'scale'] },
 });
 
