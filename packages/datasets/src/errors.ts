@@ -1,33 +1,127 @@
-// Argument checking for every generator and loader. The wording matches @densityjs/core's
-// argumentError ("owner: argument must be expected, received value") so users read one style,
-// but this package re-implements it because it must not depend on tfjs (core does).
+// Argument checking and the error classes of every generator and loader. The wording and the
+// error family match @densityjs/core's ("owner: argument must be expected, received value";
+// ArgumentError, FormatError, StateError with the same codes), re-implemented here because this
+// package must not depend on tfjs (core does).
 
-/** Renders a received value for an error message: arrays, strings and objects stay readable. */
+/**
+ * Longest message an error of this package carries. Longer than core's 500: the loaders' "file
+ * not found" messages explain where each file comes from and how to export it. Received values
+ * are summarized in at most 160 characters.
+ */
+const MAX_MESSAGE_LENGTH = 1500;
+
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/**
+ * The errors of this package are members of densityjs' error family (@densityjs/core's
+ * ArgumentError, FormatError, StateError): the same `name` and stable `code`, and `instanceof`
+ * matches by code, so `e instanceof ArgumentError` holds whichever package's class is used.
+ */
+abstract class DatasetError extends Error {
+  abstract readonly code: string;
+  constructor(message: string, options?: ErrorOptions) {
+    super(clip(message, MAX_MESSAGE_LENGTH), options);
+  }
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    const expected = (this as { readonly errorCode?: string }).errorCode;
+    const code = value instanceof Error ? (value as { code?: unknown }).code : undefined;
+    return typeof code === 'string' && (expected === undefined ? code.startsWith('ERR_DENSITYJS_') : code === expected);
+  }
+}
+
+/** A bad argument: wrong type or range, an unknown option key, a path that does not exist. */
+export class ArgumentError extends DatasetError {
+  static readonly errorCode = 'ERR_DENSITYJS_ARGUMENT';
+  override readonly name = 'ArgumentError';
+  readonly code = 'ERR_DENSITYJS_ARGUMENT';
+}
+
+/** A data file that cannot be read: a bad .npy header, a malformed CSV line, non-finite values. */
+export class FormatError extends DatasetError {
+  static readonly errorCode = 'ERR_DENSITYJS_FORMAT';
+  override readonly name = 'FormatError';
+  readonly code = 'ERR_DENSITYJS_FORMAT';
+}
+
+/** An operation the environment cannot do (reading files outside Node.js). */
+export class StateError extends DatasetError {
+  static readonly errorCode = 'ERR_DENSITYJS_STATE';
+  override readonly name = 'StateError';
+  readonly code = 'ERR_DENSITYJS_STATE';
+}
+
+function describeList(items: ArrayLike<unknown>, kind: string): string {
+  const shown = Array.from({ length: Math.min(items.length, 8) }, (_, i) => describeValue(items[i]));
+  return items.length <= 8 ? `[${shown.join(', ')}]` : `${kind} of length ${items.length} [${shown.join(', ')}, …]`;
+}
+
+/** Renders a received value for an error message in at most ~160 characters. */
 export function describeValue(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(describeValue).join(', ')}]`;
-  if (typeof value === 'string') return JSON.stringify(value);
+  return clip(describeUnclipped(value), 160);
+}
+
+function describeUnclipped(value: unknown): string {
+  if (Array.isArray(value)) return describeList(value, 'an array');
+  if (typeof value === 'string') return JSON.stringify(clip(value, 60));
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
   if (value === null || value === undefined) return String(value);
-  if (ArrayBuffer.isView(value)) return `a ${value.constructor.name} of ${value.byteLength} bytes`;
+  if (ArrayBuffer.isView(value)) {
+    if (value instanceof DataView) return `a DataView of ${value.byteLength} bytes`;
+    return describeList(value as unknown as ArrayLike<number>, `a ${value.constructor.name}`);
+  }
   if (typeof value === 'function') return 'a function';
   try {
-    return JSON.stringify(value);
+    return JSON.stringify(value) ?? String(value);
   } catch {
     return Object.prototype.toString.call(value);
   }
 }
 
-/** `${owner}: ${argument} must be ${expected}, received ${received}` as an Error. */
-export function argumentError(owner: string, argument: string, expected: string, received: unknown): Error {
-  return new Error(`${owner}: ${argument} must be ${expected}, received ${describeValue(received)}`);
+/** `${owner}: ${argument} must be ${expected}, received ${received}` as an ArgumentError. */
+export function argumentError(owner: string, argument: string, expected: string, received: unknown): ArgumentError {
+  return new ArgumentError(`${owner}: ${argument} must be ${expected}, received ${describeValue(received)}`);
 }
 
-/** Checks a sample count: a positive safe integer. */
-export function checkCount(owner: string, name: string, value: unknown): number {
+/** Largest row count a generator makes (a 2-D float32 dataset of this size takes 1 GiB). */
+export const MAX_ROWS = 2 ** 27;
+
+/** Checks a sample count: a positive integer, at most `max` (MAX_ROWS by default). */
+export function checkCount(owner: string, name: string, value: unknown, max = MAX_ROWS): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
     throw argumentError(owner, name, 'a positive integer', value);
   }
+  if (value > max) throw argumentError(owner, name, `at most ${max}`, value);
   return value;
+}
+
+/**
+ * The known key closest to `key` by edit distance (insertions, deletions, substitutions, swaps),
+ * case-insensitive; undefined when none is within a third of the key's length.
+ */
+function closestKey(key: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of known) {
+    const a = key.toLowerCase();
+    const b = candidate.toLowerCase();
+    // Optimal string alignment: an adjacent swap ("nosie" -> "noise") counts as one edit.
+    const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+    for (let i = 1; i <= a.length; i++) {
+      for (let j = 1; j <= b.length; j++) {
+        let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+        if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
+        d[i]![j] = v;
+      }
+    }
+    const row = d[a.length]!;
+    if (row[b.length]! < bestDistance) {
+      bestDistance = row[b.length]!;
+      best = candidate;
+    }
+  }
+  return bestDistance <= Math.max(1, Math.floor(key.length / 3)) ? best : undefined;
 }
 
 /**
@@ -45,7 +139,11 @@ export function checkOptions<K extends string>(
   }
   for (const key of Object.keys(options)) {
     if (!(known as readonly string[]).includes(key)) {
-      throw new Error(`${owner}: unknown option ${JSON.stringify(key)} (known options: ${known.join(', ')})`);
+      const guess = closestKey(key, known);
+      throw new ArgumentError(
+        `${owner}: unknown option ${JSON.stringify(clip(key, 40))} in options${guess ? ` (did you mean ${JSON.stringify(guess)}?)` : ''}; ` +
+          `valid options: ${known.join(', ')}`,
+      );
     }
   }
   return options as Partial<Record<K, unknown>>;

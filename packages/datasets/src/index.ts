@@ -3,6 +3,7 @@
 // they exist; pass `data` to tf.tensor2d(data, shape) to train.
 
 export type { Dataset, DatasetSplits, LabeledDataset } from './types.js';
+export { ArgumentError, FormatError, MAX_ROWS, StateError } from './errors.js';
 export { createRng, type Rng } from './rng.js';
 export { split, type SplitOptions } from './split.js';
 

@@ -3,6 +3,7 @@
 // (uint16 in v1, uint32 in v2/v3), an ASCII (v3: UTF-8) Python dict literal
 // {'descr': '<f8', 'fortran_order': False, 'shape': (n, d), } padded with spaces and a newline,
 // then the raw array bytes.
+import { ArgumentError, FormatError } from './errors.js';
 
 export type NpyDtype = 'f4' | 'f8' | 'i1' | 'i2' | 'i4' | 'i8' | 'u1' | 'u2' | 'u4' | 'u8' | 'b1';
 
@@ -20,14 +21,14 @@ const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 const SIZES: Record<NpyDtype, number> = { f4: 4, f8: 8, i1: 1, i2: 2, i4: 4, i8: 8, u1: 1, u2: 2, u4: 4, u8: 8, b1: 1 };
 
 function fail(source: string, what: string): Error {
-  return new Error(`readNpy: ${source} is not a valid .npy file: ${what}`);
+  return new FormatError(`readNpy: ${source} is not a valid .npy file: ${what}`);
 }
 
 function toBytes(buffer: ArrayBuffer | ArrayBufferView): Uint8Array {
   if (buffer instanceof Uint8Array) return buffer;
   if (ArrayBuffer.isView(buffer)) return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
   if (buffer instanceof ArrayBuffer) return new Uint8Array(buffer);
-  throw new Error(`readNpy: buffer must be an ArrayBuffer or a typed array (e.g. a Node Buffer), received ${typeof buffer}`);
+  throw new ArgumentError(`readNpy: buffer must be an ArrayBuffer or a typed array (e.g. a Node Buffer), received ${typeof buffer}`);
 }
 
 /**
@@ -150,10 +151,10 @@ function fortranToC<T extends Float32Array | Float64Array>(src: T, shape: number
 export function writeNpy(data: Float32Array | Float64Array, shape: readonly number[]): Uint8Array {
   const count = shape.reduce((a, b) => a * b, 1);
   if (!(data instanceof Float32Array || data instanceof Float64Array)) {
-    throw new Error('writeNpy: data must be a Float32Array or a Float64Array');
+    throw new ArgumentError('writeNpy: data must be a Float32Array or a Float64Array');
   }
   if (shape.some((s) => !Number.isSafeInteger(s) || s < 0) || count !== data.length) {
-    throw new Error(`writeNpy: shape must be non-negative integers whose product is data.length (${data.length}), received [${shape.join(', ')}]`);
+    throw new ArgumentError(`writeNpy: shape must be non-negative integers whose product is data.length (${data.length}), received [${shape.join(', ')}]`);
   }
   const descr = data instanceof Float32Array ? '<f4' : '<f8';
   const shapeText = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
@@ -161,7 +162,7 @@ export function writeNpy(data: Float32Array | Float64Array, shape: readonly numb
   // Pad with spaces so that magic + version + length + header + '\n' is a multiple of 64.
   const total = Math.ceil((10 + header.length + 1) / 64) * 64;
   header = header.padEnd(total - 10 - 1, ' ') + '\n';
-  if (header.length > 0xffff) throw new Error('writeNpy: header too long for format 1.0');
+  if (header.length > 0xffff) throw new ArgumentError('writeNpy: header too long for format 1.0');
   const out = new Uint8Array(total + data.byteLength);
   out.set(MAGIC, 0);
   out[6] = 1;

@@ -6,6 +6,7 @@
 // identical to the reference `init_genrand`). `rand` is numpy's `random_sample`:
 // ((a >>> 5) * 2^26 + (b >>> 6)) / 2^53 from two outputs. `shuffle` is numpy's legacy
 // Fisher-Yates: for i = n-1 .. 1, j = random_interval(i) (masked rejection sampling), swap i, j.
+import { ArgumentError } from './errors.js';
 
 const N = 624;
 const M = 397;
@@ -16,7 +17,7 @@ export class NumpyRandomState {
 
   constructor(seed: number) {
     if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
-      throw new Error(`NumpyRandomState: seed must be an integer in [0, 2^32), received ${seed}`);
+      throw new ArgumentError(`NumpyRandomState: seed must be an integer in [0, 2^32), received ${seed}`);
     }
     const mt = this.mt;
     mt[0] = seed >>> 0;

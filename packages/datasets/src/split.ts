@@ -1,4 +1,4 @@
-import { argumentError, checkBoolean, checkOptions, checkSeed } from './errors.js';
+import { argumentError, ArgumentError, checkBoolean, checkOptions, checkSeed } from './errors.js';
 import { createRng, permutation } from './rng.js';
 import type { Dataset, DatasetSplits } from './types.js';
 
@@ -74,7 +74,7 @@ export function split<T extends Dataset>(dataset: T, options?: SplitOptions): Da
   // Fractions that add up to 1 can round to one row too many: train gives it back.
   if (!counts && nTrain + nVal + nTest > n) nTrain = n - nVal - nTest;
   if (nTrain < 0 || nTrain + nVal + nTest > n) {
-    throw new Error(
+    throw new ArgumentError(
       `split: train + val + test must add up to at most the ${n} rows of the dataset, received ${nTrain} + ${nVal} + ${nTest}`,
     );
   }

@@ -3,6 +3,7 @@
 // V8's maximum string length work too, and parses numbers straight from the bytes.
 
 import { nodeModules } from './node-files.js';
+import { FormatError } from '../errors.js';
 
 export interface CsvTable {
   header: string[];
@@ -121,7 +122,7 @@ export async function readNumericCsv(owner: string, file: string, keep: (row: Fl
     return j;
   };
   const badNumber = (text: string, column: number) =>
-    new Error(`${owner}: line ${lineNumber} of ${file}: cannot read ${JSON.stringify(text)} (column ${column + 1}) as a number`);
+    new FormatError(`${owner}: line ${lineNumber} of ${file}: cannot read ${JSON.stringify(text)} (column ${column + 1}) as a number`);
 
   /** Parses the complete line bytes[start, end) (no newline). */
   const parseLine = (bytes: Uint8Array, start: number, end: number): void => {
@@ -164,7 +165,7 @@ export async function readNumericCsv(owner: string, file: string, keep: (row: Fl
       if (j === end && c === cols) break; // trailing comma
     }
     if (c !== cols) {
-      throw new Error(`${owner}: line ${lineNumber} of ${file} has ${c} fields, the header has ${cols}`);
+      throw new FormatError(`${owner}: line ${lineNumber} of ${file} has ${c} fields, the header has ${cols}`);
     }
     if (keep(row)) {
       for (let k = 0; k < cols; k++) builder.push(row[k]!);
@@ -196,6 +197,6 @@ export async function readNumericCsv(owner: string, file: string, keep: (row: Fl
   } finally {
     await handle.close();
   }
-  if (!header) throw new Error(`${owner}: ${file} is empty (expected a CSV header line and rows)`);
+  if (!header) throw new FormatError(`${owner}: ${file} is empty (expected a CSV header line and rows)`);
   return { header, data: builder.data.subarray(0, builder.length), rows, cols };
 }

@@ -2,6 +2,7 @@ import type { DatasetSplits } from '../types.js';
 import { readNumericCsv } from './csv.js';
 import { checkFinite, checkSpread, columnMeans, columnStds, standardizedRows, tenth, type Matrix } from './matrix.js';
 import { findFile, MAF_ARCHIVE } from './node-files.js';
+import { FormatError } from '../errors.js';
 
 const SOURCE = {
   title: 'HEPMASS',
@@ -17,7 +18,7 @@ export interface HepmassTables {
 
 function positives(owner: string, table: HepmassTables['train'], what: string): Matrix {
   if (table.shape.length !== 2 || table.shape[1]! < 2) {
-    throw new Error(`${owner}: ${what} must be 2-D with a label column and features, received shape [${table.shape.join(', ')}]`);
+    throw new FormatError(`${owner}: ${what} must be 2-D with a label column and features, received shape [${table.shape.join(', ')}]`);
   }
   const [rows, cols] = table.shape as [number, number];
   const out = new Float64Array(rows * (cols - 1));
@@ -52,12 +53,12 @@ export function preprocessHepmass(tables: HepmassTables): DatasetSplits {
     for (let r = 0; r < test.rows; r++) data.set(test.data.subarray(r * test.cols, r * test.cols + train.cols), r * train.cols);
     test = { data, rows: test.rows, cols: train.cols };
   } else if (test.cols !== train.cols) {
-    throw new Error(
+    throw new FormatError(
       `${owner}: 1000_test.csv must have as many columns as 1000_train.csv (${train.cols + 1}) or one more, received ${test.cols + 1}`,
     );
   }
   const valSize = tenth(owner, train.rows, 'the signal rows of 1000_train.csv');
-  if (test.rows < 1) throw new Error(`${owner}: 1000_test.csv has no signal rows (label 1)`);
+  if (test.rows < 1) throw new FormatError(`${owner}: 1000_test.csv has no signal rows (label 1)`);
   const means = columnMeans(train);
   const stds = columnStds(train, means, 1);
   const keep: number[] = [];
@@ -78,7 +79,7 @@ export function preprocessHepmass(tables: HepmassTables): DatasetSplits {
     if (count <= 5) keep.push(c);
   }
   if (keep.length === 0) {
-    throw new Error(`${owner}: every feature of 1000_train.csv has its smallest value more than 5 times, so none is left`);
+    throw new FormatError(`${owner}: every feature of 1000_train.csv has its smallest value more than 5 times, so none is left`);
   }
   checkSpread(owner, stds, 'the signal rows of 1000_train.csv', keep);
   const trainEnd = train.rows - valSize;

@@ -3,6 +3,7 @@
 
 import type { NpyArray } from '../npy.js';
 import type { Dataset } from '../types.js';
+import { FormatError } from '../errors.js';
 
 /** A row-major float64 (or float32) matrix. */
 export interface Matrix {
@@ -15,7 +16,7 @@ export interface Matrix {
 export function asMatrix(owner: string, array: NpyArray | { data: Float32Array | Float64Array; shape: number[] }, what: string, cols?: number): Matrix {
   const { shape } = array;
   if (shape.length !== 2 || (cols !== undefined && shape[1] !== cols)) {
-    throw new Error(
+    throw new FormatError(
       `${owner}: ${what} must be a 2-D array ${cols === undefined ? '' : `with ${cols} columns `}(rows x features), received shape [${shape.join(', ')}]`,
     );
   }
@@ -29,7 +30,7 @@ export function checkFinite(owner: string, m: Matrix, what: string): void {
   const { data, cols } = m;
   for (let i = 0; i < data.length; i++) {
     if (!Number.isFinite(data[i]!)) {
-      throw new Error(`${owner}: ${what} holds a non-finite value (${data[i]}) at row ${Math.floor(i / cols)}, column ${i % cols}`);
+      throw new FormatError(`${owner}: ${what} holds a non-finite value (${data[i]}) at row ${Math.floor(i / cols)}, column ${i % cols}`);
     }
   }
 }
@@ -38,7 +39,7 @@ export function checkFinite(owner: string, m: Matrix, what: string): void {
 export function checkSpread(owner: string, stds: Float64Array, what: string, keep?: number[]): void {
   for (const c of keep ?? stds.keys()) {
     if (!(stds[c]! > 0)) {
-      throw new Error(`${owner}: column ${c} of ${what} is constant (std 0), so it cannot be standardized`);
+      throw new FormatError(`${owner}: column ${c} of ${what} is constant (std 0), so it cannot be standardized`);
     }
   }
 }
@@ -119,7 +120,7 @@ export function rowsAsDataset(m: Matrix, from: number, to: number): Dataset {
 export function tenth(owner: string, n: number, what: string): number {
   const k = Math.floor(0.1 * n);
   if (k < 1) {
-    throw new Error(`${owner}: ${what} must have at least 10 rows to hold out 10%, received ${n}`);
+    throw new FormatError(`${owner}: ${what} must have at least 10 rows to hold out 10%, received ${n}`);
   }
   return k;
 }

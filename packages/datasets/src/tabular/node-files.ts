@@ -5,6 +5,7 @@
 import type * as FsPromises from 'node:fs/promises';
 import type * as NodePath from 'node:path';
 import { readNpy, type NpyArray } from '../npy.js';
+import { ArgumentError, FormatError, StateError } from '../errors.js';
 
 export interface NodeModules {
   fs: typeof FsPromises;
@@ -27,7 +28,7 @@ export function nodeModules(owner: string): Promise<NodeModules> {
     });
   }
   return modules.catch((cause: unknown) => {
-    throw new Error(
+    throw new StateError(
       `${owner}: reading files needs Node.js (node:fs could not be imported). In a browser, fetch the file yourself ` +
         `and pass its bytes to readNpy() and the matching preprocess function.`,
       { cause },
@@ -71,7 +72,7 @@ export async function findFile(
   folderOnly = false,
 ): Promise<string> {
   if (typeof location !== 'string' || location.length === 0) {
-    throw new Error(
+    throw new ArgumentError(
       `${owner}: path must be a non-empty string (the data root, the ${source.folder}/ folder or ${fileName}), received ${JSON.stringify(location) ?? String(location)}`,
     );
   }
@@ -80,14 +81,14 @@ export async function findFile(
   try {
     stats = await fs.stat(location);
   } catch {
-    throw new Error(
+    throw new ArgumentError(
       `${owner}: path ${JSON.stringify(location)} does not exist. Expected ${source.folder}/${fileName} under it: ` +
         `${source.title} ${source.origin}.`,
     );
   }
   if (stats.isFile()) {
     if (!folderOnly) return location;
-    throw new Error(
+    throw new ArgumentError(
       `${owner}: path must be a folder (the data root or ${source.folder}/), received the file ${JSON.stringify(location)}`,
     );
   }
@@ -105,7 +106,7 @@ export async function findFile(
       }
     }
   }
-  throw new Error(
+  throw new ArgumentError(
     `${owner}: cannot find ${fileName}; looked for ${candidates.join(' and ')}.${extra} ` +
       `${source.title} ${source.origin}.`,
   );
@@ -123,7 +124,7 @@ export async function readNpyFile(owner: string, file: string): Promise<NpyArray
   try {
     return readNpy(bytes, file);
   } catch (error) {
-    throw new Error(`${owner}: ${(error as Error).message}`, { cause: error });
+    throw new FormatError(`${owner}: ${(error as Error).message}`, { cause: error });
   }
 }
 
