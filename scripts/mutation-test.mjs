@@ -74,13 +74,14 @@ const runTests = (m) => {
   const started = Date.now();
   const r = spawnSync(vitest, ['run', ...m.tests], {
     cwd: join(copy, packageOf(m)),
-    env: { ...process.env, DENSITYJS_BACKENDS: backends, CI: '1', FORCE_COLOR: '0' },
+    env: { ...process.env, DENSITYJS_BACKENDS: backends, CI: '1', NO_COLOR: '1' },
     encoding: 'utf8',
     timeout: timeoutS * 1000,
     maxBuffer: 64 * 1024 * 1024,
   });
-  const output = `${r.stdout ?? ''}${r.stderr ?? ''}`;
-  const failed = (output.match(/^\s*(?:FAIL|×)\s.*$/gm) ?? []).slice(0, 3).map((l) => l.trim().slice(0, 160));
+  // eslint-disable-next-line no-control-regex
+  const output = `${r.stdout ?? ''}${r.stderr ?? ''}`.replace(/\x1b\[[0-9;]*m/g, '');
+  const failed = [...new Set((output.match(/^\s*FAIL\s.*$/gm) ?? []).map((l) => l.trim().replace(/^FAIL\s+/, '').slice(0, 200)))].slice(0, 3);
   return { ok: r.status === 0, timedOut: r.error?.code === 'ETIMEDOUT', seconds: (Date.now() - started) / 1000, failed };
 };
 
