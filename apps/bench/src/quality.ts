@@ -1,17 +1,18 @@
-// `pnpm bench quality`: the fit targets of the flows issue (#5) and the MDN issue (#6), each
-// number printed next to its target with PASS/FAIL. Data, sizes and targets follow the issues;
-// the training recipes (epochs, learning rates) are the bench's own unless the packages export
-// theirs (see README). `--quick` runs the same pipeline with a fraction of the epochs: a smoke
-// test of the pipeline, not of the targets.
+// `pnpm bench quality`: the fit targets of the flows and the MDN, each number printed next to
+// its target with PASS/FAIL. The training recipes (epochs, learning rates) are in recipes.ts.
+// `--quick` runs the same pipeline with a fraction of the epochs: a smoke test of the pipeline,
+// not of the targets.
 import * as tf from '@tensorflow/tfjs-core';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { distillRecipe, FlowRecipe } from '@densityjs/flows';
+import { checkerboard, eightGaussians, inverseSine, siggraph, twoMoons } from '@densityjs/datasets';
+import { distill, fit, iaf, maf, neuralSplineFlow, nice, realNVP, type Flow } from '@densityjs/flows';
+import { MDN } from '@densityjs/mdn';
 import type { BackendName } from './backends.js';
 import { useBackend } from './backends.js';
 import { scatterPng } from './png.js';
 import type { Progress } from './progress.js';
-import { need, type Loose } from './tasks/lib.js';
+import { distillRecipe, recipes, type FlowRecipe } from './recipes.js';
 import { oneLine } from './runner.js';
 
 export interface QualityOptions {
@@ -60,7 +61,7 @@ const labelsOf = (d: Dataset): tf.Tensor2D =>
   tf.tensor2d(Float32Array.from(d.labels ?? []), [d.shape[0], 1]);
 
 /** Mean negative log-likelihood of the rows of `x` under `dist`, in chunks (one read each). */
-async function meanNll(dist: Loose, x: tf.Tensor2D, context?: tf.Tensor2D): Promise<number> {
+async function meanNll(dist: Flow, x: tf.Tensor2D, context?: tf.Tensor2D): Promise<number> {
   const n = x.shape[0];
   let sum = 0;
   for (let start = 0; start < n; start += 5000) {
@@ -76,17 +77,13 @@ async function meanNll(dist: Loose, x: tf.Tensor2D, context?: tf.Tensor2D): Prom
   return sum / n;
 }
 
-/** Recipes exported by @densityjs/flows (recipes.ts) win over the bench's defaults. */
-async function recipe(id: string, fallback: FlowRecipe): Promise<FlowRecipe & { source: string }> {
-  try {
-    const recipes = (await need('@densityjs/flows', 'recipes')) as Record<string, Partial<FlowRecipe>>;
-    const r = recipes[id];
-    if (r) return { ...fallback, ...r, source: '@densityjs/flows recipes' };
-  } catch {
-    // no exported recipes: the bench's own
-  }
-  return { ...fallback, source: 'bench default' };
+/** The check's recipe from recipes.ts, or `fallback` for checks without one. */
+function recipe(id: string, fallback: FlowRecipe): FlowRecipe & { source: string } {
+  const r = recipes[id];
+  return r ? { ...fallback, ...r, source: 'recipes.ts' } : { ...fallback, source: 'bench default' };
 }
+
+const PRESETS = { maf, iaf, realNVP, nice, neuralSplineFlow } as const;
 
 async function trainFlow(
   ctx: Ctx,
@@ -96,10 +93,9 @@ async function trainFlow(
   train: tf.Tensor2D,
   val: tf.Tensor2D,
   extra: { context?: tf.Tensor2D; validationContext?: tf.Tensor2D; contextSize?: number } = {},
-): Promise<{ flow: Loose; epochs: number; seconds: number }> {
-  const make = await need('@densityjs/flows', r.preset);
-  const fit = await need('@densityjs/flows', 'fit');
-  const flow: Loose = make({ eventSize, ...r.options, ...(extra.contextSize ? { contextSize: extra.contextSize } : {}), seed: ctx.seed });
+): Promise<{ flow: Flow; epochs: number; seconds: number }> {
+  const make = PRESETS[r.preset] as unknown as (opts: Record<string, unknown>) => Flow;
+  const flow = make({ eventSize, ...r.options, ...(extra.contextSize ? { contextSize: extra.contextSize } : {}), seed: ctx.seed });
   const epochs = ctx.epochs(...r.epochs);
   const t0 = performance.now();
   const result = await fit(flow, train, {
@@ -115,7 +111,7 @@ async function trainFlow(
       ctx.progress.update(`quality ${label}: epoch ${e + 1}/${epochs} loss ${logs.loss.toFixed(3)} val ${logs.valLoss?.toFixed(3) ?? '-'}`);
     },
   });
-  if (flow.training !== undefined) flow.training = false;
+  flow.training = false;
   return { flow, epochs: result.history.loss.length, seconds: (performance.now() - t0) / 1000 };
 }
 
@@ -124,8 +120,7 @@ function line(metric: string, value: number | undefined, op: '<=' | '>=' | '<', 
   return { metric, value, target: `${op} ${Number.isInteger(limit * 100) ? limit : limit.toFixed(3)}`, pass, ...(detail ? { detail } : {}) };
 }
 
-async function twoMoonsSplits(seed: number) {
-  const twoMoons = await need('@densityjs/datasets', 'twoMoons');
+function twoMoonsSplits(seed: number) {
   return {
     train: twoMoons(10_000, { noise: 0.1, seed }) as Dataset,
     val: twoMoons(2_000, { noise: 0.1, seed: seed + 1 }) as Dataset,
@@ -139,16 +134,16 @@ function flowCheck(id: string, title: string, preset: FlowRecipe['preset'], limi
     title,
     async run(ctx) {
       let splits: { train: Dataset; val: Dataset; test: Dataset };
-      if (data === 'moons') splits = await twoMoonsSplits(ctx.seed);
+      if (data === 'moons') splits = twoMoonsSplits(ctx.seed);
       else {
-        const gen = await need('@densityjs/datasets', data);
+        const gen = { checkerboard, eightGaussians }[data];
         splits = {
           train: gen(10_000, { seed: ctx.seed }),
           val: gen(2_000, { seed: ctx.seed + 1 }),
           test: gen(10_000, { seed: ctx.seed + 2 }),
         };
       }
-      const r = await recipe(id, {
+      const r = recipe(id, {
         preset,
         options: { numLayers: 5, hiddenUnits: [64, 64] },
         epochs: [150, 4],
@@ -181,12 +176,12 @@ const CHECKS: Check[] = [
     id: 'conditional-maf',
     title: 'conditional MAF (moon label as context) vs unconditional',
     async run(ctx) {
-      const s = await twoMoonsSplits(ctx.seed);
+      const s = twoMoonsSplits(ctx.seed);
       const [train, val, test] = [toTensor(s.train), toTensor(s.val), toTensor(s.test)];
       const [ctrain, cval, ctest] = [labelsOf(s.train), labelsOf(s.val), labelsOf(s.test)];
       try {
         const base: FlowRecipe = { preset: 'maf', options: { numLayers: 5, hiddenUnits: [64, 64] }, epochs: [100, 3], batchSize: 256, learningRate: 1e-3, patience: 20 };
-        const r = await recipe('conditional-maf', base);
+        const r = recipe('conditional-maf', base);
         const u = await trainFlow(ctx, 'unconditional', r, 2, train, val);
         const nllU = await meanNll(u.flow, test);
         u.flow.dispose?.();
@@ -205,9 +200,6 @@ const CHECKS: Check[] = [
     id: 'distill',
     title: 'distillation: student IAF from a teacher MAF (8-D)',
     async run(ctx) {
-      const twoMoons = await need('@densityjs/datasets', 'twoMoons');
-      const distill = await need('@densityjs/flows', 'distill');
-      const iaf = await need('@densityjs/flows', 'iaf');
       // 8-D data: four independent two-moons pairs (each pair a different seed).
       const eight = (n: number, seed: number): tf.Tensor2D => {
         const parts = [0, 1, 2, 3].map((k) => tf.tensor2d((twoMoons(n, { noise: 0.1, seed: seed * 10 + k }) as Dataset).data, [n, 2]));
@@ -217,10 +209,10 @@ const CHECKS: Check[] = [
       };
       const train = eight(10_000, ctx.seed);
       const val = eight(2_000, ctx.seed + 1);
-      const r = await recipe('distill-teacher', { preset: 'maf', options: { numLayers: 5, hiddenUnits: [64, 64] }, epochs: [40, 2], batchSize: 256, learningRate: 1e-3, patience: 10 });
+      const r = recipe('distill-teacher', { preset: 'maf', options: { numLayers: 5, hiddenUnits: [64, 64] }, epochs: [40, 2], batchSize: 256, learningRate: 1e-3, patience: 10 });
       const teacher = (await trainFlow(ctx, 'distill teacher', r, 8, train, val)).flow;
-      const dr = (await need('@densityjs/flows', 'distillRecipe')) as typeof distillRecipe;
-      const student: Loose = iaf({ eventSize: 8, ...dr.student, seed: ctx.seed + 7 });
+      const dr = distillRecipe;
+      const student = iaf({ eventSize: 8, ...dr.student, seed: ctx.seed + 7 });
       const steps = ctx.epochs(...dr.steps);
       const t0 = performance.now();
       const res = await distill({
@@ -238,7 +230,7 @@ const CHECKS: Check[] = [
         },
       });
       const distillSeconds = (performance.now() - t0) / 1000;
-      if (student.training !== undefined) student.training = false;
+      student.training = false;
       const n = 10_000;
       const fromTeacher = teacher.sample(n, { seed: ctx.seed + 11 }) as tf.Tensor2D;
       const fromStudent = student.sample(n, { seed: ctx.seed + 12 }) as tf.Tensor2D;
@@ -246,7 +238,7 @@ const CHECKS: Check[] = [
       const nllStudent = await meanNll(teacher, fromStudent);
       tf.dispose([fromTeacher, fromStudent]);
       // Sampling speed: median of 5 timed draws of 1000 samples each (after one warm-up).
-      const timeSample = async (flow: Loose) => {
+      const timeSample = async (flow: Flow) => {
         const ms: number[] = [];
         for (let i = 0; i < 6; i++) {
           const s = performance.now();
@@ -287,8 +279,6 @@ const CHECKS: Check[] = [
           line('MSE network scored as a Gaussian, test NLL (nats)', r.mseGaussianTestNll, '>=', 2.7, '1-20 tanh-1 trained on MSE, scored as N(f(x), residual variance)'),
         ];
       }
-      const MDN = await need('@densityjs/mdn', 'MDN');
-      const inverseSine = await need('@densityjs/datasets', 'inverseSine');
       const tr = inverseSine(1000, { inverse: true, seed: ctx.seed });
       const te = inverseSine(5000, { inverse: true, seed: ctx.seed + 1 });
       const x = tf.tensor2d(tr.x, [1000, 1]);
@@ -296,7 +286,7 @@ const CHECKS: Check[] = [
       const xt = tf.tensor2d(te.x, [5000, 1]);
       const yt = tf.tensor2d(te.y, [5000, 1]);
       const epochs = ctx.epochs(10_000, 300);
-      const mdn: Loose = new MDN({ inputSize: 1, outputSize: 1, numComponents: 5, hiddenUnits: [20], activation: 'tanh', seed: ctx.seed });
+      const mdn = new MDN({ inputSize: 1, outputSize: 1, numComponents: 5, hiddenUnits: [20], activation: 'tanh', seed: ctx.seed });
       const t0 = performance.now();
       await mdn.fit(x, y, {
         epochs,
@@ -324,11 +314,10 @@ const CHECKS: Check[] = [
     id: 'siggraph',
     title: 'SIGGRAPH figure: samples of a MAF with spline transformers',
     async run(ctx) {
-      const siggraph = await need('@densityjs/datasets', 'siggraph');
       const train = siggraph(20_000, { seed: ctx.seed }) as Dataset;
       const valD = siggraph(4_000, { seed: ctx.seed + 1 }) as Dataset;
       const test = siggraph(10_000, { seed: ctx.seed + 2 }) as Dataset;
-      const r = await recipe('siggraph', { preset: 'maf', options: { numLayers: 8, hiddenUnits: [128, 128] }, epochs: [40, 2], batchSize: 256, learningRate: 1e-3, patience: 10 });
+      const r = recipe('siggraph', { preset: 'maf', options: { numLayers: 8, hiddenUnits: [128, 128] }, epochs: [40, 2], batchSize: 256, learningRate: 1e-3, patience: 10 });
       // The word is ~8 wide and 1.2 tall: a flow from N(0, I) learns it far better on per-axis
       // standardized data (training-set mean and std). Samples are mapped back for the figure;
       // the NLL of the original data is the standardized one plus sum(log std) (the Jacobian).

@@ -1,5 +1,5 @@
-// Training recipes for the quality targets of issue 5, read by apps/bench (`pnpm bench
-// quality`), keyed by the bench's check ids. `epochs` is [full run, quick smoke run].
+// Training recipes of the quality checks (`pnpm bench quality`), keyed by the check ids in
+// quality.ts. `epochs` is [full run, quick smoke run].
 //
 // Why these settings: 10k training points; batch 256 and Adam at 1e-3 are the MAF paper's
 // defaults and keep each step cheap; more epochs with early stopping (patience on the

@@ -19,4 +19,3 @@ export {
 export { DenseNetwork, type DenseNetworkOptions } from './dense-network.js';
 // One training entry point for every trainable density, shared with @densityjs/mdn.
 export { fit, type DensityFitOptions, type DensityFitOptions as FlowFitOptions, type FitOptions, type FitResult, type TrainableDensity } from '@densityjs/core';
-export { recipes, distillRecipe, type FlowRecipe } from './recipes.js';
