@@ -1,21 +1,24 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { argumentError } from '@densityjs/core';
+import { argumentError, checkOptionKeys, checkSeed, freshSeed } from '@densityjs/core';
 import { Bijector, type BijectorBaseOptions, type BijectorCallOptions } from './bijector.js';
 import { ParameterSet } from './parameter.js';
-import { luDecompose, randomOrthogonal } from './random.js';
+import { luDecompose, randomOrthogonal } from './lu-initialization.js';
 
 export interface ScaleMatvecLUOptions extends BijectorBaseOptions {
   /** Event size D (W is D x D). */
   eventSize: number;
-  /** Seed of the random orthogonal initialization (default: random). */
+  /** Seed of the random orthogonal initialization: any integer, 0 included (default: random). */
   seed?: number;
 }
 
 /**
  * Invertible linear map `y = W x` (Glow's invertible 1x1 convolution, Kingma & Dhariwal 2018)
  * with W kept in LU form, `W = P L (U + diag(s))`: P a fixed permutation, L unit
- * lower-triangular, U strictly upper-triangular, `s = sign * exp(logAbsScale)` with a fixed sign.
- * Then `log|det J| = sum_i log|s_i|`, O(D), and W can never become singular.
+ * lower-triangular, U strictly upper-triangular, `s = sign * exp(clip(logAbsScale, -15, 15))`
+ * with a fixed sign. Then `log|det J| = sum_i log|s_i|`, O(D), and W can never become singular:
+ * the clip (LOG_ABS_SCALE_LIMIT; its gradient is zero beyond it) keeps every |s_i| within
+ * [e^-15, e^15], so s and 1/s stay finite in float32 whatever value training gives
+ * `logAbsScale`.
  *
  * Trainable: the strictly lower part of `lower`, the strictly upper part of `upper`, and
  * `logAbsScale`. Initialized from the pivoted LU decomposition of a seeded random orthogonal
@@ -25,6 +28,9 @@ export interface ScaleMatvecLUOptions extends BijectorBaseOptions {
  * the nilpotent series `(I + N)^{-1} = prod_j (I + (-N)^{2^j})` (N strictly triangular, N^D = 0):
  * O(log D) matrix products, differentiable by ordinary autodiff.
  */
+/** Bound on |log|s_i||: exp and its reciprocal stay far from float32 underflow and overflow. */
+const LOG_ABS_SCALE_LIMIT = 15;
+
 export class ScaleMatvecLU extends Bijector {
   readonly lower: tf.Variable;
   readonly upper: tf.Variable;
@@ -43,11 +49,11 @@ export class ScaleMatvecLU extends Bijector {
 
   constructor(opts: ScaleMatvecLUOptions) {
     const name = opts?.name ?? 'ScaleMatvecLU';
+    checkOptionKeys(name, opts, ['eventSize', 'seed', 'name']);
     const d = opts?.eventSize;
     if (!Number.isInteger(d) || d < 1) throw argumentError(name, 'eventSize', 'a positive integer', d);
     super({ eventNdims: 1, eventSize: d, name });
-    const seed = opts.seed ?? Math.floor(Math.random() * 2 ** 31);
-    if (!Number.isInteger(seed)) throw argumentError(name, 'seed', 'an integer', opts.seed);
+    const seed = checkSeed(name, opts.seed) ?? freshSeed();
     this.seed = seed;
     const { lower, upper, perm } = luDecompose(randomOrthogonal(d, seed));
     const diag = upper.map((row, i) => row[i]!);
@@ -81,7 +87,7 @@ export class ScaleMatvecLU extends Bijector {
 
   private factors(): { l: tf.Tensor2D; nl: tf.Tensor2D; u: tf.Tensor2D; s: tf.Tensor } {
     const nl = tf.mul(this.lower, this.lowerMask) as tf.Tensor2D;
-    const s = tf.mul(this.sign, tf.exp(this.logAbsScale));
+    const s = tf.mul(this.sign, tf.exp(this.boundedLogAbsScale()));
     const u = tf.add(tf.mul(this.upper, this.upperMask), tf.mul(this.eye, s)) as tf.Tensor2D;
     return { l: tf.add(this.eye, nl) as tf.Tensor2D, nl, u, s };
   }
@@ -98,8 +104,13 @@ export class ScaleMatvecLU extends Bijector {
     return result;
   }
 
+  /** logAbsScale clipped to [-LOG_ABS_SCALE_LIMIT, LOG_ABS_SCALE_LIMIT]: the log|s| in use. */
+  private boundedLogAbsScale(): tf.Tensor {
+    return tf.clipByValue(this.logAbsScale, -LOG_ABS_SCALE_LIMIT, LOG_ABS_SCALE_LIMIT);
+  }
+
   private logDet(batchShape: number[]): tf.Tensor {
-    const ld = tf.sum(this.logAbsScale);
+    const ld = tf.sum(this.boundedLogAbsScale());
     return batchShape.length ? tf.broadcastTo(ld, batchShape) : ld;
   }
 

@@ -1,5 +1,4 @@
-import { argumentError, mulberry32 } from '@densityjs/core';
-import { freshSeed } from './random.js';
+import { argumentError, freshSeed, mulberry32 } from '@densityjs/core';
 
 export type InputOrder = 'left-to-right' | 'right-to-left' | 'random' | number[];
 export type HiddenDegrees = 'equal' | 'random';

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { argumentError, deriveSeed, fusedMlp, registerGradients, type DenseActivation, type FusedLayer } from '@densityjs/core';
+import { argumentError, deriveSeed, freshSeed, fusedMlp, linearInit, registerGradients, type DenseActivation, type FusedLayer } from '@densityjs/core';
 import {
   checkDegrees,
   checkHiddenUnits,
@@ -9,8 +9,7 @@ import {
   type InputOrder,
   type MadeDegrees,
 } from './degrees.js';
-import { checkActivation, checkContext, glorotKernel, maskTensor } from './masked-dense.js';
-import { freshSeed } from './random.js';
+import { checkActivation, checkContext, maskTensor } from './masked-dense.js';
 
 export interface MADEOptions {
   /** D: size of the event x (and number of autoregressive outputs). */
@@ -217,8 +216,10 @@ export class MADE {
     this.specs = specs;
     specs.forEach((spec, i) => {
       const rows = spec.rows + (spec.context ? contextSize : 0);
-      this.kernels.push(tf.tidy(() => tf.variable(glorotKernel(rows, spec.units, spec.initScale, deriveSeed(seed, i)))));
-      this.biases.push(tf.tidy(() => tf.variable(tf.zeros([spec.units]) as tf.Tensor1D)));
+      const init = linearInit({ rows, cols: spec.units, mask: spec.mask, scale: spec.initScale, seed: deriveSeed(seed, i)! });
+      this.kernels.push(tf.variable(init.kernel));
+      this.biases.push(tf.variable(init.bias));
+      tf.dispose([init.kernel, init.bias]);
       this.maskTensors.push(tf.keep(maskTensor(spec.mask, spec.context ? contextSize : 0)));
     });
   }

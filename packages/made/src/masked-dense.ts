@@ -3,7 +3,9 @@ import {
   argumentError,
   deriveSeed,
   DENSE_ACTIVATIONS,
+  freshSeed,
   fusedMlp,
+  linearInit,
   registerGradients,
   type DenseActivation,
   type FusedLayer,
@@ -21,12 +23,6 @@ export interface MaskedDenseOptions {
   /** Scale of the Glorot-uniform kernel initializer (small values start near zero). Default 1. */
   initScale?: number;
   seed?: number;
-}
-
-/** Glorot-uniform kernel [rows, cols] times `scale`, seeded. */
-export function glorotKernel(rows: number, cols: number, scale: number, seed: number | undefined): tf.Tensor2D {
-  const limit = scale * Math.sqrt(6 / (rows + cols));
-  return tf.randomUniform([rows, cols], -limit, limit, 'float32', seed) as tf.Tensor2D;
 }
 
 /** The kernel mask with `contextSize` rows of ones (context is unmasked) appended. */
@@ -101,8 +97,10 @@ export class MaskedDense {
     this.contextSize = contextSize;
     this.mask = mask.map((row) => [...row]);
     this.maskT = tf.keep(maskTensor(this.mask, contextSize));
-    this.kernel = tf.tidy(() => tf.variable(glorotKernel(inputSize + contextSize, units, initScale, deriveSeed(seed, 0))));
-    this.bias = tf.tidy(() => tf.variable(tf.zeros([units]) as tf.Tensor1D));
+    const init = linearInit({ rows: inputSize + contextSize, cols: units, mask: this.mask, scale: initScale, seed: deriveSeed(seed ?? freshSeed(), 0)! });
+    this.kernel = tf.variable(init.kernel);
+    this.bias = tf.variable(init.bias);
+    tf.dispose([init.kernel, init.bias]);
   }
 
   /** x: batch + [inputSize]; context: batch + [contextSize] or [contextSize]. */

@@ -1,4 +1,4 @@
-// Seeded float64 randomness for parameter initializations computed in plain JS.
+// Float64 helpers of ScaleMatvecLU's initialization: a seeded random orthogonal matrix and its LU factors.
 import { mulberry32 } from '@densityjs/core';
 
 /** Standard normal draws by Box-Muller. */
