@@ -89,3 +89,51 @@ describe('BatchNormalization bad input', () => {
     bn.dispose();
   });
 });
+
+describe('BatchNormalization never trains on unusable statistics', () => {
+  it('a one-row training batch uses the running statistics and leaves them unchanged', async () => {
+    const bn = evalBatchNorm();
+    bn.training = true;
+    const y = tf.tensor2d([[2, -1, 0.5]]);
+    const [u, ld] = bn.inverseAndLogDet(y);
+    // Reference in float64 from the running statistics (what evaluation mode computes).
+    const mean = [1, -2, 0.5];
+    const variance = [4, 0.25, 1.5];
+    const gamma = [0.3, -0.2, 0.1];
+    const beta = [0.5, -1, 0];
+    const expected = [0, 1, 2].map((i) => ((([2, -1, 0.5][i]! - mean[i]!) / Math.sqrt(variance[i]! + 1e-5)) * Math.exp(gamma[i]!) + beta[i]!));
+    await expectAllClose(u, [expected], { atol: 1e-5, rtol: 1e-5 });
+    const expectedLd = [0, 1, 2].reduce((acc, i) => acc + gamma[i]! - 0.5 * Math.log(variance[i]! + 1e-5), 0);
+    await expectAllClose(ld, [expectedLd], { atol: 1e-5, rtol: 1e-5 });
+    await expectAllClose(bn.movingMean, mean, { atol: 0, rtol: 0 });
+    await expectAllClose(bn.movingVariance, variance, { atol: 0, rtol: 0 });
+    tf.dispose([y, u, ld]);
+    bn.dispose();
+  });
+
+  it('a NaN row leaves the running statistics of its features unchanged', async () => {
+    const bn = evalBatchNorm();
+    bn.training = true;
+    const y = tf.tensor2d([
+      [NaN, 1, 2],
+      [0, 3, 4],
+      [1, 5, 6],
+    ]);
+    const out = bn.inverseAndLogDet(y);
+    const mean = Array.from(await bn.movingMean.data());
+    const variance = Array.from(await bn.movingVariance.data());
+    expect(mean[0]).toBe(1); // the NaN feature keeps its old value
+    expect(variance[0]).toBe(4);
+    // The finite features move by the moving average of the batch moments (float64 reference).
+    expect(mean[1]).toBeCloseTo(0.05 * -2 + 0.95 * 3, 5);
+    expect(variance[1]).toBeCloseTo(0.05 * 0.25 + 0.95 * (8 / 3), 5);
+    expect(mean.every(Number.isFinite) && variance.every(Number.isFinite)).toBe(true);
+    tf.dispose([y, ...out]);
+    bn.dispose();
+  });
+
+  it('refuses unknown option keys and a non-boolean training flag', () => {
+    expect(() => new BatchNormalization({ eventSize: 2, momentun: 0.1 } as never)).toThrow(/did you mean "momentum"/);
+    expect(() => new BatchNormalization({ eventSize: 2, training: 'yes' as never })).toThrow(/training must be a boolean/);
+  });
+});

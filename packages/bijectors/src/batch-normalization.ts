@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { argumentError } from '@densityjs/core';
+import { argumentError, checkOptionKeys } from '@densityjs/core';
 import { Bijector, type BijectorBaseOptions, type BijectorCallOptions } from './bijector.js';
 import { ParameterSet } from './parameter.js';
 
@@ -34,9 +34,18 @@ export interface BatchNormalizationOptions extends BijectorBaseOptions {
  * evaluation mode both directions use the same statistics and are exact inverses.
  *
  * In training mode the batch statistics couple the examples of a batch: the map is then not an
- * elementwise-in-batch bijection (log-dets are per batch, broadcast to every example).
+ * elementwise-in-batch bijection (log-dets are per batch, broadcast to every example). A batch
+ * of a single row (fewer than `MIN_BATCH_ROWS`) has no variance to estimate: it uses the
+ * running statistics and leaves them unchanged. Running statistics only absorb finite batch
+ * statistics: a feature whose batch mean or variance is NaN or infinite keeps its old values.
  */
 export class BatchNormalization extends Bijector {
+  /**
+   * Fewest rows (batch elements) a training-mode batch needs for batch statistics; smaller
+   * batches are normalized with the running statistics and do not update them. The training
+   * loop never forms such batches: it merges a too-small last batch into the one before.
+   */
+  static readonly MIN_BATCH_ROWS = 2;
   /** Learnable log-scale, shape [D]. */
   readonly gamma: tf.Variable;
   /** Learnable shift, shape [D]. */
@@ -51,15 +60,17 @@ export class BatchNormalization extends Bijector {
 
   constructor(opts: BatchNormalizationOptions) {
     const name = opts?.name ?? 'BatchNormalization';
+    checkOptionKeys(name, opts, ['eventSize', 'momentum', 'epsilon', 'training', 'name']);
     const d = opts?.eventSize;
     if (!Number.isInteger(d) || d < 1) throw argumentError(name, 'eventSize', 'a positive integer', d);
     const momentum = opts.momentum ?? 0.05;
-    if (!(momentum >= 0 && momentum < 1)) throw argumentError(name, 'momentum', 'in [0, 1)', opts.momentum);
+    if (typeof momentum !== 'number' || !(momentum >= 0 && momentum < 1)) throw argumentError(name, 'momentum', 'in [0, 1)', opts.momentum);
     const epsilon = opts.epsilon ?? 1e-5;
-    if (!(epsilon > 0)) throw argumentError(name, 'epsilon', '> 0', opts.epsilon);
+    if (typeof epsilon !== 'number' || !(epsilon > 0 && epsilon < Infinity)) throw argumentError(name, 'epsilon', '> 0', opts.epsilon);
     super({ eventNdims: 1, eventSize: d, name });
     this.momentum = momentum;
     this.epsilon = epsilon;
+    if (opts.training !== undefined && typeof opts.training !== 'boolean') throw argumentError(name, 'training', 'a boolean', opts.training);
     this._training = opts.training ?? true;
     this.gamma = this.params.variable(tf.zeros([d]), 'bn_gamma');
     this.beta = this.params.variable(tf.zeros([d]), 'bn_beta');
@@ -100,15 +111,23 @@ export class BatchNormalization extends Bijector {
     const batchShape = y.shape.slice(0, -1);
     let mean: tf.Tensor = this.movingMean;
     let variance: tf.Tensor = this.movingVariance;
-    if (this.training) {
+    const rows = batchShape.reduce((a, b) => a * b, 1);
+    // One row has no variance to estimate: such a batch (and an empty one) uses the running
+    // statistics and leaves them unchanged, as evaluation mode does.
+    if (this.training && rows >= BatchNormalization.MIN_BATCH_ROWS) {
       const axes = batchShape.map((_, i) => i);
       const moments = tf.moments(y, axes);
       mean = moments.mean;
       variance = moments.variance;
-      // EMA of the statistics; the assigned values are new tensors the variables keep.
+      // EMA of the statistics; the assigned values are new tensors the variables keep. A
+      // feature whose batch mean or variance is not finite (a NaN or infinite row) keeps its
+      // old running statistics, so one bad batch cannot poison evaluation mode for good.
       const keep = this.momentum;
-      this.movingMean.assign(tf.add(tf.mul(this.movingMean, keep), tf.mul(mean, 1 - keep)));
-      this.movingVariance.assign(tf.add(tf.mul(this.movingVariance, keep), tf.mul(variance, 1 - keep)));
+      const finite = tf.logicalAnd(tf.isFinite(mean), tf.isFinite(variance));
+      const nextMean = tf.add(tf.mul(this.movingMean, keep), tf.mul(mean, 1 - keep));
+      const nextVariance = tf.add(tf.mul(this.movingVariance, keep), tf.mul(variance, 1 - keep));
+      this.movingMean.assign(tf.where(finite, nextMean, this.movingMean));
+      this.movingVariance.assign(tf.where(finite, nextVariance, this.movingVariance));
     }
     const scale = tf.mul(tf.rsqrt(tf.add(variance, this.epsilon)), tf.exp(this.gamma));
     const u = tf.add(tf.mul(tf.sub(y, mean), scale), this.beta);

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { argumentError, raw, registerGradients, shapeText } from '@densityjs/core';
+import { argumentError, checkTensor, raw, registerGradients, shapeText } from '@densityjs/core';
 
 /** Per-call options every bijector method accepts. */
 export interface BijectorCallOptions {
@@ -153,6 +153,8 @@ export abstract class Bijector {
     if (!(t instanceof tf.Tensor)) {
       throw argumentError(this.name, argument, 'a tf.Tensor', t);
     }
+    // Disposed tensors and other dtypes fail here, named, before any tfjs op sees them.
+    checkTensor(this.name, argument, t, { dtype: 'float32' });
     if (t.rank < this.eventNdims) {
       throw argumentError(
         this.name,

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { describeBijector, describeEachBackend, expectAllClose, expectNoLeaks } from '@densityjs/testing';
+import { ArgumentError } from '@densityjs/core';
 import { Exp, Identity, LeakyReLU, PReLU, Scale, Shift, Sigmoid, Softplus, Tanh } from './index.js';
 
 // Conformance: every elementwise bijector, scalar events and (eventNdims 1) vector events.
@@ -163,5 +164,48 @@ describeEachBackend('elementwise extremes (|x| up to 1e4, scales down to 1e-6)',
     await expectAllClose(back, xs, { rtol: 1e-5 });
     await expectAllClose(ld, xs.map(() => -Math.log(1e-6)), { rtol: 1e-5 });
     tf.dispose([x, back, ld, ...cases.map((c) => c[1])]);
+  });
+});
+
+describe('elementwise bijectors refuse bad parameters and inputs', () => {
+  const typed = (fn: () => unknown, pattern: RegExp) => {
+    let err: unknown;
+    try {
+      fn();
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ArgumentError);
+    expect((err as Error).message).toMatch(pattern);
+  };
+
+  it('NaN, infinite and zero parameters are ArgumentErrors that leak nothing', async () => {
+    await expectNoLeaks(() => {
+      typed(() => new Shift({ shift: NaN }), /^Shift: shift must be finite \(no NaN or Infinity\), received NaN$/);
+      typed(() => new Shift({ shift: [0, Infinity] }), /Shift: shift must be finite .*received Infinity \(at flat index 1\)/);
+      typed(() => new Scale({ scale: 0 }), /Scale: scale must be nonzero and finite, received 0/);
+      typed(() => new Scale({ scale: [1, NaN] }), /Scale: scale must be finite/);
+      typed(() => new Scale({ logScale: [0, -Infinity], trainable: true }), /Scale: logScale must be finite/);
+      typed(() => new LeakyReLU({ alpha: 0 }), /LeakyReLU: alpha must be > 0 and finite/);
+    });
+  });
+
+  it('refuses unknown option keys, suggesting the closest', () => {
+    typed(() => new Shift({ shfit: 1 } as never), /Shift: unknown option "shfit" in options \(did you mean "shift"\?\)/);
+    typed(() => new Scale({ scale: 2, eventNdim: 1 } as never), /did you mean "eventNdims"/);
+    typed(() => new Exp({ foo: 1 } as never), /Exp: unknown option "foo"/);
+  });
+
+  it('refuses disposed and int32 inputs with the argument name, before tfjs sees them', async () => {
+    const b = new Shift({ shift: 1 });
+    const gone = tf.zeros([2]);
+    gone.dispose();
+    const ints = tf.tensor1d([1, 2], 'int32');
+    await expectNoLeaks(() => {
+      typed(() => b.forward(gone), /Shift: x must be a live tensor \(this one was disposed\)/);
+      typed(() => b.inverseAndLogDet(ints), /Shift: y must be a float32 tensor \(convert with tf.cast\(y, 'float32'\)\), received a int32 tensor of shape \[2\]/);
+    });
+    ints.dispose();
+    b.dispose();
   });
 });

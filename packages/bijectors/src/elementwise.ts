@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { argumentError, checkValues, raw, shapeText } from '@densityjs/core';
+import { argumentError, checkOptionKeys, checkValues, raw, shapeText } from '@densityjs/core';
 import { Bijector, type BijectorBaseOptions, type BijectorCallOptions } from './bijector.js';
 import { nonDifferentiable, sumRightmost } from './ops.js';
 
@@ -31,8 +31,15 @@ export abstract class ElementwiseBijector extends Bijector {
    */
   protected readonly parameterShapes: Record<string, number[]> = {};
 
-  constructor(opts: ElementwiseOptions, defaultName: string, volumePreserving = false) {
-    const name = opts.name ?? defaultName;
+  /**
+   * `optionKeys`: the subclass's own option keys; when given, any other key (beyond name,
+   * eventNdims and validateArgs) is refused with the closest valid one suggested.
+   */
+  constructor(opts: ElementwiseOptions, defaultName: string, volumePreserving = false, optionKeys?: readonly string[]) {
+    const name = (opts as { name?: unknown } | null | undefined)?.name ?? defaultName;
+    if (typeof name !== 'string') throw argumentError(defaultName, 'name', 'a string', name);
+    if (optionKeys !== undefined) checkOptionKeys(name, opts, ['name', 'eventNdims', 'validateArgs', ...optionKeys]);
+    else if (opts === null || typeof opts !== 'object') throw argumentError(name, 'options', 'an object', opts);
     const eventNdims = opts.eventNdims ?? 0;
     if (!Number.isInteger(eventNdims) || eventNdims < 0) {
       throw argumentError(name, 'eventNdims', 'a non-negative integer', opts.eventNdims);

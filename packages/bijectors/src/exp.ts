@@ -8,7 +8,7 @@ import { ElementwiseBijector, maskOutsideSupport, openInterval, type Elementwise
  */
 export class Exp extends ElementwiseBijector {
   constructor(opts: ElementwiseOptions = {}) {
-    super(opts, 'Exp');
+    super(opts, 'Exp', false, []);
   }
   protected elementwiseForward(x: tf.Tensor): [tf.Tensor, tf.Tensor] {
     return [tf.exp(x), tf.clone(x)];

@@ -4,7 +4,7 @@ import { ElementwiseBijector, type ElementwiseOptions } from './elementwise.js';
 /** `y = x`, `log|det J| = 0`. */
 export class Identity extends ElementwiseBijector {
   constructor(opts: ElementwiseOptions = {}) {
-    super(opts, 'Identity', true);
+    super(opts, 'Identity', true, []);
   }
   protected elementwiseForward(x: tf.Tensor): [tf.Tensor, tf.Tensor] {
     return [tf.clone(x), tf.zerosLike(x)];

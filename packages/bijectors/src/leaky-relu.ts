@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkValues, type TensorLike } from '@densityjs/core';
+import type { TensorLike } from '@densityjs/core';
 import { ElementwiseBijector, type ElementwiseOptions } from './elementwise.js';
 import { negativeMask } from './ops.js';
 import { ParameterSet } from './parameter.js';
@@ -19,9 +19,9 @@ export class LeakyReLU extends ElementwiseBijector {
   private readonly logAlpha: tf.Tensor;
 
   constructor(opts: LeakyReLUOptions = {}) {
-    super(opts, 'LeakyReLU');
+    super(opts, 'LeakyReLU', false, ['alpha']);
     const alpha = this.params.tensor(opts.alpha ?? 0.2, this.name, 'alpha');
-    checkValues(alpha, (v) => v > 0 && Number.isFinite(v), this.name, 'alpha', '> 0 and finite');
+    this.params.check(alpha, (v) => v > 0, this.name, 'alpha', '> 0 and finite');
     this.logAlpha = this.params.constant(tf.log(alpha));
     this.parameterShapes.alpha = alpha.shape;
   }

@@ -1,7 +1,7 @@
 // Parameters given as number | array | Tensor | Variable, with ownership tracking, so that
 // dispose() frees what the bijector created and never what the caller still owns.
 import * as tf from '@tensorflow/tfjs-core';
-import { toFloatTensor, type TensorLike } from '@densityjs/core';
+import { checkValues, toFloatTensor, type TensorLike } from '@densityjs/core';
 
 export class ParameterSet {
   private readonly owned: tf.Tensor[] = [];
@@ -10,16 +10,36 @@ export class ParameterSet {
 
   /**
    * A float32 tensor for `value`. A `tf.Variable` is used as is (and reported as trainable when
-   * it is); numbers and arrays become tensors the set owns; tensors are borrowed.
+   * it is); numbers and arrays become tensors the set owns; tensors are borrowed. Every value
+   * must be finite (checked synchronously, skipped where the backend cannot read
+   * synchronously). On any failure the set frees what it owns, so a constructor that throws
+   * leaks nothing.
    */
   tensor(value: TensorLike | tf.Variable, owner: string, argument: string): tf.Tensor {
-    if (value instanceof tf.Variable) {
-      if (value.trainable) this.trainable.push(value);
-      return value;
+    let t: tf.Tensor;
+    try {
+      if (value instanceof tf.Variable && value.isDisposed) {
+        toFloatTensor(value, owner, argument); // throws the disposed-tensor ArgumentError
+      }
+      t = value instanceof tf.Variable ? value : toFloatTensor(value, owner, argument);
+    } catch (e) {
+      this.dispose();
+      throw e;
     }
-    const t = toFloatTensor(value, owner, argument);
     if (t !== value) this.owned.push(tf.keep(t));
+    this.check(t, Number.isFinite, owner, argument, 'finite (no NaN or Infinity)');
+    if (value instanceof tf.Variable && value.trainable) this.trainable.push(value);
     return t;
+  }
+
+  /** `checkValues`, freeing what the set owns before it throws. */
+  check(t: tf.Tensor, ok: (v: number) => boolean, owner: string, argument: string, expected: string): void {
+    try {
+      checkValues(t, ok, owner, argument, expected);
+    } catch (e) {
+      this.dispose();
+      throw e;
+    }
   }
 
   /** A new trainable variable the set owns; takes ownership of (disposes) `initial`. */

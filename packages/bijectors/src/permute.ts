@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { argumentError } from '@densityjs/core';
+import { argumentError, checkOptionKeys } from '@densityjs/core';
 import { Bijector, type BijectorBaseOptions, type BijectorCallOptions } from './bijector.js';
 import { ParameterSet } from './parameter.js';
 
@@ -25,6 +25,7 @@ export class Permute extends Bijector {
 
   constructor(opts: PermuteOptions) {
     const name = opts?.name ?? 'Permute';
+    checkOptionKeys(name, opts, ['permutation', 'name']);
     const p = opts?.permutation;
     const isPermutation =
       Array.isArray(p) &&

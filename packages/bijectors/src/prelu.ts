@@ -22,7 +22,7 @@ export class PReLU extends ElementwiseBijector {
   private readonly params = new ParameterSet();
 
   constructor(opts: PReLUOptions = {}) {
-    super(opts, 'PReLU');
+    super(opts, 'PReLU', false, ['alpha', 'shape']);
     const alpha = opts.alpha ?? 0.5;
     if (!(alpha > 0) || !Number.isFinite(alpha)) throw argumentError(this.name, 'alpha', '> 0 and finite', alpha);
     const shape = opts.shape ?? [];

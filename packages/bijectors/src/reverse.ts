@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { checkOptionKeys } from '@densityjs/core';
 import type { BijectorBaseOptions, BijectorCallOptions } from './bijector.js';
 import { Bijector } from './bijector.js';
 
@@ -9,6 +10,7 @@ import { Bijector } from './bijector.js';
  */
 export class Reverse extends Bijector {
   constructor(opts: BijectorBaseOptions = {}) {
+    checkOptionKeys('Reverse', opts, ['name']);
     super({ eventNdims: 1, name: opts.name ?? 'Reverse', volumePreserving: true });
   }
 

@@ -57,3 +57,36 @@ describe('ScaleMatvecLU bad input', () => {
     expect(() => new ScaleMatvecLU({ eventSize: 2.5 })).toThrow(/ScaleMatvecLU: eventSize must be a positive integer, received 2.5/);
   });
 });
+
+describe('ScaleMatvecLU stays invertible', () => {
+  it('a very negative (or positive) log-scale gives finite values and consistent log-dets', async () => {
+    const b = new ScaleMatvecLU({ eventSize: 3, seed: 0 });
+    b.logAbsScale.assign(tf.tensor1d([-100, 0, 100]));
+    const x = tf.tensor2d([
+      [0.5, -1, 2],
+      [1, 1, 1],
+    ]);
+    const [y, ldf] = b.forwardAndLogDet(x);
+    const [x2, ldi] = b.inverseAndLogDet(y);
+    for (const t of [y, ldf, x2, ldi]) expect(Array.from(await t.data()).every(Number.isFinite)).toBe(true);
+    // log|det W| of the matrix in use, from its slogdet, equals the log-det it reports.
+    const w = b.matrix();
+    expect((await ldf.data())[0]).toBeCloseTo(logAbsDet((await w.array()) as number[][]), 2);
+    await expectAllClose(ldi, [-(await ldf.data())[0]!, -(await ldf.data())[0]!], { atol: 1e-4, rtol: 0 });
+    tf.dispose([x, y, ldf, x2, ldi, w]);
+    b.dispose();
+  });
+
+  it('seed 0 is a seed; NaN and fractional seeds are refused', async () => {
+    const a = new ScaleMatvecLU({ eventSize: 3, seed: 0 });
+    const c = new ScaleMatvecLU({ eventSize: 3, seed: 0 });
+    const wa = a.matrix();
+    const wc = c.matrix();
+    expect(Array.from(await wa.data())).toEqual(Array.from(await wc.data()));
+    expect(() => new ScaleMatvecLU({ eventSize: 3, seed: NaN })).toThrow(/seed must be an integer/);
+    expect(() => new ScaleMatvecLU({ eventSize: 3, seed: 0.5 })).toThrow(/seed must be an integer/);
+    tf.dispose([wa, wc]);
+    a.dispose();
+    c.dispose();
+  });
+});

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { argumentError, checkValues, raw, type TensorLike } from '@densityjs/core';
+import { argumentError, raw, type TensorLike } from '@densityjs/core';
 import { ElementwiseBijector, type ElementwiseOptions } from './elementwise.js';
 import { ParameterSet } from './parameter.js';
 
@@ -25,7 +25,7 @@ export class Scale extends ElementwiseBijector {
   private readonly logScaleParam: tf.Tensor | undefined;
 
   constructor(opts: ScaleOptions) {
-    super(opts, 'Scale');
+    super(opts, 'Scale', false, ['scale', 'logScale', 'trainable']);
     const hasScale = opts?.scale !== undefined;
     const hasLog = opts?.logScale !== undefined;
     if (hasScale === hasLog) {
@@ -34,11 +34,10 @@ export class Scale extends ElementwiseBijector {
     if (hasScale) {
       this.scaleParam = this.trainable(this.params.tensor(opts.scale!, this.name, 'scale'), opts.trainable);
       this.parameterShapes.scale = this.scaleParam.shape;
-      checkValues(this.scaleParam, (v) => v !== 0 && Number.isFinite(v), this.name, 'scale', 'nonzero and finite');
+      this.params.check(this.scaleParam, (v) => v !== 0, this.name, 'scale', 'nonzero and finite');
     } else {
       this.logScaleParam = this.trainable(this.params.tensor(opts.logScale!, this.name, 'logScale'), opts.trainable);
       this.parameterShapes.logScale = this.logScaleParam.shape;
-      checkValues(this.logScaleParam, Number.isFinite, this.name, 'logScale', 'finite');
     }
   }
   override get trainableVariables(): tf.Variable[] {
@@ -50,7 +49,10 @@ export class Scale extends ElementwiseBijector {
   /** `value` itself, or (when `trainable`) a new owned variable holding a copy of it. */
   private trainable(value: tf.Tensor, trainable: boolean | undefined): tf.Tensor {
     if (trainable === undefined || trainable === false) return value;
-    if (trainable !== true) throw argumentError(this.name, 'trainable', 'a boolean', trainable);
+    if (trainable !== true) {
+      this.params.dispose();
+      throw argumentError(this.name, 'trainable', 'a boolean', trainable);
+    }
     return this.params.variable(tf.clone(value));
   }
   /** The scale as a tensor (the caller disposes it). */

@@ -14,7 +14,7 @@ export class Shift extends ElementwiseBijector {
   private readonly params = new ParameterSet();
 
   constructor(opts: ShiftOptions) {
-    super(opts, 'Shift', true);
+    super(opts, 'Shift', true, ['shift']);
     this.shift = this.params.tensor(opts?.shift, this.name, 'shift');
     this.parameterShapes.shift = this.shift.shape;
   }

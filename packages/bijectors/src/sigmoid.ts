@@ -11,7 +11,7 @@ import { ElementwiseBijector, maskOutsideSupport, infiniteLimit, openInterval, t
  */
 export class Sigmoid extends ElementwiseBijector {
   constructor(opts: ElementwiseOptions = {}) {
-    super(opts, 'Sigmoid');
+    super(opts, 'Sigmoid', false, []);
   }
   protected elementwiseForward(x: tf.Tensor): [tf.Tensor, tf.Tensor] {
     return [tf.sigmoid(x), tf.neg(tf.add(tf.softplus(tf.neg(x)), tf.softplus(x)))];

@@ -13,7 +13,7 @@ import { ElementwiseBijector, maskOutsideSupport, openInterval, type Elementwise
  */
 export class Softplus extends ElementwiseBijector {
   constructor(opts: ElementwiseOptions = {}) {
-    super(opts, 'Softplus');
+    super(opts, 'Softplus', false, []);
   }
   protected elementwiseForward(x: tf.Tensor): [tf.Tensor, tf.Tensor] {
     return [tf.softplus(x), tf.neg(tf.softplus(tf.neg(x)))];

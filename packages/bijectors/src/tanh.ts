@@ -12,7 +12,7 @@ const LOG2 = Math.log(2);
  */
 export class Tanh extends ElementwiseBijector {
   constructor(opts: ElementwiseOptions = {}) {
-    super(opts, 'Tanh');
+    super(opts, 'Tanh', false, []);
   }
   protected elementwiseForward(x: tf.Tensor): [tf.Tensor, tf.Tensor] {
     const ld = tf.mul(tf.sub(tf.sub(LOG2, x), tf.softplus(tf.mul(x, -2))), 2);
