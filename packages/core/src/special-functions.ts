@@ -79,22 +79,29 @@ const ERFC_COEFFICIENTS = [
   -0.82215223, 0.17087277,
 ];
 
+/** log erfc(z) for z >= 0: log t - z^2 + P(t), t = 1 / (1 + z/2). */
+function logErfcNonNegative(z: tf.Tensor): tf.Tensor {
+  const t = tf.reciprocal(tf.add(scalar(1), tf.mul(scalar(0.5), z)));
+  return tf.add(tf.sub(tf.log(t), tf.square(z)), polyval(ERFC_COEFFICIENTS, t));
+}
+
 /**
- * log erfc(z) for z >= 0, stable for any large z: log t - z^2 + P(t) with the Chebyshev form of
- * Numerical Recipes' `erfcc` (relative error of erfc < 1.2e-7). Negative z is outside its
- * domain (use erfc(-z) = 2 - erfc(z)).
+ * log erfc(z) for every real z, stable for any large z: for z >= 0, log t - z^2 + P(t) with the
+ * Chebyshev form of Numerical Recipes' `erfcc` (relative error of erfc < 1.2e-7); for z < 0,
+ * log(2 - erfc(-z)) (erfc(z) is then in (1, 2]).
  */
 export function logErfc(z: tf.Tensor): tf.Tensor {
   return tf.tidy(() => {
-    const t = tf.reciprocal(tf.add(scalar(1), tf.mul(scalar(0.5), z)));
-    return tf.add(tf.sub(tf.log(t), tf.square(z)), polyval(ERFC_COEFFICIENTS, t));
+    const positive = logErfcNonNegative(tf.abs(z));
+    const negative = tf.log(tf.sub(scalar(2), tf.exp(positive)));
+    return tf.where(tf.less(z, scalar(0)), negative, positive);
   });
 }
 
 /** erfc(z) for every real z, with relative error < ~2e-7 (see logErfc). */
 export function erfc(z: tf.Tensor): tf.Tensor {
   return tf.tidy(() => {
-    const e = tf.exp(logErfc(tf.abs(z)));
+    const e = tf.exp(logErfcNonNegative(tf.abs(z)));
     return tf.where(tf.less(z, scalar(0)), tf.sub(scalar(2), e), e);
   });
 }
@@ -105,7 +112,7 @@ export function erfc(z: tf.Tensor): tf.Tensor {
  */
 export function logNdtr(z: tf.Tensor): tf.Tensor {
   return tf.tidy(() => {
-    const le = logErfc(tf.mul(tf.abs(z), scalar(Math.SQRT1_2)));
+    const le = logErfcNonNegative(tf.mul(tf.abs(z), scalar(Math.SQRT1_2)));
     const left = tf.sub(le, scalar(Math.LN2));
     const right = tf.log1p(tf.mul(scalar(-0.5), tf.exp(le)));
     return tf.where(tf.lessEqual(z, scalar(0)), left, right);
@@ -115,7 +122,7 @@ export function logNdtr(z: tf.Tensor): tf.Tensor {
 /** Φ(z), the standard normal CDF, with small relative error in the lower tail. */
 export function ndtr(z: tf.Tensor): tf.Tensor {
   return tf.tidy(() => {
-    const half = tf.mul(scalar(0.5), tf.exp(logErfc(tf.mul(tf.abs(z), scalar(Math.SQRT1_2)))));
+    const half = tf.mul(scalar(0.5), tf.exp(logErfcNonNegative(tf.mul(tf.abs(z), scalar(Math.SQRT1_2)))));
     return tf.where(tf.lessEqual(z, scalar(0)), half, tf.sub(scalar(1), half));
   });
 }
