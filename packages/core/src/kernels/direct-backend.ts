@@ -10,6 +10,7 @@
 // The backends are reached duck-typed (cpu keeps values in `backend.data`, wasm in its heap
 // behind `backend.dataIdMap`), so @densityjs/core depends on neither.
 import * as tf from '@tensorflow/tfjs-core';
+import { jsBiasActivation, jsMatMul } from './js-matmul.js';
 
 /** Backends the direct kernels run on; every other backend uses the composed tfjs ops. */
 export const DIRECT_BACKENDS: readonly string[] = ['cpu', 'wasm'];
@@ -127,6 +128,18 @@ export class DirectBackend {
    * operands are transposed explicitly first: its matMul with transpose flags leaves XNNPACK.
    */
   matMul(a: Info, b: Info, o: DirectMatMulOptions = {}): Info {
+    if (this.name === 'cpu') {
+      // Plain JS loops over contiguous rows (js-matmul.ts): faster than tfjs-cpu's matMul.
+      const ta0 = Boolean(o.transposeA);
+      const tb0 = Boolean(o.transposeB);
+      const [m, k] = ta0 ? [a.shape[1]!, a.shape[0]!] : [a.shape[0]!, a.shape[1]!];
+      const n = tb0 ? b.shape[0]! : b.shape[1]!;
+      const out = this.temp([m, n]);
+      const ov = this.view(out);
+      jsMatMul(this.view(a), this.view(b), ov, m, k, n, ta0, tb0);
+      jsBiasActivation(ov, n, o.bias ? this.view(o.bias) : undefined, o.activation ?? 'linear', o.leakyreluAlpha ?? 0);
+      return out;
+    }
     let left = a;
     let right = b;
     let ta = Boolean(o.transposeA);
@@ -161,6 +174,26 @@ export class DirectBackend {
   /** The transpose of a 2-D tensor. */
   transpose(a: Info): Info {
     return this.reshape(this.run('Transpose', { x: a }, { perm: [1, 0] }), [a.shape[1]!, a.shape[0]!]);
+  }
+
+  /** Column sums of a 2-D tensor [rows, cols] -> [cols] (a matMul by a row of ones on wasm). */
+  sumRows(a: Info): Info {
+    const [rows, cols] = a.shape as [number, number];
+    if (this.name === 'wasm') {
+      const ones = this.temp([1, rows]);
+      this.view(ones).fill(1);
+      const out = this.matMul(ones, a);
+      this.free(ones);
+      return this.reshape(out, [cols]);
+    }
+    const out = this.zeros([cols]);
+    const o = this.view(out);
+    const v = this.view(a);
+    for (let r = 0; r < rows; r++) {
+      const base = r * cols;
+      for (let j = 0; j < cols; j++) o[j] = o[j]! + v[base + j]!;
+    }
+    return out;
   }
 
   /** A copy of `a` (a temp). */

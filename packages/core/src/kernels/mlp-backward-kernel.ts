@@ -75,7 +75,15 @@ function backward(d: DirectBackend, { inputs, attrs }: { inputs: tf.NamedTensorI
     const units = layer.units;
     if (layer.skipFrom >= 0) accumulate(layer.skipFrom, g, units, 0, units);
     let dz = g;
-    if (layer.activation !== 'linear') {
+    if ((layer.activation === 'relu' || layer.activation === 'leakyrelu') && d.name === 'wasm') {
+      // On wasm two SIMD kernels beat a JS loop over the heap: dz = g * step(a), where a > 0
+      // exactly where z > 0 (step gives alpha elsewhere: the leaky slope).
+      const a = d.viewOf(saved, layout.act[i]!, [batch, units]);
+      const slope = d.run('Step', { x: a }, { alpha: layer.activation === 'relu' ? 0 : leakyreluAlpha });
+      dz = d.reshape(d.run('Multiply', { a: g, b: slope }), [batch, units]);
+      d.free(slope);
+      d.free(a);
+    } else if (layer.activation !== 'linear') {
       dz = d.temp([batch, units]);
       const a = d.view(saved).subarray(layout.act[i]!, layout.act[i]! + batch * units);
       activationGrad(layer.activation, d.view(g), a, d.view(dz), leakyreluAlpha);
@@ -88,13 +96,7 @@ function backward(d: DirectBackend, { inputs, attrs }: { inputs: tf.NamedTensorI
       d.free(dW);
       dW = d.reshape(masked, [layer.rows, units]);
     }
-    const db = d.zeros([units]);
-    const dbv = d.view(db);
-    const dzv = d.view(dz);
-    for (let r = 0; r < batch; r++) {
-      const o = r * units;
-      for (let j = 0; j < units; j++) dbv[j] = dbv[j]! + dzv[o + j]!;
-    }
+    const db = d.sumRows(dz);
     grads[2 * i] = d.keep(dW);
     grads[2 * i + 1] = d.keep(db);
     const kernel = layer.masked ? d.run('Multiply', { a: inputs[`k${i}`], b: inputs[`m${i}`] }) : inputs[`k${i}`]!;

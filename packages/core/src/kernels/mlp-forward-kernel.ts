@@ -59,13 +59,7 @@ function forward(d: DirectBackend, { inputs, attrs }: { inputs: tf.NamedTensorIn
       d.free(z);
     }
     let out = a;
-    if (layer.skipFrom >= 0) {
-      out = d.temp([batch, layer.units]);
-      const o = d.view(out);
-      const av = d.view(a);
-      const sv = d.view(hs[layer.skipFrom]!);
-      for (let j = 0; j < o.length; j++) o[j] = av[j]! + sv[j]!;
-    }
+    if (layer.skipFrom >= 0) out = d.reshape(d.run('Add', { a, b: hs[layer.skipFrom]! }), [batch, layer.units]);
     layerInputs.push(input);
     acts.push(layer.activation === 'linear' ? undefined : a);
     hs.push(out);
