@@ -74,7 +74,7 @@ export const mutations = [
     file: 'packages/core/src/fit.ts',
     find: 'gradFunc: (dy: tf.Tensor) => [tf.broadcastTo(tf.mul(dy, -1 / n), x.shape)],',
     replace: 'gradFunc: (dy: tf.Tensor) => [tf.broadcastTo(tf.mul(dy, -2 / n), x.shape)],',
-    tests: ['src/train-loop.test.ts'],
+    tests: ['src/fit.test.ts', 'src/train-loop.test.ts'],
   },
   {
     id: 'standard-normal-grad-sign',
