@@ -45,7 +45,7 @@ export {
 } from './train-loop.js';
 export { DENSE_ACTIVATIONS, LEAKY_RELU_ALPHA, fusedDense, fusedMlp, type DenseActivation, type FusedLayer, type FusedMlpOptions } from './fused-dense.js';
 export { FusedAdam, fusedAdam, type FusedAdamOptions } from './fused-adam.js';
-export { setDirectKernelsEnabled } from './kernels/direct-backend.js';
+export { DirectBackend, directKernelsActive, recordingGradients, registerDirectKernel, setDirectKernelsEnabled, type DirectMatMulOptions } from './kernels/direct-backend.js';
 export type { BijectorCallOptions, BijectorLike } from './bijector-like.js';
 export type { TrainableDensity, TrainingData, TrainingObjective } from './trainable-density.js';
 export { fit, checkMatrix, negativeMean, type DensityFitOptions } from './fit.js';

@@ -4,15 +4,15 @@
 // eagerly in the same loop is cheaper than a second kernel), and the custom gradient only
 // scales it by dy. One training step is then ~20 kernels (most of them Adam's) instead of ~80.
 //
-// cpu keeps tensor values in JS typed arrays (`backend.data.get(id).values`); wasm keeps them
-// in its heap (`backend.typedArrayFromHeap`). Both are reached duck-typed, so this package
-// depends on neither backend. Other backends (webgpu, webgl, tfjs-node) use the composed ops.
+// The kernel reads and writes the tensors' memory through @densityjs/core's DirectBackend (JS
+// arrays on cpu, the heap on wasm), so this package depends on neither backend. Other
+// backends (webgpu, webgl, tfjs-node) use the composed ops.
 import * as tf from '@tensorflow/tfjs-core';
+import { directKernelsActive, recordingGradients, registerDirectKernel, type DirectBackend } from '@densityjs/core';
 import { fusedMdnLoss } from './fused-loss.js';
 import { numParams, type Activation, type MdnLayout } from './layout.js';
 
 export const MDN_LOSS_KERNEL = 'DensityjsMdnLoss';
-export const FUSED_BACKENDS: readonly string[] = ['cpu', 'wasm'];
 
 interface KernelAttrs {
   sizes: number[];
@@ -35,84 +35,38 @@ function layoutOf(attrs: KernelAttrs): MdnLayout {
   };
 }
 
-interface CpuLike {
-  data: { get(dataId: unknown): { values: ArrayLike<number> } };
-  makeTensorInfo(shape: number[], dtype: 'float32', values: Float32Array): tf.TensorInfo;
-}
-
-interface WasmLike {
-  makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
-  typedArrayFromHeap(info: tf.TensorInfo): Float32Array | Int32Array;
-}
-
-const cpuKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
-  const b = backend as unknown as CpuLike;
-  const a = attrs as unknown as KernelAttrs;
-  const layout = layoutOf(a);
-  const { params, x, y, indices } = inputs as Record<string, tf.TensorInfo | undefined>;
-  const read = (t: tf.TensorInfo) => b.data.get(t.dataId).values;
-  const rows = indices ? indices.shape[0]! : x!.shape[0]!;
-  const grad = a.withGrad ? new Float32Array(numParams(layout.sizes)) : null;
-  const loss = fusedMdnLoss(
-    layout,
-    { params: read(params!), x: read(x!), y: read(y!), indices: indices ? read(indices) : null, rows },
-    grad,
-  );
-  const lossInfo = b.makeTensorInfo([], 'float32', Float32Array.of(loss + a.lossOffset));
-  return grad ? [lossInfo, b.makeTensorInfo([grad.length], 'float32', grad)] : [lossInfo];
-};
-
-const wasmKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
-  const b = backend as unknown as WasmLike;
+/**
+ * Inputs `params`, `x`, `y` (and `indices`: the rows of a minibatch); outputs the loss and,
+ * with `withGrad`, its gradient to the weight vector. Runs on the tensors' memory directly
+ * (core's DirectBackend: JS arrays on cpu, the heap on wasm).
+ */
+function mdnLossKernel(d: DirectBackend, { inputs, attrs }: { inputs: tf.NamedTensorInfoMap; attrs: tf.NamedAttrMap }): tf.TensorInfo[] {
   const a = attrs as unknown as KernelAttrs;
   const layout = layoutOf(a);
   const { params, x, y, indices } = inputs as Record<string, tf.TensorInfo | undefined>;
   const rows = indices ? indices.shape[0]! : x!.shape[0]!;
   // Allocate outputs first: an allocation may grow the wasm heap and detach older views.
-  const lossInfo = b.makeOutput([], 'float32');
-  const P = numParams(layout.sizes);
-  const gradInfo = a.withGrad ? b.makeOutput([P], 'float32') : null;
-  const view = (t: tf.TensorInfo) => b.typedArrayFromHeap(t);
-  const grad = gradInfo ? (view(gradInfo) as Float32Array) : null;
+  const lossInfo = d.keep(d.temp([]));
+  const gradInfo = a.withGrad ? d.keep(d.temp([numParams(layout.sizes)])) : null;
+  const grad = gradInfo ? d.view(gradInfo) : null;
   const loss = fusedMdnLoss(
     layout,
-    { params: view(params!), x: view(x!), y: view(y!), indices: indices ? view(indices) : null, rows },
+    { params: d.view(params!), x: d.view(x!), y: d.view(y!), indices: indices ? d.view(indices) : null, rows },
     grad,
   );
-  (view(lossInfo) as Float32Array)[0] = loss + a.lossOffset;
+  d.view(lossInfo)[0] = loss + a.lossOffset;
   return gradInfo ? [lossInfo, gradInfo] : [lossInfo];
-};
-
-let registered = false;
+}
 
 /** Registers the kernel for cpu and wasm once (a no-op where another copy already did). */
 export function registerFusedKernel(): void {
-  if (registered) return;
-  registered = true;
-  const kernels: [string, tf.KernelFunc][] = [
-    ['cpu', cpuKernel],
-    ['wasm', wasmKernel],
-  ];
-  for (const [backendName, kernelFunc] of kernels) {
-    if (!tf.getKernel(MDN_LOSS_KERNEL, backendName)) {
-      tf.registerKernel({ kernelName: MDN_LOSS_KERNEL, backendName, kernelFunc });
-    }
-  }
+  registerDirectKernel(MDN_LOSS_KERNEL, mdnLossKernel);
 }
 
-/** Whether the fused kernel can run on the active backend. */
+/** Whether the fused kernel runs on the active backend (and direct kernels are enabled). */
 export function fusedAvailable(): boolean {
   registerFusedKernel();
-  return tf.getKernel(MDN_LOSS_KERNEL, tf.getBackend()) !== undefined;
-}
-
-/**
- * Whether a gradient tape is recording (inside tf.grad, variableGrads, optimizer.minimize).
- * Reads the engine's gradientDepth; if a tfjs version hides it, assume yes (always correct).
- */
-function recordingGradients(): boolean {
-  const state = (tf.engine() as unknown as { state?: { gradientDepth?: unknown } }).state;
-  return typeof state?.gradientDepth === 'number' ? state.gradientDepth > 0 : true;
+  return directKernelsActive() && tf.getKernel(MDN_LOSS_KERNEL, tf.getBackend()) !== undefined;
 }
 
 /**
