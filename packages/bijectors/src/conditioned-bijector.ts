@@ -1,4 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
+import { checkContext } from '@densityjs/core';
 import { Bijector, type BijectorBaseOptions, type BijectorConfig } from './bijector.js';
 import { checkContextSize, conditionerVariables, disposeConditioner, type Conditioner } from './conditioner.js';
 
@@ -31,6 +32,11 @@ export abstract class ConditionedBijector extends Bijector {
     this.conditioner = conditioner;
     this.ownsConditioner = opts.disposeConditioner ?? true;
     this.contextSize = opts.contextSize;
+  }
+
+  /** With a declared `contextSize`, the context must be given with shape batch + [contextSize]. */
+  protected checkContext(context: unknown, input: tf.Tensor): void {
+    if (this.contextSize !== undefined) checkContext(this.name, context, this.contextSize, input.shape.slice(0, -1), { what: 'layer' });
   }
 
   override get trainableVariables(): tf.Variable[] {

@@ -38,25 +38,6 @@ export function disposeConditioner(c: Conditioner): void {
   if (typeof c !== 'function') c.dispose?.();
 }
 
-/**
- * With a declared `contextSize`: the context must be given, with shape batch + [contextSize]
- * where batch is the input's batch shape.
- */
-export function checkContext(owner: string, contextSize: number | undefined, context: unknown, batch: number[]): void {
-  if (contextSize === undefined) return;
-  const expected = `a tensor of shape [${[...batch, contextSize].join(', ')}] (batch + [contextSize])`;
-  if (context === undefined) throw argumentError(owner, 'context', expected, raw('nothing (the layer is conditional)'));
-  const c = context as tf.Tensor;
-  const ok =
-    c !== null &&
-    typeof c === 'object' &&
-    Array.isArray(c.shape) &&
-    c.shape.length === batch.length + 1 &&
-    c.shape[batch.length] === contextSize &&
-    batch.every((d, i) => c.shape[i] === d);
-  if (!ok) throw argumentError(owner, 'context', expected, raw(c && Array.isArray(c.shape) ? `a tensor of shape ${shapeText(c.shape)}` : String(c)));
-}
-
 export function checkContextSize(owner: string, contextSize: unknown): void {
   if (contextSize !== undefined && (!Number.isInteger(contextSize) || (contextSize as number) < 1)) {
     throw argumentError(owner, 'contextSize', 'a positive integer', contextSize);

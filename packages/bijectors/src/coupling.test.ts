@@ -87,9 +87,9 @@ describe('coupling bad input', () => {
   it('names a missing or misshaped context of a conditional layer', () => {
     const b = new RealNVP({ numMasked: 1, contextSize: 2, conditioner: (x1, c) => tf.concat([x1, tf.sum(c!, -1, true)], -1) });
     const x = tf.zeros([4, 2]);
-    expect(() => b.forward(x)).toThrow(/RealNVP: context must be a tensor of shape \[4, 2\] \(batch \+ \[contextSize\]\), received nothing \(the layer is conditional\)/);
+    expect(() => b.forward(x)).toThrow(/RealNVP: context must be a tensor of shape \[4, 2\] \(the layer is conditional, contextSize 2\), received undefined/);
     const c = tf.zeros([4, 3]);
-    expect(() => b.inverse(x, { context: c })).toThrow(/RealNVP: context must be a tensor of shape \[4, 2\].*received a tensor of shape \[4, 3\]/);
+    expect(() => b.inverse(x, { context: c })).toThrow(/RealNVP: context must be a tensor of shape \[4, 2\].*received a float32 tensor of shape \[4, 3\]/);
     expect(() => new RealNVP({ numMasked: 1, contextSize: 0, conditioner: (v) => v })).toThrow(/contextSize must be a positive integer/);
     tf.dispose([x, c]);
   });

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { argumentError, raw, shapeText } from '@densityjs/core';
 import type { BijectorCallOptions } from './bijector.js';
 import { ConditionedBijector, type ConditionedOptions } from './conditioned-bijector.js';
-import { callConditioner, checkContext, isConditioner, type Conditioner } from './conditioner.js';
+import { callConditioner, isConditioner, type Conditioner } from './conditioner.js';
 import { isTransformer, type Transformer } from './transformer.js';
 
 export interface CouplingOptions extends ConditionedOptions {
@@ -75,7 +75,7 @@ export class Coupling extends ConditionedBijector {
   }
 
   private run(v: tf.Tensor, opts: BijectorCallOptions, inverse: boolean): [tf.Tensor, tf.Tensor] {
-    checkContext(this.name, this.contextSize, opts.context, v.shape.slice(0, -1));
+    this.checkContext(opts.context, v);
     const D = v.shape[v.rank - 1]!;
     const d = this.maskedUnits(D);
     const [v1, v2] = tf.split(v, [d, D - d], -1) as [tf.Tensor, tf.Tensor];

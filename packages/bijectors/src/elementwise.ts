@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { argumentError, checkOptionKeys, checkValues, raw, shapeText } from '@densityjs/core';
+import { argumentError, checkOptionKeys, checkValues, nonDifferentiable, raw, shapeText } from '@densityjs/core';
 import { Bijector, type BijectorBaseOptions, type BijectorCallOptions } from './bijector.js';
-import { nonDifferentiable, sumRightmost } from './ops.js';
+import { sumRightmost } from './ops.js';
 
 /** Options of every elementwise (scalar) bijector. */
 export interface ElementwiseOptions extends BijectorBaseOptions {

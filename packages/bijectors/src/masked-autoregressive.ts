@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { argumentError } from '@densityjs/core';
 import type { BijectorCallOptions } from './bijector.js';
 import { ConditionedBijector, type ConditionedOptions } from './conditioned-bijector.js';
-import { callConditioner, checkContext, isConditioner, type Conditioner } from './conditioner.js';
+import { callConditioner, isConditioner, type Conditioner } from './conditioner.js';
 import { isTransformer, type Transformer } from './transformer.js';
 
 export interface MaskedAutoregressiveOptions extends ConditionedOptions {
@@ -55,12 +55,12 @@ export class MaskedAutoregressive extends ConditionedBijector {
   }
 
   protected _inverseAndLogDet(y: tf.Tensor, opts: BijectorCallOptions): [tf.Tensor, tf.Tensor] {
-    checkContext(this.name, this.contextSize, opts.context, y.shape.slice(0, -1));
+    this.checkContext(opts.context, y);
     return this.transformer.inverse(y, callConditioner(this.conditioner, y, opts.context), this.name);
   }
 
   protected _forwardAndLogDet(x: tf.Tensor, opts: BijectorCallOptions): [tf.Tensor, tf.Tensor] {
-    checkContext(this.name, this.contextSize, opts.context, x.shape.slice(0, -1));
+    this.checkContext(opts.context, x);
     const D = x.shape[x.rank - 1]!;
     let y: tf.Tensor = tf.zerosLike(x);
     let ld: tf.Tensor | undefined;

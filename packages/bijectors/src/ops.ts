@@ -1,5 +1,6 @@
 // Small tensor helpers shared by the bijectors. Internal: not exported from the package.
 import * as tf from '@tensorflow/tfjs-core';
+import { nonDifferentiable } from '@densityjs/core';
 
 /** Sums the last `n` axes (n = 0: unchanged). */
 export function sumRightmost(t: tf.Tensor, n: number): tf.Tensor {
@@ -7,21 +8,6 @@ export function sumRightmost(t: tf.Tensor, n: number): tf.Tensor {
   const axes: number[] = [];
   for (let i = t.rank - n; i < t.rank; i++) axes.push(i);
   return tf.sum(t, axes);
-}
-
-/**
- * `f(...inputs)` with a zero gradient for every input. For masks built from comparisons
- * (Less, Equal, ...), which have no registered gradient: autodiff through them would throw
- * even though the derivative is zero almost everywhere. Runs as one tfjs custom op.
- */
-export function nonDifferentiable(f: (...inputs: tf.Tensor[]) => tf.Tensor, ...inputs: tf.Tensor[]): tf.Tensor {
-  // The gradient only needs the inputs' shapes: captured as plain arrays, because the input
-  // tensors themselves may be disposed (by an enclosing tidy) before backprop runs.
-  const shapes = inputs.map((t) => [t.shape, t.dtype] as const);
-  return tf.customGrad((...args: unknown[]) => {
-    const ts = args.slice(0, inputs.length) as tf.Tensor[];
-    return { value: f(...ts), gradFunc: () => shapes.map(([shape, dtype]) => tf.zeros(shape, dtype)) };
-  })(...inputs);
 }
 
 /** 1.0 where `x < 0`, else 0.0, float32, without a gradient. */

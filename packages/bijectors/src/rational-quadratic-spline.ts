@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { argumentError, checkValues } from '@densityjs/core';
+import { argumentError, checkValues, nonDifferentiable } from '@densityjs/core';
 import { ElementwiseBijector, type ElementwiseOptions } from './elementwise.js';
-import { nonDifferentiable } from './ops.js';
 import { ParameterSet } from './parameter.js';
 
 /** Shape settings of a rational-quadratic spline. */

@@ -50,3 +50,5 @@ export type { BijectorCallOptions, BijectorLike } from './bijector-like.js';
 export type { TrainableDensity, TrainingData, TrainingObjective } from './trainable-density.js';
 export { fit, checkMatrix, negativeMean, type DensityFitOptions } from './fit.js';
 export { fusedAffineTransform, type FusedAffineOptions } from './fused-affine.js';
+export { nonDifferentiable } from './non-differentiable.js';
+export { checkContext, type CheckContextOptions } from './check-context.js';

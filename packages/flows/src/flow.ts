@@ -1,6 +1,6 @@
 // A normalizing flow: a bijector pushed onto a base distribution, trainable with `fit`.
 import * as tf from '@tensorflow/tfjs-core';
-import { argumentError, normalizeSampleShape, raw, shapeText, type TrainableDensity } from '@densityjs/core';
+import { argumentError, checkContext, normalizeSampleShape, raw, shapeText, type TrainableDensity } from '@densityjs/core';
 import { TransformedDistribution, type Distribution, type LogProbOptions, type SampleOptions } from '@densityjs/distributions';
 import { ConditionedBijector, type Bijector } from '@densityjs/bijectors';
 import { StandardNormal } from './standard-normal.js';
@@ -241,7 +241,7 @@ export class Flow extends TransformedDistribution implements TrainableDensity {
     if (x.rank < 1 || x.shape[x.rank - 1] !== this.eventSize) {
       throw argumentError(owner, 'x', `a tensor of shape [..., ${this.eventSize}] (eventSize ${this.eventSize})`, x);
     }
-    return this.checkContext(owner, opts?.context, x.shape.slice(0, -1));
+    return checkContext(owner, opts?.context, this.contextSize, x.shape.slice(0, -1), { what: 'flow', allowRow: true });
   }
 
   private checkSampleCall(method: string, shape: number[], opts: SampleOptions): tf.Tensor | undefined {
@@ -250,23 +250,6 @@ export class Flow extends TransformedDistribution implements TrainableDensity {
     if (opts?.seed !== undefined && (typeof opts.seed !== 'number' || !Number.isFinite(opts.seed))) {
       throw argumentError(owner, 'seed', 'a finite number', opts.seed);
     }
-    return this.checkContext(owner, opts?.context, shape);
-  }
-
-  private checkContext(owner: string, context: unknown, batchShape: number[]): tf.Tensor | undefined {
-    if (this.contextSize === 0) {
-      if (context !== undefined) {
-        throw argumentError(owner, 'context', 'undefined (this flow is unconditional: build it with contextSize to condition it)', context);
-      }
-      return undefined;
-    }
-    const expected = `a tensor of shape ${shapeText([...batchShape, this.contextSize])} or [${this.contextSize}] (this flow is conditional, contextSize ${this.contextSize})`;
-    if (context === undefined) throw argumentError(owner, 'context', expected, context);
-    if (!(context instanceof tf.Tensor)) throw argumentError(owner, 'context', expected, context);
-    const ok =
-      context.shape[context.rank - 1] === this.contextSize &&
-      (context.rank === 1 || context.shape.slice(0, -1).join() === batchShape.join());
-    if (!ok) throw argumentError(owner, 'context', expected, context);
-    return context;
+    return checkContext(owner, opts?.context, this.contextSize, shape, { what: 'flow', allowRow: true });
   }
 }

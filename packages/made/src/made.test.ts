@@ -227,10 +227,10 @@ describe('MADE: bad input', () => {
     const cmade = new MADE({ eventSize: 3, hiddenUnits: [4], contextSize: 2, seed: 0 });
     const x = tf.zeros([5, 3]);
     const bad = tf.zeros([5, 4]);
-    expect(() => made.call(bad)).toThrow(/MADE.call: x must be a tensor of shape \[\.\.\., 3\], received a tensor of shape \[5,4\]/);
+    expect(() => made.call(bad)).toThrow(/MADE.call: x must be a tensor of shape \[\.\.\., 3\], received a float32 tensor of shape \[5, 4\]/);
     expect(() => tf.tidy(() => made.call(x, { context: tf.zeros([5, 2]) }))).toThrow(/MADE.call: context must be undefined/);
-    expect(() => cmade.call(x)).toThrow(/MADE.call: context must be a tensor of shape \[5,2\] or \[2\] \(contextSize 2\), received undefined/);
-    expect(() => tf.tidy(() => cmade.call(x, { context: tf.zeros([4, 2]) }))).toThrow(/context must be a tensor of shape \[5,2\]/);
+    expect(() => cmade.call(x)).toThrow(/MADE.call: context must be a tensor of shape \[5, 2\] or \[2\] \(the network is conditional, contextSize 2\), received undefined/);
+    expect(() => tf.tidy(() => cmade.call(x, { context: tf.zeros([4, 2]) }))).toThrow(/context must be a tensor of shape \[5, 2\]/);
     expect(() => tf.tidy(() => cmade.call(x, { context: tf.zeros([5, 3]) }))).toThrow(/context/);
     expect(() => made.setWeights([x])).toThrow(/MADE.setWeights: weights must be an array of 4 tensors, received 1 entries/);
     made.dispose();

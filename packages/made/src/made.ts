@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { argumentError, deriveSeed, freshSeed, fusedMlp, linearInit, registerGradients, type DenseActivation, type FusedLayer } from '@densityjs/core';
+import { argumentError, checkContext, deriveSeed, freshSeed, fusedMlp, linearInit, registerGradients, type DenseActivation, type FusedLayer } from '@densityjs/core';
 import {
   checkDegrees,
   checkHiddenUnits,
@@ -9,7 +9,7 @@ import {
   type InputOrder,
   type MadeDegrees,
 } from './degrees.js';
-import { checkActivation, checkContext, maskTensor } from './masked-dense.js';
+import { checkActivation, maskTensor } from './masked-dense.js';
 
 export interface MADEOptions {
   /** D: size of the event x (and number of autoregressive outputs). */
@@ -239,7 +239,7 @@ export class MADE {
     if (!(x instanceof tf.Tensor) || x.rank < 1 || x.shape[x.rank - 1] !== this.eventSize) {
       throw argumentError(owner, 'x', `a tensor of shape [..., ${this.eventSize}]`, x);
     }
-    checkContext(owner, x, context, this.contextSize);
+    checkContext(owner, context, this.contextSize, x.shape.slice(0, -1), { what: 'network', allowRow: true });
     return tf.tidy(() => {
       const layers: FusedLayer[] = this.specs.map((spec, i) => ({
         kernel: this.kernels[i]!,

@@ -46,7 +46,7 @@ describe('MaskedDense: bad input', () => {
     expect(() => new MaskedDense({ inputSize: 2, units: 3, activation: 'swish' as never })).toThrow(/activation must be one of/);
     const layer = new MaskedDense({ inputSize: 2, units: 3 });
     const x = tf.zeros([4, 3]);
-    expect(() => layer.apply(x)).toThrow(/MaskedDense.apply: x must be a tensor of shape \[\.\.\., 2\], received a tensor of shape \[4,3\]/);
+    expect(() => layer.apply(x)).toThrow(/MaskedDense.apply: x must be a tensor of shape \[\.\.\., 2\], received a float32 tensor of shape \[4, 3\]/);
     expect(() => tf.tidy(() => layer.apply(tf.zeros([4, 2]), { context: tf.zeros([4, 1]) }))).toThrow(/context must be undefined/);
     layer.dispose();
     x.dispose();

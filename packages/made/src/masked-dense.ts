@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
   argumentError,
+  checkContext,
   deriveSeed,
   DENSE_ACTIVATIONS,
   freshSeed,
@@ -37,23 +38,6 @@ export function checkActivation(owner: string, activation: unknown): DenseActiva
     throw argumentError(owner, 'activation', `one of ${DENSE_ACTIVATIONS.map((a) => `'${a}'`).join(', ')}`, activation);
   }
   return activation as DenseActivation;
-}
-
-/** Validates `context` for a layer built with `contextSize`, against x's batch shape. */
-export function checkContext(owner: string, x: tf.Tensor, context: tf.Tensor | undefined, contextSize: number): void {
-  const batchShape = x.shape.slice(0, -1);
-  if (contextSize === 0) {
-    if (context !== undefined) {
-      throw argumentError(owner, 'context', 'undefined (this network was built without contextSize)', context);
-    }
-    return;
-  }
-  const expected = `a tensor of shape [${[...batchShape, contextSize]}] or [${contextSize}] (contextSize ${contextSize})`;
-  if (!(context instanceof tf.Tensor)) throw argumentError(owner, 'context', expected, context);
-  const ok =
-    context.shape[context.rank - 1] === contextSize &&
-    (context.rank === 1 || context.shape.slice(0, -1).join() === batchShape.join());
-  if (!ok) throw argumentError(owner, 'context', expected, context);
 }
 
 /**
@@ -110,7 +94,7 @@ export class MaskedDense {
     if (!(x instanceof tf.Tensor) || x.rank < 1 || x.shape[x.rank - 1] !== this.inputSize) {
       throw argumentError(owner, 'x', `a tensor of shape [..., ${this.inputSize}]`, x);
     }
-    checkContext(owner, x, context, this.contextSize);
+    checkContext(owner, context, this.contextSize, x.shape.slice(0, -1), { what: 'layer', allowRow: true });
     return tf.tidy(() => {
       const layer: FusedLayer = {
         kernel: this.kernel,
