@@ -1,13 +1,14 @@
 // A normalizing flow: a bijector pushed onto a base distribution, trainable with `fit`.
 import * as tf from '@tensorflow/tfjs-core';
-import { argumentError, checkContext, normalizeSampleShape, raw, shapeText, type TrainableDensity } from '@densityjs/core';
+import { argumentError, checkContext, normalizeSampleShape, raw, shapeText, type DenseActivation, type TrainableDensity } from '@densityjs/core';
 import { TransformedDistribution, type Distribution, type LogProbOptions, type SampleOptions } from '@densityjs/distributions';
 import { ConditionedBijector, type Bijector } from '@densityjs/bijectors';
 import { StandardNormal } from './standard-normal.js';
 
 export type FlowPresetName = 'maf' | 'iaf' | 'realNVP' | 'nice' | 'neuralSplineFlow';
 
-export type FlowActivation = 'relu' | 'tanh' | 'elu' | 'leakyrelu' | 'sigmoid';
+/** Hidden activations of the conditioner networks (core's dense activations but 'linear'). */
+export type FlowActivation = Exclude<DenseActivation, 'linear'>;
 
 /** Options every preset takes. */
 export interface FlowOptions {

@@ -1,7 +1,7 @@
 // The flow presets: MAF, IAF, RealNVP, NICE and neural spline flows. Each is a Flow whose
 // bijector is a Chain of @densityjs/bijectors layers (MaskedAutoregressive and Coupling with
 // their transformers) with conditioners from @densityjs/made or a dense network.
-import { argumentError, checkOptionKeys, checkSeed, deriveSeed, freshSeed, mulberry32 } from '@densityjs/core';
+import { argumentError, checkOptionKeys, checkSeed, DENSE_ACTIVATIONS, deriveSeed, freshSeed, mulberry32 } from '@densityjs/core';
 import {
   BatchNormalization,
   Chain,
@@ -18,10 +18,10 @@ import {
   type Bijector,
 } from '@densityjs/bijectors';
 import { MADE } from '@densityjs/made';
-import { Flow, type FlowConfig, type FlowOptions, type FlowPresetName } from './flow.js';
+import { Flow, type FlowActivation, type FlowConfig, type FlowOptions, type FlowPresetName } from './flow.js';
 import { DenseNetwork } from './dense-network.js';
 
-const ACTIVATIONS = ['relu', 'tanh', 'elu', 'leakyrelu', 'sigmoid'] as const;
+const ACTIVATIONS = DENSE_ACTIVATIONS.filter((a): a is FlowActivation => a !== 'linear');
 
 /** Option keys every preset accepts. */
 const COMMON_KEYS = ['eventSize', 'numLayers', 'hiddenUnits', 'contextSize', 'batchNorm', 'permutation', 'activation', 'base', 'seed'] as const;
