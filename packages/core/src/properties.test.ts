@@ -34,7 +34,9 @@ const COVERAGE: Record<string, string> = {
   glorotUniformBound: 'initializers', linearInit: 'initializers', linearInitValues: 'initializers', linearUniformBound: 'initializers',
   maskedFanIn: 'initializers', setDirectKernelsEnabled: 'fused-dense.test.ts', fit: 'fit tests (flows, mdn)',
   checkMatrix: 'fit tests (flows, mdn)', negativeMean: 'fit tests (flows, mdn)',
-  fusedAffineTransform: 'bijectors transformer tests', nonDifferentiable: 'bijectors and distributions tests',
+  fusedAffineTransform: 'fused-affine.test.ts', nonDifferentiable: 'bijectors and distributions tests',
+  DirectBackend: 'fused-dense.test.ts (the direct kernels run on it)', directKernelsActive: 'fused-affine.test.ts',
+  recordingGradients: 'fused-dense.test.ts, mdn tests', registerDirectKernel: 'fused-dense.test.ts, mdn tests',
 };
 
 /** Runs `fn` and returns the tensor count it left behind. */
