@@ -81,7 +81,7 @@ export const mutations = [
     file: 'packages/flows/src/standard-normal.ts',
     find: 'gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [tf.mul(saved[0]!, tf.neg(tf.expandDims(dy, -1)))],',
     replace: 'gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [tf.mul(saved[0]!, tf.expandDims(dy, -1))],',
-    tests: ['src/flow.test.ts', 'src/fit.test.ts'],
+    tests: ['src/standard-normal.test.ts', 'src/flow.test.ts'],
   },
   {
     id: 'mdn-fused-grad-doubled',
