@@ -113,7 +113,7 @@ async function mismatchesAtStep(
   const asList = (r: tf.Tensor | tf.Tensor[]): tf.Tensor[] => (Array.isArray(r) ? r : [r]);
 
   // Output shapes and weights.
-  const probe = asList(f(...inputs));
+  const probe = tf.tidy(() => asList(f(...inputs)));
   const shapes = probe.map((t) => t.shape);
   tf.dispose(probe);
   const weights = shapes.map((s) => {

@@ -1,6 +1,21 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { batchJacobian, describeEachBackend, expectAllClose, expectNoLeaks, logAbsDet } from './index.js';
+import { mulberry32 } from '@densityjs/core';
+import {
+  batchJacobian,
+  chiSquaredCriticalValue,
+  chiSquaredTest,
+  describeEachBackend,
+  expectAllClose,
+  expectGradientsMatchFiniteDifferences,
+  expectNoLeaks,
+  finiteDifferenceDerivative,
+  gradientMismatches,
+  ksCriticalValue,
+  ksStatistic,
+  logAbsDet,
+  normalQuantile,
+} from './index.js';
 
 describe('expectAllClose', () => {
   it('accepts values within atol + rtol * |expected| and rejects others', async () => {
@@ -46,5 +61,72 @@ describeEachBackend('batchJacobian', () => {
       await expectAllClose(jac, expected);
     });
     tf.dispose([w, x]);
+  });
+});
+
+describe('goodness of fit', () => {
+  it('ksStatistic is the largest gap between the empirical and the reference CDF', () => {
+    // Sorted 0.1, 0.5, 0.9 against U(0, 1): gaps 0.1, 1/3 - 0.1, 0.5 - 1/3, 2/3 - 0.5, 0.9 - 2/3, 1 - 0.9.
+    expect(ksStatistic([0.9, 0.1, 0.5], (x) => x, { float32: false })).toBeCloseTo(1 / 3 - 0.1, 12);
+    // Ties step the empirical CDF at once.
+    expect(ksStatistic([0.5, 0.5], (x) => x, { float32: false })).toBeCloseTo(0.5, 12);
+  });
+  it('accepts seeded uniform draws and rejects shifted ones at the DKW bound', () => {
+    const u = mulberry32(5);
+    const draws = Array.from({ length: 20000 }, () => Math.fround(u()));
+    const critical = ksCriticalValue(draws.length, 1e-6);
+    expect(critical).toBeCloseTo(Math.sqrt(Math.log(2e6) / 40000), 12);
+    expect(ksStatistic(draws, (x) => Math.min(1, Math.max(0, x)))).toBeLessThan(critical);
+    expect(ksStatistic(draws, (x) => Math.min(1, Math.max(0, x - 0.03)))).toBeGreaterThan(critical);
+  });
+  it('chiSquaredTest accepts a fair die, rejects a loaded one, flags impossible values', () => {
+    const u = mulberry32(9);
+    const fair = Array.from({ length: 6000 }, () => Math.floor(6 * u()));
+    const pmf = (k: number) => (k >= 0 && k < 6 ? 1 / 6 : 0);
+    const ok = chiSquaredTest(fair, pmf, 1e-6);
+    expect(ok.degreesOfFreedom).toBe(5);
+    expect(ok.statistic).toBeLessThan(ok.critical);
+    const loaded = fair.map((k, i) => (k === 0 && i % 5 === 0 ? 5 : k));
+    const bad = chiSquaredTest(loaded, pmf, 1e-6);
+    expect(bad.statistic).toBeGreaterThan(bad.critical);
+    expect(chiSquaredTest([...fair, 7], pmf, 1e-6).impossible).toEqual([7]);
+  });
+  it('quantiles match tabulated values', () => {
+    expect(normalQuantile(0.975)).toBeCloseTo(1.959963984540054, 8);
+    expect(normalQuantile(1e-6)).toBeCloseTo(-4.753424308822899, 7);
+    // Wilson-Hilferty stays above the exact chi-squared quantiles (10.828 for k = 1, 29.588 for k = 10).
+    expect(chiSquaredCriticalValue(1, 1e-3)).toBeGreaterThan(10.828);
+    expect(chiSquaredCriticalValue(10, 1e-3)).toBeGreaterThan(29.588);
+    expect(chiSquaredCriticalValue(10, 1e-3)).toBeLessThan(29.588 * 1.01);
+  });
+});
+
+describeEachBackend('finite differences', () => {
+  it('finiteDifferenceDerivative recovers cos from sin to the stencil accuracy', async () => {
+    const xs = [0.3, -1.2, 2];
+    const x = tf.tensor1d(xs);
+    const { derivative } = await finiteDifferenceDerivative((t) => tf.sin(tf.add(x, t)));
+    await expectAllClose(Array.from(derivative[0]!), xs.map(Math.cos), { atol: 2e-4, rtol: 0 });
+    x.dispose();
+  });
+  it('gradientMismatches accepts a correct custom gradient and reports a wrong one, restoring variables', async () => {
+    const square = (scale: number) =>
+      tf.customGrad((...args: unknown[]) => {
+        const t = args[0] as tf.Tensor;
+        return { value: tf.square(t), gradFunc: (dy: tf.Tensor | tf.Tensor[]) => tf.mul(dy as tf.Tensor, tf.mul(t, 2 * scale)) };
+      });
+    const x = tf.tensor1d([0.5, -1, 2]);
+    const v = tf.variable(tf.tensor1d([1.5, -0.5, 0.7]));
+    const before = Array.from(await v.data());
+    await expectNoLeaks(async () => {
+      const f = (scale: number) => (t: tf.Tensor) => tf.mul(square(scale)(t) as tf.Tensor, tf.exp(v));
+      expect(await gradientMismatches(f(1), [x], { variables: [v] })).toEqual([]);
+      const wrong = await gradientMismatches(f(1.05), [x], { variables: [v], inputNames: ['x'] });
+      expect(wrong.length).toBeGreaterThan(0);
+      expect(wrong[0]).toMatch(/d out0 \/ d x \(direction 0\): autodiff/);
+      await expect(expectGradientsMatchFiniteDifferences(f(0.9), [x], { label: 'square' })).rejects.toThrow(/square: gradients differ/);
+    });
+    expect(Array.from(await v.data())).toEqual(before);
+    tf.dispose([x, v]);
   });
 });
