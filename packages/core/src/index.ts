@@ -52,3 +52,4 @@ export { fit, checkMatrix, negativeMean, type DensityFitOptions } from './fit.js
 export { fusedAffineTransform, type FusedAffineOptions } from './fused-affine.js';
 export { nonDifferentiable } from './non-differentiable.js';
 export { checkContext, type CheckContextOptions } from './check-context.js';
+export { fusedRationalQuadraticSpline, type FusedSplineOptions } from './fused-spline.js';

@@ -37,6 +37,7 @@ const COVERAGE: Record<string, string> = {
   fusedAffineTransform: 'fused-affine.test.ts', nonDifferentiable: 'bijectors and distributions tests',
   DirectBackend: 'fused-dense.test.ts (the direct kernels run on it)', directKernelsActive: 'fused-affine.test.ts',
   recordingGradients: 'fused-dense.test.ts, mdn tests', registerDirectKernel: 'fused-dense.test.ts, mdn tests',
+  fusedRationalQuadraticSpline: 'fused-spline.test.ts',
 };
 
 /** Runs `fn` and returns the tensor count it left behind. */
