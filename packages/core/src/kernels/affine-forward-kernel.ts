@@ -17,6 +17,8 @@ export interface AffineKernelAttrs {
   units: number;
   /** Shape of `params` (the gradient's shape). */
   paramsShape: number[];
+  /** Also return the packed [v, params] for the gradient (only while a gradient is recorded). */
+  save: boolean;
 }
 
 /** Shift and raw log-scale of unit i of a row starting at `base` of `p`. */
@@ -27,24 +29,26 @@ export function paramIndex(pairs: boolean, units: number, base: number, i: numbe
 /**
  * Inputs: `v` (batch + [units]), `params` (batch + [units, 2] or batch + [2 units]). Outputs:
  * the transformed values (v's shape), the log-det summed over the units (batch shape), and
- * [v, params] packed in one flat tensor for the gradient.
+ * (with `save`) [v, params] packed in one flat tensor for the gradient.
  */
 function affine(d: DirectBackend, { inputs, attrs }: { inputs: tf.NamedTensorInfoMap; attrs: tf.NamedAttrMap }): tf.TensorInfo[] {
-  const { clamp, inverse, pairs, units } = attrs as unknown as AffineKernelAttrs;
+  const { clamp, inverse, pairs, units, save } = attrs as unknown as AffineKernelAttrs;
   const vInfo = inputs['v']!;
   const pInfo = inputs['params']!;
   const size = vInfo.shape.reduce((a, b) => a * b, 1);
   const rows = size / units;
   const out = d.keep(d.temp([...vInfo.shape]));
   const ld = d.keep(d.temp(vInfo.shape.slice(0, -1)));
-  const saved = d.keep(d.temp([3 * size]));
+  const saved = save ? d.keep(d.temp([3 * size])) : undefined;
   const v = d.view(vInfo);
   const p = d.view(pInfo);
   const o = d.view(out);
   const l = d.view(ld);
-  const sv = d.view(saved);
-  sv.set(v, 0);
-  sv.set(p, size);
+  if (saved) {
+    const sv = d.view(saved);
+    sv.set(v, 0);
+    sv.set(p, size);
+  }
   const sigma = inverse ? -1 : 1;
   for (let r = 0; r < rows; r++) {
     const base = r * 2 * units;
@@ -60,7 +64,7 @@ function affine(d: DirectBackend, { inputs, attrs }: { inputs: tf.NamedTensorInf
     }
     l[r] = sum;
   }
-  return [out, ld, saved];
+  return saved ? [out, ld, saved] : [out, ld];
 }
 
 /** Registers the affine kernel for cpu and wasm (once). */

@@ -12,6 +12,8 @@ export interface SplineKernelAttrs {
   inverse: boolean;
   /** Shape of `params` (the gradient's shape). */
   paramsShape: number[];
+  /** Also return the packed [x, params] for the gradient (only while a gradient is recorded). */
+  save: boolean;
 }
 
 /** Scratch arrays for one unit, reused across elements. */

@@ -40,7 +40,8 @@ export function splineFormula(vc: number, b: { xk: number; yk: number; w: number
 
 /**
  * Inputs: `x` (any shape), `params` (x's shape + [3K - 1]). Outputs: the value and the log-det
- * (x's shape; identity and 0 outside [-B, B]), and [x, params] packed flat for the gradient.
+ * (x's shape; identity and 0 outside [-B, B]), and (with `save`) [x, params] packed flat for
+ * the gradient.
  */
 function spline(d: DirectBackend, { inputs, attrs }: { inputs: tf.NamedTensorInfoMap; attrs: tf.NamedAttrMap }): tf.TensorInfo[] {
   const a = attrs as unknown as SplineKernelAttrs;
@@ -50,14 +51,16 @@ function spline(d: DirectBackend, { inputs, attrs }: { inputs: tf.NamedTensorInf
   const P = 3 * a.numBins - 1;
   const out = d.keep(d.temp([...xInfo.shape]));
   const ld = d.keep(d.temp([...xInfo.shape]));
-  const saved = d.keep(d.temp([n * (1 + P)]));
+  const saved = a.save ? d.keep(d.temp([n * (1 + P)])) : undefined;
   const x = d.view(xInfo);
   const p = d.view(pInfo);
   const o = d.view(out);
   const l = d.view(ld);
-  const sv = d.view(saved);
-  sv.set(x, 0);
-  sv.set(p, n);
+  if (saved) {
+    const sv = d.view(saved);
+    sv.set(x, 0);
+    sv.set(p, n);
+  }
   const scratch = new SplineScratch(a.numBins);
   const B = a.bound;
   for (let i = 0; i < n; i++) {
@@ -71,7 +74,7 @@ function spline(d: DirectBackend, { inputs, attrs }: { inputs: tf.NamedTensorInf
     o[i] = value;
     l[i] = logDet;
   }
-  return [out, ld, saved];
+  return saved ? [out, ld, saved] : [out, ld];
 }
 
 /** Registers the spline kernel for cpu and wasm (once). */
