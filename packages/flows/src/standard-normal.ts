@@ -1,6 +1,7 @@
 // The base distribution of every flow: N(0, I_D) as a MultivariateNormalDiag with the
 // parameter-free formulas (fewer kernels per training step than the general loc/scale ones).
 import * as tf from '@tensorflow/tfjs-core';
+import { tfjsSeed } from '@densityjs/core';
 import { MultivariateNormalDiag, type SampleOptions } from '@densityjs/distributions';
 
 const LOG_TWO_PI = Math.log(2 * Math.PI);
@@ -28,6 +29,6 @@ export class StandardNormal extends MultivariateNormalDiag {
 
   /** Same draws as MultivariateNormalDiag (the same seeded randomNormal), minus the affine map. */
   protected override _sample(sampleShape: number[], { seed }: SampleOptions): tf.Tensor {
-    return tf.randomNormal(this.drawShape(sampleShape), 0, 1, 'float32', seed);
+    return tf.randomNormal(this.drawShape(sampleShape), 0, 1, 'float32', tfjsSeed(seed));
   }
 }
