@@ -296,13 +296,14 @@ function directMlp(x: tf.Tensor, context: tf.Tensor | undefined, layers: FusedLa
   layers.forEach((l, i) => {
     params[`k${i}`] = l.kernel;
     params[`b${i}`] = l.bias;
-    if (l.mask) masks[`m${i}`] = l.mask;
+    if (l.mask) masks[`m${i}`] = l.mask.dtype === 'float32' ? l.mask : tf.cast(l.mask, 'float32');
   });
   const outShape = [...s.batchShape, ...s.outTail];
   const as2d = (t: tf.Tensor, rows: number, cols: number) => (t.rank === 2 && t.shape[0] === rows ? t : tf.reshape(t, [rows, cols]));
   const run = (xIn: tf.Tensor, cIn: tf.Tensor | undefined, save: boolean): tf.Tensor[] => {
-    const inputs: tf.NamedTensorMap = { x: as2d(xIn, s.batch, s.inputSize), ...params, ...masks };
-    if (cIn) inputs['c'] = as2d(cIn, s.contextBatch, s.contextSize);
+    const f32 = (t: tf.Tensor) => (t.dtype === 'float32' ? t : tf.cast(t, 'float32'));
+    const inputs: tf.NamedTensorMap = { x: f32(as2d(xIn, s.batch, s.inputSize)), ...params, ...masks };
+    if (cIn) inputs['c'] = f32(as2d(cIn, s.contextBatch, s.contextSize));
     const attrs = { ...config, save } as unknown as tf.NamedAttrMap;
     const out = tf.engine().runKernel(MLP_FORWARD_KERNEL, inputs, attrs) as unknown as tf.Tensor[];
     return out;
