@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { expect } from 'vitest';
 
 export type Numeric = tf.Tensor | number | ArrayLike<number> | number[][] | number[][][];
 
@@ -66,4 +67,6 @@ export async function expectAllClose(
         `(max abs err among finite ${worst.toExponential(3)}):\n  ${bad.filter(Boolean).join('\n  ')}`,
     );
   }
+  // Counted as an assertion (expect.hasAssertions) of the running test.
+  expect(bad).toEqual([]);
 }

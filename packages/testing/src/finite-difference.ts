@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { expect } from 'vitest';
 import { mulberry32 } from '@densityjs/core';
 
 const EPS32 = 2 ** -23;
@@ -251,4 +252,6 @@ export async function expectGradientsMatchFiniteDifferences(
   if (failures.length) {
     throw new Error(`${opts.label ? `${opts.label}: ` : ''}gradients differ from finite differences:\n  ${failures.join('\n  ')}`);
   }
+  // Counted as an assertion (expect.hasAssertions) of the running test.
+  expect(failures).toEqual([]);
 }

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { expect } from 'vitest';
 
 /**
  * Runs `fn` and fails when the live tensor count differs afterwards by anything other than
@@ -15,4 +16,6 @@ export async function expectNoLeaks(
   if (leaked !== 0) {
     throw new Error(`${label ? `${label}: ` : ''}${leaked} tensor(s) leaked (expected ${expectedNew} new)`);
   }
+  // Counted as an assertion (expect.hasAssertions) of the running test.
+  expect(leaked).toBe(0);
 }
