@@ -2,11 +2,14 @@ import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
 import { describeEachBackend, expectAllClose, expectNoLeaks } from '@densityjs/testing';
 import { FusedAdam } from './fused-adam.js';
+import { setDirectKernelsEnabled } from './kernels/direct-backend.js';
 
 describeEachBackend(
   'FusedAdam',
   () => {
-    it('takes exactly the steps of tf.train.adam over several variables', async () => {
+    for (const direct of [true, false]) {
+    it(`takes exactly the steps of tf.train.adam over several variables (${direct ? 'one kernel' : 'composed ops'})`, async () => {
+      const previous = setDirectKernelsEnabled(direct);
       const init = [tf.tensor2d([[0.5, -1], [2, 0.1]]), tf.tensor1d([0.3, -0.7, 1.5]), tf.scalar(-2)];
       const a = init.map((t) => tf.variable(t.clone()));
       const b = init.map((t) => tf.variable(t.clone()));
@@ -30,7 +33,9 @@ describeEachBackend(
       fused.dispose();
       expect(tf.memory().numTensors).toBe(before - 2);
       tf.dispose([...init, ...a, ...b]);
+      setDirectKernelsEnabled(previous);
     });
+    }
 
     it('validates its hyperparameters', () => {
       expect(() => new FusedAdam({ learningRate: 0 })).toThrow(/FusedAdam: learningRate must be a finite number > 0, received 0/);
