@@ -3,6 +3,7 @@ import { describeDistribution, type Nested } from '@densityjs/testing';
 import { describe, expect, it } from 'vitest';
 import { Independent } from './independent.js';
 import { Normal } from './normal.js';
+import { ndtr } from './test-reference.js';
 
 const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
 const loc = [[0, 1, -2], [1000, 0, 3]];
@@ -27,6 +28,14 @@ describeDistribution({
     mean: (p) => p.loc as number[],
     variance: (p) => (p.scale as number[]).map((s) => s * s),
     entropy: (p) => (p.scale as number[]).reduce((a, s) => a + Math.log(s) + 0.5 + LOG_SQRT_2PI, 0),
+    // u·X ~ N(u·loc, Σ u_k² scale_k²).
+    projectionCdf: (u, p) => {
+      const m = p.loc as number[];
+      const s = p.scale as number[];
+      const mean = u.reduce((a, v, k) => a + v * m[k]!, 0);
+      const sd = Math.hypot(...u.map((v, k) => v * s[k]!));
+      return (t) => ndtr((t - mean) / sd);
+    },
   },
   sampling: { params: { loc: [[0, 1, -2], [50, 0, 3]], scale } },
   gradientCheck: { params: { loc: [[0, 1, -2], [5, 0, 3]], scale: [[0.5, 1, 3]] } },

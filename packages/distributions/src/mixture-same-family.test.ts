@@ -6,7 +6,7 @@ import { Independent } from './independent.js';
 import { MixtureSameFamily } from './mixture-same-family.js';
 import { MultivariateNormalDiag } from './multivariate-normal-diag.js';
 import { Normal } from './normal.js';
-import { logNdtr, logSumExp } from './test-reference.js';
+import { logNdtr, logSumExp, ndtr } from './test-reference.js';
 
 const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
 const normalLogProb = (x: number, m: number, s: number) => -0.5 * ((x - m) / s) ** 2 - Math.log(s) - LOG_SQRT_2PI;
@@ -75,6 +75,15 @@ const vMember0 = [[1.0005, -0.7], [-1.5, 3.2], [0, 1], [-3, 0], [300, -300], [0.
 const vMember1 = [[0.3, 0.4], [2.5, 2.3], [11, -12], [500, 3], [-300, 300], [2.5, 1.8]];
 const vPoints = vMember0.map((x, s) => [x, vMember1[s]!]);
 const vectorMixtureRef = {
+  // u·X is a mixture of N(u·loc_k, Σ_e u_e² scale_ke²) with the mixture weights.
+  projectionCdf: (u: number[], p: Record<string, Nested>) => {
+    const w = logSoftmax(p.logits as number[]).map(Math.exp);
+    const m = p.loc as number[][];
+    const s = p.scale as number[][];
+    const means = m.map((mk) => u.reduce((b, v, e) => b + v * mk[e]!, 0));
+    const sds = s.map((sk) => Math.hypot(...u.map((v, e) => v * sk[e]!)));
+    return (t: number) => w.reduce((a, wk, k) => a + wk * ndtr((t - means[k]!) / sds[k]!), 0);
+  },
   logProb: (x: Nested, p: Record<string, Nested>) => {
     const w = logSoftmax(p.logits as number[]);
     const m = p.loc as number[][];

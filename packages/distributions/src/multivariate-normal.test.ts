@@ -3,6 +3,7 @@ import { describeDistribution, expectAllClose, type Nested } from '@densityjs/te
 import { describe, expect, it } from 'vitest';
 import { MultivariateNormalDiag } from './multivariate-normal-diag.js';
 import { MultivariateNormalTriL } from './multivariate-normal-tril.js';
+import { ndtr } from './test-reference.js';
 
 const LOG_2PI = Math.log(2 * Math.PI);
 const zs = [-30, -4, -1, 0, 0.5, 3, 30];
@@ -32,6 +33,14 @@ describeDistribution({
     mode: (p) => p.loc as number[],
     variance: (p) => (p.scaleDiag as number[]).map((s) => s * s),
     entropy: (p) => (p.scaleDiag as number[]).reduce((a, s) => a + Math.log(s), 0) + 1.5 * (1 + LOG_2PI),
+    // u·X ~ N(u·loc, Σ u_k² scale_k²).
+    projectionCdf: (u, p) => {
+      const m = p.loc as number[];
+      const s = p.scaleDiag as number[];
+      const mean = u.reduce((a, v, k) => a + v * m[k]!, 0);
+      const sd = Math.hypot(...u.map((v, k) => v * s[k]!));
+      return (t) => ndtr((t - mean) / sd);
+    },
   },
   sampling: { params: { loc: [[0, 1, -2], [50, 0, 3]], scaleDiag } },
   gradientCheck: { params: { loc: [[0, 1, -2], [5, 0, 3]], scaleDiag: [[0.5, 1, 3]] } },
@@ -76,6 +85,14 @@ describeDistribution({
     mode: (p) => p.loc as number[],
     variance: (p) => (p.scaleTril as number[][]).map((row) => row.reduce((s, v) => s + v * v, 0)),
     entropy: (p) => (p.scaleTril as number[][]).reduce((s, row, i) => s + Math.log(row[i]!), 0) + 1.5 * (1 + LOG_2PI),
+    // u·X ~ N(u·loc, |Lᵀ u|²).
+    projectionCdf: (u, p) => {
+      const L = p.scaleTril as number[][];
+      const m = p.loc as number[];
+      const mean = u.reduce((a, v, k) => a + v * m[k]!, 0);
+      const sd = Math.hypot(...u.map((_, j) => u.reduce((a, v, i) => a + v * L[i]![j]!, 0)));
+      return (t) => ndtr((t - mean) / sd);
+    },
   },
   // The upper triangle is never read, so its gradient is exactly zero.
   gradientCheck: { params: { loc: [[0, 1, -2], [5, 0, 3]], scaleTril: [[[2, 0, 0], [0.5, 1, 0], [-1, 0.3, 0.5]], [[0.7, 0, 0], [3, 1, 0], [0.1, -2, 4]]] } },

@@ -8,7 +8,8 @@
 //   - seeded sampling: same seed -> same draws, another seed -> other draws,
 //   - sample mean and variance within 4 standard errors of the reference (n = 100000),
 //   - the samples' distribution: Kolmogorov-Smirnov against reference.cdf (scalar continuous
-//     families), chi-squared against the reference pmf (scalar discrete families),
+//     families) or on projections against reference.projectionCdf (vector events), chi-squared
+//     against the reference pmf (scalar discrete families),
 //   - gradients of logProb reach every parameter (finite, nonzero) and equal central finite
 //     differences (parameters and x); per-draw sample gradients equal -(dF/dθ) / p (scalar
 //     families) or finite differences at a fixed seed (the others),
@@ -51,6 +52,12 @@ export interface DistributionReference {
   logProb(x: Nested, p: MemberParams): number;
   cdf?(x: number, p: MemberParams): number;
   logCdf?(x: number, p: MemberParams): number;
+  /**
+   * Vector events: the CDF t -> P(u·X <= t) of the projection on u (a unit vector of the event
+   * size); the sampler is then checked by Kolmogorov-Smirnov tests on every axis and on an
+   * oblique direction.
+   */
+  projectionCdf?(u: number[], p: MemberParams): (t: number) => number;
   /** Event-shaped (a number for scalar events). */
   mean?(p: MemberParams): Nested;
   variance?(p: MemberParams): Nested;
@@ -410,7 +417,16 @@ export function describeDistribution(c: DistributionCase): void {
       }
 
       const gof = c.goodnessOfFit === false ? undefined : { alpha: 1e-6, ...(c.goodnessOfFit ?? {}) };
-      const gofKind = eventRank !== 0 ? undefined : c.discrete ? 'chi-squared' : c.reference.cdf ? 'Kolmogorov-Smirnov' : undefined;
+      const gofKind =
+        eventRank === 1 && c.reference.projectionCdf
+          ? 'projection Kolmogorov-Smirnov'
+          : eventRank !== 0
+            ? undefined
+            : c.discrete
+              ? 'chi-squared'
+              : c.reference.cdf
+                ? 'Kolmogorov-Smirnov'
+                : undefined;
       if (samplingOn && gof && gofKind) {
         it(`samples pass a ${gofKind} test against the reference per batch member (false-alarm rate ${gof.alpha})`, async () => {
           const values = await drawn();
@@ -418,6 +434,28 @@ export function describeDistribution(c: DistributionCase): void {
           const failures: string[] = [];
           indices(sb).forEach((idx, m) => {
             const p = memberParams(c, sp, sb, idx);
+            if (gofKind === 'projection Kolmogorov-Smirnov') {
+              const d = c.eventShape[0]!;
+              // Each axis, and the fixed oblique direction (1, -2, 3, -4, ...) / norm.
+              const oblique = Array.from({ length: d }, (_, k) => (k % 2 ? -(k + 1) : k + 1));
+              const norm = Math.hypot(...oblique);
+              const directions = [...Array.from({ length: d }, (_, k) => Array.from({ length: d }, (__, j) => (j === k ? 1 : 0))), oblique.map((v) => v / norm)];
+              const critical = ksCriticalValue(count, gof.alpha);
+              for (const u of directions) {
+                const projected = new Float64Array(count);
+                for (let i = 0; i < count; i++) {
+                  let t = 0;
+                  for (let k = 0; k < d; k++) t += u[k]! * values[(i * memberCount + m) * d + k]!;
+                  projected[i] = t;
+                }
+                // An axis projection is a float32 draw (its rounding is accounted for); an oblique
+                // one is a float64 sum, compared with the continuous CDF.
+                const axis = u.filter((v) => v !== 0).length === 1;
+                const stat = ksStatistic(projected, c.reference.projectionCdf!(u, p), { float32: axis });
+                if (!(stat <= critical)) failures.push(`member ${idx} direction [${u.map((v) => v.toFixed(3))}]: KS statistic ${stat.toExponential(3)} > ${critical.toExponential(3)}`);
+              }
+              return;
+            }
             const column = new Float64Array(count);
             for (let i = 0; i < count; i++) column[i] = values[i * memberCount + m]!;
             if (gofKind === 'chi-squared') {
