@@ -1,11 +1,12 @@
 // The first seed's plain regression network, 1 -> 20 tanh -> 1 trained on mean squared error,
 // written directly in tfjs-core: the baseline whose failure on the inverse problem motivates
 // the mixture density network.
+import { glorotUniformBound } from '@densityjs/core';
 import { tf } from './tf-setup.js';
 
 /** Glorot-uniform initial weights from a seed, as PyTorch/Keras layers start. */
 function glorot(shape: [number, number], seed: number): tf.Variable {
-  const limit = Math.sqrt(6 / (shape[0] + shape[1]));
+  const limit = glorotUniformBound(shape[0], shape[1]);
   return tf.variable(tf.randomUniform(shape, -limit, limit, 'float32', seed));
 }
 

@@ -41,6 +41,16 @@ describe('initializers', () => {
     }
   });
 
+  it('a unit that no input reaches gets the bound of the unmasked layer, 1/sqrt(rows)', () => {
+    const rows = 400;
+    const mask = Array.from({ length: rows }, () => [0, 1]);
+    const { kernel, bias } = linearInitValues({ rows, cols: 2, mask, seed: 3 });
+    const col0 = Array.from({ length: rows }, (_, i) => Math.abs(kernel[i * 2]!));
+    expect(Math.max(...col0)).toBeLessThanOrEqual(1 / Math.sqrt(rows));
+    expect(Math.max(...col0)).toBeGreaterThan(0.95 / Math.sqrt(rows));
+    expect(Math.abs(bias[0]!)).toBeLessThanOrEqual(1 / Math.sqrt(rows));
+  });
+
   it('scale multiplies the bound; same seed same values, seed 0 is a seed', () => {
     const a = linearInitValues({ rows: 8, cols: 4, seed: 0 });
     const b = linearInitValues({ rows: 8, cols: 4, seed: 0 });

@@ -52,12 +52,15 @@ export interface LinearInitOptions {
  * PyTorch's nn.Linear default with the real fan-in of a masked layer. Unit j's weights and
  * bias are drawn U(-a_j, a_j), a_j = scale / sqrt(n_j), where n_j counts the inputs the mask
  * lets through to unit j (a MADE's masks zero out most inputs, and the full row count would
- * start those units with too small a variance). Kernel first, then bias, from one stream.
+ * start those units with too small a variance); a unit that no input reaches (n_j = 0, only its
+ * bias matters) gets a_j = scale / sqrt(rows), PyTorch's bound for the unmasked layer. Kernel
+ * first, then bias, from one stream.
  */
 export function linearInitValues(opts: LinearInitOptions): { kernel: Float32Array; bias: Float32Array } {
   const { rows, cols, mask, scale = 1, seed } = opts;
   const fanIn = maskedFanIn(rows, cols, mask, mask ? rows - mask.length : 0);
-  const bound = fanIn.map((n) => scale * linearUniformBound(n));
+  // A unit that no input reaches is a constant: its bias keeps the bound of the unmasked layer.
+  const bound = fanIn.map((n) => scale * linearUniformBound(n > 0 ? n : rows));
   const random = mulberry32(seed);
   const kernel = new Float32Array(rows * cols);
   for (let i = 0; i < rows; i++) {

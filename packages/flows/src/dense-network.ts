@@ -13,8 +13,9 @@ export interface DenseNetworkOptions {
   contextSize?: number;
   activation?: DenseActivation;
   /**
-   * Scale of the output layer's initial (Glorot-uniform) weights: small, so a freshly built
-   * flow is close to the identity and training starts from the base density. Default 0.01.
+   * Scale of the output layer's initial weights and biases relative to the other layers'.
+   * Default 1 (PyTorch's nn.Linear default everywhere): a near-zero output layer starts the flow
+   * at the identity but slows training down several-fold.
    */
   outputScale?: number;
   seed: number;
@@ -22,7 +23,9 @@ export interface DenseNetworkOptions {
 
 /**
  * h_{l+1} = act([h_l, c] W_l + b_l), output = [h_L, c] W_L + b_L reshaped to batch + outputShape.
- * The context (when contextSize > 0) enters every layer, as in conditional RealNVP.
+ * The context (when contextSize > 0) enters every layer, as in conditional RealNVP. Every layer
+ * starts as PyTorch's nn.Linear: weights and biases U(-1/sqrt(fanIn), 1/sqrt(fanIn)) (core's
+ * `linearInit`), the output layer times `outputScale`.
  */
 export class DenseNetwork {
   readonly inputSize: number;
@@ -35,7 +38,7 @@ export class DenseNetwork {
   constructor(opts: DenseNetworkOptions) {
     registerGradients();
     this.options = JSON.parse(JSON.stringify(opts)) as DenseNetworkOptions;
-    const { inputSize, outputShape, hiddenUnits, contextSize = 0, activation = 'relu', outputScale = 0.01, seed } = opts;
+    const { inputSize, outputShape, hiddenUnits, contextSize = 0, activation = 'relu', outputScale = 1, seed } = opts;
     this.inputSize = inputSize;
     this.outputShape = [...outputShape];
     this.contextSize = contextSize;

@@ -150,8 +150,8 @@ describeEachBackend('MADE conditioning', () => {
 }, { webgpu: false });
 
 describeEachBackend('MADE basics', () => {
-  it('output shape batch + [D, params], starts near zero (identity flow), no leaks', async () => {
-    const made = new MADE({ eventSize: 3, hiddenUnits: [16, 16], params: 2, seed: 0 });
+  it('output shape batch + [D, params], outputScale 0.01 starts near zero (identity flow), no leaks', async () => {
+    const made = new MADE({ eventSize: 3, hiddenUnits: [16, 16], params: 2, outputScale: 0.01, seed: 0 });
     const x = seededNormal([2, 5, 3], 0);
     await expectNoLeaks(async () => {
       const y = made.call(x);
@@ -165,6 +165,24 @@ describeEachBackend('MADE basics', () => {
     expect(single.shape).toEqual([3, 2]);
     tf.dispose([single, zero]);
     x.dispose();
+    made.dispose();
+  });
+
+  it('default init: the first dimension in the order is its output bias, within PyTorch\'s bound 1/sqrt(16)', async () => {
+    // No input reaches the outputs of degree 1, so they are constants: the output layer's
+    // biases, drawn U(-1/sqrt(16), 1/sqrt(16)) (16 = the unmasked layer's width). The others vary with x.
+    const made = new MADE({ eventSize: 3, hiddenUnits: [16, 16], params: 2, seed: 0 });
+    const x = seededNormal([6, 3], 2);
+    const y = made.call(x);
+    const v = Array.from(await y.data());
+    const first = (r: number, p: number) => v[r * 6 + p]!;
+    for (let p = 0; p < 2; p++) {
+      for (let r = 1; r < 6; r++) expect(first(r, p)).toBe(first(0, p));
+      expect(Math.abs(first(0, p))).toBeLessThanOrEqual(0.25);
+    }
+    const last = Array.from({ length: 6 }, (_, r) => v[r * 6 + 4]!);
+    expect(Math.max(...last) - Math.min(...last)).toBeGreaterThan(1e-3);
+    tf.dispose([x, y]);
     made.dispose();
   });
 

@@ -30,8 +30,11 @@ export interface MADEOptions {
   degrees?: MadeDegrees;
   /** ResMADE (Durkan et al. 2019): residual blocks of two masked layers. Default false. */
   residual?: boolean;
-  /** Scale of the initial weights of the output layer (and of each block's last layer) relative
-   * to Glorot; small so that a flow starts close to the identity. Default 0.01. */
+  /**
+   * Scale of the output layer's initial weights and biases relative to PyTorch's nn.Linear
+   * default with the masked fan-in (see the class doc). Default 1; smaller values start a flow
+   * closer to the identity but train slower.
+   */
   outputScale?: number;
   /** Seeds the random order/degrees and the initial weights. */
   seed?: number;
@@ -54,6 +57,9 @@ export interface MADEConfig {
 
 const OWNER = 'MADE';
 
+/** Initial scale of the last layer of each residual block: near zero, so each block starts as the identity. */
+const RESIDUAL_BLOCK_INIT_SCALE = 0.01;
+
 interface LayerSpec {
   rows: number;
   units: number;
@@ -75,6 +81,13 @@ interface LayerSpec {
  * network is ResMADE as in neural spline flows: a masked input layer, `hiddenUnits.length`
  * residual blocks h <- h + L2(act(L1(h, c))) (hidden degrees shared by all layers, so the skip
  * respects the order), and the masked output layer.
+ *
+ * Initialization: PyTorch's nn.Linear default with the real fan-in of a masked layer. Unit j's
+ * weights and bias start U(-a_j, a_j), a_j = 1 / sqrt(n_j), n_j = the inputs its mask lets
+ * through (plus the context), not the layer's full width (the masks zero most inputs, and the
+ * full width would start the network with too small a signal); the output layer is scaled by
+ * `outputScale` (core's `linearInit`). The log-scales of the flows built on it are soft-clamped,
+ * so a fresh flow stays finite at every seed.
  *
  * The whole network is one fused `tf.customGrad` op (`fusedMlp`): masks applied once per call,
  * bias and activation fused into the matMul, and a backward pass with explicit transposes, so
@@ -109,7 +122,7 @@ export class MADE {
       inputOrder = 'left-to-right',
       hiddenDegrees = 'equal',
       residual = false,
-      outputScale = 0.01,
+      outputScale = 1,
     } = options;
     const eventSize = options.eventSize;
     if (typeof eventSize !== 'number' || !Number.isInteger(eventSize) || eventSize < 1) {
@@ -192,10 +205,10 @@ export class MADE {
       let skipFrom: number | undefined;
       let context = contextSize > 0;
       if (residual && l > 0 && l % 2 === 0) {
-        // Second layer of a block: linear, near-zero init (block starts as the identity), adds
-        // the block input back.
+        // Second layer of a block: linear, near-zero init (the block starts as the identity),
+        // adds the block input back.
         activation = 'linear';
-        initScale = outputScale;
+        initScale = RESIDUAL_BLOCK_INIT_SCALE;
         skipFrom = l - 1;
         context = false;
       }

@@ -21,7 +21,11 @@ export interface MaskedDenseOptions {
   contextSize?: number;
   /** Default 'linear'. */
   activation?: DenseActivation;
-  /** Scale of the Glorot-uniform kernel initializer (small values start near zero). Default 1. */
+  /**
+   * Scale of the initial weights and bias relative to PyTorch's nn.Linear default with the
+   * masked fan-in: unit j starts U(-a_j, a_j), a_j = initScale / sqrt(unmasked inputs of j).
+   * Default 1.
+   */
   initScale?: number;
   seed?: number;
 }

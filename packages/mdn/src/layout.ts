@@ -3,7 +3,7 @@
 // (a 1 -> 20 -> 15 network, 375 weights) kernel launches, not arithmetic, set the speed. One
 // vector also makes save/load, early-stopping snapshots and the fused kernel's I/O trivial.
 
-import { mulberry32 } from '@densityjs/core';
+import { glorotUniformBound, linearUniformBound, mulberry32 } from '@densityjs/core';
 
 export type Activation = 'tanh' | 'relu' | 'sigmoid';
 export const ACTIVATIONS: readonly Activation[] = ['tanh', 'relu', 'sigmoid'];
@@ -67,11 +67,11 @@ export function initialParams(layout: MdnLayout, seed: number): Float32Array {
       // Hidden layers: weights and biases U(-1/sqrt(fanIn), 1/sqrt(fanIn)) (PyTorch's
       // nn.Linear default). Nonzero biases put the units' bends at different inputs; with zero
       // biases every tanh bends at x = 0 and a 1-D input gets an odd, nearly linear basis.
-      const a = 1 / Math.sqrt(layer.in);
+      const a = linearUniformBound(layer.in);
       for (let i = 0; i < layer.in * layer.out; i++) params[layer.w + i] = (2 * random() - 1) * a;
       for (let o = 0; o < layer.out; o++) params[layer.b + o] = (2 * random() - 1) * a;
     } else {
-      const a = Math.sqrt(6 / (layer.in + layer.out));
+      const a = glorotUniformBound(layer.in, layer.out);
       for (let i = 0; i < layer.in * layer.out; i++) params[layer.w + i] = (2 * random() - 1) * a;
     }
   });
