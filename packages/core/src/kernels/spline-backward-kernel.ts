@@ -52,7 +52,7 @@ function splineGrad(d: DirectBackend, { inputs, attrs }: { inputs: tf.NamedTenso
     const v = x[i]!;
     const gv = gy[i]!;
     if (!(v >= -B && v <= B)) {
-      dx[i] = gv;
+      dx[i] = Number.isNaN(v) ? NaN : gv;
       continue;
     }
     const gl = gld[i]!;

@@ -66,8 +66,9 @@ function spline(d: DirectBackend, { inputs, attrs }: { inputs: tf.NamedTensorInf
   for (let i = 0; i < n; i++) {
     const v = x[i]!;
     if (!(v >= -B && v <= B)) {
+      // Identity tails; a NaN input gives a NaN log-det too, as the composed ops do.
       o[i] = v;
-      l[i] = 0;
+      l[i] = Number.isNaN(v) ? NaN : 0;
       continue;
     }
     const [, value, logDet] = splineFormula(v, splineBin(a, p, i * P, v, scratch), a.inverse);
