@@ -35,4 +35,5 @@ export { MaskedAutoregressive, type MaskedAutoregressiveOptions } from './masked
 export { MaskedAutoregressiveFlow, type MaskedAutoregressiveFlowOptions } from './masked-autoregressive-flow.js';
 export { MaskedAutoregressiveSpline, type MaskedAutoregressiveSplineOptions } from './masked-autoregressive-spline.js';
 export { BatchNormalization, type BatchNormalizationOptions } from './batch-normalization.js';
+export { ActNorm, type ActNormOptions } from './act-norm.js';
 export { ScaleMatvecLU, type ScaleMatvecLUOptions } from './scale-matvec-lu.js';

@@ -23,6 +23,16 @@ export interface FlowOptions {
   /** BatchNormalization bijector between layers (as in the RealNVP paper). Default false. */
   batchNorm?: boolean;
   /**
+   * An ActNorm bijector before every layer (Glow): a per-unit affine map initialized from the
+   * first training batch so the layer sees standardized inputs. Default false.
+   */
+  actnorm?: boolean;
+  /**
+   * 'lu': an invertible linear map (ScaleMatvecLU, Glow's 1x1 convolution) before every layer,
+   * in place of the fixed permutations between layers. Default false.
+   */
+  linear?: 'lu' | false;
+  /**
    * Reordering between layers, on by default ('reverse'): without it no layer can learn
    * p(x1 | x2). MAF/IAF realize it for free through the MADE input orders; coupling flows
    * insert Reverse / Permute bijectors. `false` turns it off.
@@ -47,6 +57,9 @@ export interface FlowConfig {
   hiddenUnits: number[];
   contextSize: number;
   batchNorm: boolean;
+  /** Missing in configs saved before the option existed: false. */
+  actnorm?: boolean;
+  linear?: 'lu' | false;
   permutation: 'reverse' | 'random' | false;
   activation: FlowActivation;
   seed: number;

@@ -3,6 +3,7 @@
 // their transformers) with conditioners from @densityjs/made or a dense network.
 import { argumentError, checkOptionKeys, checkSeed, DENSE_ACTIVATIONS, deriveSeed, freshSeed, mulberry32 } from '@densityjs/core';
 import {
+  ActNorm,
   BatchNormalization,
   Chain,
   Invert,
@@ -13,6 +14,7 @@ import {
   RealNVP,
   Reverse,
   Scale,
+  ScaleMatvecLU,
   SplineCoupling,
   SPLINE_DEFAULTS,
   type Bijector,
@@ -24,7 +26,7 @@ import { DenseNetwork } from './dense-network.js';
 const ACTIVATIONS = DENSE_ACTIVATIONS.filter((a): a is FlowActivation => a !== 'linear');
 
 /** Option keys every preset accepts. */
-const COMMON_KEYS = ['eventSize', 'numLayers', 'hiddenUnits', 'contextSize', 'batchNorm', 'permutation', 'activation', 'base', 'seed'] as const;
+const COMMON_KEYS = ['eventSize', 'numLayers', 'hiddenUnits', 'contextSize', 'batchNorm', 'actnorm', 'linear', 'permutation', 'activation', 'base', 'seed'] as const;
 
 /**
  * Validates the common options (refusing unknown keys; `extraKeys` are the preset's own) and
@@ -38,7 +40,7 @@ export function resolveFlowConfig(
 ): FlowConfig {
   if (opts === null || typeof opts !== 'object') throw argumentError(owner, 'options', 'an object such as {eventSize: 2}', opts);
   checkOptionKeys(owner, opts, [...COMMON_KEYS, ...extraKeys]);
-  const { eventSize, numLayers = 5, hiddenUnits = [64, 64], contextSize = 0, batchNorm = false, permutation = 'reverse', activation = 'relu' } = opts;
+  const { eventSize, numLayers = 5, hiddenUnits = [64, 64], contextSize = 0, batchNorm = false, actnorm = false, linear = false, permutation = 'reverse', activation = 'relu' } = opts;
   if (typeof eventSize !== 'number' || !Number.isInteger(eventSize) || eventSize < 1) {
     throw argumentError(owner, 'eventSize', 'a positive integer (the data dimension)', eventSize);
   }
@@ -52,6 +54,8 @@ export function resolveFlowConfig(
     throw argumentError(owner, 'contextSize', 'a non-negative integer', contextSize);
   }
   if (typeof batchNorm !== 'boolean') throw argumentError(owner, 'batchNorm', 'a boolean', batchNorm);
+  if (typeof actnorm !== 'boolean') throw argumentError(owner, 'actnorm', 'a boolean', actnorm);
+  if (linear !== false && linear !== 'lu') throw argumentError(owner, 'linear', "'lu' or false", linear);
   if (permutation !== 'reverse' && permutation !== 'random' && permutation !== false) {
     throw argumentError(owner, 'permutation', "'reverse', 'random' or false", permutation);
   }
@@ -59,7 +63,7 @@ export function resolveFlowConfig(
     throw argumentError(owner, 'activation', ACTIVATIONS.map((a) => `'${a}'`).join(', '), activation);
   }
   const seed = checkSeed(owner, opts.seed) ?? freshSeed();
-  return { eventSize, numLayers, hiddenUnits: [...hiddenUnits], contextSize, batchNorm, permutation, activation, seed, ...extra };
+  return { eventSize, numLayers, hiddenUnits: [...hiddenUnits], contextSize, batchNorm, actnorm, linear, permutation, activation, seed, ...extra };
 }
 
 /** A seeded random permutation of 0..n-1 (Fisher-Yates on mulberry32). */
@@ -101,10 +105,14 @@ function couplingPermutation(config: FlowConfig, i: number): Bijector | undefine
 function assemble(config: FlowConfig, layers: Bijector[], between: (i: number) => Bijector | undefined): Chain {
   const members: Bijector[] = [];
   layers.forEach((layer, i) => {
+    // A Glow step in the density direction: ActNorm, then the LU linear map, then the layer.
+    if (config.actnorm) members.push(new ActNorm({ eventSize: config.eventSize }));
+    if (config.linear === 'lu') members.push(new ScaleMatvecLU({ eventSize: config.eventSize, seed: deriveSeed(config.seed, 300 + i)! }));
     members.push(layer);
     if (i < layers.length - 1) {
       if (config.batchNorm) members.push(new BatchNormalization({ eventSize: config.eventSize, training: false }));
-      const b = between(i);
+      // The LU map already mixes the units between layers.
+      const b = config.linear === 'lu' ? undefined : between(i);
       if (b) members.push(b);
     }
   });
