@@ -12,6 +12,7 @@ import { formatMarkdown, formatTable } from './table.js';
 import { SPEED_TASKS, type TaskDef } from './tasks/speed.js';
 import { DEFAULT_TORCH_THREADS, runPeer, torchVersion } from './peer.js';
 import { Progress } from './progress.js';
+import { setDirectKernelsEnabled } from '@densityjs/core';
 
 export interface CliOptions {
   backends: BackendName[];
@@ -191,6 +192,11 @@ export async function main(argv: readonly string[]): Promise<number> {
   const started = Date.now();
   const progress = new Progress();
   const gradients = ensureGradients();
+  // DENSITYJS_DIRECT_KERNELS=0: every fused op runs as composed tfjs ops (the reference path),
+  // the baseline the direct kernels of cpu and wasm are compared with.
+  const direct = process.env.DENSITYJS_DIRECT_KERNELS !== '0';
+  setDirectKernelsEnabled(direct);
+  if (!direct) console.log('direct kernels off (DENSITYJS_DIRECT_KERNELS=0): fused ops run as composed tfjs ops');
 
   const backends: BackendName[] = [];
   const backendNotes: Record<string, string> = {};
@@ -367,6 +373,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       },
       backends: backendNotes,
       gradients,
+      directKernels: direct,
       timing,
       results,
       peer: Object.fromEntries(peer),
