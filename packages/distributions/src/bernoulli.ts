@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { argumentError, broadcastShapeOf } from '@densityjs/core';
-import { BaseDistribution, maskOutside, nonDifferentiable, type BaseOptions, type ParamLike, type SampleOptions } from './distribution.js';
+import { argumentError, broadcastShapeOf, nonDifferentiable } from '@densityjs/core';
+import { BaseDistribution, maskOutside, type BaseOptions, type ParamLike, type SampleOptions } from './distribution.js';
 import { uniform } from './random.js';
 
 export interface BernoulliOptions extends BaseOptions {
@@ -21,8 +21,8 @@ export class Bernoulli extends BaseDistribution {
   readonly logits: tf.Tensor | undefined;
   readonly probs: tf.Tensor | undefined;
 
-  constructor({ logits, probs, validateArgs }: BernoulliOptions) {
-    super('Bernoulli', validateArgs);
+  constructor({ logits, probs, validateArgs, ...unknown }: BernoulliOptions = {} as BernoulliOptions) {
+    super('Bernoulli', validateArgs, unknown, ['logits', 'probs']);
     if ((logits === undefined) === (probs === undefined)) {
       throw argumentError('Bernoulli', 'logits/probs', 'exactly one of logits or probs', logits === undefined ? 'neither' : 'both');
     }
@@ -56,6 +56,10 @@ export class Bernoulli extends BaseDistribution {
     const shape = broadcastShapeOf(x.shape, l1.shape)!;
     const value = tf.where(tf.broadcastTo(isOne, shape), tf.broadcastTo(l1, shape), tf.broadcastTo(l0, shape));
     return maskOutside(tf.logicalOr(isOne, isZero), value);
+  }
+
+  protected override sampleDtype(): tf.DataType {
+    return 'int32';
   }
 
   protected _sample(sampleShape: number[], { seed }: SampleOptions): tf.Tensor {

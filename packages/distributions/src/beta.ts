@@ -30,8 +30,8 @@ export class Beta extends BaseDistribution {
   readonly concentration1: tf.Tensor;
   readonly concentration0: tf.Tensor;
 
-  constructor({ concentration1, concentration0, validateArgs }: BetaOptions) {
-    super('Beta', validateArgs);
+  constructor({ concentration1, concentration0, validateArgs, ...unknown }: BetaOptions = {} as BetaOptions) {
+    super('Beta', validateArgs, unknown, ['concentration1', 'concentration0']);
     this.concentration1 = this.param(concentration1, 'concentration1');
     this.concentration0 = this.param(concentration0, 'concentration0');
     this.check(this.concentration1, Number.isFinite, 'concentration1', 'finite');

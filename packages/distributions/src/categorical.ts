@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { argumentError, checkValues, raw, tryReadSync } from '@densityjs/core';
-import { BaseDistribution, maskOutside, nonDifferentiable, whereConst, type BaseOptions, type ParamLike, type SampleOptions } from './distribution.js';
+import { argumentError, checkValues, raw, tryReadSync, nonDifferentiable } from '@densityjs/core';
+import { BaseDistribution, maskOutside, whereConst, type BaseOptions, type ParamLike, type SampleOptions } from './distribution.js';
 import { uniformOpen } from './random.js';
 
 export interface CategoricalOptions extends BaseOptions {
@@ -24,8 +24,8 @@ export class Categorical extends BaseDistribution {
   readonly probs: tf.Tensor | undefined;
   readonly numCategories: number;
 
-  constructor({ logits, probs, validateArgs }: CategoricalOptions) {
-    super('Categorical', validateArgs);
+  constructor({ logits, probs, validateArgs, ...unknown }: CategoricalOptions = {} as CategoricalOptions) {
+    super('Categorical', validateArgs, unknown, ['logits', 'probs']);
     if ((logits === undefined) === (probs === undefined)) {
       throw argumentError('Categorical', 'logits/probs', 'exactly one of logits or probs', logits === undefined ? 'neither' : 'both');
     }
@@ -71,6 +71,10 @@ export class Categorical extends BaseDistribution {
     // where(mask, logp, 0), not mask * logp: a zero probability would give 0 * -inf = NaN.
     const picked = tf.sum(whereConst(mask, logp, 0), -1);
     return maskOutside(nonDifferentiable((m) => tf.any(m, -1), mask), picked);
+  }
+
+  protected override sampleDtype(): tf.DataType {
+    return 'int32';
   }
 
   protected _sample(sampleShape: number[], { seed }: SampleOptions): tf.Tensor {

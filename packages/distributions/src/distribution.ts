@@ -6,6 +6,7 @@ import {
   argumentError,
   broadcastShapeOf,
   broadcastShapes,
+  checkOptionKeys,
   checkSeed,
   checkTensor,
   checkValues,
@@ -77,7 +78,15 @@ export abstract class BaseDistribution implements Distribution {
   /** Tensors this object created from numbers/arrays; user tensors are never disposed here. */
   protected readonly owned: tf.Tensor[] = [];
 
-  protected constructor(name: string, validateArgs: boolean | undefined) {
+  /**
+   * `unknownOptions`: the options a subclass did not destructure, refused (naming the closest of
+   * `optionKeys` and validateArgs) when not empty.
+   */
+  protected constructor(name: string, validateArgs: boolean | undefined, unknownOptions?: object, optionKeys: readonly string[] = []) {
+    if (unknownOptions !== undefined && Object.keys(unknownOptions).length > 0) {
+      checkOptionKeys(name, unknownOptions, [...optionKeys, 'validateArgs']);
+    }
+    if (validateArgs !== undefined && typeof validateArgs !== 'boolean') throw argumentError(name, 'validateArgs', 'a boolean', validateArgs);
     this.name = name;
     this.validateArgs = validateArgs ?? true;
     registerGradients();
@@ -156,7 +165,29 @@ export abstract class BaseDistribution implements Distribution {
   sample(sampleShape?: number | number[], opts: SampleOptions = {}): tf.Tensor {
     const shape = normalizeSampleShape(sampleShape, this.name);
     const o = this.sampleOptions(opts);
+    const draw = this.drawShape(shape);
+    if (draw.includes(0)) return tf.zeros(draw, this.sampleDtype());
     return tf.tidy(() => this._sample(shape, o));
+  }
+
+  /**
+   * The dtype of samples ('int32' for the discrete families). Empty draws and log-densities
+   * (a 0 in the shape) are returned as zeros of their shape without running any kernel: the
+   * wasm backend can corrupt its memory on chains of empty tensors.
+   */
+  protected sampleDtype(): tf.DataType {
+    return 'float32';
+  }
+
+  /** Shape of logProb(x): x's batch dims broadcast with the batch shape. */
+  private logProbShape(x: tf.Tensor): number[] {
+    return broadcastShapeOf(x.shape.slice(0, x.rank - this._eventShape.length), this._batchShape) ?? [];
+  }
+
+  /** Zeros of logProb(x)'s shape when it is empty, else undefined. */
+  private emptyLogProb(x: tf.Tensor): tf.Tensor | undefined {
+    const shape = this.logProbShape(x);
+    return x.size === 0 || shape.includes(0) ? tf.zeros(shape) : undefined;
   }
 
   /** Checks the options of sample/sampleAndLogProb: an object, a valid seed, a live context. */
@@ -169,17 +200,23 @@ export abstract class BaseDistribution implements Distribution {
 
   logProb(x: tf.Tensor, opts: LogProbOptions = {}): tf.Tensor {
     this.checkInput(x, 'x');
+    const empty = this.emptyLogProb(x);
+    if (empty) return empty;
     return tf.tidy(() => this._logProb(x.dtype === 'float32' ? x : tf.cast(x, 'float32'), opts));
   }
 
   prob(x: tf.Tensor, opts: LogProbOptions = {}): tf.Tensor {
     this.checkInput(x, 'x');
+    const empty = this.emptyLogProb(x);
+    if (empty) return empty;
     return tf.tidy(() => tf.exp(this._logProb(x.dtype === 'float32' ? x : tf.cast(x, 'float32'), opts)));
   }
 
   sampleAndLogProb(sampleShape?: number | number[], opts: SampleOptions = {}): { sample: tf.Tensor; logProb: tf.Tensor } {
     const shape = normalizeSampleShape(sampleShape, this.name);
     const o = this.sampleOptions(opts);
+    const draw = this.drawShape(shape);
+    if (draw.includes(0)) return { sample: tf.zeros(draw, this.sampleDtype()), logProb: tf.zeros([...shape, ...this._batchShape]) };
     return tf.tidy(() => {
       const sample = this._sample(shape, o);
       const logProb = this._logProb(sample, o);
@@ -204,10 +241,14 @@ export abstract class BaseDistribution implements Distribution {
   }
   cdf(x: tf.Tensor): tf.Tensor {
     this.checkInput(x, 'x');
+    const empty = this.emptyLogProb(x);
+    if (empty) return empty;
     return tf.tidy(() => this._cdf(tf.cast(x, 'float32')));
   }
   logCdf(x: tf.Tensor): tf.Tensor {
     this.checkInput(x, 'x');
+    const empty = this.emptyLogProb(x);
+    if (empty) return empty;
     return tf.tidy(() => this._logCdf(tf.cast(x, 'float32')));
   }
 
@@ -282,18 +323,4 @@ export function whereConst(inside: tf.Tensor, x: tf.Tensor, fill: number): tf.Te
 /** -Infinity outside the support: `where(inside, value, -inf)` broadcasting both. */
 export function maskOutside(inside: tf.Tensor, value: tf.Tensor): tf.Tensor {
   return whereConst(inside, value, -Infinity);
-}
-
-/**
- * Runs `fn` (index and mask computations: argMax, oneHot, comparisons) as one tape node whose
- * gradient is zero, so autodiff never looks for gradients of kernels that have none (OneHot,
- * Any, ArgMax) when a sample that depends on parameters feeds a loss.
- */
-export function nonDifferentiable(fn: (...inputs: tf.Tensor[]) => tf.Tensor, ...inputs: tf.Tensor[]): tf.Tensor {
-  const wrapped = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-    const xs = args.slice(0, inputs.length) as tf.Tensor[];
-    // tfjs requires float32 gradients even for int32 / bool inputs.
-    return { value: fn(...xs), gradFunc: () => xs.map((x) => tf.zeros(x.shape, 'float32')) };
-  });
-  return wrapped(...inputs);
 }

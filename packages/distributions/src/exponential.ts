@@ -26,8 +26,8 @@ export class Exponential extends BaseDistribution {
   override readonly reparameterized = true;
   readonly rate: tf.Tensor;
 
-  constructor({ rate, validateArgs }: ExponentialOptions) {
-    super('Exponential', validateArgs);
+  constructor({ rate, validateArgs, ...unknown }: ExponentialOptions = {} as ExponentialOptions) {
+    super('Exponential', validateArgs, unknown, ['rate']);
     this.rate = this.param(rate, 'rate');
     this.check(this.rate, Number.isFinite, 'rate', 'finite');
     this.check(this.rate, (v) => v > 0, 'rate', '> 0');

@@ -26,8 +26,8 @@ export class Gamma extends BaseDistribution {
   readonly concentration: tf.Tensor;
   readonly rate: tf.Tensor;
 
-  constructor({ concentration, rate, validateArgs }: GammaOptions) {
-    super('Gamma', validateArgs);
+  constructor({ concentration, rate, validateArgs, ...unknown }: GammaOptions = {} as GammaOptions) {
+    super('Gamma', validateArgs, unknown, ['concentration', 'rate']);
     this.concentration = this.param(concentration, 'concentration');
     this.rate = this.param(rate, 'rate');
     this.check(this.concentration, Number.isFinite, 'concentration', 'finite');

@@ -20,8 +20,8 @@ export class Independent extends BaseDistribution {
   readonly distribution: Distribution;
   readonly reinterpretedBatchNdims: number;
 
-  constructor({ distribution, reinterpretedBatchNdims, validateArgs }: IndependentOptions) {
-    super('Independent', validateArgs);
+  constructor({ distribution, reinterpretedBatchNdims, validateArgs, ...unknown }: IndependentOptions = {} as IndependentOptions) {
+    super('Independent', validateArgs, unknown, ['distribution', 'reinterpretedBatchNdims']);
     if (!distribution || typeof distribution.logProb !== 'function') {
       throw argumentError('Independent', 'distribution', 'a Distribution', distribution);
     }
@@ -51,6 +51,10 @@ export class Independent extends BaseDistribution {
 
   protected _logProb(x: tf.Tensor, opts: LogProbOptions): tf.Tensor {
     return this.reduce(this.distribution.logProb(x, opts));
+  }
+
+  protected override sampleDtype(): tf.DataType {
+    return (this.distribution as { sampleDtype?: () => tf.DataType }).sampleDtype?.call(this.distribution) ?? 'float32';
   }
 
   protected _sample(sampleShape: number[], opts: SampleOptions): tf.Tensor {

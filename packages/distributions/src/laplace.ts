@@ -20,8 +20,8 @@ export class Laplace extends BaseDistribution {
   readonly loc: tf.Tensor;
   readonly scale: tf.Tensor;
 
-  constructor({ loc, scale, validateArgs }: LaplaceOptions) {
-    super('Laplace', validateArgs);
+  constructor({ loc, scale, validateArgs, ...unknown }: LaplaceOptions = {} as LaplaceOptions) {
+    super('Laplace', validateArgs, unknown, ['loc', 'scale']);
     this.loc = this.param(loc, 'loc');
     this.check(this.loc, Number.isFinite, 'loc', 'finite');
     this.scale = this.param(scale, 'scale');

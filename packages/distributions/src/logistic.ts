@@ -20,8 +20,8 @@ export class Logistic extends BaseDistribution {
   readonly loc: tf.Tensor;
   readonly scale: tf.Tensor;
 
-  constructor({ loc, scale, validateArgs }: LogisticOptions) {
-    super('Logistic', validateArgs);
+  constructor({ loc, scale, validateArgs, ...unknown }: LogisticOptions = {} as LogisticOptions) {
+    super('Logistic', validateArgs, unknown, ['loc', 'scale']);
     this.loc = this.param(loc, 'loc');
     this.check(this.loc, Number.isFinite, 'loc', 'finite');
     this.scale = this.param(scale, 'scale');

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { argumentError, deriveSeed, raw, shapeText } from '@densityjs/core';
+import { argumentError, deriveSeed, raw, shapeText, nonDifferentiable } from '@densityjs/core';
 import { Categorical } from './categorical.js';
-import { BaseDistribution, nonDifferentiable, type BaseOptions, type Distribution, type LogProbOptions, type SampleOptions } from './distribution.js';
+import { BaseDistribution, type BaseOptions, type Distribution, type LogProbOptions, type SampleOptions } from './distribution.js';
 
 export interface MixtureSameFamilyOptions extends BaseOptions {
   /** Mixture weights: a Categorical with batch shape B over K components. */
@@ -24,8 +24,8 @@ export class MixtureSameFamily extends BaseDistribution {
   readonly componentsDistribution: Distribution;
   readonly numComponents: number;
 
-  constructor({ mixtureDistribution, componentsDistribution, validateArgs }: MixtureSameFamilyOptions) {
-    super('MixtureSameFamily', validateArgs);
+  constructor({ mixtureDistribution, componentsDistribution, validateArgs, ...unknown }: MixtureSameFamilyOptions = {} as MixtureSameFamilyOptions) {
+    super('MixtureSameFamily', validateArgs, unknown, ['mixtureDistribution', 'componentsDistribution']);
     if (!(mixtureDistribution instanceof Categorical)) {
       throw argumentError(this.name, 'mixtureDistribution', 'a Categorical', mixtureDistribution);
     }
@@ -60,6 +60,11 @@ export class MixtureSameFamily extends BaseDistribution {
     const componentLogProb = this.componentsDistribution.logProb(this.expandValue(x), opts); // S + B + [K]
     const logWeights = tf.logSoftmax(this.mixtureDistribution.logits); // B + [K]
     return tf.logSumExp(tf.add(componentLogProb, logWeights), -1);
+  }
+
+  protected override sampleDtype(): tf.DataType {
+    const c = this.componentsDistribution as { sampleDtype?: () => tf.DataType };
+    return c.sampleDtype?.call(c) ?? 'float32';
   }
 
   protected _sample(sampleShape: number[], { seed, context }: SampleOptions): tf.Tensor {

@@ -23,8 +23,8 @@ export class MultivariateNormalDiag extends BaseDistribution {
   readonly loc: tf.Tensor;
   readonly scaleDiag: tf.Tensor;
 
-  constructor({ loc, scaleDiag, validateArgs }: MultivariateNormalDiagOptions) {
-    super('MultivariateNormalDiag', validateArgs);
+  constructor({ loc, scaleDiag, validateArgs, ...unknown }: MultivariateNormalDiagOptions = {} as MultivariateNormalDiagOptions) {
+    super('MultivariateNormalDiag', validateArgs, unknown, ['loc', 'scaleDiag']);
     this.loc = this.param(loc, 'loc');
     this.check(this.loc, Number.isFinite, 'loc', 'finite');
     this.scaleDiag = this.param(scaleDiag, 'scaleDiag');

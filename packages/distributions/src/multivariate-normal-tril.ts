@@ -24,8 +24,8 @@ export class MultivariateNormalTriL extends BaseDistribution {
   readonly loc: tf.Tensor;
   readonly scaleTril: tf.Tensor;
 
-  constructor({ loc, scaleTril, validateArgs }: MultivariateNormalTriLOptions) {
-    super('MultivariateNormalTriL', validateArgs);
+  constructor({ loc, scaleTril, validateArgs, ...unknown }: MultivariateNormalTriLOptions = {} as MultivariateNormalTriLOptions) {
+    super('MultivariateNormalTriL', validateArgs, unknown, ['loc', 'scaleTril']);
     this.loc = this.param(loc, 'loc');
     this.check(this.loc, Number.isFinite, 'loc', 'finite');
     this.scaleTril = this.param(scaleTril, 'scaleTril');

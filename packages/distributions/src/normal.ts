@@ -22,8 +22,8 @@ export class Normal extends BaseDistribution {
   readonly loc: tf.Tensor;
   readonly scale: tf.Tensor;
 
-  constructor({ loc, scale, validateArgs }: NormalOptions) {
-    super('Normal', validateArgs);
+  constructor({ loc, scale, validateArgs, ...unknown }: NormalOptions = {} as NormalOptions) {
+    super('Normal', validateArgs, unknown, ['loc', 'scale']);
     this.loc = this.param(loc, 'loc');
     this.check(this.loc, Number.isFinite, 'loc', 'finite');
     this.scale = this.param(scale, 'scale');

@@ -26,8 +26,8 @@ export class StudentT extends BaseDistribution {
   readonly loc: tf.Tensor;
   readonly scale: tf.Tensor;
 
-  constructor({ df, loc, scale, validateArgs }: StudentTOptions) {
-    super('StudentT', validateArgs);
+  constructor({ df, loc, scale, validateArgs, ...unknown }: StudentTOptions = {} as StudentTOptions) {
+    super('StudentT', validateArgs, unknown, ['df', 'loc', 'scale']);
     this.df = this.param(df, 'df');
     this.loc = this.param(loc, 'loc');
     this.check(this.loc, Number.isFinite, 'loc', 'finite');

@@ -19,8 +19,8 @@ export class Uniform extends BaseDistribution {
   readonly low: tf.Tensor;
   readonly high: tf.Tensor;
 
-  constructor({ low, high, validateArgs }: UniformOptions) {
-    super('Uniform', validateArgs);
+  constructor({ low, high, validateArgs, ...unknown }: UniformOptions = {} as UniformOptions) {
+    super('Uniform', validateArgs, unknown, ['low', 'high']);
     this.low = this.param(low, 'low');
     this.high = this.param(high, 'high');
     this.check(this.low, Number.isFinite, 'low', 'finite');
