@@ -50,8 +50,8 @@ export const mutations = [
   {
     id: 'tanh-claims-volume-preserving',
     file: 'packages/bijectors/src/tanh.ts',
-    find: "super(opts, 'Tanh');",
-    replace: "super(opts, 'Tanh', true);",
+    find: "super(opts, 'Tanh', false, []);",
+    replace: "super(opts, 'Tanh', true, []);",
     tests: ['src/elementwise.test.ts'],
   },
   {
