@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { argumentError } from '@densityjs/core';
+import { argumentError, fusedAffineTransform } from '@densityjs/core';
 import { conditionerShapeError } from './conditioner.js';
 import type { Transformer } from './transformer.js';
 
@@ -66,6 +66,9 @@ export function affineTransform(
   if (!batchOk || !(lastTwo || flat)) {
     throw conditionerShapeError(owner, `a tensor of shape [${[...batch, n, 2]}] or [${[...batch, 2 * n]}]`, params);
   }
+  // One kernel each way on cpu and wasm; the composed op below elsewhere (webgpu).
+  const fused = fusedAffineTransform(v, params, { logScaleClamp: clamp, inverse });
+  if (fused) return fused;
   const sigma = inverse ? -1 : 1;
   const clamped = Number.isFinite(clamp);
   const op = tf.customGrad((...args: unknown[]) => {

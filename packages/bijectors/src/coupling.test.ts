@@ -94,7 +94,7 @@ describe('coupling bad input', () => {
     tf.dispose([x, c]);
   });
   it('rejects bad options and too-small events', () => {
-    expect(() => new RealNVP({ numMasked: 0, conditioner: (x) => x })).toThrow(/RealNVP: numMasked must be a positive integer, received 0/);
+    expect(() => new RealNVP({ numMasked: 0, conditioner: (x) => x })).toThrow(/RealNVP: numMasked must be a positive integer \(0 only for a conditional layer, contextSize > 0\), received 0/);
     expect(() => new NICE({ numMasked: 1, conditioner: 3 as never })).toThrow(/NICE: conditioner must be a function/);
     expect(() => new RealNVP({ numMasked: 2, eventSize: 2, conditioner: (x) => x })).toThrow(/eventSize must be an integer > numMasked = 2/);
     const b = new NICE({ numMasked: 2, conditioner: (x) => x });

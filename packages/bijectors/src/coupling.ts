@@ -8,7 +8,8 @@ import { isTransformer, type Transformer } from './transformer.js';
 export interface CouplingOptions extends ConditionedOptions {
   /**
    * Number d of leading units passed through unchanged; they condition the rest.
-   * Default floor(D / 2) of the input's event size D.
+   * Default floor(D / 2) of the input's event size D. 0 is allowed for a conditional layer
+   * (`contextSize` > 0): every unit is then transformed given the context alone.
    */
   numMasked?: number;
   /** Network or function of the first d units (and the context) giving the transformer's parameters. */
@@ -36,14 +37,17 @@ export class Coupling extends ConditionedBijector {
     const name = opts?.name ?? 'Coupling';
     if (opts === null || typeof opts !== 'object') throw argumentError(name, 'options', 'an object {conditioner, transformer, numMasked?}', opts);
     const d = opts.numMasked;
-    if (d !== undefined && (!Number.isInteger(d) || d < 1)) throw argumentError(name, 'numMasked', 'a positive integer', d);
+    const conditional = opts.contextSize !== undefined && opts.contextSize > 0;
+    if (d !== undefined && (!Number.isInteger(d) || d < (conditional ? 0 : 1))) {
+      throw argumentError(name, 'numMasked', conditional ? 'a non-negative integer' : 'a positive integer (0 only for a conditional layer, contextSize > 0)', d);
+    }
     if (!isConditioner(opts.conditioner)) {
       throw argumentError(name, 'conditioner', 'a function (x1, context?) => Tensor or an object with call(x1, {context})', opts.conditioner);
     }
     if (!isTransformer(opts.transformer)) {
       throw argumentError(name, 'transformer', 'a transformer such as affine(), additive() or rationalQuadratic()', opts.transformer);
     }
-    if (opts.eventSize !== undefined && (!Number.isInteger(opts.eventSize) || opts.eventSize <= (d ?? 1))) {
+    if (opts.eventSize !== undefined && (!Number.isInteger(opts.eventSize) || opts.eventSize <= (d ?? 1) || opts.eventSize < 1)) {
       throw argumentError(name, 'eventSize', `an integer > numMasked = ${d ?? 1}`, opts.eventSize);
     }
     super(
@@ -64,7 +68,7 @@ export class Coupling extends ConditionedBijector {
     super.checkInput(t, argument);
     const shape = (t as tf.Tensor).shape;
     const size = shape[shape.length - 1]!;
-    if (size < 2 || size <= this.maskedUnits(size)) {
+    if (size <= this.maskedUnits(size) || (this.numMasked === undefined && size < 2)) {
       throw argumentError(
         this.name,
         argument,

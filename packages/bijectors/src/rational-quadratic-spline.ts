@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { argumentError, checkValues, nonDifferentiable } from '@densityjs/core';
+import { argumentError, checkValues, fusedRationalQuadraticSpline, nonDifferentiable } from '@densityjs/core';
 import { ElementwiseBijector, type ElementwiseOptions } from './elementwise.js';
 import { ParameterSet } from './parameter.js';
 
@@ -150,6 +150,9 @@ export function rationalQuadraticSpline(
       params,
     );
   }
+  // One kernel each way on cpu and wasm when params match x's shape; the composed ops elsewhere.
+  const fused = fusedRationalQuadraticSpline(x, params, { ...resolved, inverse });
+  if (fused) return fused;
   return tf.tidy(() => {
     const c = constants(resolved);
     // Broadcast x and params to one shape, then work on flat [n] / [n, ., K] tensors: rank <= 3

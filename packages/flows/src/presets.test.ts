@@ -147,7 +147,7 @@ describe('flow preset errors', () => {
     expect(() => maf({ eventSize: 2, numLayers: 0 })).toThrow(/maf: numLayers must be a positive integer, received 0/);
     expect(() => maf({ eventSize: 2, hiddenUnits: [0] })).toThrow(/maf: hiddenUnits must be an array of positive integers/);
     expect(() => maf({ eventSize: 4, hiddenUnits: [2] })).toThrow(/maf: hiddenUnits\[0\] must be >= eventSize - 1 = 3/);
-    expect(() => realNVP({ eventSize: 1 })).toThrow(/realNVP: eventSize must be an integer >= 2 for a coupling flow/);
+    expect(() => realNVP({ eventSize: 1 })).toThrow(/realNVP: eventSize must be an integer >= 2 for an unconditional coupling flow/);
     expect(() => nice({ eventSize: 2, permutation: 'shuffle' as never })).toThrow(/nice: permutation must be 'reverse', 'random' or false/);
     expect(() => iaf({ eventSize: 2, contextSize: -1 })).toThrow(/iaf: contextSize must be a non-negative integer/);
     expect(() => neuralSplineFlow({ eventSize: 2, variant: 'x' as never })).toThrow(/neuralSplineFlow: variant must be 'coupling' or 'autoregressive'/);

@@ -173,17 +173,31 @@ export function iaf(opts: FlowOptions): Flow {
   return presetFlow('iaf', config, opts, assemble(config, layers, () => undefined));
 }
 
-/** Units that pass through a coupling layer: the first floor(D/2). */
+/**
+ * Units that pass through a coupling layer: the first floor(D/2); none for 1-D conditional
+ * data, whose one unit is transformed given the context alone.
+ */
 function numMasked(config: FlowConfig): number {
-  return Math.max(1, Math.floor(config.eventSize / 2));
+  return config.eventSize === 1 ? 0 : Math.max(1, Math.floor(config.eventSize / 2));
 }
 
 function checkCoupling(owner: string, config: FlowConfig): void {
-  if (config.eventSize < 2) throw argumentError(owner, 'eventSize', 'an integer >= 2 for a coupling flow', config.eventSize);
+  if (config.eventSize < 2 && config.contextSize === 0) {
+    throw argumentError(
+      owner,
+      'eventSize',
+      "an integer >= 2 for an unconditional coupling flow (1-D data: give a contextSize, or use maf or neuralSplineFlow({variant: 'autoregressive'}))",
+      config.eventSize,
+    );
+  }
 }
 
 /** The coupling layer options shared by the coupling presets: the split and a dense conditioner. */
-function couplingLayer(config: FlowConfig, i: number, paramsPerUnit: number): { numMasked: number; eventSize: number; conditioner: DenseNetwork } {
+function couplingLayer(
+  config: FlowConfig,
+  i: number,
+  paramsPerUnit: number,
+): { numMasked: number; eventSize: number; contextSize?: number; conditioner: DenseNetwork } {
   const d = numMasked(config);
   const shape = paramsPerUnit === 1 ? [config.eventSize - d] : [config.eventSize - d, paramsPerUnit];
   const conditioner = new DenseNetwork({
@@ -194,7 +208,7 @@ function couplingLayer(config: FlowConfig, i: number, paramsPerUnit: number): { 
     activation: config.activation,
     seed: deriveSeed(config.seed, 100 + i)!,
   });
-  return { numMasked: d, eventSize: config.eventSize, conditioner };
+  return { numMasked: d, eventSize: config.eventSize, ...(config.contextSize > 0 ? { contextSize: config.contextSize } : {}), conditioner };
 }
 
 function couplingLayers(config: FlowConfig, make: (i: number) => Bijector): Bijector[] {

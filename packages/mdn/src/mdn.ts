@@ -298,12 +298,12 @@ export class MDN implements TrainableDensity {
     );
   }
 
-  /** [outputSize]: the event shape of y, as for any density (`fit` trains on rows of this size). */
+  /** The event shape of y, `[outputSize]`, as for any density (`fit` trains on rows of this size). */
   get eventShape(): number[] {
     return [this.config.outputSize];
   }
 
-  /** [inputSize]: the MDN is p(y | x), x being its context. */
+  /** The size of x, `inputSize`: the MDN is p(y | x), x being its context. */
   get contextSize(): number {
     return this.config.inputSize;
   }
