@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { checkerboard, eightGaussians, inverseSine, siggraph, twoMoons } from '@densityjs/datasets';
-import { distill, fit, iaf, maf, neuralSplineFlow, nice, realNVP, type Flow } from '@densityjs/flows';
+import { distill, fit, fitVariational, iaf, maf, neuralSplineFlow, nice, realNVP, type Flow } from '@densityjs/flows';
 import { MDN } from '@densityjs/mdn';
 import type { BackendName } from './backends.js';
 import { useBackend } from './backends.js';
@@ -165,8 +165,59 @@ function flowCheck(id: string, title: string, preset: FlowRecipe['preset'], limi
   };
 }
 
+/** The banana: x1 ~ N(0, 1.5^2), x2 | x1 ~ N(0.5 (x1^2 - 1.5^2), 1); log Z = log(2 pi 1.5). */
+function bananaLogDensity(x: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => {
+    const [x1, x2] = tf.unstack(x, -1) as [tf.Tensor, tf.Tensor];
+    const bend = tf.sub(x2, tf.mul(tf.sub(tf.square(x1), 2.25), 0.5));
+    return tf.mul(tf.add(tf.div(tf.square(x1), 2.25), tf.square(bend)), -0.5);
+  });
+}
+
+/**
+ * Neal's funnel in D dims: v ~ N(0, 3^2), x_i | v ~ N(0, e^v) (i < D); unnormalized
+ * log p~ = -v^2 / 18 - sum x_i^2 e^-v / 2 - (D - 1) v / 2, log Z = log 3 + D log(2 pi) / 2.
+ */
+function funnelLogDensity(x: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => {
+    const d = x.shape[x.rank - 1]!;
+    const [v, rest] = tf.split(x, [1, d - 1], -1) as [tf.Tensor, tf.Tensor];
+    const vv = tf.squeeze(v, [-1]);
+    const spread = tf.mul(tf.sum(tf.square(rest), -1), tf.exp(tf.neg(vv)));
+    return tf.sub(tf.mul(tf.add(tf.div(tf.square(vv), 9), spread), -0.5), tf.mul(vv, 0.5 * (d - 1)));
+  });
+}
+
+function viCheck(id: string, title: string, eventSize: number, target: (x: tf.Tensor) => tf.Tensor, logZ: number, tolerance: number): Check {
+  return {
+    id,
+    title,
+    async run(ctx) {
+      const flow = iaf({ eventSize, numLayers: 5, hiddenUnits: [64, 64], seed: ctx.seed });
+      const steps = ctx.epochs(4000, 100);
+      const t0 = performance.now();
+      const res = await fitVariational(flow, target, {
+        steps,
+        samples: 256,
+        learningRate: 1e-3,
+        seed: ctx.seed,
+        logZSamples: 100_000,
+        onReport: (k, { elbo }) => ctx.progress.update(`quality ${id}: step ${(k + 1) * 50}/${steps} ELBO ${elbo.toFixed(3)}`),
+      });
+      const seconds = (performance.now() - t0) / 1000;
+      flow.dispose();
+      const elbo = res.history.elbo.at(-1)!;
+      return [
+        line(`|log Z estimate - true log Z| (nats)`, Math.abs(res.logZ - logZ), '<=', tolerance, `estimate ${res.logZ.toFixed(3)} ± ${res.logZStandardError.toFixed(3)}, true ${logZ.toFixed(3)}, final ELBO ${elbo.toFixed(3)}; iaf(5, [64,64]), ${steps} steps x 256 samples in ${seconds.toFixed(0)} s`),
+      ];
+    },
+  };
+}
+
 const CHECKS: Check[] = [
   flowCheck('moons-maf', 'two moons MAF(5, [64,64])', 'maf', 1.1, 'moons'),
+  viCheck('vi-banana', 'variational inference: 2-D banana', 2, bananaLogDensity, Math.log(2 * Math.PI * 1.5), 0.05),
+  viCheck('vi-funnel', "variational inference: Neal's funnel, 10-D", 10, funnelLogDensity, Math.log(3) + 5 * Math.log(2 * Math.PI), 0.2),
   flowCheck('moons-realnvp', 'two moons RealNVP(5, [64,64])', 'realNVP', 1.15, 'moons'),
   // Spline steps cost ~3.5x an affine one (kernel count): larger batches, fewer steps.
   flowCheck('moons-nsf', 'two moons NSF(5, [64,64])', 'neuralSplineFlow', 1.05, 'moons', { epochs: [80, 3], batchSize: 512, learningRate: 2e-3 }),
