@@ -47,6 +47,7 @@ if (unknown.length) {
 
 // 1. A copy of the tree at `rev`, with the installed node_modules linked in (read-only use).
 const copy = mkdtempSync(join(tmpdir(), 'densityjs-mutation-'));
+const sha = spawnSync('git', ['-C', root, 'rev-parse', '--short', rev], { encoding: 'utf8' }).stdout.trim() || rev;
 const archive = spawnSync('sh', ['-c', `git -C "${root}" archive --format=tar "${rev}" | tar -x -C "${copy}"`], { stdio: 'inherit' });
 if (archive.status !== 0) {
   console.error(`git archive ${rev} failed`);
@@ -126,7 +127,10 @@ for (const m of selected) {
 const killed = results.filter((r) => r.status === 'killed').length;
 const survived = results.filter((r) => r.status === 'survived');
 const tested = killed + survived.length;
-const summary = `${killed} of ${tested} mutants killed (${tested ? ((100 * killed) / tested).toFixed(0) : 0}%), backends ${backends}, rev ${rev}`;
+const stale = results.filter((r) => r.status === 'stale' || r.status === 'baseline fails').length;
+const summary =
+  `${killed} of ${tested} mutants killed (${tested ? ((100 * killed) / tested).toFixed(0) : 0}%)` +
+  `${stale ? `, ${stale} not run (stale or failing baseline)` : ''}, backends ${backends}, commit ${sha}, ${new Date().toISOString().slice(0, 10)}`;
 console.log(`\n${summary}`);
 if (survived.length) console.log(`survivors: ${survived.map((r) => r.id).join(', ')}`);
 if (out) {
