@@ -4,6 +4,41 @@
 
 export const mutations = [
   // ------------------------------------------------ hand-written gradients (bijectors)
+  // The fused kernels run the affine and spline transformers on cpu and wasm; the composed
+  // custom gradients below them run on the other backends (and on cpu/wasm in the bijector tests
+  // that switch the fused kernels off, if any).
+  {
+    id: 'affine-kernel-grad-drops-logdet-term',
+    file: 'packages/core/src/kernels/affine-backward-kernel.ts',
+    find: 'dp[ri] = sigma * (gk * w + g) * (clamp > 0 ? 1 - th * th : 1);',
+    replace: 'dp[ri] = sigma * (gk * w) * (clamp > 0 ? 1 - th * th : 1);',
+    package: 'packages/bijectors',
+    tests: ['src/coupling.test.ts'],
+  },
+  {
+    id: 'affine-kernel-grad-shift-sign',
+    file: 'packages/core/src/kernels/affine-backward-kernel.ts',
+    find: 'dp[ti] = inverse ? -gk * e : gk;',
+    replace: 'dp[ti] = inverse ? gk * e : gk;',
+    package: 'packages/bijectors',
+    tests: ['src/masked-autoregressive.test.ts'],
+  },
+  {
+    id: 'spline-kernel-grad-d1-sign',
+    file: 'packages/core/src/kernels/spline-backward-kernel.ts',
+    find: 'const yD1 = -hOverDen * qq * f;',
+    replace: 'const yD1 = hOverDen * qq * f;',
+    package: 'packages/bijectors',
+    tests: ['src/rational-quadratic-spline.test.ts'],
+  },
+  {
+    id: 'spline-kernel-inverse-dh-drops-term',
+    file: 'packages/core/src/kernels/spline-backward-kernel.ts',
+    find: 'dh = -r * f + gDelta * invW;',
+    replace: 'dh = -r * f;',
+    package: 'packages/bijectors',
+    tests: ['src/rational-quadratic-spline.test.ts'],
+  },
   {
     id: 'affine-grad-drops-logdet-term',
     file: 'packages/bijectors/src/affine-transformer.ts',
