@@ -164,6 +164,13 @@ export const mutations = [
   },
   // ------------------------------------------------ training
   {
+    id: 'shuffle-naive-bias',
+    file: 'packages/core/src/train-loop.ts',
+    find: 'const j = Math.floor(random() * (i + 1));',
+    replace: 'const j = Math.floor(random() * order.length);',
+    tests: ['src/train-loop.test.ts'],
+  },
+  {
     id: 'distill-drops-student-log-q',
     file: 'packages/flows/src/distill.ts',
     find: 'const l = tf.sub(logProb, teacherLogProb);',

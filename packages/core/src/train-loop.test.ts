@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { describeEachBackend, expectAllClose, expectNoLeaks } from '@densityjs/testing';
+import { chiSquaredTest, describeEachBackend, expectAllClose, expectNoLeaks } from '@densityjs/testing';
 import { ArgumentError, NumericalError, StateError } from './errors.js';
 import { resolveFitOptions, trainLoop } from './train-loop.js';
 
@@ -629,5 +629,48 @@ describe('trainLoop refuses before changing anything', () => {
       expect((await s.data())[0]).toBe(3);
     }
     tf.dispose([w, s]);
+  });
+});
+
+describe('trainLoop shuffling', () => {
+  it('visits the 24 orders of 4 examples uniformly (chi-squared, false-alarm rate 1e-6)', async () => {
+    const { xs, ys } = makeProblem(4);
+    const m = linearModel(xs, ys);
+    const orders: number[] = [];
+    let current: number[] = [];
+    const epochs = 2400;
+    await trainLoop(
+      {
+        owner: 'test',
+        variables: m.variables,
+        numExamples: 4,
+        batchLoss: (idx) => {
+          current = Array.from(idx.dataSync());
+          return m.batchLoss(idx);
+        },
+      },
+      {
+        epochs,
+        batchSize: 4,
+        learningRate: 1e-4,
+        seed: 3,
+        onEpochEnd: () => {
+          // The order as a number in 0..23 (Lehmer code).
+          const rest = [0, 1, 2, 3];
+          let code = 0;
+          for (const v of current) {
+            const k = rest.indexOf(v);
+            code = code * rest.length + k;
+            rest.splice(k, 1);
+          }
+          orders.push(code);
+        },
+      },
+    );
+    m.dispose();
+    expect(orders).toHaveLength(epochs);
+    const r = chiSquaredTest(orders, (k) => (k >= 0 && k < 24 ? 1 / 24 : 0), 1e-6);
+    expect(r.degreesOfFreedom).toBe(23);
+    expect(r.statistic, `chi-squared of the epoch orders (critical ${r.critical.toFixed(1)})`).toBeLessThan(r.critical);
   });
 });
