@@ -48,22 +48,25 @@ export async function checkMatrix(
     throw argumentError(owner, name, `a 2-D tensor of shape [${rowsText}, ${sizeText}] (${what})`, t instanceof tf.Tensor && t.isDisposed ? raw('a disposed tensor') : t);
   }
   if (t.shape[0] === 0) throw argumentError(owner, name, 'a tensor with at least one row', t);
-  const bad = tf.tidy(() => {
-    const finite = tf.isFinite(t.dtype === 'float32' ? t : tf.cast(t, 'float32'));
-    const rowOk = tf.all(finite, 1);
-    // Index of the first bad row, or -1: argMin of the row flags finds the first false.
-    // Reshape both to [1]: webgpu's argMin of a vector returns shape [1] where cpu returns [].
-    const allOk = tf.reshape(tf.cast(tf.all(rowOk), 'int32'), [1]);
-    const firstBad = tf.reshape(tf.cast(tf.argMin(tf.cast(rowOk, 'int32')), 'int32'), [1]);
-    return tf.concat([allOk, firstBad]);
-  });
-  const [allOk, firstBad] = Array.from(await bad.data());
-  bad.dispose();
-  if (!allOk) {
-    throw argumentError(owner, name, 'finite values (no NaN or Infinity)', raw(`a non-finite value in row ${firstBad} of a tensor of shape ${shapeText(t.shape)}`));
+  // A tensor's values never change (variables aside), so one check per tensor is enough:
+  // repeated fits on the same data pay nothing.
+  if (checkedFinite.has(t) && !(t instanceof tf.Variable)) return t as tf.Tensor2D;
+  const finite = tf.tidy(() => tf.all(tf.isFinite(t.dtype === 'float32' ? t : tf.cast(t, 'float32'))));
+  const ok = (await finite.data())[0];
+  finite.dispose();
+  if (!ok) {
+    // The first row with a NaN or Infinity, for the message (only on this error path).
+    const firstBad = tf.tidy(() => tf.argMin(tf.cast(tf.all(tf.isFinite(tf.cast(t, 'float32')), 1), 'int32')));
+    const row = (await firstBad.data())[0];
+    firstBad.dispose();
+    throw argumentError(owner, name, 'finite values (no NaN or Infinity)', raw(`a non-finite value in row ${row} of a tensor of shape ${shapeText(t.shape)}`));
   }
+  checkedFinite.add(t);
   return t as tf.Tensor2D;
 }
+
+/** Tensors already found finite by checkMatrix. */
+const checkedFinite = new WeakSet<tf.Tensor>();
 
 function isTrainableDensity(m: unknown): m is TrainableDensity {
   const d = m as TrainableDensity;
