@@ -26,7 +26,7 @@ const COVERAGE: Record<string, string> = {
   checkValuesAsync: 'properties', normalizeSampleShape: 'properties', toFloatTensor: 'properties', tryReadSync: 'properties',
   gradientConfigs: 'register-gradients.test.ts', registerGradients: 'register-gradients.test.ts', matMulFast: 'register-gradients.test.ts',
   betainc: 'properties', digamma: 'properties', erfc: 'properties', igamma: 'properties', igammaGradA: 'properties', lbeta: 'properties',
-  logIgamma: 'properties', lgamma: 'properties', logErfc: 'properties', logNdtr: 'properties', ndtr: 'properties',
+  logIgamma: 'properties', lgamma: 'properties', logErfc: 'properties', logNdtr: 'properties', ndtr: 'properties', ndtri: 'properties, ndtri.test.ts',
   matrixDiagPart: 'properties', triangularSolveLower: 'properties', cosineDecay: 'properties', mulberry32: 'properties',
   FIT_OPTION_KEYS: 'properties', MIN_STATISTICS_BATCH: 'properties', trainLoop: 'properties', resolveFitOptions: 'properties',
   DENSE_ACTIVATIONS: 'fused-dense.test.ts', LEAKY_RELU_ALPHA: 'fused-dense.test.ts', fusedDense: 'fused-dense.test.ts',
@@ -37,7 +37,7 @@ const COVERAGE: Record<string, string> = {
   fusedAffineTransform: 'fused-affine.test.ts', nonDifferentiable: 'bijectors and distributions tests',
   DirectBackend: 'fused-dense.test.ts (the direct kernels run on it)', directKernelsActive: 'fused-affine.test.ts',
   recordingGradients: 'fused-dense.test.ts, mdn tests', registerDirectKernel: 'fused-dense.test.ts, mdn tests',
-  fusedRationalQuadraticSpline: 'fused-spline.test.ts',
+  fusedRationalQuadraticSpline: 'fused-spline.test.ts', checkContext: 'fit.test.ts',
 };
 
 /** Runs `fn` and returns the tensor count it left behind. */
@@ -322,6 +322,11 @@ describeEachBackend(
           expect(v[4]).toBeCloseTo(Math.log(v[3]!), 4);
           expect(v[3]! > 0 && v[3]! <= 2).toBe(true); // 2 - tiny rounds to 2 in float32
           for (const p of [v[5]!, v[7]!, v[8]!]) expect(p >= 0 && p <= 1).toBe(true);
+          // ndtri inverts ndtr.
+          const q = Math.min(0.999, Math.max(0.001, z / 16 + 0.5));
+          const back = tf.tidy(() => core.ndtr(core.ndtri(tf.scalar(q))));
+          expect((await back.data())[0]).toBeCloseTo(q, 4);
+          back.dispose();
         }),
         { numRuns: Math.max(5, Math.floor(RUNS / 3)) },
       );
