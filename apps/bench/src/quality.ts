@@ -188,7 +188,19 @@ function funnelLogDensity(x: tf.Tensor): tf.Tensor {
   });
 }
 
-function viCheck(id: string, title: string, eventSize: number, target: (x: tf.Tensor) => tf.Tensor, logZ: number, tolerance: number): Check {
+/** Standard normal quantiles at 5%, 25%, 50%, 75% and 95%. */
+const NORMAL_QUANTILES: [number, number][] = [[0.05, -1.6448536], [0.25, -0.6744898], [0.5, 0], [0.75, 0.6744898], [0.95, 1.6448536]];
+
+/** Largest |sample quantile - true quantile| / sd of the first coordinate, whose law is N(0, sd^2). */
+async function firstCoordinateQuantileError(flow: Flow, sd: number, seed: number): Promise<number> {
+  const s = flow.sample(20_000, { seed });
+  const first = tf.tidy(() => tf.squeeze(tf.slice(s, [0, 0], [-1, 1]), [1]));
+  const values = Float64Array.from(await first.data()).sort();
+  tf.dispose([s, first]);
+  return Math.max(...NORMAL_QUANTILES.map(([p, z]) => Math.abs(values[Math.floor(p * (values.length - 1))]! - z * sd) / sd));
+}
+
+function viCheck(id: string, title: string, eventSize: number, target: (x: tf.Tensor) => tf.Tensor, logZ: number, tolerance: number, firstSd: number): Check {
   return {
     id,
     title,
@@ -205,10 +217,12 @@ function viCheck(id: string, title: string, eventSize: number, target: (x: tf.Te
         onReport: (k, { elbo }) => ctx.progress.update(`quality ${id}: step ${(k + 1) * 50}/${steps} ELBO ${elbo.toFixed(3)}`),
       });
       const seconds = (performance.now() - t0) / 1000;
+      const quantileError = await firstCoordinateQuantileError(flow, firstSd, ctx.seed + 1);
       flow.dispose();
       const elbo = res.history.elbo.at(-1)!;
       return [
         line(`|log Z estimate - true log Z| (nats)`, Math.abs(res.logZ - logZ), '<=', tolerance, `estimate ${res.logZ.toFixed(3)} ± ${res.logZStandardError.toFixed(3)}, true ${logZ.toFixed(3)}, final ELBO ${elbo.toFixed(3)}; iaf(5, [64,64]), ${steps} steps x 256 samples in ${seconds.toFixed(0)} s`),
+        line('max |quantile error| / sd of the first coordinate (5%..95%, 20k samples)', quantileError, '<=', 0.1, `its law: N(0, ${firstSd}^2)`),
       ];
     },
   };
@@ -216,8 +230,8 @@ function viCheck(id: string, title: string, eventSize: number, target: (x: tf.Te
 
 const CHECKS: Check[] = [
   flowCheck('moons-maf', 'two moons MAF(5, [64,64])', 'maf', 1.1, 'moons'),
-  viCheck('vi-banana', 'variational inference: 2-D banana', 2, bananaLogDensity, Math.log(2 * Math.PI * 1.5), 0.05),
-  viCheck('vi-funnel', "variational inference: Neal's funnel, 10-D", 10, funnelLogDensity, Math.log(3) + 5 * Math.log(2 * Math.PI), 0.2),
+  viCheck('vi-banana', 'variational inference: 2-D banana', 2, bananaLogDensity, Math.log(2 * Math.PI * 1.5), 0.05, 1.5),
+  viCheck('vi-funnel', "variational inference: Neal's funnel, 10-D", 10, funnelLogDensity, Math.log(3) + 5 * Math.log(2 * Math.PI), 0.2, 3),
   flowCheck('moons-realnvp', 'two moons RealNVP(5, [64,64])', 'realNVP', 1.15, 'moons'),
   // Spline steps cost ~3.5x an affine one (kernel count): larger batches, fewer steps.
   flowCheck('moons-nsf', 'two moons NSF(5, [64,64])', 'neuralSplineFlow', 1.05, 'moons', { epochs: [80, 3], batchSize: 512, learningRate: 2e-3 }),
