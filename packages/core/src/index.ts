@@ -29,6 +29,7 @@ export {
 export { gradientConfigs, registerGradients } from './register-gradients.js';
 export { matMulFast } from './gradients/matmul-gradient.js';
 export { betainc, digamma, erfc, igamma, igammaGradA, lbeta, logIgamma, lgamma, logErfc, logNdtr, ndtr } from './special-functions.js';
+export { ndtri } from './ndtri.js';
 export { matrixDiagPart, triangularSolveLower } from './linear-algebra.js';
 export { cosineDecay } from './cosine-decay.js';
 export { mulberry32 } from './mulberry32.js';
