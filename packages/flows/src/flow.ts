@@ -1,6 +1,6 @@
 // A normalizing flow: a bijector pushed onto a base distribution, trainable with `fit`.
 import * as tf from '@tensorflow/tfjs-core';
-import { argumentError, checkContext, normalizeSampleShape, raw, shapeText, type DenseActivation, type TrainableDensity } from '@densityjs/core';
+import { argumentError, checkContext, checkSeed, normalizeSampleShape, raw, shapeText, type DenseActivation, type TrainableDensity } from '@densityjs/core';
 import { TransformedDistribution, type Distribution, type LogProbOptions, type SampleOptions } from '@densityjs/distributions';
 import { ConditionedBijector, type Bijector } from '@densityjs/bijectors';
 import { StandardNormal } from './standard-normal.js';
@@ -261,9 +261,7 @@ export class Flow extends TransformedDistribution implements TrainableDensity {
   private checkSampleCall(method: string, shape: number[], opts: SampleOptions): tf.Tensor | undefined {
     const owner = `${this.name}.${method}`;
     this.checkAlive(method);
-    if (opts?.seed !== undefined && (typeof opts.seed !== 'number' || !Number.isFinite(opts.seed))) {
-      throw argumentError(owner, 'seed', 'a finite number', opts.seed);
-    }
+    checkSeed(owner, opts?.seed);
     return checkContext(owner, opts?.context, this.contextSize, shape, { what: 'flow', allowRow: true });
   }
 }

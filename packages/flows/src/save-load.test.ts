@@ -120,7 +120,7 @@ describe('save/load errors', () => {
       `loadFlow: the saved flow has ${count - 1} weight tensors, its architecture builds ${count}`,
     );
     expect(tf.memory().numTensors).toBe(before); // failed loads free what they built
-    await expect(loadFlowFrom('nowhere://x')).rejects.toThrow(/loadFlowFrom: no tf.io handler for "nowhere:\/\/x"/);
+    await expect(loadFlowFrom('nowhere://x')).rejects.toThrow(/loadFlowFrom: handler must be a URL with a registered tf.io scheme .*received "nowhere:\/\/x"/);
     await expect(saveFlow({} as never)).rejects.toThrow(/saveFlow: flow must be a Flow \(from a preset such as maf\(\)/);
     flow.dispose();
   });
@@ -157,5 +157,23 @@ describeEachBackend('saved flows of format version 1', () => {
       flow.dispose();
     }
     tf.dispose([x, context]);
+  });
+});
+
+describe('corrupt saved flows', () => {
+  it('a non-finite or truncated weight is a FormatError and leaks nothing', async () => {
+    const flow = maf({ eventSize: 2, numLayers: 2, hiddenUnits: [4], seed: 1 });
+    const json = await saveFlow(flow);
+    flow.dispose();
+    const last = json.weights.length - 1;
+    const values = new Float32Array(base64ToBytes(json.weights[last]!.data).buffer.slice(0));
+    values[1] = NaN;
+    const withNaN = { ...json, weights: json.weights.map((w, i) => (i === last ? { ...w, data: bytesToBase64(new Uint8Array(values.buffer)) } : w)) };
+    const truncated = { ...json, weights: json.weights.map((w, i) => (i === last ? { ...w, data: 'AAAA' } : w)) };
+    const before = tf.memory().numTensors;
+    expect(() => loadFlow(withNaN)).toThrow(new RegExp(`loadFlow: saved weight ${last} holds NaN at flat index 1`));
+    expect(() => loadFlow(withNaN)).toThrow(expect.objectContaining({ name: 'FormatError', code: 'ERR_DENSITYJS_FORMAT' }));
+    expect(() => loadFlow(truncated)).toThrow(new RegExp(`loadFlow: weights\\[${last}\\] holds 0.75 values`));
+    expect(tf.memory().numTensors).toBe(before);
   });
 });

@@ -82,7 +82,7 @@ export function base64ToBytes(text: string): Uint8Array {
   let o = 0;
   for (let i = 0; i < clean.length; i++) {
     const v = LOOKUP[clean.charCodeAt(i)] ?? -1;
-    if (v < 0) throw new Error(`loadFlow: weights data is not valid base64 (character ${JSON.stringify(clean[i])} at ${i})`);
+    if (v < 0) throw new FormatError(`loadFlow: weights data is not valid base64 (character ${JSON.stringify(clean[i])} at ${i})`);
     value = (value << 6) | v;
     bits += 6;
     if (bits >= 8) {
@@ -91,6 +91,15 @@ export function base64ToBytes(text: string): Uint8Array {
     }
   }
   return out;
+}
+
+/** Saved weights must be finite: a NaN would give plausible densities on one backend and NaN on another. */
+function checkFiniteWeights(owner: string, index: number, values: ArrayLike<number>): void {
+  for (let k = 0; k < values.length; k++) {
+    if (!Number.isFinite(values[k]!)) {
+      throw new FormatError(`${owner}: saved weight ${index} holds ${values[k]} at flat index ${k}; a saved flow has finite weights`);
+    }
+  }
 }
 
 function checkFlow(owner: string, flow: unknown): Flow {
@@ -214,19 +223,22 @@ export function loadFlow(json: FlowJSON | string, opts: LoadFlowOptions = {}): F
   const owner = 'loadFlow';
   const header = parseHeader(owner, json, opts);
   const o = (typeof json === 'string' ? JSON.parse(json) : json) as FlowJSON;
-  if (!Array.isArray(o.weights)) throw argumentError(owner, 'weights', 'an array', o.weights);
-  const tensors = o.weights.map((w, i) => {
-    if (!w || !Array.isArray(w.shape) || typeof w.data !== 'string' || (w.dtype !== undefined && w.dtype !== 'float32')) {
-      throw argumentError(owner, `weights[${i}]`, '{shape, dtype: "float32", data: base64}', w);
+  if (!Array.isArray(o.weights)) throw new FormatError(`${owner}: weights must be an array, received ${describeValue(o.weights)}`);
+  // Every weight is decoded and checked before any tensor exists: a corrupt file leaks nothing.
+  const decoded = o.weights.map((w, i) => {
+    if (!w || !Array.isArray(w.shape) || !w.shape.every((d) => Number.isInteger(d) && d >= 0) || typeof w.data !== 'string' || (w.dtype !== undefined && w.dtype !== 'float32')) {
+      throw new FormatError(`${owner}: weights[${i}] must be {shape, dtype: "float32", data: base64}, received ${describeValue(w)}`);
     }
     const bytes = base64ToBytes(w.data);
     const size = w.shape.reduce((a, b) => a * b, 1);
     if (bytes.length !== size * 4) {
-      throw new Error(`${owner}: weights[${i}] holds ${bytes.length / 4} values for shape [${w.shape}]`);
+      throw new FormatError(`${owner}: weights[${i}] holds ${bytes.length / 4} values for shape [${w.shape}]`);
     }
     const values = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
-    return tf.tensor(values, w.shape, 'float32');
+    checkFiniteWeights(owner, i, values);
+    return { shape: w.shape, values };
   });
+  const tensors = decoded.map(({ shape, values }) => tf.tensor(values, shape, 'float32'));
   try {
     return build(owner, header, tensors);
   } finally {
@@ -271,11 +283,16 @@ export function flowFromArtifacts(artifacts: tf.io.ModelArtifacts, opts: LoadFlo
   const header = parseHeader(owner, artifacts?.modelTopology, opts);
   const specs = artifacts.weightSpecs;
   if (!Array.isArray(specs) || artifacts.weightData === undefined) {
-    throw new Error(`${owner}: the artifacts carry no weights (weightSpecs/weightData missing)`);
+    throw new FormatError(`${owner}: the artifacts carry no weights (weightSpecs/weightData missing)`);
   }
   const buffer = Array.isArray(artifacts.weightData)
     ? tf.io.concatenateArrayBuffers(artifacts.weightData)
     : (artifacts.weightData as ArrayBuffer);
+  if (specs.some((spec) => spec.dtype !== 'float32') || buffer.byteLength % 4 !== 0) {
+    throw new FormatError(`${owner}: the artifacts' weights must be float32`);
+  }
+  // The weights are float32 back to back: checked before any tensor exists.
+  checkFiniteWeights(owner, 0, new Float32Array(buffer));
   const named = tf.io.decodeWeights(buffer, specs);
   const tensors = specs.map((s) => named[s.name]!);
   try {
@@ -289,9 +306,7 @@ function resolveHandler(owner: string, target: string | tf.io.IOHandler, kind: '
   if (typeof target === 'string') {
     const handlers = kind === 'save' ? tf.io.getSaveHandlers(target) : tf.io.getLoadHandlers(target);
     if (handlers.length === 0) {
-      throw new Error(
-        `${owner}: no tf.io handler for ${JSON.stringify(target)} (localstorage:// and indexeddb:// work in browsers; in Node pass fileHandler(path))`,
-      );
+      throw argumentError(owner, 'handler', 'a URL with a registered tf.io scheme (localstorage:// and indexeddb:// in browsers; in Node pass fileHandler(path))', target);
     }
     return handlers[0]!;
   }
