@@ -27,6 +27,7 @@ export { isTransformer, transformerFromJSON, type Transformer, type TransformerJ
 export { affine, affineTransform, DEFAULT_LOG_SCALE_CLAMP, type AffineOptions } from './affine-transformer.js';
 export { additive } from './additive-transformer.js';
 export { rationalQuadratic } from './rational-quadratic-transformer.js';
+export { deepSigmoid, type DeepSigmoidOptions } from './deep-sigmoid-transformer.js';
 export { Coupling, type CouplingOptions } from './coupling.js';
 export { RealNVP, type RealNVPOptions } from './real-nvp.js';
 export { NICE, type NICEOptions } from './nice.js';

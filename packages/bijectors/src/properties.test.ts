@@ -24,7 +24,7 @@ const COVERAGE: Record<string, string> = {
   splineParamCount: 'rational-quadratic-spline.test.ts', SPLINE_DEFAULTS: 'rational-quadratic-spline.test.ts',
   ConditionedBijector: 'coupling and masked-autoregressive tests', isTransformer: 'transformers.test.ts', transformerFromJSON: 'transformers.test.ts',
   affine: 'transformers.test.ts', affineTransform: 'affine-transformer.test.ts', DEFAULT_LOG_SCALE_CLAMP: 'affine-transformer.test.ts',
-  additive: 'transformers.test.ts', rationalQuadratic: 'transformers.test.ts', Coupling: 'coupling.test.ts', RealNVP: 'coupling.test.ts',
+  additive: 'transformers.test.ts', rationalQuadratic: 'transformers.test.ts', deepSigmoid: 'deep-sigmoid-transformer.test.ts', Coupling: 'coupling.test.ts', RealNVP: 'coupling.test.ts',
   NICE: 'coupling.test.ts', SplineCoupling: 'coupling.test.ts', MaskedAutoregressive: 'masked-autoregressive.test.ts',
   MaskedAutoregressiveFlow: 'masked-autoregressive.test.ts', MaskedAutoregressiveSpline: 'masked-autoregressive.test.ts',
   BatchNormalization: 'properties', ActNorm: 'act-norm tests', ScaleMatvecLU: 'properties',

@@ -2,12 +2,13 @@ import type * as tf from '@tensorflow/tfjs-core';
 import { argumentError } from '@densityjs/core';
 import { additive } from './additive-transformer.js';
 import { affine } from './affine-transformer.js';
+import { deepSigmoid, type DeepSigmoidOptions } from './deep-sigmoid-transformer.js';
 import { rationalQuadratic } from './rational-quadratic-transformer.js';
 import type { SplineSettings } from './rational-quadratic-spline.js';
 
 /** The JSON form of a transformer: its kind and its options (what `transformerFromJSON` reads). */
 export interface TransformerJSON {
-  kind: 'affine' | 'additive' | 'rationalQuadratic';
+  kind: 'affine' | 'additive' | 'rationalQuadratic' | 'deepSigmoid';
   [option: string]: unknown;
 }
 
@@ -56,5 +57,6 @@ export function transformerFromJSON(json: TransformerJSON): Transformer {
   }
   if (kind === 'additive') return additive();
   if (kind === 'rationalQuadratic') return rationalQuadratic(options as SplineSettings);
-  throw argumentError('transformerFromJSON', 'kind', "'affine', 'additive' or 'rationalQuadratic'", kind);
+  if (kind === 'deepSigmoid') return deepSigmoid(options as DeepSigmoidOptions);
+  throw argumentError('transformerFromJSON', 'kind', "'affine', 'additive', 'rationalQuadratic' or 'deepSigmoid'", kind);
 }

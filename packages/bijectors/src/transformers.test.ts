@@ -8,6 +8,7 @@ import {
   additive,
   affine,
   Coupling,
+  deepSigmoid,
   MaskedAutoregressive,
   MaskedAutoregressiveFlow,
   NICE,
@@ -25,6 +26,7 @@ const transformers: [string, () => Transformer][] = [
   ['affine, unclamped', () => affine({ logScaleClamp: Infinity })],
   ['additive', () => additive()],
   ['rationalQuadratic (K=5, B=3)', () => rationalQuadratic({ numBins: 5, bound: 3 })],
+  ['deepSigmoid (H=4)', () => deepSigmoid({ hiddenUnits: 4 })],
 ];
 
 transformers.forEach(([label, make], i) => {
@@ -105,7 +107,7 @@ describeEachBackend('transformer composition', () => {
       await expectAllClose(la, lb, { atol: 0 });
       tf.dispose([p, params, a, la, b, lb]);
     }
-    expect(() => transformerFromJSON({ kind: 'cubic' as never })).toThrow(/transformerFromJSON: kind must be 'affine', 'additive' or 'rationalQuadratic', received "cubic"/);
+    expect(() => transformerFromJSON({ kind: 'cubic' as never })).toThrow(/transformerFromJSON: kind must be 'affine', 'additive', 'rationalQuadratic' or 'deepSigmoid', received "cubic"/);
     x.dispose();
   });
 
