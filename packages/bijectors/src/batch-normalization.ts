@@ -103,6 +103,8 @@ export class BatchNormalization extends Bijector {
 
   /** log|det J^{-1}| for variance v, broadcast to the batch shape. */
   private inverseLogDet(variance: tf.Tensor, batchShape: number[]): tf.Tensor {
+    // tf.broadcastTo of a scalar to an empty shape gives [1]; an empty batch has empty log-dets.
+    if (batchShape.includes(0)) return tf.zeros(batchShape);
     const ld = tf.sum(tf.sub(this.gamma, tf.mul(tf.log(tf.add(variance, this.epsilon)), 0.5)));
     return batchShape.length ? tf.broadcastTo(ld, batchShape) : ld;
   }

@@ -67,6 +67,8 @@ export class Permute extends Bijector {
 
 /** `gather(x, indices, -1)` whose gradient is `gather(dy, inverseIndices, -1)`. */
 function permuteLastAxis(x: tf.Tensor, indices: tf.Tensor, inverseIndices: tf.Tensor): tf.Tensor {
+  // An empty batch: nothing to permute (wasm's gather returns a wrong shape for it).
+  if (x.size === 0) return tf.zeros(x.shape);
   const axis = x.rank - 1;
   return tf.customGrad((t: unknown) => ({
     value: tf.gather(t as tf.Tensor, indices, axis),

@@ -142,3 +142,25 @@ describeEachBackend(
   },
   { webgpu: false },
 );
+
+describeEachBackend(
+  'bijectors on empty batches',
+  () => {
+    it('an empty batch gives empty values and log-dets of the right shapes', async () => {
+      const makers: Bijector[] = [
+        new bij.Shift({ shift: [1, 2] }), new bij.Exp(), new bij.Permute({ permutation: [1, 0] }), new bij.Reverse(),
+        new bij.BatchNormalization({ eventSize: 2 }), new bij.ScaleMatvecLU({ eventSize: 2, seed: 1 }),
+      ];
+      for (const b of makers) {
+        const x = tf.zeros([0, 2]);
+        const [y, ld] = b.inverseAndLogDet(x);
+        const [z, ld2] = b.forwardAndLogDet(x);
+        expect([y.shape, z.shape]).toEqual([[0, 2], [0, 2]]);
+        expect([ld.shape, ld2.shape]).toEqual(b.eventNdims === 0 ? [[0, 2], [0, 2]] : [[0], [0]]);
+        tf.dispose([x, y, ld, z, ld2]);
+        b.dispose();
+      }
+    });
+  },
+  { webgpu: false },
+);

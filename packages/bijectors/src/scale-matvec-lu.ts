@@ -110,6 +110,8 @@ export class ScaleMatvecLU extends Bijector {
   }
 
   private logDet(batchShape: number[]): tf.Tensor {
+    // tf.broadcastTo of a scalar to an empty shape gives [1]; an empty batch has empty log-dets.
+    if (batchShape.includes(0)) return tf.zeros(batchShape);
     const ld = tf.sum(this.boundedLogAbsScale());
     return batchShape.length ? tf.broadcastTo(ld, batchShape) : ld;
   }
