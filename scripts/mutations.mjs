@@ -5,8 +5,8 @@
 export const mutations = [
   // ------------------------------------------------ hand-written gradients (bijectors)
   // The fused kernels run the affine and spline transformers on cpu and wasm; the composed
-  // custom gradients below them run on the other backends (and on cpu/wasm in the bijector tests
-  // that switch the fused kernels off, if any).
+  // custom gradients run on the other backends, and on cpu/wasm in the coupling tests' cases
+  // that switch the fused kernels off.
   {
     id: 'affine-kernel-grad-drops-logdet-term',
     file: 'packages/core/src/kernels/affine-backward-kernel.ts',
@@ -29,7 +29,7 @@ export const mutations = [
     find: 'const yD1 = -hOverDen * qq * f;',
     replace: 'const yD1 = hOverDen * qq * f;',
     package: 'packages/bijectors',
-    tests: ['src/rational-quadratic-spline.test.ts'],
+    tests: ['src/coupling.test.ts', 'src/masked-autoregressive.test.ts'],
   },
   {
     id: 'spline-kernel-inverse-dh-drops-term',
@@ -37,7 +37,7 @@ export const mutations = [
     find: 'dh = -r * f + gDelta * invW;',
     replace: 'dh = -r * f;',
     package: 'packages/bijectors',
-    tests: ['src/rational-quadratic-spline.test.ts'],
+    tests: ['src/coupling.test.ts', 'src/masked-autoregressive.test.ts'],
   },
   {
     id: 'affine-grad-drops-logdet-term',
@@ -51,7 +51,7 @@ export const mutations = [
     file: 'packages/bijectors/src/affine-transformer.ts',
     find: 'const dShift = inverse ? tf.neg(dv) : dOut;',
     replace: 'const dShift = inverse ? dv : dOut;',
-    tests: ['src/masked-autoregressive.test.ts'],
+    tests: ['src/coupling.test.ts'],
   },
   {
     id: 'spline-grad-drops-logdet-in-dh',

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
+import { setDirectKernelsEnabled } from '@densityjs/core';
 import { describeBijector, describeEachBackend, expectAllClose } from '@densityjs/testing';
 import { NICE, RealNVP, SplineCoupling } from './index.js';
 import { randomMlp } from './test-networks.js';
@@ -46,6 +47,31 @@ describeBijector({
   input: { scale: 1.5 },
   // The log-det's derivative jumps at the knots: a step of 1e-3 rarely straddles one.
   gradientCheck: { step: 1e-3 },
+});
+// cpu and wasm run the affine and spline transformers as core's fused kernels; these cases switch
+// them off, so the composed ops and custom gradients the other backends run are tested here too.
+const composedOps = () => {
+  const previous = setDirectKernelsEnabled(false);
+  return () => void setDirectKernelsEnabled(previous);
+};
+describeBijector({
+  name: 'RealNVP (D=4, d=2, composed ops)',
+  make: () => new RealNVP({ numMasked: 2, conditioner: randomMlp({ inSize: 2, hidden: 8, outShape: [2, 2], seed: 1, gain: 1.5 }) }),
+  eventShape: [4],
+  setup: composedOps,
+});
+describeBijector({
+  name: 'SplineCoupling (D=4, d=2, K=5, composed ops)',
+  make: () =>
+    new SplineCoupling({
+      numMasked: 2,
+      numBins: 5,
+      bound: 2.5,
+      conditioner: randomMlp({ inSize: 2, hidden: 8, outShape: [2, 14], seed: 4, gain: 1 }),
+    }),
+  eventShape: [4],
+  input: { scale: 1.5 },
+  setup: composedOps,
 });
 describeBijector({
   name: 'RealNVP (D=8, d=3)',

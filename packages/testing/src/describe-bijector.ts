@@ -92,6 +92,12 @@ export interface BijectorCase {
   webgpu?: boolean;
   /** Seed of the input generator (default 1). */
   seed?: number;
+  /**
+   * Runs before the suite on each backend (after switching to it), e.g. to switch core's fused
+   * kernels off and test the composed path other backends run; the function it returns runs
+   * after the suite.
+   */
+  setup?: () => (() => void) | void;
 }
 
 function draw(shape: number[], spec: BijectorCase['input'], seed: number): tf.Tensor {
@@ -148,7 +154,9 @@ export function describeBijector(c: BijectorCase): void {
       let x: tf.Tensor;
       let context: tf.Tensor | undefined;
       let opts: CallOptions;
+      let teardown: (() => void) | void;
       beforeAll(() => {
+        teardown = c.setup?.();
         b = c.make();
         x = draw([...batchShape, ...c.eventShape], c.input, seed);
         context = c.contextSize ? draw([...batchShape, c.contextSize], { scale: 1 }, seed + 1) : undefined;
@@ -157,6 +165,7 @@ export function describeBijector(c: BijectorCase): void {
       afterAll(() => {
         b.dispose();
         tf.dispose([x, ...(context ? [context] : [])]);
+        teardown?.();
       });
 
       const ldShape = (shape: number[]): number[] => shape.slice(0, shape.length - b.eventNdims);
