@@ -57,6 +57,10 @@ export interface Distribution {
   entropy?(): tf.Tensor;
   cdf?(x: tf.Tensor): tf.Tensor;
   logCdf?(x: tf.Tensor): tf.Tensor;
+  /** Scalar distributions: the inverse CDF, P(X > x) and its log. */
+  quantile?(p: tf.Tensor): tf.Tensor;
+  survivalFunction?(x: tf.Tensor): tf.Tensor;
+  logSurvivalFunction?(x: tf.Tensor): tf.Tensor;
   dispose?(): void;
 }
 
@@ -301,6 +305,60 @@ export abstract class BaseDistribution implements Distribution {
   dispose(): void {
     tf.dispose(this.owned);
     this.owned.length = 0;
+  }
+
+  /** S(x) = P(X > x) = 1 - cdf(x), computed without the cancellation of 1 - cdf in the upper tail where the family allows. */
+  survivalFunction(x: tf.Tensor): tf.Tensor {
+    this.checkInput(x, 'x');
+    const empty = this.emptyLogProb(x);
+    if (empty) return empty;
+    return tf.tidy(() => this._survivalFunction(tf.cast(x, 'float32')));
+  }
+
+  /** log S(x) = log P(X > x), finite far into the upper tail where the family allows. */
+  logSurvivalFunction(x: tf.Tensor): tf.Tensor {
+    this.checkInput(x, 'x');
+    const empty = this.emptyLogProb(x);
+    if (empty) return empty;
+    return tf.tidy(() => this._logSurvivalFunction(tf.cast(x, 'float32')));
+  }
+
+  /**
+   * The quantile (inverse CDF) of a scalar distribution: the smallest x with cdf(x) >= p, for p
+   * in [0, 1] broadcasting with the batch shape (values outside [0, 1] are refused with
+   * validateArgs, NaN otherwise).
+   */
+  quantile(p: tf.Tensor): tf.Tensor {
+    if (this._eventShape.length !== 0) throw this.notImplemented('quantile (scalar events only)');
+    this.checkInput(p, 'p');
+    if (this.validateArgs) checkValues(p, (v) => v >= 0 && v <= 1, this.name, 'p', 'a probability in [0, 1]');
+    const empty = this.emptyLogProb(p);
+    if (empty) return empty;
+    return tf.tidy(() => this._quantile(tf.cast(p, 'float32')));
+  }
+
+  /**
+   * Default S(x) = exp(log S(x)). Sound wherever `_logSurvivalFunction` is (families override
+   * either with closed forms).
+   */
+  protected _survivalFunction(x: tf.Tensor): tf.Tensor {
+    return tf.exp(this._logSurvivalFunction(x));
+  }
+
+  /**
+   * Default log S(x) = log(1 - exp(log cdf(x))) (log1mexp): exact in the lower tail and in the
+   * bulk; in the upper tail it is as accurate as logCdf is near 0, so families whose logCdf
+   * rounds to 0 there override it with a closed form.
+   */
+  protected _logSurvivalFunction(x: tf.Tensor): tf.Tensor {
+    const logCdf = this._logCdf(x);
+    const a = tf.neg(logCdf);
+    // log1mexp(a) = log(1 - e^{-a}) for a > 0 (Mächler 2012); a = 0 gives -Infinity.
+    return tf.where(tf.less(a, tf.scalar(Math.LN2)), tf.log(tf.neg(tf.expm1(logCdf))), tf.log1p(tf.neg(tf.exp(logCdf))));
+  }
+
+  protected _quantile(_p: tf.Tensor): tf.Tensor {
+    throw this.notImplemented('quantile');
   }
 }
 

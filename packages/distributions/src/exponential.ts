@@ -66,4 +66,16 @@ export class Exponential extends BaseDistribution {
   protected override _entropy(): tf.Tensor {
     return broadcastTo(tf.sub(tf.scalar(1), tf.log(this.rate)), this._batchShape);
   }
+  /** S(x) = e^{-λx} for x >= 0, 1 below. */
+  protected override _survivalFunction(x: tf.Tensor): tf.Tensor {
+    return tf.exp(this._logSurvivalFunction(x));
+  }
+  /** log S(x) = -λx for x >= 0, 0 below. */
+  protected override _logSurvivalFunction(x: tf.Tensor): tf.Tensor {
+    return tf.neg(tf.mul(this.rate, tf.maximum(x, tf.scalar(0))));
+  }
+  /** x = -log1p(-p) / λ. */
+  protected override _quantile(p: tf.Tensor): tf.Tensor {
+    return tf.div(tf.neg(tf.log1p(tf.neg(p))), this.rate);
+  }
 }

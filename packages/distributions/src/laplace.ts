@@ -69,4 +69,23 @@ export class Laplace extends BaseDistribution {
     // H = 1 + log(2 scale)
     return broadcastTo(tf.add(tf.log(tf.mul(this.scale, tf.scalar(2))), tf.scalar(1)), this._batchShape);
   }
+  /** S(x) = e^{-z}/2 for z >= 0, 1 - e^{z}/2 below (the mirror of the cdf). */
+  protected override _survivalFunction(x: tf.Tensor): tf.Tensor {
+    const z = this.z(x);
+    const half = tf.mul(tf.scalar(0.5), tf.exp(tf.neg(tf.abs(z))));
+    return tf.where(tf.greater(z, tf.scalar(0)), half, tf.sub(tf.scalar(1), half));
+  }
+  /** log S(x) = -z - log 2 for z >= 0, log1p(-e^{z}/2) below. */
+  protected override _logSurvivalFunction(x: tf.Tensor): tf.Tensor {
+    const z = this.z(x);
+    const right = tf.sub(tf.neg(z), tf.scalar(Math.LN2));
+    const left = tf.log1p(tf.mul(tf.scalar(-0.5), tf.exp(tf.neg(tf.abs(z)))));
+    return tf.where(tf.greater(z, tf.scalar(0)), right, left);
+  }
+  /** x = loc + scale log(2p) for p < 1/2, loc - scale log(2(1 - p)) above. */
+  protected override _quantile(p: tf.Tensor): tf.Tensor {
+    const lower = tf.less(p, tf.scalar(0.5));
+    const tail = tf.log(tf.mul(tf.scalar(2), tf.where(lower, p, tf.sub(tf.scalar(1), p))));
+    return tf.add(this.loc, tf.mul(this.scale, tf.where(lower, tail, tf.neg(tail))));
+  }
 }

@@ -63,4 +63,16 @@ export class Logistic extends BaseDistribution {
   protected override _entropy(): tf.Tensor {
     return broadcastTo(tf.add(tf.log(this.scale), tf.scalar(2)), this._batchShape);
   }
+  /** S(x) = σ(-z). */
+  protected override _survivalFunction(x: tf.Tensor): tf.Tensor {
+    return tf.sigmoid(tf.neg(this.z(x)));
+  }
+  /** log S(x) = -softplus(z). */
+  protected override _logSurvivalFunction(x: tf.Tensor): tf.Tensor {
+    return tf.neg(tf.softplus(this.z(x)));
+  }
+  /** x = loc + scale (log p - log1p(-p)). */
+  protected override _quantile(p: tf.Tensor): tf.Tensor {
+    return tf.add(this.loc, tf.mul(this.scale, tf.sub(tf.log(p), tf.log1p(tf.neg(p)))));
+  }
 }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { logNdtr, ndtr } from '@densityjs/core';
+import { logNdtr, ndtr, ndtri } from '@densityjs/core';
 import { BaseDistribution, broadcastTo, type BaseOptions, type ParamLike, type SampleOptions } from './distribution.js';
 import { standardNormal } from './random.js';
 
@@ -64,5 +64,17 @@ export class Normal extends BaseDistribution {
   protected override _entropy(): tf.Tensor {
     // H = log(scale) + (1 + log 2π)/2
     return broadcastTo(tf.add(tf.log(this.scale), tf.scalar(0.5 + HALF_LOG_TWO_PI)), this._batchShape);
+  }
+  /** S(x) = Φ(-z), without the cancellation of 1 - Φ(z) in the upper tail. */
+  protected override _survivalFunction(x: tf.Tensor): tf.Tensor {
+    return ndtr(tf.neg(this.z(x)));
+  }
+  /** log S(x) = log Φ(-z), finite far into the upper tail. */
+  protected override _logSurvivalFunction(x: tf.Tensor): tf.Tensor {
+    return logNdtr(tf.neg(this.z(x)));
+  }
+  /** x = loc + scale Φ⁻¹(p). */
+  protected override _quantile(p: tf.Tensor): tf.Tensor {
+    return tf.add(this.loc, tf.mul(this.scale, ndtri(p)));
   }
 }

@@ -67,5 +67,20 @@ export class Uniform extends BaseDistribution {
   protected override _entropy(): tf.Tensor {
     return broadcastTo(tf.log(this.width()), this._batchShape);
   }
+  /** S(x) = clip((high - x) / (high - low), 0, 1). */
+  protected override _survivalFunction(x: tf.Tensor): tf.Tensor {
+    return tf.clipByValue(tf.div(tf.sub(this.high, x), this.width()), 0, 1);
+  }
+  protected override _logSurvivalFunction(x: tf.Tensor): tf.Tensor {
+    return tf.log(this._survivalFunction(x));
+  }
+  /** x = low + p (high - low). */
+  protected override _quantile(p: tf.Tensor): tf.Tensor {
+    return tf.add(this.low, tf.mul(p, this.width()));
+  }
+  /** Every point of [low, high) is a mode, so none is singled out: NaN (as PyTorch's Uniform.mode). */
+  protected override _mode(): tf.Tensor {
+    return tf.fill(this._batchShape, NaN);
+  }
 }
 
