@@ -82,7 +82,15 @@ export interface Measurement {
    * compare across runs on a loaded machine (single-threaded backends: cpu ~ wall when idle).
    */
   cpuSamples: number[];
-  cpuSummary: Summary;
+  /** Absent where the process CPU clock is not available (browsers). */
+  cpuSummary?: Summary;
+}
+
+/** Process CPU time (user + system) in microseconds, or undefined outside Node. */
+function cpuMicros(): number | undefined {
+  if (typeof process === 'undefined' || typeof process.cpuUsage !== 'function') return undefined;
+  const u = process.cpuUsage();
+  return u.user + u.system;
 }
 
 async function settle(result: StepResult): Promise<void> {
@@ -130,15 +138,21 @@ export async function time(task: TaskInstance, o: TimingOptions): Promise<Measur
   const cpuSamples: number[] = [];
   for (let r = 0; r < repeats; r++) {
     o.onProgress?.(r / repeats);
-    const c = process.cpuUsage();
+    const c = cpuMicros();
     const s = performance.now();
     await runSteps(task, stepsPerRepeat);
     samples.push((performance.now() - s) / stepsPerRepeat);
-    const cpu = process.cpuUsage(c);
-    cpuSamples.push((cpu.user + cpu.system) / 1000 / stepsPerRepeat);
+    const c2 = cpuMicros();
+    if (c !== undefined && c2 !== undefined) cpuSamples.push((c2 - c) / 1000 / stepsPerRepeat);
   }
   o.onProgress?.(1);
-  return { stepsPerRepeat, samples, summary: summarize(samples), cpuSamples, cpuSummary: summarize(cpuSamples) };
+  return {
+    stepsPerRepeat,
+    samples,
+    summary: summarize(samples),
+    cpuSamples,
+    ...(cpuSamples.length ? { cpuSummary: summarize(cpuSamples) } : {}),
+  };
 }
 
 /**

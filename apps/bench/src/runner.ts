@@ -73,7 +73,7 @@ export async function runTask(def: TaskDef, backend: BackendName, o: RunOptions)
       // a failing dispose must not hide the measurement
     }
     const leaked = tf.memory().numTensors - before;
-    if (leaked > 0 && process.env.DENSITYJS_BENCH_DEBUG) {
+    if (leaked > 0 && typeof process !== 'undefined' && process.env.DENSITYJS_BENCH_DEBUG) {
       console.error(`[bench] ${def.id} on ${backend}: ${leaked} tensors left after dispose`);
     }
   }
