@@ -195,6 +195,10 @@ async function load(request: Extract<FlowRequest, { type: 'load' }>): Promise<vo
     throw new Error('This file holds no flow: load a file written by the Download button or by saveFlow().');
   }
   const loaded = loadFlow(saved as FlowJSON);
+  if (loaded.preset === undefined && !(isDemoFile && json.model)) {
+    loaded.dispose();
+    throw new Error('This file holds a flow built by hand: the demo trains and shows the preset flows (maf, realNVP, ...).');
+  }
   flow?.dispose();
   flow = loaded;
   current = {
@@ -202,7 +206,7 @@ async function load(request: Extract<FlowRequest, { type: 'load' }>): Promise<vo
     // A bare saveFlow() file: its own architecture is the model description.
     model: isDemoFile && json.model
       ? json.model
-      : { kind: loaded.preset as FlowKind, numLayers: loaded.config.numLayers, hiddenUnits: loaded.config.hiddenUnits, seed: loaded.config.seed },
+      : { kind: loaded.preset as FlowKind, numLayers: loaded.config!.numLayers, hiddenUnits: loaded.config!.hiddenUnits, seed: loaded.config!.seed },
     standardization: s,
   };
   if (loaded.eventSize !== request.dim) {

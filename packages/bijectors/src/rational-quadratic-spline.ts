@@ -327,7 +327,7 @@ export class RationalQuadraticSpline extends ElementwiseBijector {
   private readonly params: tf.Tensor;
 
   constructor(opts: RationalQuadraticSplineOptions = {}) {
-    super(opts, 'RationalQuadraticSpline');
+    super(opts, 'RationalQuadraticSpline', false, ['numBins', 'bound', 'minBinWidth', 'minBinHeight', 'minDerivative', 'params', 'shape', 'initScale', 'seed']);
     this.settings = resolveSpline(this.name, opts);
     const P = splineParamCount(this.settings.numBins);
     if (opts.params !== undefined) {

@@ -203,6 +203,8 @@ export async function fit(model: TrainableDensity, data: tf.Tensor, opts: Densit
         batchLoss: (idx) => objective!.batchLoss(idx),
         // BatchNorm running statistics rewind with the weights (early stopping, NaN guard).
         state: model.nonTrainableVariables ?? [],
+        // Checked before every step: disposing the data mid-training is a StateError, not a crash.
+        inputs: floats.filter((t): t is tf.Tensor2D => t !== undefined),
         ...(validationLoss
           ? {
               validationLoss: () => {

@@ -31,8 +31,9 @@ export class TransformedDistribution extends BaseDistribution {
   /** Event rank of this distribution (see above). */
   private readonly eventRank: number;
 
-  constructor({ distribution, bijector, validateArgs, name }: TransformedDistributionOptions) {
-    super(name ?? 'TransformedDistribution', validateArgs);
+  constructor(opts: TransformedDistributionOptions) {
+    const { distribution, bijector, validateArgs, name, ...unknown } = opts ?? ({} as TransformedDistributionOptions);
+    super(name ?? 'TransformedDistribution', validateArgs, unknown, ['distribution', 'bijector', 'name']);
     if (!distribution || typeof distribution.logProb !== 'function' || typeof distribution.sample !== 'function') {
       throw argumentError(this.name, 'distribution', 'a Distribution', distribution);
     }
