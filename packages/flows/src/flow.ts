@@ -5,7 +5,7 @@ import { TransformedDistribution, type Distribution, type LogProbOptions, type S
 import { ConditionedBijector, type Bijector } from '@densityjs/bijectors';
 import { StandardNormal } from './standard-normal.js';
 
-export type FlowPresetName = 'maf' | 'iaf' | 'realNVP' | 'nice' | 'neuralSplineFlow';
+export type FlowPresetName = 'maf' | 'iaf' | 'realNVP' | 'nice' | 'neuralSplineFlow' | 'naf';
 
 /** Hidden activations of the conditioner networks (core's dense activations but 'linear'). */
 export type FlowActivation = Exclude<DenseActivation, 'linear'>;

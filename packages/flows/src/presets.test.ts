@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { batchJacobian, describeEachBackend, expectAllClose, expectNoLeaks, logAbsDet } from '@densityjs/testing';
 import { TransformedDistribution } from '@densityjs/distributions';
-import { iaf, maf, neuralSplineFlow, nice, realNVP, type Flow } from './index.js';
+import { iaf, maf, naf, neuralSplineFlow, nice, realNVP, type Flow } from './index.js';
 
 type Make = (o: { eventSize: number; numLayers?: number; hiddenUnits?: number[]; seed?: number; batchNorm?: boolean; contextSize?: number; permutation?: 'reverse' | 'random' | false }) => Flow;
 
@@ -13,6 +13,7 @@ const PRESETS: [string, Make][] = [
   ['nice', nice],
   ['nsf coupling', (o) => neuralSplineFlow({ ...o, variant: 'coupling', bins: 6, bound: 3 })],
   ['nsf autoregressive', (o) => neuralSplineFlow({ ...o, variant: 'autoregressive', bins: 6, bound: 3 })],
+  ['naf', (o) => naf({ ...o, hiddenSigmoids: 3 })],
 ];
 
 /** Moves every weight away from the near-identity initialization, so the map is far from trivial. */

@@ -1,12 +1,15 @@
-// The flow presets: MAF, IAF, RealNVP, NICE and neural spline flows. Each is a Flow whose
-// bijector is a Chain of @densityjs/bijectors layers (MaskedAutoregressive and Coupling with
-// their transformers) with conditioners from @densityjs/made or a dense network.
+// The flow presets: MAF, IAF, RealNVP, NICE, neural spline flows and neural autoregressive
+// flows. Each is a Flow whose bijector is a Chain of @densityjs/bijectors layers
+// (MaskedAutoregressive and Coupling with their transformers) with conditioners from
+// @densityjs/made or a dense network.
 import { argumentError, checkOptionKeys, checkSeed, DENSE_ACTIVATIONS, deriveSeed, freshSeed, mulberry32 } from '@densityjs/core';
 import {
   ActNorm,
   BatchNormalization,
   Chain,
+  deepSigmoid,
   Invert,
+  MaskedAutoregressive,
   MaskedAutoregressiveFlow,
   MaskedAutoregressiveSpline,
   NICE,
@@ -286,6 +289,39 @@ export function neuralSplineFlow(opts: NeuralSplineFlowOptions): Flow {
   return presetFlow(owner, config, opts, chain);
 }
 
+export interface NafOptions extends FlowOptions {
+  /** Sigmoid units H of each deep sigmoidal transformer (3H MADE outputs per unit). Default 8. */
+  hiddenSigmoids?: number;
+}
+
+/**
+ * Neural autoregressive flow (Huang et al. 2018) with deep sigmoidal transformers: each layer
+ * maps the data to the base unit by unit through a monotone mixture of H sigmoids,
+ * z_i = logit(sum_j w_j sigmoid(a_j x_i + b_j)), whose 3H parameters come from a MADE of x_<i
+ * (and the context). Density evaluation (training) is one MADE pass per layer, as for `maf`;
+ * sampling needs D passes per layer, each inverting the map by bisection.
+ */
+export function naf(opts: NafOptions): Flow {
+  const owner = 'naf';
+  const hiddenSigmoids = opts?.hiddenSigmoids ?? 8;
+  if (typeof hiddenSigmoids !== 'number' || !Number.isInteger(hiddenSigmoids) || hiddenSigmoids < 1) {
+    throw argumentError(owner, 'hiddenSigmoids', 'a positive integer', hiddenSigmoids);
+  }
+  const config = resolveFlowConfig(owner, opts, { hiddenSigmoids }, ['hiddenSigmoids']);
+  checkMadeUnits(owner, config);
+  const layers = buildMades(config, 3 * hiddenSigmoids).map(
+    (made) =>
+      // The deep sigmoidal map is the transformer's inverse: the density direction, in closed form.
+      new MaskedAutoregressive({
+        conditioner: made,
+        transformer: deepSigmoid({ hiddenUnits: hiddenSigmoids }),
+        eventSize: config.eventSize,
+        name: 'NeuralAutoregressive',
+      }),
+  );
+  return presetFlow(owner, config, opts, assemble(config, layers, () => undefined));
+}
+
 /** Builders by preset name, for loadFlow (the base, not part of the config, is passed apart). */
 export const PRESETS: Record<FlowPresetName, (config: FlowConfig, base?: FlowOptions['base']) => Flow> = {
   maf: (c, base) => maf({ ...(c as FlowOptions), ...(base ? { base } : {}) }),
@@ -293,4 +329,5 @@ export const PRESETS: Record<FlowPresetName, (config: FlowConfig, base?: FlowOpt
   realNVP: (c, base) => realNVP({ ...(c as FlowOptions), ...(base ? { base } : {}) }),
   nice: (c, base) => nice({ ...(c as FlowOptions), ...(base ? { base } : {}) }),
   neuralSplineFlow: (c, base) => neuralSplineFlow({ ...(c as NeuralSplineFlowOptions), ...(base ? { base } : {}) }),
+  naf: (c, base) => naf({ ...(c as NafOptions), ...(base ? { base } : {}) }),
 };
