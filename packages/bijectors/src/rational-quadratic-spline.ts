@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { argumentError, checkValues, fusedRationalQuadraticSpline, nonDifferentiable } from '@densityjs/core';
+import { argumentError, checkSeed, checkValues, fusedRationalQuadraticSpline, nonDifferentiable, tfjsSeed } from '@densityjs/core';
 import { ElementwiseBijector, type ElementwiseOptions } from './elementwise.js';
 import { ParameterSet } from './parameter.js';
 
@@ -351,7 +351,7 @@ export class RationalQuadraticSpline extends ElementwiseBijector {
           [tf.zeros([...shape, 2 * K]), tf.fill([...shape, K - 1], Math.log(Math.expm1(1 - m)))],
           -1,
         );
-        return scale > 0 ? tf.add(base, tf.randomNormal([...shape, P], 0, scale, 'float32', opts.seed)) : base;
+        return scale > 0 ? tf.add(base, tf.randomNormal([...shape, P], 0, scale, 'float32', tfjsSeed(checkSeed(this.name, opts.seed)))) : base;
       });
       this.params = this.paramSet.variable(init, 'rq_spline_params');
     }

@@ -1,7 +1,7 @@
 // Probability density distillation (van den Oord et al. 2018, "Parallel WaveNet"): a student
 // that samples in one pass (IAF) learns to imitate a teacher that scores in one pass (MAF).
 import * as tf from '@tensorflow/tfjs-core';
-import { argumentError, cosineDecay, deriveSeed, registerGradients, resolveFitOptions, trainLoop } from '@densityjs/core';
+import { argumentError, checkOptionKeys, cosineDecay, deriveSeed, registerGradients, resolveFitOptions, tfjsSeed, trainLoop } from '@densityjs/core';
 import type { Bijector } from '@densityjs/bijectors';
 import { matchOutputMoments } from './match-output-moments.js';
 
@@ -88,6 +88,11 @@ export interface DistillOptions {
   finalLearningRate?: number;
 }
 
+const DISTILL_KEYS = [
+  'teacher', 'student', 'steps', 'batchSize', 'learningRate', 'optimizer', 'seed', 'context', 'onStep', 'signal',
+  'initialize', 'warmup', 'damping', 'clipNorm', 'dampingRelease', 'finalLearningRate',
+] as const;
+
 /** c asinh(l / c), written with log/sqrt (odd, so no cancellation for l < 0). */
 function dampedLogRatio(l: tf.Tensor, c: number): tf.Tensor {
   if (!Number.isFinite(c)) return l;
@@ -111,7 +116,7 @@ async function initializeStudent(teacher: DistillTeacher, student: DistillStuden
   if (typeof t.sample !== 'function' || !bijector) return;
   const n = 4096;
   const moments = tf.tidy(() => {
-    const c = context ? tf.gather(context, tf.randomUniform([n], 0, context.shape[0], 'int32', seed)) : undefined;
+    const c = context ? tf.gather(context, tf.randomUniform([n], 0, context.shape[0], 'int32', tfjsSeed(seed))) : undefined;
     const x = t.sample!(n, c ? { seed, context: c } : { seed });
     const { mean, variance } = tf.moments(x, 0);
     return tf.stack([mean, tf.sqrt(variance)]);
@@ -141,7 +146,7 @@ async function warmUp(
   const poolSize = Math.min(steps * batchSize, 16384);
   const poolSeed = deriveSeed(seed, 1_000_007)!;
   const [pool, poolContext] = tf.tidy(() => {
-    const c = context ? tf.gather(context, tf.randomUniform([poolSize], 0, context.shape[0], 'int32', poolSeed)) : undefined;
+    const c = context ? tf.gather(context, tf.randomUniform([poolSize], 0, context.shape[0], 'int32', tfjsSeed(poolSeed))) : undefined;
     const x = t.sample!(poolSize, c ? { seed: poolSeed, context: c } : { seed: poolSeed });
     return [x, c] as const;
   });
@@ -187,6 +192,7 @@ const READ_EVERY = 20;
 export async function distill(opts: DistillOptions): Promise<DistillResult> {
   const owner = 'distill';
   if (opts === null || typeof opts !== 'object') throw argumentError(owner, 'options', 'an object', opts);
+  checkOptionKeys(owner, opts, DISTILL_KEYS);
   const { teacher, student, context, onStep } = opts;
   if (!teacher || typeof teacher.logProb !== 'function') throw argumentError(owner, 'teacher', 'a distribution with logProb (e.g. a trained maf())', teacher);
   if (!student || typeof student.sampleAndLogProb !== 'function' || !Array.isArray(student.trainableVariables)) {
@@ -293,7 +299,7 @@ export async function distill(opts: DistillOptions): Promise<DistillResult> {
         const { grads } = tf.variableGrads(() => {
           let ctx: tf.Tensor | undefined;
           if (context) {
-            const idx = tf.randomUniform([batchSize], 0, context.shape[0], 'int32', deriveSeed(stepSeed, 1));
+            const idx = tf.randomUniform([batchSize], 0, context.shape[0], 'int32', tfjsSeed(deriveSeed(stepSeed, 1)));
             ctx = tf.gather(context, idx);
           }
           const { sample, logProb } = student.sampleAndLogProb(batchSize, ctx ? { seed: stepSeed, context: ctx } : { seed: stepSeed });

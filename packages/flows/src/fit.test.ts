@@ -171,3 +171,33 @@ describe('fit errors', () => {
     cond.dispose();
   });
 });
+
+describe('training keeps the model sound', () => {
+  it('a BatchNorm flow trained on 257 rows (a one-row last batch) scores its data as its training loss says', async () => {
+    const flow = maf({ eventSize: 2, numLayers: 3, hiddenUnits: [16], batchNorm: true, seed: 0 });
+    const x = moons(257, 3);
+    const { history } = await fit(flow, x, { epochs: 20, seed: 1 });
+    const nll = tf.tidy(() => tf.neg(tf.mean(flow.logProb(x))).dataSync()[0]!);
+    // A one-row batch would have fed a zero variance to BatchNorm and ruined it (NLL ~5e4).
+    expect(Number.isFinite(nll)).toBe(true);
+    expect(Math.abs(nll - history.loss.at(-1)!)).toBeLessThan(0.5);
+    x.dispose();
+    flow.dispose();
+  });
+
+  it('a diverging run stops with a NumericalError and keeps the best weights it saw (here the starting ones)', async () => {
+    const flow = maf({ eventSize: 2, numLayers: 2, hiddenUnits: [8], seed: 2 });
+    const x = moons(256, 4);
+    const before = await flow.logProb(x).data();
+    const error = await fit(flow, x, { learningRate: 10, batchSize: 16, epochs: 20, seed: 1 }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: 'NumericalError', code: 'ERR_DENSITYJS_NUMERICAL' });
+    const restored = (error as { restoredEpoch: number }).restoredEpoch;
+    const after = await flow.logProb(x).data();
+    if (restored === -1) expect(Array.from(after)).toEqual(Array.from(before));
+    // Whatever epoch it restored, the model is no worse than where it started.
+    const mean = (v: ArrayLike<number>) => Array.from(v).reduce((a, b) => a + b, 0) / v.length;
+    expect(mean(after)).toBeGreaterThanOrEqual(mean(before) - 1e-6);
+    x.dispose();
+    flow.dispose();
+  });
+});
