@@ -23,3 +23,7 @@ export { Beta, type BetaOptions } from './beta.js';
 export { StudentT, type StudentTOptions } from './student-t.js';
 export { Bernoulli, type BernoulliOptions } from './bernoulli.js';
 export { MultivariateNormalTriL, type MultivariateNormalTriLOptions } from './multivariate-normal-tril.js';
+export { LogNormal, type LogNormalOptions } from './log-normal.js';
+export { HalfNormal, type HalfNormalOptions } from './half-normal.js';
+export { Cauchy, type CauchyOptions } from './cauchy.js';
+export { Chi2, type Chi2Options } from './chi2.js';

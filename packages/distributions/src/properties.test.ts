@@ -21,6 +21,7 @@ const COVERAGE: Record<string, string> = {
   TransformedDistribution: 'transformed-distribution.test.ts', findKL: 'properties', klDivergence: 'properties', registerKL: 'kl-divergence.test.ts',
   Laplace: 'properties', Logistic: 'properties', Exponential: 'properties', Gamma: 'properties', Beta: 'properties', StudentT: 'properties',
   Bernoulli: 'properties', MultivariateNormalTriL: 'properties',
+  LogNormal: 'properties', HalfNormal: 'properties', Cauchy: 'properties', Chi2: 'properties',
 };
 
 /** A parameter a user might pass: good values, bad values, odd shapes, wrong types. */
@@ -44,6 +45,10 @@ const makers: Maker[] = [
   { name: 'Beta', make: (a, b) => new dist.Beta({ concentration1: a, concentration0: b } as never), scalar: true },
   { name: 'StudentT', make: (a, b, c) => new dist.StudentT({ df: a, loc: b, scale: c } as never), scalar: true },
   { name: 'Bernoulli', make: (a) => new dist.Bernoulli({ logits: a } as never), scalar: true },
+  { name: 'LogNormal', make: (a, b) => new dist.LogNormal({ loc: a, scale: b } as never), scalar: true },
+  { name: 'HalfNormal', make: (a) => new dist.HalfNormal({ scale: a } as never), scalar: true },
+  { name: 'Cauchy', make: (a, b) => new dist.Cauchy({ loc: a, scale: b } as never), scalar: true },
+  { name: 'Chi2', make: (a) => new dist.Chi2({ df: a } as never), scalar: true },
   { name: 'Categorical', make: (a) => new dist.Categorical({ logits: a } as never), scalar: false },
   { name: 'MultivariateNormalDiag', make: (a, b) => new dist.MultivariateNormalDiag({ loc: a, scaleDiag: b } as never), scalar: false },
   { name: 'MultivariateNormalTriL', make: (a, b) => new dist.MultivariateNormalTriL({ loc: a, scaleTril: b } as never), scalar: false },
