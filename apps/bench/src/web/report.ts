@@ -89,7 +89,7 @@ export function backendLine(b: BackendInfo): string {
   }
   if (b.wasm) {
     const w = b.wasm;
-    return `${b.backend}: wasm ${w.simd ? 'SIMD' : 'no SIMD'}, ${w.threads ? `${w.threadsCount} threads` : 'single-threaded'}`;
+    return `${b.backend}: wasm ${w.simd ? 'SIMD' : 'no SIMD'}, ${w.threads ? `${w.threadsCount} thread${w.threadsCount === 1 ? '' : 's'}` : 'single-threaded'}`;
   }
   return `${b.backend}: ${b.tfBackend ?? b.backend}`;
 }
