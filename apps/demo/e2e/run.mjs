@@ -8,7 +8,7 @@
 //   pnpm --filter ./apps/demo e2e            (build + test)
 //   DEMO_E2E_SKIP_BUILD=1 ... e2e            (reuse dist/)
 //   DEMO_E2E_DEV=1 ... e2e                   (against the vite dev server, no build)
-//   DEMO_E2E_ONLY=wasm,webgpu,fallback,mdn ... e2e   (a subset; also opt-in: models, siggraph, mdn-webgpu)
+//   DEMO_E2E_ONLY=wasm,default,webgpu,fallback,mdn ... e2e   (a subset; also opt-in: models, siggraph, mdn-webgpu)
 //   DEMO_E2E_DIST=/tmp/dist ... e2e          (build into and serve another folder)
 //   CHROMIUM=/path/to/chrome ... e2e         (another executable)
 import { createServer } from 'node:http';
@@ -23,7 +23,7 @@ const outDir = join(appRoot, 'e2e-output');
 const executablePath = process.env.CHROMIUM ?? '/usr/bin/chromium';
 // `?threads=N` for the pages (DEMO_E2E_THREADS=1: single-threaded wasm).
 const query = process.env.DEMO_E2E_THREADS ? `?threads=${process.env.DEMO_E2E_THREADS}` : '';
-const only = new Set((process.env.DEMO_E2E_ONLY ?? 'wasm,webgpu,fallback,mdn').split(',').map((s) => s.trim()));
+const only = new Set((process.env.DEMO_E2E_ONLY ?? 'wasm,default,webgpu,fallback,mdn').split(',').map((s) => s.trim()));
 const started = Date.now();
 
 const logLines = [];
@@ -249,13 +249,19 @@ async function errorStopRestart(page) {
   log(`${label}: divergence reported ("${shown.slice(0, 60)}..."), restart trained, Stop at epoch ${epochAtStop} ended it at epoch ${hook.epoch} after ${stopSeconds.toFixed(1)}s`);
 }
 
+/**
+ * The MDN page on `backend`. `mseEpochs` undefined keeps the page's default, where the forward
+ * network's caption claims a fit: its RMSE on 5000 fresh points must then be within 10% of the
+ * noise standard deviation (1).
+ */
 async function runMdn(page, base, { backend, mseEpochs, mdnEpochs, timeoutMs }) {
   const label = `MDN page (${backend})`;
   // A fresh page: the MDN page's own run starts its own worker on the chosen backend.
   await page.goto(`${base}/mdn.html${query}`);
   await page.waitForFunction(() => window.__demo?.state === 'idle');
   await setField(page, 'backend-select', backend);
-  await setField(page, 'mse-epochs', mseEpochs);
+  if (mseEpochs !== undefined) await setField(page, 'mse-epochs', mseEpochs);
+  const mseShown = Number(await page.getByTestId('mse-epochs').inputValue());
   await setField(page, 'mdn-epochs', mdnEpochs);
   const t0 = Date.now();
   await page.getByTestId('train').click();
@@ -266,14 +272,19 @@ async function runMdn(page, base, { backend, mseEpochs, mdnEpochs, timeoutMs }) 
   const losses = hook.lossHistory;
   check(losses.length === mdnEpochs, `${label}: expected ${mdnEpochs} MDN losses, got ${losses.length}`);
   check(losses.at(-1) < losses[0] - 0.3, `${label}: MDN loss did not fall: ${losses[0]} -> ${losses.at(-1)}`);
-  const { mseNll, mdnNll } = hook.scores ?? {};
-  check(Number.isFinite(mdnNll) && Number.isFinite(mseNll), `${label}: scores missing: ${JSON.stringify(hook.scores)}`);
+  const { mseNll, mdnNll, forwardRmse } = hook.scores ?? {};
+  check(Number.isFinite(mdnNll) && Number.isFinite(mseNll) && Number.isFinite(forwardRmse), `${label}: scores missing: ${JSON.stringify(hook.scores)}`);
+  if (mseEpochs === undefined) {
+    check(Math.abs(forwardRmse - 1) <= 0.1,
+      `${label}: at the default ${mseShown} epochs the forward MSE network's test RMSE is ${forwardRmse.toFixed(3)}, not within 10% of the noise standard deviation 1 that its caption's "fits it" claims`);
+  }
   check(mdnNll < mseNll - 0.5, `${label}: the MDN (NLL ${mdnNll}) should beat the MSE network (NLL ${mseNll}) by far on the inverse problem`);
   for (const figure of ['forward', 'inverse', 'params', 'bands', 'samples', 'loss']) {
     check((hook.draws[figure] ?? 0) >= 1, `${label}: figure "${figure}" was never drawn with model output`);
   }
   log(
-    `${label}: ${mseEpochs}+${mseEpochs} MSE and ${mdnEpochs} MDN epochs in ${((Date.now() - t0) / 1000).toFixed(1)}s; ` +
+    `${label}: ${mseShown}+${mseShown} MSE and ${mdnEpochs} MDN epochs in ${((Date.now() - t0) / 1000).toFixed(1)}s; ` +
+      `forward MSE network test RMSE ${forwardRmse.toFixed(3)} (noise 1); ` +
       `test NLL: MSE network ${mseNll.toFixed(3)}, MDN ${mdnNll.toFixed(3)} nats; seconds per phase ${JSON.stringify(hook.phaseSeconds)}`,
   );
 }
@@ -341,6 +352,30 @@ async function main() {
         await errorStopRestart(page);
       });
     }
+    if (only.has('default')) {
+      // The flows page's default run (only the backend pinned to wasm: Auto would pick
+      // SwiftShader's slow WebGPU here) must draw two separated moons: test NLL <= 1.2 nats.
+      await scenario('default', async () => {
+        await page.goto(`${base}/index.html${query}`);
+        await page.waitForFunction(() => window.__demo?.state === 'idle');
+        const defaults = await page.evaluate(() =>
+          Object.fromEntries(['dataset', 'model', 'points', 'layers', 'hidden', 'epochs', 'batch-size', 'learning-rate', 'seed'].map((id) => [id, document.querySelector(`[data-testid="${id}"]`).value])),
+        );
+        check(defaults.dataset === 'twoMoons', `default run: the default dataset is ${defaults.dataset}, not two moons`);
+        await setField(page, 'backend-select', 'wasm');
+        const t0 = Date.now();
+        await page.getByTestId('train').click();
+        const hook = await waitForState(page, ['done', 'error', 'stopped'], 400_000, 'default run');
+        await page.waitForTimeout(300);
+        await page.screenshot({ path: join(outDir, 'flows-default.png'), fullPage: true });
+        await page.getByTestId('density-canvas').screenshot({ path: join(outDir, 'flows-default-density.png') });
+        check(hook.state === 'done', `default run: ended in state "${hook.state}" with error: ${hook.error}`);
+        check(Number.isFinite(hook.testNll) && hook.testNll <= 1.2, `default run: test NLL ${hook.testNll} nats on fresh two-moons points, want <= 1.2`);
+        const shown = Number(await page.getByTestId('test-nll').textContent());
+        check(Math.abs(shown - hook.testNll) < 1e-3, `default run: the page shows test NLL ${shown}, the run's is ${hook.testNll}`);
+        log(`default run (${JSON.stringify(defaults)}) on wasm: ${((Date.now() - t0) / 1000).toFixed(1)}s, train NLL ${hook.lossHistory.at(-1)?.toFixed(3)}, test NLL ${hook.testNll?.toFixed(3)} nats`);
+      });
+    }
     if (only.has('webgpu')) {
       // SwiftShader's WebGPU costs about 10 ms per kernel here: a small MAF, few steps.
       await scenario('webgpu', () =>
@@ -391,7 +426,8 @@ async function main() {
       });
     }
     if (only.has('mdn')) {
-      await scenario('mdn', () => runMdn(page, base, { backend: 'wasm', mseEpochs: 300, mdnEpochs: 400, timeoutMs: 120_000 }));
+      // The page's default MSE epochs, where the forward caption's claim is checked.
+      await scenario('mdn', () => runMdn(page, base, { backend: 'wasm', mdnEpochs: 400, timeoutMs: 240_000 }));
     }
   } finally {
     await context.close().catch(() => undefined);

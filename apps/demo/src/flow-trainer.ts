@@ -156,7 +156,17 @@ async function train(request: Extract<FlowRequest, { type: 'train' }>): Promise<
       },
     });
     await publish(f, view, s, lastEpoch, request.train.seed);
-    post({ type: 'done', reason: signal.aborted ? 'stopped' : 'finished', initialLoss });
+    // The test NLL: fresh points of the same dataset, in the same units as the training loss.
+    let testNll: number | undefined;
+    if (request.test && request.test.length >= dim) {
+      const test = tf.tensor2d(toStandard(request.test, dim, s), [request.test.length / dim, dim]);
+      try {
+        testNll = await meanNll(f, test, s);
+      } finally {
+        test.dispose();
+      }
+    }
+    post({ type: 'done', reason: signal.aborted ? 'stopped' : 'finished', initialLoss, ...(testNll !== undefined ? { testNll } : {}) });
   } catch (error) {
     if (signal.aborted) {
       await publish(f, view, s, -1, request.train.seed).catch(() => undefined);

@@ -5,6 +5,9 @@ import { Plot, densityImage, rangeOf, setupCanvas, type Range } from './plot.js'
 import { startTrainingWorker, wasmThreadsOption, type FlowKind, type FlowReply, type FlowRequest, type View, type WorkerRequest } from './protocol.js';
 import type { BackendChoice } from './tf-setup.js';
 
+/** Fresh points scored after training (the test NLL). */
+const TEST_POINTS = 2000;
+
 const hook = installHook('flows');
 const PLOT_WIDTH = 440;
 const LOSS_SIZE: [number, number] = [440, 260];
@@ -224,6 +227,8 @@ function onReply(reply: FlowReply): void {
       break;
     case 'done':
       clearTimeout(stopTimer);
+      hook.testNll = reply.testNll ?? null;
+      $('test-nll').textContent = reply.testNll === undefined ? '–' : reply.testNll.toFixed(3);
       setState(reply.reason === 'finished' ? 'done' : reply.reason);
       break;
     case 'saved':
@@ -272,6 +277,8 @@ function train(): void {
     $('epoch').textContent = '–';
     $('loss').textContent = '–';
     $('speed').textContent = '–';
+    $('test-nll').textContent = '–';
+    hook.testNll = null;
     setState('starting');
     drawLoss();
     const request: FlowRequest = {
@@ -279,6 +286,8 @@ function train(): void {
       backend: select('backend-select').value as BackendChoice,
       data: points.data.slice(),
       dim: points.dim,
+      // 2000 fresh points of the same dataset (seed + 1000) for the test NLL.
+      test: makeDataset(select('dataset').value, TEST_POINTS, model.seed + 1000).data,
       model,
       train: trainConfig,
       view,

@@ -262,7 +262,8 @@ function onReply(reply: MdnReply): void {
       }
       break;
     case 'scores':
-      hook.scores = { mseNll: reply.mseNll, mdnNll: reply.mdnNll, mseRmse: reply.mseRmse };
+      hook.scores = { mseNll: reply.mseNll, mdnNll: reply.mdnNll, mseRmse: reply.mseRmse, forwardRmse: reply.forwardRmse };
+      $('score-forward-rmse').textContent = reply.forwardRmse.toFixed(3);
       $('score-mse').textContent = `${reply.mseNll.toFixed(3)} nats`;
       $('score-rmse').textContent = reply.mseRmse.toFixed(3);
       $('score-mdn').textContent = `${reply.mdnNll.toFixed(3)} nats`;

@@ -144,12 +144,16 @@ async function run(settings: MdnSettings): Promise<void> {
       return tf.mean(tf.add(0.5 * Math.log(2 * Math.PI * variance), tf.div(tf.square(tf.sub(testOut, pred)), 2 * variance)));
     });
     const rmseT = tf.tidy(() => tf.sqrt(tf.mean(tf.square(tf.sub(testOut, inverseNet.predict(testIn))))));
+    // The forward network on the same fresh points (columns swapped back): at the noise floor
+    // its RMSE is the noise standard deviation, 1.
+    const forwardRmseT = tf.tidy(() => tf.sqrt(tf.mean(tf.square(tf.sub(testIn, forwardNet.predict(testOut))))));
     const mdnNllT = tf.tidy(() => tf.neg(tf.mean(model.logProb(testIn, testOut))));
     post({
       type: 'scores',
       mseNll: (await read(mseNllT))[0]!,
       mseRmse: (await read(rmseT))[0]!,
       mdnNll: (await read(mdnNllT))[0]!,
+      forwardRmse: (await read(forwardRmseT))[0]!,
     });
     post({ type: 'done', reason: signal.aborted ? 'stopped' : 'finished' });
   } finally {

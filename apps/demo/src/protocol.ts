@@ -37,7 +37,18 @@ export interface Standardization {
 }
 
 export type FlowRequest =
-  | { type: 'train'; backend: BackendChoice; data: Float32Array; dim: number; model: FlowModelConfig; train: TrainConfig; view: View; dataset: string }
+  | {
+      type: 'train';
+      backend: BackendChoice;
+      data: Float32Array;
+      dim: number;
+      /** Fresh points of the same dataset (another seed), scored after training: the test NLL. */
+      test?: Float32Array;
+      model: FlowModelConfig;
+      train: TrainConfig;
+      view: View;
+      dataset: string;
+    }
   | { type: 'stop' }
   | { type: 'save' }
   | { type: 'load'; backend: BackendChoice; json: unknown; view: View; data: Float32Array; dim: number };
@@ -47,7 +58,7 @@ export type FlowReply =
   | { type: 'epoch'; epoch: number; loss: number; stepsPerSecond: number }
   | { type: 'density'; logp: Float32Array; res: number; epoch: number }
   | { type: 'samples'; points: Float32Array; epoch: number }
-  | { type: 'done'; reason: 'finished' | 'stopped' | 'loaded'; initialLoss?: number }
+  | { type: 'done'; reason: 'finished' | 'stopped' | 'loaded'; initialLoss?: number; testNll?: number }
   | { type: 'saved'; json: string }
   | { type: 'error'; message: string };
 
@@ -95,7 +106,7 @@ export type MdnReply =
   | { type: 'data'; forwardX: Float32Array; forwardY: Float32Array; inverseX: Float32Array; inverseY: Float32Array }
   | { type: 'progress'; phase: 'forward-mse' | 'inverse-mse' | 'mdn'; epoch: number; loss: number }
   | { type: 'curves'; curves: MdnCurves; phase: string }
-  | { type: 'scores'; mseNll: number; mdnNll: number; mseRmse: number }
+  | { type: 'scores'; mseNll: number; mdnNll: number; mseRmse: number; forwardRmse: number }
   | { type: 'done'; reason: 'finished' | 'stopped' }
   | { type: 'error'; message: string };
 
