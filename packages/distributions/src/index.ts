@@ -27,3 +27,4 @@ export { LogNormal, type LogNormalOptions } from './log-normal.js';
 export { HalfNormal, type HalfNormalOptions } from './half-normal.js';
 export { Cauchy, type CauchyOptions } from './cauchy.js';
 export { Chi2, type Chi2Options } from './chi2.js';
+export { Poisson, poissonLogPmf, type PoissonOptions } from './poisson.js';
