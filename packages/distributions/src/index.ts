@@ -28,3 +28,4 @@ export { HalfNormal, type HalfNormalOptions } from './half-normal.js';
 export { Cauchy, type CauchyOptions } from './cauchy.js';
 export { Chi2, type Chi2Options } from './chi2.js';
 export { Poisson, poissonLogPmf, type PoissonOptions } from './poisson.js';
+export { Dirichlet, type DirichletOptions } from './dirichlet.js';

@@ -21,7 +21,7 @@ const COVERAGE: Record<string, string> = {
   TransformedDistribution: 'transformed-distribution.test.ts', findKL: 'properties', klDivergence: 'properties', registerKL: 'kl-divergence.test.ts',
   Laplace: 'properties', Logistic: 'properties', Exponential: 'properties', Gamma: 'properties', Beta: 'properties', StudentT: 'properties',
   Bernoulli: 'properties', MultivariateNormalTriL: 'properties',
-  LogNormal: 'properties', HalfNormal: 'properties', Cauchy: 'properties', Chi2: 'properties', Poisson: 'properties', poissonLogPmf: 'poisson.test.ts (through Poisson.logProb)',
+  LogNormal: 'properties', HalfNormal: 'properties', Cauchy: 'properties', Chi2: 'properties', Poisson: 'properties', Dirichlet: 'properties', poissonLogPmf: 'poisson.test.ts (through Poisson.logProb)',
 };
 
 /** A parameter a user might pass: good values, bad values, odd shapes, wrong types. */
@@ -51,6 +51,7 @@ const makers: Maker[] = [
   { name: 'Chi2', make: (a) => new dist.Chi2({ df: a } as never), scalar: true },
   { name: 'Poisson', make: (a) => new dist.Poisson({ rate: a } as never), scalar: true },
   { name: 'Categorical', make: (a) => new dist.Categorical({ logits: a } as never), scalar: false },
+  { name: 'Dirichlet', make: (a) => new dist.Dirichlet({ concentration: a } as never), scalar: false },
   { name: 'MultivariateNormalDiag', make: (a, b) => new dist.MultivariateNormalDiag({ loc: a, scaleDiag: b } as never), scalar: false },
   { name: 'MultivariateNormalTriL', make: (a, b) => new dist.MultivariateNormalTriL({ loc: a, scaleTril: b } as never), scalar: false },
 ];

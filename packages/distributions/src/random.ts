@@ -88,3 +88,19 @@ function drawStandardGamma(a: tf.Tensor, shape: number[], seed: number | undefin
     return tf.where(small, tf.mul(result, boost), result);
   });
 }
+
+/**
+ * log of standard Gamma(concentration, 1) draws, finite for concentrations far below 1 where the
+ * draws themselves underflow float32: for α < 1, log G = log G' + log(U)/α with G' ~ Gamma(α + 1)
+ * (the boost of standardGamma, taken in log space); for α >= 1, log G. Reparameterized: through
+ * standardGamma's implicit gradient in α + 1 and the pathwise derivative -log(U)/α² of the boost.
+ */
+export function logStandardGamma(concentration: tf.Tensor, shape: number[], seed: number | undefined): tf.Tensor {
+  const a = tf.broadcastTo(concentration, shape);
+  const small = tf.less(a, tf.scalar(1));
+  const boosted = tf.where(small, tf.add(a, tf.scalar(1)), a);
+  const g = standardGamma(boosted, shape, deriveSeed(seed, 3));
+  const u = uniformOpen(shape, deriveSeed(seed, 4));
+  const safeA = tf.where(small, a, tf.onesLike(a));
+  return tf.add(tf.log(g), tf.where(small, tf.div(tf.log(u), safeA), tf.zerosLike(a)));
+}
