@@ -17,14 +17,25 @@ export interface MdnLayout {
   activation: Activation;
   /** Floor added to every component scale: sigma = softplus(raw) + minScale. */
   minScale: number;
+  /**
+   * 'full': each component also has the D(D-1)/2 free strictly-lower entries of its Cholesky
+   * factor, after the raw scales in the head. Absent for diagonal components (the fused kernel's
+   * layout).
+   */
+  covariance?: 'full';
 }
+
+/** Covariance structures of the components. */
+export type Covariance = 'diag' | 'full';
 
 /**
  * Width of the output head: K mixture logits, then K*D locations, then K*D raw scales
- * (component-major: entry k*D + d), so one matmul produces all three.
+ * (component-major: entry k*D + d), so one matmul produces all three; with full covariance
+ * then K*D(D-1)/2 strictly-lower Cholesky entries (entry k*D(D-1)/2 + t).
  */
-export function headSize(numComponents: number, outputSize: number): number {
-  return numComponents * (1 + 2 * outputSize);
+export function headSize(numComponents: number, outputSize: number, covariance: Covariance = 'diag'): number {
+  const offDiagonal = covariance === 'full' ? (outputSize * (outputSize - 1)) / 2 : 0;
+  return numComponents * (1 + 2 * outputSize + offDiagonal);
 }
 
 /** Offsets of layer l's weight matrix W_l ([in, out], row-major) and bias b_l in the vector. */

@@ -12,9 +12,10 @@ import {
   type TrainingData,
   type TrainingObjective,
 } from '@densityjs/core';
-import { Categorical, Independent, MixtureSameFamily, MultivariateNormalDiag, Normal, type Distribution } from '@densityjs/distributions';
+import { Categorical, Independent, MixtureSameFamily, MultivariateNormalDiag, MultivariateNormalTriL, Normal, type Distribution } from '@densityjs/distributions';
 import { fusedAvailable, fusedLoss, fusedLossValue, registerFusedKernel } from './fused-kernel.js';
-import { ACTIVATIONS, headSize, initialParams, numParams, type Activation, type MdnLayout } from './layout.js';
+import { choleskyFactor } from './full-covariance.js';
+import { ACTIVATIONS, headSize, initialParams, numParams, type Activation, type Covariance, type MdnLayout } from './layout.js';
 import { genericLoss, mixtureLogProb, mixtureParams } from './network.js';
 
 export interface MDNOptions {
@@ -47,6 +48,14 @@ export interface MDNOptions {
    * +-10 and unit initial scales, training takes several times more epochs (Bishop's example).
    */
   normalize?: boolean;
+  /**
+   * Covariance of each component. 'diag' (default): N(mu_k, diag sigma_k^2), trained through the
+   * fused kernel where available. 'full': N(mu_k, L_k L_k^T) with a Cholesky factor L_k whose
+   * diagonal is softplus(raw) + minScale and whose D(D-1)/2 strictly-lower entries are free
+   * network outputs (MultivariateNormalTriL components; composed ops on every backend), so one
+   * component can follow correlated targets.
+   */
+  covariance?: Covariance;
 }
 
 /** Per-column affine standardization, fixed at the first fit. */
@@ -72,6 +81,8 @@ export interface MDNConfig {
   minScale: number;
   seed: number;
   normalize: boolean;
+  /** Missing in models saved before the option existed: 'diag'. */
+  covariance: Covariance;
 }
 
 /** What `toJSON` writes and `fromJSON` reads. */
@@ -109,7 +120,9 @@ class ConditionalMixture extends MixtureSameFamily {
  * log(sum(pi * N)), which underflows to -inf for points far from every component.
  *
  * `distribution(x)` is the conditional MixtureSameFamily (Categorical + Independent Normal,
- * or MultivariateNormalDiag components for outputSize > 1).
+ * or MultivariateNormalDiag components for outputSize > 1). With `covariance: 'full'` the
+ * components are N(mu_k(x), L_k(x) L_k(x)^T) (MultivariateNormalTriL), L_k lower triangular
+ * with diagonal softplus(raw) + minScale and free entries below it.
  *
  * All weights live in one variable (`trainableVariables` has one entry): Adam then costs one
  * set of update kernels per step instead of one per layer. On cpu and wasm, training uses a
@@ -128,7 +141,7 @@ export class MDN implements TrainableDensity {
 
   constructor(options: MDNOptions) {
     if (options === null || typeof options !== 'object') throw argumentError(OWNER, 'options', 'an object', options);
-    const { inputSize, outputSize, numComponents, activation = 'tanh', minScale = 1e-3, fused = 'auto', normalize = true } = options;
+    const { inputSize, outputSize, numComponents, activation = 'tanh', minScale = 1e-3, fused = 'auto', normalize = true, covariance = 'diag' } = options;
     if (!isPositiveInteger(inputSize)) throw argumentError(OWNER, 'inputSize', 'a positive integer', inputSize);
     if (!isPositiveInteger(outputSize)) throw argumentError(OWNER, 'outputSize', 'a positive integer', outputSize);
     if (!isPositiveInteger(numComponents)) {
@@ -148,18 +161,23 @@ export class MDN implements TrainableDensity {
       throw argumentError(OWNER, 'fused', "'auto', true or false", fused);
     }
     if (typeof normalize !== 'boolean') throw argumentError(OWNER, 'normalize', 'a boolean', normalize);
+    if (covariance !== 'diag' && covariance !== 'full') throw argumentError(OWNER, 'covariance', "'diag' or 'full'", covariance);
+    if (covariance === 'full' && fused === true) {
+      throw argumentError(OWNER, 'fused', "'auto' or false with covariance: 'full' (the fused kernel covers diagonal components)", fused);
+    }
     const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
     if (!(typeof seed === 'number' && Number.isInteger(seed))) throw argumentError(OWNER, 'seed', 'an integer', seed);
 
     registerGradients();
     registerFusedKernel();
-    this.config = { inputSize, outputSize, numComponents, hiddenUnits: hidden.slice(), activation, minScale, seed, normalize };
+    this.config = { inputSize, outputSize, numComponents, hiddenUnits: hidden.slice(), activation, minScale, seed, normalize, covariance };
     this.layout = {
-      sizes: [inputSize, ...hidden, headSize(numComponents, outputSize)],
+      sizes: [inputSize, ...hidden, headSize(numComponents, outputSize, covariance)],
       numComponents,
       outputSize,
       activation,
       minScale,
+      ...(covariance === 'full' ? { covariance } : {}),
     };
     this.fusedMode = fused;
     const init = tf.tensor1d(initialParams(this.layout, seed));
@@ -224,7 +242,7 @@ export class MDN implements TrainableDensity {
    * outweighs the ~200 kernel launches of the composed ops.
    */
   usesFusedKernel(rows = 1000): boolean {
-    if (this.fusedMode === false) return false;
+    if (this.fusedMode === false || this.config.covariance === 'full') return false;
     const available = fusedAvailable();
     if (this.fusedMode === true) {
       if (!available) {
@@ -260,20 +278,29 @@ export class MDN implements TrainableDensity {
   }
 
   /**
-   * Mixture parameters for inputs x [N, inputSize]: logits [N, K], locs and scales [N, K, D].
-   * The caller owns (disposes) the three tensors.
+   * Mixture parameters for inputs x [N, inputSize]: logits [N, K], locs and scales [N, K, D],
+   * and with full covariance the Cholesky factors `scaleTril` [N, K, D, D] (whose diagonal is
+   * `scales`). The caller owns (disposes) the tensors.
    */
-  mixtureParams(x: tf.Tensor): { logits: tf.Tensor2D; locs: tf.Tensor3D; scales: tf.Tensor3D } {
+  mixtureParams(x: tf.Tensor): { logits: tf.Tensor2D; locs: tf.Tensor3D; scales: tf.Tensor3D; scaleTril?: tf.Tensor4D } {
     this.assertLive();
     const x2 = this.checkX(x);
     const p = tf.tidy(() => {
       const m = mixtureParams(this.layout, this.params, this.standardX(x2));
+      const tril = m.offDiagonal ? [choleskyFactor(m.scales, m.offDiagonal)] : [];
       const nz = this._normalizer;
-      if (!nz) return [m.logits, m.locs, m.scales];
+      if (!nz) return [m.logits, m.locs, m.scales, ...tril];
+      // y = yMean + yStd * y': locations move and scale, Cholesky rows scale by yStd_i.
       const yStd = tf.tensor1d(nz.yStd);
-      return [m.logits, tf.add(tf.mul(m.locs, yStd), tf.tensor1d(nz.yMean)), tf.mul(m.scales, yStd)];
+      const rows = tril.map((L) => tf.mul(L, tf.reshape(yStd, [-1, 1])));
+      return [m.logits, tf.add(tf.mul(m.locs, yStd), tf.tensor1d(nz.yMean)), tf.mul(m.scales, yStd), ...rows];
     });
-    return { logits: p[0] as tf.Tensor2D, locs: p[1] as tf.Tensor3D, scales: p[2] as tf.Tensor3D };
+    return {
+      logits: p[0] as tf.Tensor2D,
+      locs: p[1] as tf.Tensor3D,
+      scales: p[2] as tf.Tensor3D,
+      ...(p[3] ? { scaleTril: p[3] as tf.Tensor4D } : {}),
+    };
   }
 
   /**
@@ -282,10 +309,11 @@ export class MDN implements TrainableDensity {
    * call `dispose()` on it when done (logProb, sample and mean results are the caller's).
    */
   distribution(x: tf.Tensor): MixtureSameFamily {
-    const { logits, locs, scales } = this.mixtureParams(x);
+    const { logits, locs, scales, scaleTril } = this.mixtureParams(x);
     const D = this.config.outputSize;
-    const components: Distribution =
-      D === 1
+    const components: Distribution = scaleTril
+      ? new MultivariateNormalTriL({ loc: locs, scaleTril, validateArgs: false })
+      : D === 1
         ? new Independent({ distribution: new Normal({ loc: locs, scale: scales, validateArgs: false }), reinterpretedBatchNdims: 1 })
         : new MultivariateNormalDiag({ loc: locs, scaleDiag: scales, validateArgs: false });
     return new ConditionalMixture(
@@ -294,7 +322,7 @@ export class MDN implements TrainableDensity {
         componentsDistribution: components,
         validateArgs: false,
       },
-      [logits, locs, scales],
+      scaleTril ? [logits, locs, scales, scaleTril] : [logits, locs, scales],
     );
   }
 
@@ -366,6 +394,8 @@ export class MDN implements TrainableDensity {
     try {
       return tf.tidy(() => {
         const p = this.mixtureParams(x);
+        // One component: its location (tfjs' oneHot refuses depth 1).
+        if (this.config.numComponents === 1) return tf.squeeze(p.locs, [1]) as tf.Tensor2D;
         const candidates = tf.transpose(p.locs, [1, 0, 2]); // [K, N, D]
         const density = dist.logProb(candidates); // [K, N]
         // int32 oneHot, then cast: tfjs-backend-wasm 4.22 writes int32 bits into a float32

@@ -2,6 +2,7 @@
 // kernel (webgpu, webgl, tfjs-node), the source of `distribution(x)`'s parameters, and the
 // reference the fused kernel is tested against.
 import * as tf from '@tensorflow/tfjs-core';
+import { fullComponentLogProb, offDiagonalCount } from './full-covariance.js';
 import { layerOffsets, type MdnLayout } from './layout.js';
 
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
@@ -11,8 +12,10 @@ export interface MixtureParams {
   logits: tf.Tensor2D;
   /** [N, K, D] component locations. */
   locs: tf.Tensor3D;
-  /** [N, K, D] component scales, softplus(raw) + minScale > 0. */
+  /** [N, K, D] component scales, softplus(raw) + minScale > 0 (the Cholesky diagonal with full covariance). */
   scales: tf.Tensor3D;
+  /** [N, K, D(D-1)/2] strictly-lower Cholesky entries (full covariance only). */
+  offDiagonal?: tf.Tensor3D;
 }
 
 function activate(h: tf.Tensor2D, activation: MdnLayout['activation']): tf.Tensor2D {
@@ -34,11 +37,19 @@ export function networkHead(layout: MdnLayout, params: tf.Tensor1D, x: tf.Tensor
   return h;
 }
 
-/** Splits the head into logits [N, K], locations and raw scales [N, K, D]. */
-export function splitHead(layout: MdnLayout, head: tf.Tensor2D): { logits: tf.Tensor2D; locs: tf.Tensor3D; raw: tf.Tensor3D } {
+/**
+ * Splits the head into logits [N, K], locations and raw scales [N, K, D], and with full
+ * covariance the strictly-lower Cholesky entries [N, K, D(D-1)/2].
+ */
+export function splitHead(layout: MdnLayout, head: tf.Tensor2D): { logits: tf.Tensor2D; locs: tf.Tensor3D; raw: tf.Tensor3D; offDiagonal?: tf.Tensor3D } {
   const n = head.shape[0];
   const K = layout.numComponents;
   const D = layout.outputSize;
+  if (layout.covariance === 'full') {
+    const T = offDiagonalCount(D);
+    const [logits, locs, raw, off] = tf.split(head, [K, K * D, K * D, K * T], 1) as tf.Tensor2D[];
+    return { logits: logits!, locs: tf.reshape(locs!, [n, K, D]), raw: tf.reshape(raw!, [n, K, D]), offDiagonal: tf.reshape(off!, [n, K, T]) };
+  }
   const [logits, locs, raw] = tf.split(head, [K, K * D, K * D], 1) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
   return { logits, locs: tf.reshape(locs, [n, K, D]), raw: tf.reshape(raw, [n, K, D]) };
 }
@@ -50,16 +61,18 @@ export function scaleMap(layout: MdnLayout, raw: tf.Tensor): tf.Tensor {
 
 /** Mixture parameters for inputs x [N, inputSize]. */
 export function mixtureParams(layout: MdnLayout, params: tf.Tensor1D, x: tf.Tensor2D): MixtureParams {
-  const { logits, locs, raw } = splitHead(layout, networkHead(layout, params, x));
-  return { logits, locs, scales: scaleMap(layout, raw) as tf.Tensor3D };
+  const { logits, locs, raw, offDiagonal } = splitHead(layout, networkHead(layout, params, x));
+  return { logits, locs, scales: scaleMap(layout, raw) as tf.Tensor3D, ...(offDiagonal ? { offDiagonal } : {}) };
 }
 
 /**
  * Per-row log p(y | x) = logSumExp_k [logSoftmax(logits)_k + sum_d log N(y_d; mu_kd, sigma_kd)]
  * for y [N, D]; shape [N]. Same math as the fused kernel, in tfjs ops (autodiff gradients).
+ * With full covariance the component term is log N(y; mu_k, L_k L_k^T) (`fullComponentLogProb`).
  */
 export function mixtureLogProb(layout: MdnLayout, params: tf.Tensor1D, x: tf.Tensor2D, y: tf.Tensor2D): tf.Tensor1D {
-  const { logits, locs, scales } = mixtureParams(layout, params, x);
+  const { logits, locs, scales, offDiagonal } = mixtureParams(layout, params, x);
+  if (offDiagonal) return tf.logSumExp(tf.add(tf.logSoftmax(logits), fullComponentLogProb(y, locs, scales, offDiagonal)), 1) as tf.Tensor1D;
   const z = tf.div(tf.sub(tf.expandDims(y, 1), locs), scales);
   const perDim = tf.neg(tf.add(tf.mul(tf.square(z), 0.5), tf.add(tf.log(scales), HALF_LOG_2PI)));
   const comp = tf.add(tf.logSoftmax(logits), tf.sum(perDim, 2));
