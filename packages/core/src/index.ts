@@ -31,6 +31,7 @@ export { matMulFast } from './gradients/matmul-gradient.js';
 export { betainc, digamma, erfc, igamma, igammaGradA, lbeta, logIgamma, lgamma, logErfc, logNdtr, ndtr } from './special-functions.js';
 export { ndtri } from './ndtri.js';
 export { matrixDiagPart, triangularSolveLower } from './linear-algebra.js';
+export { cholesky } from './cholesky.js';
 export { cosineDecay } from './cosine-decay.js';
 export { mulberry32 } from './mulberry32.js';
 export { glorotUniformBound, linearInit, linearInitValues, linearUniformBound, maskedFanIn, type LinearInitOptions } from './initializers.js';
