@@ -1,5 +1,5 @@
 export { Flow, type FlowActivation, type FlowConfig, type FlowInit, type FlowOptions, type FlowPresetName } from './flow.js';
-export { maf, iaf, realNVP, nice, neuralSplineFlow, naf, type NafOptions, type NeuralSplineFlowOptions } from './presets.js';
+export { maf, iaf, realNVP, nice, neuralSplineFlow, naf, type MadeFlowOptions, type NafOptions, type NeuralSplineFlowOptions } from './presets.js';
 export { fitVariational, type FitVariationalOptions, type FitVariationalResult, type VariationalFlow, type VariationalTarget } from './fit-variational.js';
 export { distill, type DistillOptions, type DistillResult, type DistillStudent, type DistillTeacher } from './distill.js';
 export {

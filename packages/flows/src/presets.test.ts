@@ -14,6 +14,8 @@ const PRESETS: [string, Make][] = [
   ['nsf coupling', (o) => neuralSplineFlow({ ...o, variant: 'coupling', bins: 6, bound: 3 })],
   ['nsf autoregressive', (o) => neuralSplineFlow({ ...o, variant: 'autoregressive', bins: 6, bound: 3 })],
   ['naf', (o) => naf({ ...o, hiddenSigmoids: 3 })],
+  ['maf residual', (o) => maf({ ...o, residual: true })],
+  ['iaf residual', (o) => iaf({ ...o, residual: true })],
 ];
 
 /** Moves every weight away from the near-identity initialization, so the map is far from trivial. */
@@ -243,5 +245,26 @@ describe('one-pass sampling and scoring', () => {
     expect(run(m, 'logProb')).toBe(L);
     expect(run(m, 'sampleAndLogProb')).toBe(L * D);
     [i, r, m].forEach((f) => f.dispose());
+  });
+});
+
+describeEachBackend('ResMADE conditioners', () => {
+  it('residual: true builds ResMADE conditioners, is saved with the flow, and names unequal widths', async () => {
+    const { loadFlow, saveFlow } = await import('./index.js');
+    expect(() => maf({ eventSize: 2, hiddenUnits: [16, 8], residual: true })).toThrow(/maf: hiddenUnits must be equal widths such as \[64, 64\] with residual: true/);
+    expect(() => iaf({ eventSize: 2, residual: 1 as never })).toThrow(/iaf: residual must be a boolean/);
+    const flow = maf({ eventSize: 2, numLayers: 2, hiddenUnits: [8, 8], residual: true, seed: 3 });
+    const conditioners = flow.bijector.members.map((b) => (b as unknown as { conditioner?: { residual?: boolean } }).conditioner);
+    expect(conditioners.map((c) => c?.residual)).toEqual([true, true]);
+    expect(maf({ eventSize: 2, seed: 3 }).config).not.toHaveProperty('residual');
+    scramble(flow, 30, 0.3);
+    const x = tf.randomNormal([8, 2], 0, 1, 'float32', 2);
+    const saved = await saveFlow(flow);
+    expect(saved.config?.residual).toBe(true);
+    const loaded = loadFlow(JSON.parse(JSON.stringify(saved)));
+    await expectAllClose(loaded.logProb(x), flow.logProb(x), { atol: 1e-5, rtol: 1e-5 });
+    tf.dispose([x]);
+    flow.dispose();
+    loaded.dispose();
   });
 });

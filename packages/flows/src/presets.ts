@@ -134,8 +134,32 @@ function buildMades(config: FlowConfig, params: number): MADE[] {
         activation: config.activation,
         inputOrder,
         seed: deriveSeed(config.seed, 100 + i)!,
+        ...(config.residual === true ? { residual: true } : {}),
       }),
   );
+}
+
+/** Options of the presets with MADE conditioners. */
+export interface MadeFlowOptions extends FlowOptions {
+  /**
+   * ResMADE conditioners (Durkan et al. 2019): every entry of `hiddenUnits` is a residual block
+   * of two masked layers with an identity skip, so the widths must be equal. Default false.
+   */
+  residual?: boolean;
+}
+
+/**
+ * The config of a preset with MADE conditioners: the common options plus `residual` (recorded
+ * only when true, so configs saved without it read as false).
+ */
+function resolveMadeConfig(owner: string, opts: MadeFlowOptions, extra: Record<string, unknown> = {}, extraKeys: readonly string[] = []): FlowConfig {
+  const residual = opts?.residual ?? false;
+  if (typeof residual !== 'boolean') throw argumentError(owner, 'residual', 'a boolean', residual);
+  const config = resolveFlowConfig(owner, opts, { ...extra, ...(residual ? { residual } : {}) }, [...extraKeys, 'residual']);
+  if (residual && config.hiddenUnits.some((u) => u !== config.hiddenUnits[0])) {
+    throw argumentError(owner, 'hiddenUnits', 'equal widths such as [64, 64] with residual: true (one residual block each)', config.hiddenUnits);
+  }
+  return config;
 }
 
 function checkMadeUnits(owner: string, config: FlowConfig): void {
@@ -157,8 +181,8 @@ function presetFlow(preset: FlowPresetName, config: FlowConfig, opts: FlowOption
  * map whose shift and log-scale come from a MADE, x_i = z_i exp(α_i(x_<i)) + μ_i(x_<i).
  * Density evaluation (training) is one MADE pass per layer; sampling needs D passes.
  */
-export function maf(opts: FlowOptions): Flow {
-  const config = resolveFlowConfig('maf', opts);
+export function maf(opts: MadeFlowOptions): Flow {
+  const config = resolveMadeConfig('maf', opts);
   checkMadeUnits('maf', config);
   const layers = buildMades(config, 2).map((made) => new MaskedAutoregressiveFlow({ conditioner: made, eventSize: config.eventSize }));
   return presetFlow('maf', config, opts, assemble(config, layers, () => undefined));
@@ -169,8 +193,8 @@ export function maf(opts: FlowOptions): Flow {
  * one pass per layer (and `sampleAndLogProb` scores its own samples without any inverse) while
  * the density of external data needs D passes. The student of `distill`.
  */
-export function iaf(opts: FlowOptions): Flow {
-  const config = resolveFlowConfig('iaf', opts);
+export function iaf(opts: MadeFlowOptions): Flow {
+  const config = resolveMadeConfig('iaf', opts);
   checkMadeUnits('iaf', config);
   const layers = buildMades(config, 2).map((made) => new Invert(new MaskedAutoregressiveFlow({ conditioner: made, eventSize: config.eventSize })));
   return presetFlow('iaf', config, opts, assemble(config, layers, () => undefined));
@@ -289,7 +313,7 @@ export function neuralSplineFlow(opts: NeuralSplineFlowOptions): Flow {
   return presetFlow(owner, config, opts, chain);
 }
 
-export interface NafOptions extends FlowOptions {
+export interface NafOptions extends MadeFlowOptions {
   /** Sigmoid units H of each deep sigmoidal transformer (3H MADE outputs per unit). Default 8. */
   hiddenSigmoids?: number;
 }
@@ -307,7 +331,7 @@ export function naf(opts: NafOptions): Flow {
   if (typeof hiddenSigmoids !== 'number' || !Number.isInteger(hiddenSigmoids) || hiddenSigmoids < 1) {
     throw argumentError(owner, 'hiddenSigmoids', 'a positive integer', hiddenSigmoids);
   }
-  const config = resolveFlowConfig(owner, opts, { hiddenSigmoids }, ['hiddenSigmoids']);
+  const config = resolveMadeConfig(owner, opts, { hiddenSigmoids }, ['hiddenSigmoids']);
   checkMadeUnits(owner, config);
   const layers = buildMades(config, 3 * hiddenSigmoids).map(
     (made) =>
@@ -324,8 +348,8 @@ export function naf(opts: NafOptions): Flow {
 
 /** Builders by preset name, for loadFlow (the base, not part of the config, is passed apart). */
 export const PRESETS: Record<FlowPresetName, (config: FlowConfig, base?: FlowOptions['base']) => Flow> = {
-  maf: (c, base) => maf({ ...(c as FlowOptions), ...(base ? { base } : {}) }),
-  iaf: (c, base) => iaf({ ...(c as FlowOptions), ...(base ? { base } : {}) }),
+  maf: (c, base) => maf({ ...(c as MadeFlowOptions), ...(base ? { base } : {}) }),
+  iaf: (c, base) => iaf({ ...(c as MadeFlowOptions), ...(base ? { base } : {}) }),
   realNVP: (c, base) => realNVP({ ...(c as FlowOptions), ...(base ? { base } : {}) }),
   nice: (c, base) => nice({ ...(c as FlowOptions), ...(base ? { base } : {}) }),
   neuralSplineFlow: (c, base) => neuralSplineFlow({ ...(c as NeuralSplineFlowOptions), ...(base ? { base } : {}) }),
