@@ -29,3 +29,5 @@ export { Cauchy, type CauchyOptions } from './cauchy.js';
 export { Chi2, type Chi2Options } from './chi2.js';
 export { Poisson, poissonLogPmf, type PoissonOptions } from './poisson.js';
 export { Dirichlet, type DirichletOptions } from './dirichlet.js';
+export { MultivariateNormalFullCovariance, type MultivariateNormalFullCovarianceOptions } from './multivariate-normal-full-covariance.js';
+export { klMultivariateNormal } from './kl-multivariate-normal.js';
