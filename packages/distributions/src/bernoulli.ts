@@ -86,4 +86,22 @@ export class Bernoulli extends BaseDistribution {
     const t0 = tf.where(tf.greater(q, tf.scalar(0)), tf.mul(q, l0), tf.zerosLike(q));
     return tf.neg(tf.add(t1, t0));
   }
+  /** log F(x) = -Infinity below 0, log(1 - p) on [0, 1), 0 from 1 on. */
+  protected override _logCdf(x: tf.Tensor): tf.Tensor {
+    const [, l0] = this.logProbsOneZero();
+    const shape = broadcastShapeOf(x.shape, l0.shape)!;
+    const middle = tf.where(tf.broadcastTo(tf.less(x, tf.scalar(1)), shape), tf.broadcastTo(l0, shape), tf.zeros(shape));
+    return maskOutside(tf.greaterEqual(x, tf.scalar(0)), middle);
+  }
+  /** log S(x) = 0 below 0, log p on [0, 1), -Infinity from 1 on. */
+  protected override _logSurvivalFunction(x: tf.Tensor): tf.Tensor {
+    const [l1] = this.logProbsOneZero();
+    const shape = broadcastShapeOf(x.shape, l1.shape)!;
+    const middle = tf.where(tf.broadcastTo(tf.less(x, tf.scalar(1)), shape), tf.broadcastTo(l1, shape), tf.fill(shape, -Infinity));
+    return tf.where(tf.broadcastTo(tf.less(x, tf.scalar(0)), shape), tf.zeros(shape), middle);
+  }
+  /** The smallest k in {0, 1} with F(k) >= q: 1 where q > 1 - p, else 0 (float32). */
+  protected override _quantile(q: tf.Tensor): tf.Tensor {
+    return nonDifferentiable((a, p) => tf.cast(tf.greater(a, tf.sub(tf.scalar(1), p)), 'float32'), q, this.p());
+  }
 }

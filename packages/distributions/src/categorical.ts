@@ -92,6 +92,30 @@ export class Categorical extends BaseDistribution {
     const p = tf.exp(logp);
     return tf.neg(tf.sum(whereConst(tf.greater(p, tf.scalar(0)), tf.mul(p, logp), 0), -1));
   }
+  /**
+   * log F(x) = log Σ_{k <= ⌊x⌋} p_k (a masked logSumExp of the log-probabilities): -Infinity
+   * below 0, 0 from K - 1 on.
+   */
+  protected override _logCdf(x: tf.Tensor): tf.Tensor {
+    return this.maskedLogSum(x, true);
+  }
+  /** log S(x) = log Σ_{k > ⌊x⌋} p_k, without the cancellation of 1 - F(x). */
+  protected override _logSurvivalFunction(x: tf.Tensor): tf.Tensor {
+    return this.maskedLogSum(x, false);
+  }
+  /** log of the summed probabilities of k <= ⌊x⌋ (`atOrBelow`) or k > ⌊x⌋. */
+  private maskedLogSum(x: tf.Tensor, atOrBelow: boolean): tf.Tensor {
+    const K = this.numCategories;
+    const logp = tf.logSoftmax(this.logits);
+    const mask = nonDifferentiable((v) => {
+      const k = tf.range(0, K, 1, 'float32');
+      const floor = tf.expandDims(tf.floor(v), -1);
+      return atOrBelow ? tf.lessEqual(k, floor) : tf.greater(k, floor);
+    }, x);
+    // A large negative fill, not -Infinity: logSumExp of all -Infinity would be NaN.
+    const total = tf.logSumExp(whereConst(mask, logp, -1e30), -1);
+    return maskOutside(nonDifferentiable((m) => tf.any(m, -1), mask), total);
+  }
 }
 
 /** probs must be >= 0 and sum to 1 along the last axis (within float32 rounding). */
