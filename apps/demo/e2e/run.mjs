@@ -8,7 +8,7 @@
 //   pnpm --filter ./apps/demo e2e            (build + test)
 //   DEMO_E2E_SKIP_BUILD=1 ... e2e            (reuse dist/)
 //   DEMO_E2E_DEV=1 ... e2e                   (against the vite dev server, no build)
-//   DEMO_E2E_ONLY=wasm,default,webgpu,fallback,mdn ... e2e   (a subset; also opt-in: models, siggraph, mdn-webgpu)
+//   DEMO_E2E_ONLY=wasm,default,csv,webgpu,fallback,mdn ... e2e   (a subset; also opt-in: models, siggraph, mdn-webgpu)
 //   DEMO_E2E_DIST=/tmp/dist ... e2e          (build into and serve another folder)
 //   CHROMIUM=/path/to/chrome ... e2e         (another executable)
 import { createServer } from 'node:http';
@@ -23,7 +23,7 @@ const outDir = join(appRoot, 'e2e-output');
 const executablePath = process.env.CHROMIUM ?? '/usr/bin/chromium';
 // `?threads=N` for the pages (DEMO_E2E_THREADS=1: single-threaded wasm).
 const query = process.env.DEMO_E2E_THREADS ? `?threads=${process.env.DEMO_E2E_THREADS}` : '';
-const only = new Set((process.env.DEMO_E2E_ONLY ?? 'wasm,default,webgpu,fallback,mdn').split(',').map((s) => s.trim()));
+const only = new Set((process.env.DEMO_E2E_ONLY ?? 'wasm,default,csv,webgpu,fallback,mdn').split(',').map((s) => s.trim()));
 const started = Date.now();
 
 const logLines = [];
@@ -289,6 +289,58 @@ async function runMdn(page, base, { backend, mseEpochs, mdnEpochs, timeoutMs }) 
   );
 }
 
+/**
+ * "Use my data": bad pasted CSV is refused with an error naming the line, then a CSV file of
+ * two Gaussian blobs dropped on the page becomes the data set and a MAF trains on it.
+ */
+async function customCsv(page, base) {
+  await page.goto(`${base}/index.html${query}`);
+  await page.waitForFunction(() => window.__demo?.state === 'idle');
+  await page.locator('.csv-paste summary').click();
+  await page.getByTestId('csv-text').fill('x,y\n1,2\n3,abc\n');
+  await page.getByTestId('csv-use').click();
+  let error = await page.evaluate(() => window.__demo.error);
+  check(/line 3/.test(error ?? '') && /two numbers/.test(error ?? ''), `csv: a bad third line gave the error "${error}"`);
+  await page.getByTestId('csv-text').fill('x,y\n1,2\n3,4\n');
+  await page.getByTestId('csv-use').click();
+  error = await page.evaluate(() => window.__demo.error);
+  check(/at least 10 points/.test(error ?? ''), `csv: two points gave the error "${error}"`);
+  check((await page.getByTestId('dataset').inputValue()) === 'twoMoons', 'csv: refused data changed the dataset');
+  // Two blobs of 300 points each at (-2, 0) and (2, 1), sd 0.3, from a fixed-seed generator.
+  let state = 12345;
+  const uniform = () => ((state = (state * 1103515245 + 12345) % 2147483648) + 0.5) / 2147483648;
+  const normal = () => Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
+  const rows = ['x,y'];
+  for (let i = 0; i < 600; i++) {
+    const [cx, cy] = i % 2 ? [2, 1] : [-2, 0];
+    rows.push(`${(cx + 0.3 * normal()).toFixed(4)},${(cy + 0.3 * normal()).toFixed(4)}`);
+  }
+  await page.evaluate((text) => {
+    const transfer = new DataTransfer();
+    transfer.items.add(new File([text], 'blobs.csv', { type: 'text/csv' }));
+    document.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+  }, rows.join('\n'));
+  await page.waitForFunction(() => window.__demo.customPoints === 600, null, { timeout: 10_000 });
+  check((await page.getByTestId('dataset').inputValue()) === 'custom', 'csv: the dropped data did not become the dataset');
+  check(!(await page.evaluate(() => window.__demo.error)), 'csv: the error box still shows after good data');
+  await setField(page, 'model', 'maf');
+  await setField(page, 'layers', 3);
+  await setField(page, 'hidden', '32, 32');
+  await setField(page, 'epochs', 15);
+  await setField(page, 'batch-size', 100);
+  await setField(page, 'learning-rate', 0.005);
+  await setField(page, 'backend-select', 'wasm');
+  await page.getByTestId('train').click();
+  const hook = await waitForState(page, ['done', 'error', 'stopped'], 120_000, 'csv training');
+  await page.waitForTimeout(200);
+  await page.screenshot({ path: join(outDir, 'flows-csv.png'), fullPage: true });
+  check(hook.state === 'done', `csv: training ended in state "${hook.state}" with error: ${hook.error}`);
+  const losses = hook.lossHistory;
+  check(losses.length === 16 && losses.at(-1) < losses[0] - 0.3, `csv: the loss did not fall by 0.3 nats: ${losses[0]} -> ${losses.at(-1)}`);
+  check((hook.draws.density ?? 0) >= 1, 'csv: the density was never drawn');
+  log(`csv: bad lines refused ("${error}"); 600 dropped points trained, NLL ${losses[0].toFixed(3)} -> ${losses.at(-1).toFixed(3)} nats`);
+}
+
 // ---------------------------------------------------------------- main
 async function main() {
   check(existsSync(executablePath), `no browser at ${executablePath}: install Debian's chromium (apt-get install -y --no-install-recommends chromium) or set CHROMIUM`);
@@ -376,6 +428,7 @@ async function main() {
         log(`default run (${JSON.stringify(defaults)}) on wasm: ${((Date.now() - t0) / 1000).toFixed(1)}s, train NLL ${hook.lossHistory.at(-1)?.toFixed(3)}, test NLL ${hook.testNll?.toFixed(3)} nats`);
       });
     }
+    if (only.has('csv')) await scenario('csv', () => customCsv(page, base));
     if (only.has('webgpu')) {
       // SwiftShader's WebGPU costs about 10 ms per kernel here: a small MAF, few steps.
       await scenario('webgpu', () =>

@@ -1,4 +1,5 @@
 // The flows page: choose data, a flow and a backend, watch it train, download or load it.
+import { parseCsvPoints } from './csv-points.js';
 import { DATASETS, makeDataset, type Points } from './datasets.js';
 import { $, input, installHook, readNumber, select, type DemoState } from './demo-hook.js';
 import { Plot, densityImage, rangeOf, setupCanvas, type Range } from './plot.js';
@@ -7,6 +8,8 @@ import type { BackendChoice } from './tf-setup.js';
 
 /** Fresh points scored after training (the test NLL). */
 const TEST_POINTS = 2000;
+/** The dataset select's value for the user's own points (CSV). */
+const CUSTOM = 'custom';
 
 const hook = installHook('flows');
 const PLOT_WIDTH = 440;
@@ -19,6 +22,7 @@ let stopTimer: ReturnType<typeof setTimeout> | undefined;
 let lastSamples: Float32Array | undefined;
 let lastDensity: { logp: Float32Array; res: number } | undefined;
 let downloadPending = false;
+let customPoints: Points | undefined;
 
 function setState(state: DemoState): void {
   hook.state = state;
@@ -147,7 +151,7 @@ function regenerate(): boolean {
   try {
     const n = readNumber('points', 'Points', (v) => Number.isInteger(v) && v >= 100 && v <= 50000, 'an integer from 100 to 50000');
     const seed = readNumber('seed', 'Seed', Number.isInteger, 'an integer');
-    points = makeDataset(select('dataset').value, n, seed);
+    points = select('dataset').value === CUSTOM && customPoints ? customPoints : makeDataset(select('dataset').value, n, seed);
     view = viewFor(points);
     resetFigures();
     showError(null);
@@ -287,7 +291,8 @@ function train(): void {
       data: points.data.slice(),
       dim: points.dim,
       // 2000 fresh points of the same dataset (seed + 1000) for the test NLL.
-      test: makeDataset(select('dataset').value, TEST_POINTS, model.seed + 1000).data,
+      // (none for the user's own points: the page cannot draw more of them).
+      ...(select('dataset').value === CUSTOM ? {} : { test: makeDataset(select('dataset').value, TEST_POINTS, model.seed + 1000).data }),
       model,
       train: trainConfig,
       view,
@@ -348,6 +353,34 @@ async function loadFile(file: File): Promise<void> {
   }
 }
 
+/** Makes the user's CSV points the page's data set (the "Your data" entry of the dataset list). */
+function useCsv(text: string, source: string): void {
+  if (worker && (hook.state === 'training' || hook.state === 'starting' || hook.state === 'stopping')) {
+    showError('Stop the training run before loading other data.');
+    return;
+  }
+  try {
+    customPoints = parseCsvPoints(text, source);
+  } catch (error) {
+    showError((error as Error).message);
+    return;
+  }
+  const datasetSelect = select('dataset');
+  let option = [...datasetSelect.options].find((o) => o.value === CUSTOM);
+  if (!option) {
+    option = new Option('', CUSTOM);
+    datasetSelect.add(option);
+  }
+  option.text = `Your data (${customPoints.n} points)`;
+  datasetSelect.value = CUSTOM;
+  hook.customPoints = customPoints.n;
+  regenerate();
+}
+
+async function useCsvFile(file: File): Promise<void> {
+  useCsv(await file.text(), file.name);
+}
+
 function init(): void {
   const datasetSelect = select('dataset');
   for (const [value, { label }] of Object.entries(DATASETS)) datasetSelect.add(new Option(label, value));
@@ -367,6 +400,21 @@ function init(): void {
     const file = input('load-file').files?.[0];
     if (file) void loadFile(file);
     input('load-file').value = '';
+  });
+  input('csv-file').addEventListener('change', () => {
+    const file = input('csv-file').files?.[0];
+    if (file) void useCsvFile(file);
+    input('csv-file').value = '';
+  });
+  $('csv-use').addEventListener('click', () => useCsv(($('csv-text') as HTMLTextAreaElement).value, 'the pasted CSV'));
+  // A file dropped anywhere on the page: a .json is a saved model, anything else CSV points.
+  document.addEventListener('dragover', (event) => event.preventDefault());
+  document.addEventListener('drop', (event) => {
+    event.preventDefault();
+    const file = event.dataTransfer?.files[0];
+    if (!file) return;
+    if (/\.json$/i.test(file.name)) void loadFile(file);
+    else void useCsvFile(file);
   });
   setupCanvas($('loss-canvas') as HTMLCanvasElement, ...LOSS_SIZE);
   // A GPU reset (e.g. a WebGPU device loss) can wipe accelerated 2-D canvases: draw them again.
