@@ -31,3 +31,4 @@ export { Poisson, poissonLogPmf, type PoissonOptions } from './poisson.js';
 export { Dirichlet, type DirichletOptions } from './dirichlet.js';
 export { MultivariateNormalFullCovariance, type MultivariateNormalFullCovarianceOptions } from './multivariate-normal-full-covariance.js';
 export { klMultivariateNormal } from './kl-multivariate-normal.js';
+export { TruncatedNormal, type TruncatedNormalOptions } from './truncated-normal.js';
