@@ -32,3 +32,4 @@ export { Dirichlet, type DirichletOptions } from './dirichlet.js';
 export { MultivariateNormalFullCovariance, type MultivariateNormalFullCovarianceOptions } from './multivariate-normal-full-covariance.js';
 export { klMultivariateNormal } from './kl-multivariate-normal.js';
 export { TruncatedNormal, type TruncatedNormalOptions } from './truncated-normal.js';
+export { Mixture, type MixtureOptions } from './mixture.js';
