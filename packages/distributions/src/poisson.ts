@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { argumentError, deriveSeed, igamma, lgamma, logIgamma, nonDifferentiable } from '@densityjs/core';
+import { argumentError, deriveSeed, igamma, logIgamma, nonDifferentiable } from '@densityjs/core';
+import { bd0, stirlerr } from './saddle-point.js';
 import { BaseDistribution, broadcastTo, maskOutside, whereConst, type BaseOptions, type ParamLike, type SampleOptions } from './distribution.js';
 import { uniform } from './random.js';
 
@@ -16,30 +17,12 @@ export interface PoissonOptions extends BaseOptions {
  * log of the Poisson pmf at integer k >= 0 (no check), in Loader's saddle-point form (C. Loader,
  * "Fast and accurate computation of binomial probabilities", 2000), which has no cancellation of
  * k log λ against λ for large rates:
- *   log p(k) = -bd0(k, λ) - log(2πk)/2 - stirlerr(k),  log p(0) = -λ,
- * with bd0 = k log(k/λ) + λ - k = λ Σ_{n>=2} (-1)^n d^n / (n(n-1)) for d = (k - λ)/λ small, and
- * stirlerr(k) = log k! - (k + 1/2) log k + k - log(2π)/2 (its series 1/(12k) - 1/(360k³) +
- * 1/(1260k⁵) from k = 15).
+ *   log p(k) = -bd0(k, λ) - log(2πk)/2 - stirlerr(k),  log p(0) = -λ.
  */
 export function poissonLogPmf(k: tf.Tensor, rate: tf.Tensor): tf.Tensor {
   return tf.tidy(() => {
     const kp = tf.maximum(k, tf.scalar(1));
-    const d = tf.div(tf.sub(kp, rate), rate);
-    const near = tf.less(tf.abs(d), tf.scalar(0.1));
-    const dn = tf.clipByValue(d, -0.1, 0.1);
-    let series: tf.Tensor = tf.scalar(0);
-    for (let n = 11; n >= 2; n--) series = tf.add(tf.mul(series, dn), tf.scalar((n % 2 === 0 ? 1 : -1) / (n * (n - 1))));
-    const bd0Near = tf.mul(rate, tf.mul(tf.square(dn), series));
-    const bd0Far = tf.sub(tf.add(tf.mul(kp, tf.log(tf.div(kp, rate))), rate), kp);
-    const bd0 = tf.where(near, bd0Near, bd0Far);
-    const kl = tf.maximum(kp, tf.scalar(15));
-    const r = tf.reciprocal(kl);
-    const r2 = tf.square(r);
-    const stirSeries = tf.mul(r, tf.add(tf.scalar(1 / 12), tf.mul(r2, tf.add(tf.scalar(-1 / 360), tf.mul(r2, tf.scalar(1 / 1260))))));
-    const ks = tf.minimum(kp, tf.scalar(15));
-    const stirDirect = tf.sub(tf.add(tf.sub(lgamma(tf.add(ks, tf.scalar(1))), tf.mul(tf.add(ks, tf.scalar(0.5)), tf.log(ks))), ks), tf.scalar(HALF_LOG_TWO_PI));
-    const stirlerr = tf.where(tf.greaterEqual(kp, tf.scalar(15)), stirSeries, stirDirect);
-    const positive = tf.neg(tf.add(tf.add(bd0, tf.mul(tf.scalar(0.5), tf.log(kp))), tf.add(stirlerr, tf.scalar(HALF_LOG_TWO_PI))));
+    const positive = tf.neg(tf.add(tf.add(bd0(kp, rate), tf.mul(tf.scalar(0.5), tf.log(kp))), tf.add(stirlerr(kp), tf.scalar(HALF_LOG_TWO_PI))));
     const zero = tf.neg(rate);
     const shape = positive.shape;
     return tf.where(broadcastTo(tf.equal(k, tf.scalar(0)), shape), broadcastTo(zero, shape), positive);
