@@ -33,3 +33,4 @@ export { MultivariateNormalFullCovariance, type MultivariateNormalFullCovariance
 export { klMultivariateNormal } from './kl-multivariate-normal.js';
 export { TruncatedNormal, type TruncatedNormalOptions } from './truncated-normal.js';
 export { Mixture, type MixtureOptions } from './mixture.js';
+export { Binomial, binomialLogPmf, type BinomialOptions } from './binomial.js';
