@@ -1,6 +1,7 @@
 // One SVG chart per task: for each backend that ran it, a bar to the median ms per step, a box
 // over the interquartile range and a thin line over min-max, on a linear axis from 0 with
-// labelled ticks; backends are named on the left axis.
+// labelled ticks, or a log axis when the backends' medians differ by more than LOG_RATIO times
+// (else the fast backends' bars vanish); backends are named on the left axis.
 import type { BrowserResult } from './protocol.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -31,6 +32,16 @@ export function ticks(max: number, count = 5): number[] {
   return out;
 }
 
+/** Medians further apart than this ratio are drawn on a log axis. */
+export const LOG_RATIO = 30;
+
+/** Powers of ten covering [min, max] (min > 0). */
+export function logTicks(min: number, max: number): number[] {
+  const out: number[] = [];
+  for (let e = Math.floor(Math.log10(min)); e <= Math.ceil(Math.log10(max)); e++) out.push(Number((10 ** e).toPrecision(12)));
+  return out;
+}
+
 /** The chart of one task's rows that ran (status ok); undefined when none did. */
 export function taskChart(task: string, title: string, rows: readonly BrowserResult[]): SVGSVGElement | undefined {
   const ok = rows.filter((r) => r.status === 'ok' && r.timing);
@@ -43,9 +54,14 @@ export function taskChart(task: string, title: string, rows: readonly BrowserRes
   const width = 520;
   const height = top + rowH * ok.length + bottom;
   const max = Math.max(...ok.map((r) => r.timing!.summary.max));
-  const axis = ticks(max);
+  const min = Math.min(...ok.map((r) => r.timing!.summary.min));
+  const medians = ok.map((r) => r.timing!.summary.median);
+  const log = Math.max(...medians) / Math.min(...medians) > LOG_RATIO && min > 0;
+  const axis = log ? logTicks(min, max) : ticks(max);
+  const xMin = log ? axis[0]! : 0;
   const xMax = axis[axis.length - 1]!;
-  const x = (v: number) => left + ((width - left - right) * v) / xMax;
+  const span = log ? Math.log10(xMax / xMin) : xMax;
+  const x = (v: number) => left + ((width - left - right) * (log ? Math.log10(Math.max(v, xMin) / xMin) : v)) / span;
   const svg = el('svg', { viewBox: `0 0 ${width} ${height}`, width, height, role: 'img', 'data-testid': `chart-${task}`, class: 'chart' });
   svg.append(el('title', {}, `${task}: ms per step by backend`));
   svg.append(el('text', { x: left, y: 16, class: 'chart-title' }, `${task}`));
@@ -59,7 +75,7 @@ export function taskChart(task: string, title: string, rows: readonly BrowserRes
   svg.append(el('line', { x1: left, x2: width - right, y1: plotBottom, y2: plotBottom, class: 'axis' }));
   svg.append(
     el('text', { x: (left + width - right) / 2, y: plotBottom + 34, 'text-anchor': 'middle', class: 'axis-label' },
-      'ms per step: bar = median, box = IQR, line = min-max'),
+      `ms per step${log ? ' (log scale)' : ''}: bar = median, box = IQR, line = min-max`),
   );
   ok.forEach((r, i) => {
     const s = r.timing!.summary;
