@@ -111,4 +111,16 @@ export class MixtureSameFamily extends BaseDistribution {
     const componentLogCdf = fn.call(this.componentsDistribution, this.expandValue(x));
     return tf.logSumExp(tf.add(componentLogCdf, tf.logSoftmax(this.mixtureDistribution.logits)), -1);
   }
+  /**
+   * A Monte Carlo estimate of the entropy (a mixture has no closed form): H ≈ -(1/n) Σ_i log p(x_i)
+   * over n draws x_i (`samples`, default 1000; reproducible with `seed`), shape batchShape. Its
+   * standard error is the standard deviation of log p(X) over √n.
+   */
+  entropyEstimate({ samples = 1000, seed }: { samples?: number; seed?: number } = {}): tf.Tensor {
+    if (!Number.isInteger(samples) || samples < 1) throw argumentError(this.name, 'samples', 'a positive integer', samples);
+    return tf.tidy(() => {
+      const { logProb } = this.sampleAndLogProb(samples, { seed });
+      return tf.neg(tf.mean(logProb, 0));
+    });
+  }
 }

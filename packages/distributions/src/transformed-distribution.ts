@@ -122,4 +122,21 @@ export class TransformedDistribution extends BaseDistribution {
       return { sample: y, logProb: tf.sub(this.reduceTo(baseLogProb, rank), this.reduceTo(fldj, rank)) };
     });
   }
+  /**
+   * E[f(X)] = f(E[X]) when the bijector is affine (it declares `affine: true`: shifts, scales,
+   * permutations, linear maps and chains or inverses of them); not implemented otherwise.
+   */
+  protected override _mean(): tf.Tensor {
+    return this.bijector.forward(this.affineBase('mean').mean!());
+  }
+  /** The mode of f(X) = f(mode of X) for an affine bijector (constant Jacobian). */
+  protected override _mode(): tf.Tensor {
+    return this.bijector.forward(this.affineBase('mode').mode!());
+  }
+  /** The base distribution, once the bijector is known to be affine and the base has `method`. */
+  private affineBase(method: 'mean' | 'mode'): Distribution {
+    if ((this.bijector as { affine?: boolean }).affine !== true) throw this.notImplemented(`${method} (only through an affine bijector, one with affine: true)`);
+    if (typeof this.distribution[method] !== 'function') throw this.notImplemented(`${method} (the base distribution has none)`);
+    return this.distribution;
+  }
 }
