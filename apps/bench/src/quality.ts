@@ -5,14 +5,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { checkerboard, eightGaussians, inverseSine, siggraph, twoMoons } from '@densityjs/datasets';
-import { distill, fit, fitVariational, iaf, maf, neuralSplineFlow, nice, realNVP, type Flow } from '@densityjs/flows';
-import { MDN } from '@densityjs/mdn';
+import { checkerboard, eightGaussians, siggraph, twoMoons } from '@densityjs/datasets';
+import { distill, fit, fitVariational, iaf, maf, naf, neuralSplineFlow, nice, realNVP, type Flow } from '@densityjs/flows';
 import type { BackendName } from './backends.js';
 import { useBackend } from './backends.js';
 import { scatterPng } from './png.js';
 import type { Progress } from './progress.js';
 import { distillRecipe, recipes, type FlowRecipe } from './recipes.js';
+import { runMdnQuality } from './mdn-quality.js';
 import { oneLine } from './runner.js';
 
 export interface QualityOptions {
@@ -83,7 +83,7 @@ function recipe(id: string, fallback: FlowRecipe): FlowRecipe & { source: string
   return r ? { ...fallback, ...r, source: 'recipes.ts' } : { ...fallback, source: 'bench default' };
 }
 
-const PRESETS = { maf, iaf, realNVP, nice, neuralSplineFlow } as const;
+const PRESETS = { maf, iaf, realNVP, nice, neuralSplineFlow, naf } as const;
 
 async function trainFlow(
   ctx: Ctx,
@@ -237,6 +237,10 @@ const CHECKS: Check[] = [
   flowCheck('moons-nsf', 'two moons NSF(5, [64,64])', 'neuralSplineFlow', 1.05, 'moons', { epochs: [80, 3], batchSize: 512, learningRate: 2e-3 }),
   flowCheck('checkerboard', 'checkerboard NSF(5, [64,64])', 'neuralSplineFlow', 3.6, 'checkerboard', { epochs: [80, 3], batchSize: 512, learningRate: 2e-3 }),
   flowCheck('eight-gaussians', 'eight Gaussians NSF(5, [64,64])', 'neuralSplineFlow', 2.95, 'eightGaussians', { epochs: [80, 3], batchSize: 512, learningRate: 2e-3 }),
+  // Neural autoregressive flows (deep sigmoidal transformers): recipes in recipes.ts.
+  flowCheck('moons-naf', 'two moons NAF(5, [64,64], 8 sigmoids)', 'naf', 1.03, 'moons'),
+  flowCheck('checkerboard-naf', 'checkerboard NAF(5, [64,64], 8 sigmoids)', 'naf', 3.55, 'checkerboard'),
+  flowCheck('eight-gaussians-naf', 'eight Gaussians NAF(5, [64,64], 8 sigmoids)', 'naf', 2.9, 'eightGaussians'),
   {
     id: 'conditional-maf',
     title: 'conditional MAF (moon label as context) vs unconditional',
@@ -329,49 +333,14 @@ const CHECKS: Check[] = [
   },
   {
     id: 'mdn',
-    title: 'MDN on the first seed (1000 train, 5000 test)',
+    title: 'MDN on the inverse sine problem (1000 train, 5000 test)',
     async run(ctx) {
-      // The mdn package's own quality script (its recipe) when present; else the bench's.
-      const script = await import('../../../packages/mdn/scripts/quality.js').catch(() => undefined);
-      if (script?.runQuality) {
-        const epochs = ctx.epochs(3000, 300);
-        ctx.progress.update(`quality mdn: packages/mdn/scripts/quality.ts, ${epochs} epochs`);
-        const r = (await script.runQuality({ backend: tf.getBackend(), epochs, seed: 0, mseEpochs: ctx.epochs(3000, 300) })) as {
-          mdnTestNll: number; mseGaussianTestNll: number; trainSeconds: number; msPerEpoch: number;
-        };
-        return [
-          line('MDN test NLL (nats)', r.mdnTestNll, '<=', 1.4, `packages/mdn/scripts/quality.ts recipe: ${epochs} full-batch epochs in ${r.trainSeconds.toFixed(0)} s (${r.msPerEpoch.toFixed(2)} ms/epoch)`),
-          line('MSE network scored as a Gaussian, test NLL (nats)', r.mseGaussianTestNll, '>=', 2.7, '1-20 tanh-1 trained on MSE, scored as N(f(x), residual variance)'),
-        ];
-      }
-      const tr = inverseSine(1000, { inverse: true, seed: ctx.seed });
-      const te = inverseSine(5000, { inverse: true, seed: ctx.seed + 1 });
-      const x = tf.tensor2d(tr.x, [1000, 1]);
-      const y = tf.tensor2d(tr.y, [1000, 1]);
-      const xt = tf.tensor2d(te.x, [5000, 1]);
-      const yt = tf.tensor2d(te.y, [5000, 1]);
-      const epochs = ctx.epochs(10_000, 300);
-      const mdn = new MDN({ inputSize: 1, outputSize: 1, numComponents: 5, hiddenUnits: [20], activation: 'tanh', seed: ctx.seed });
-      const t0 = performance.now();
-      await mdn.fit(x, y, {
-        epochs,
-        batchSize: 1000,
-        learningRate: 1e-3 * 3,
-        seed: ctx.seed,
-        onEpochEnd: (e: number, logs: { loss: number }) => {
-          if (e % 100 === 0) ctx.progress.update(`quality mdn: epoch ${e + 1}/${epochs} loss ${logs.loss.toFixed(3)}`);
-        },
-      });
-      const mdnSeconds = (performance.now() - t0) / 1000;
-      const nll = tf.tidy(() => tf.neg(tf.mean(mdn.distribution(xt).logProb(yt) as tf.Tensor)));
-      const mdnNll = (await nll.data())[0]!;
-      nll.dispose();
-      mdn.dispose?.();
-      const mse = await mseBaseline(ctx, x, y, xt, yt);
-      tf.dispose([x, y, xt, yt]);
+      const epochs = ctx.epochs(3000, 300);
+      ctx.progress.update(`quality mdn: mdn-quality.ts recipe, ${epochs} epochs`);
+      const r = await runMdnQuality({ backend: tf.getBackend(), epochs, seed: 0, mseEpochs: ctx.epochs(3000, 300) });
       return [
-        line('MDN test NLL (nats)', mdnNll, '<=', 1.4, `${epochs} full-batch Adam epochs (lr 3e-3) in ${mdnSeconds.toFixed(0)} s`),
-        line('MSE network scored as a Gaussian, test NLL (nats)', mse.nll, '>=', 2.7, `1-20 tanh-1, ${mse.epochs} epochs, sigma^2 = train MSE = ${mse.sigma2.toFixed(2)}`),
+        line('MDN test NLL (nats)', r.mdnTestNll, '<=', 1.4, `mdn-quality.ts recipe: ${r.epochs} full-batch epochs in ${r.trainSeconds.toFixed(0)} s (${r.msPerEpoch.toFixed(2)} ms/epoch)`),
+        line('MSE network scored as a Gaussian, test NLL (nats)', r.mseGaussianTestNll, '>=', 2.7, '1-20 tanh-1 trained on MSE, scored as N(f(x), residual variance)'),
       ];
     },
   },
@@ -434,31 +403,6 @@ const CHECKS: Check[] = [
     },
   },
 ];
-
-/** The seed tutorial's first model: 1 -> 20 tanh -> 1 trained on MSE, then scored as N(f(x), MSE). */
-async function mseBaseline(ctx: Ctx, x: tf.Tensor2D, y: tf.Tensor2D, xt: tf.Tensor2D, yt: tf.Tensor2D) {
-  const w1 = tf.variable(tf.randomNormal([1, 20], 0, 1, 'float32', ctx.seed));
-  const b1 = tf.variable(tf.zeros([20]));
-  const w2 = tf.variable(tf.randomNormal([20, 1], 0, 1 / Math.sqrt(20), 'float32', ctx.seed + 1));
-  const b2 = tf.variable(tf.zeros([1]));
-  const f = (inp: tf.Tensor) => tf.add(tf.matMul(tf.tanh(tf.add(tf.matMul(inp, w1), b1)), w2), b2);
-  const opt = tf.train.adam(1e-2);
-  const epochs = ctx.epochs(3000, 200);
-  for (let e = 0; e < epochs; e++) {
-    const l = opt.minimize(() => tf.mean(tf.squaredDifference(f(x), y)) as tf.Scalar, true, [w1, b1, w2, b2]);
-    if (e % 100 === 0) ctx.progress.update(`quality mdn: MSE baseline epoch ${e + 1}/${epochs} mse ${(await l!.data())[0]!.toFixed(3)}`);
-    l?.dispose();
-  }
-  const sigma2T = tf.tidy(() => tf.mean(tf.squaredDifference(f(x), y)));
-  const sigma2 = (await sigma2T.data())[0]!;
-  const nllT = tf.tidy(() =>
-    tf.add(0.5 * Math.log(2 * Math.PI * sigma2), tf.div(tf.mean(tf.squaredDifference(f(xt), yt)), 2 * sigma2)),
-  );
-  const nll = (await nllT.data())[0]!;
-  tf.dispose([sigma2T, nllT, w1, b1, w2, b2]);
-  opt.dispose();
-  return { nll, sigma2, epochs };
-}
 
 export async function runQuality(o: QualityOptions): Promise<QualityLine[]> {
   const reason = await useBackend(o.backend);

@@ -7,12 +7,12 @@ import { fit } from '@densityjs/core';
 import { expect, it } from 'vitest';
 import { describeEachBackend, expectAllClose } from '@densityjs/testing';
 import { MDN, type MDNJSON } from './mdn.js';
-import { inverseSineData } from './inverse-sine.js';
+import { inverseSine } from '@densityjs/datasets';
 
 describeEachBackend('MDN as a TrainableDensity', () => {
   it('fit(mdn, y, {context: x}) trains exactly as mdn.fit(x, y) and reaches the same quality', async () => {
-    const train = inverseSineData(600, 1);
-    const test = inverseSineData(2000, 2);
+    const train = inverseSine(600, { inverse: true, seed: 1 });
+    const test = inverseSine(2000, { inverse: true, seed: 2 });
     const x = tf.tensor2d(train.x, [600, 1]);
     const y = tf.tensor2d(train.y, [600, 1]);
     const xt = tf.tensor2d(test.x, [2000, 1]);

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
 import { describeEachBackend, expectAllClose } from '@densityjs/testing';
 import { MDN } from './mdn.js';
-import { inverseSineData } from './inverse-sine.js';
+import { inverseSine } from '@densityjs/datasets';
 
 /** Number of separated groups: runs of occupied 0.25-wide bins holding >= 5% of the samples. */
 function countClusters(values: ArrayLike<number>): number {
@@ -33,8 +33,8 @@ describeEachBackend(
   "MDN on the seed's inverse problem",
   () => {
     it('reaches test NLL <= 1.6 nats, samples the branches at x = 0, and leaks nothing', async () => {
-      const train = inverseSineData(1000, 1);
-      const test = inverseSineData(5000, 2);
+      const train = inverseSine(1000, { inverse: true, seed: 1 });
+      const test = inverseSine(5000, { inverse: true, seed: 2 });
       const x = tf.tensor2d(train.x, [1000, 1]);
       const y = tf.tensor2d(train.y, [1000, 1]);
       const xt = tf.tensor2d(test.x, [5000, 1]);
@@ -66,7 +66,7 @@ describeEachBackend(
 describeEachBackend(
   'MDN.fit',
   (backend) => {
-    const data = inverseSineData(200, 5);
+    const data = inverseSine(200, { inverse: true, seed: 5 });
     const make = () => ({ x: tf.tensor2d(data.x, [200, 1]), y: tf.tensor2d(data.y, [200, 1]) });
 
     it('fused and composed paths follow the same trajectory', async () => {
@@ -87,7 +87,7 @@ describeEachBackend(
 
     it('validationData, early stopping with best weights, onEpochEnd, abort', async () => {
       const { x, y } = make();
-      const v = inverseSineData(100, 6);
+      const v = inverseSine(100, { inverse: true, seed: 6 });
       const vx = tf.tensor2d(v.x, [100, 1]);
       const vy = tf.tensor2d(v.y, [100, 1]);
       const mdn = new MDN({ inputSize: 1, outputSize: 1, numComponents: 3, hiddenUnits: 8, seed: 2 });
