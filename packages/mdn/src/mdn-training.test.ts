@@ -41,7 +41,7 @@ describeEachBackend(
       const yt = tf.tensor2d(test.y, [5000, 1]);
       const mdn = new MDN({ inputSize: 1, outputSize: 1, numComponents: 5, hiddenUnits: 20, seed: 0 });
       const before = tf.memory().numTensors;
-      // Smoke level: the full <= 1.40 run (more epochs) is scripts/quality.ts.
+      // Smoke level: the full <= 1.40 run (more epochs) is `pnpm bench quality --task mdn`.
       const { history } = await mdn.fit(x, y, { epochs: 900, batchSize: 1000, learningRate: 1e-2, seed: 1 });
       expect(tf.memory().numTensors).toBe(before);
       expect(history.loss).toHaveLength(900);
