@@ -1,0 +1,36 @@
+// log I0, the modified Bessel function of the first kind of order 0, as tfjs ops.
+import * as tf from '@tensorflow/tfjs-core';
+
+function scalar(v: number): tf.Scalar {
+  return tf.scalar(v, 'float32');
+}
+
+function polyval(coefficients: readonly number[], t: tf.Tensor): tf.Tensor {
+  let acc: tf.Tensor = scalar(coefficients[coefficients.length - 1]!);
+  for (let i = coefficients.length - 2; i >= 0; i--) acc = tf.add(tf.mul(acc, t), scalar(coefficients[i]!));
+  return acc;
+}
+
+// Abramowitz & Stegun 9.8.1 (|x| <= 3.75, in t² = (x/3.75)²; relative error < 1.6e-7) and 9.8.2
+// (x >= 3.75, √x e^{-x} I0(x) in u = 3.75/x; relative error < 1.9e-7).
+const SMALL = [1, 3.5156229, 3.0899424, 1.2067492, 0.2659732, 0.0360768, 0.0045813];
+const LARGE = [0.39894228, 0.01328592, 0.00225319, -0.00157565, 0.00916281, -0.02057706, 0.02635537, -0.01647633, 0.00392377];
+
+/**
+ * log I0(x) elementwise (even in x), finite for any finite x: log of A&S 9.8.1's polynomial for
+ * |x| <= 3.75, |x| - log|x|/2 + log P(3.75/|x|) (A&S 9.8.2) beyond, so I0's exponential growth
+ * never overflows. Relative error of I0 below 2e-7 (absolute error of its log below 2e-7).
+ * Differentiable by autodiff (the derivative approximates I1/I0).
+ */
+export function logBesselI0(x: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => {
+    const a = tf.abs(x.dtype === 'float32' ? x : tf.cast(x, 'float32'));
+    const small = tf.lessEqual(a, scalar(3.75));
+    const aSmall = tf.minimum(a, scalar(3.75));
+    const t2 = tf.square(tf.div(aSmall, scalar(3.75)));
+    const near = tf.log(polyval(SMALL, t2));
+    const aLarge = tf.maximum(a, scalar(3.75));
+    const far = tf.add(tf.sub(aLarge, tf.mul(scalar(0.5), tf.log(aLarge))), tf.log(polyval(LARGE, tf.div(scalar(3.75), aLarge))));
+    return tf.where(small, near, far);
+  });
+}
