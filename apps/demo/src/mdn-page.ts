@@ -1,4 +1,4 @@
-// The MDN page: the first seed's figures, computed live.
+// The MDN page: the MDN tutorial's figures, computed live.
 import { $, installHook, readNumber, select, type DemoState } from './demo-hook.js';
 import { PALETTE, Plot, setupCanvas, type Range } from './plot.js';
 import { startTrainingWorker, wasmThreadsOption, type MdnCurves, type MdnReply, type MdnRequest, type MdnSettings, type WorkerRequest } from './protocol.js';

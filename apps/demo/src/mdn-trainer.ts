@@ -1,4 +1,4 @@
-// The MDN page's side of the training worker. Reproduces the first seed (Bishop's MDN on the
+// The MDN page's side of the training worker. Reproduces the MDN tutorial (Bishop's MDN on the
 // inverse sine problem) off the main thread:
 // the data, the plain MSE network on the forward and on the inverse problem, then an MDN from
 // @densityjs/mdn, streaming back losses and the curves the page draws.
@@ -58,7 +58,7 @@ async function run(settings: MdnSettings): Promise<void> {
   controller = new AbortController();
   const { signal } = controller;
 
-  // The seed's data: x ~ U(-10.5, 10.5), y = 7 sin(0.75 x) + 0.5 x + N(0, 1); the inverse
+  // The tutorial's data: x ~ U(-10.5, 10.5), y = 7 sin(0.75 x) + 0.5 x + N(0, 1); the inverse
   // problem predicts x from y (the same points, columns swapped).
   const forward = inverseSine(N_TRAIN, { seed: settings.seed });
   const test = inverseSine(N_TEST, { seed: settings.seed + 1000, inverse: true });

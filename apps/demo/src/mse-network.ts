@@ -1,4 +1,4 @@
-// The first seed's plain regression network, 1 -> 20 tanh -> 1 trained on mean squared error,
+// The MDN tutorial's plain regression network, 1 -> 20 tanh -> 1 trained on mean squared error,
 // written directly in tfjs-core: the baseline whose failure on the inverse problem motivates
 // the mixture density network.
 import { glorotUniformBound } from '@densityjs/core';

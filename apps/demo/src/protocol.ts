@@ -85,7 +85,7 @@ export interface MdnSettings {
 
 export type MdnRequest = { type: 'run'; settings: MdnSettings } | { type: 'stop' };
 
-/** Curves on the test inputs x_test (the figures of the first seed). */
+/** Curves on the test inputs x_test (the figures of the MDN tutorial). */
 export interface MdnCurves {
   xTest: Float32Array;
   /** Plain MSE network's prediction on the forward problem (x -> y), where it works. */

@@ -8,7 +8,7 @@ export interface BatchNormalizationOptions extends BijectorBaseOptions {
   eventSize: number;
   /**
    * Weight of the old running statistics in the moving average,
-   * `running <- momentum * running + (1 - momentum) * batch` (default 0.05: the seed's
+   * `running <- momentum * running + (1 - momentum) * batch` (default 0.05: the flows tutorial's
    * `decay = 0.95`, whose update `running -= decay * (running - batch)` is the same average).
    */
   momentum?: number;

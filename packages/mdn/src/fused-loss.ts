@@ -1,5 +1,5 @@
 // Forward pass, mixture negative log-likelihood and its exact gradient for the whole MDN in
-// one plain-JS loop nest, in float64. At the seed's size (1000 rows, 375 weights) this is a
+// one plain-JS loop nest, in float64. At the tutorial's size (1000 rows, 375 weights) this is a
 // few hundred thousand multiply-adds: far cheaper than the ~60 tfjs kernel launches (each
 // ~20 us on wasm) that the composed-ops version needs for forward + backward.
 import { layerOffsets, numParams, type MdnLayout } from './layout.js';

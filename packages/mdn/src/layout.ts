@@ -1,5 +1,5 @@
 // The MDN's weights live in ONE flat float32 vector. Why: every variable costs the optimizer
-// ~16 kernels per step (Adam: moments, bias correction, update), and at the seed's size
+// ~16 kernels per step (Adam: moments, bias correction, update), and at the tutorial's size
 // (a 1 -> 20 -> 15 network, 375 weights) kernel launches, not arithmetic, set the speed. One
 // vector also makes save/load, early-stopping snapshots and the fused kernel's I/O trivial.
 

@@ -239,7 +239,7 @@ function matMulTask(id: string, transposeB: boolean): TaskDef {
   };
 }
 
-/** The first seed's experiment: 1000 points of the inverse sine problem, MDN(1 -> 20 tanh -> 5). */
+/** The MDN tutorial's experiment: 1000 points of the inverse sine problem, MDN(1 -> 20 tanh -> 5). */
 export async function seedMdn(seed: number): Promise<{ mdn: Loose; x: tf.Tensor2D; y: tf.Tensor2D; dispose(): void }> {
   const MDN = await need('@densityjs/mdn', 'MDN');
   const { x, y } = await inverseSineData(1000, seed);
@@ -263,7 +263,7 @@ export async function seedMdn(seed: number): Promise<{ mdn: Loose; x: tf.Tensor2
 }
 
 /**
- * Inverse sine data of the first seed: t ~ U(-10.5, 10.5), s = 7 sin(0.75 t) + 0.5 t + N(0, 1);
+ * Inverse sine data of the MDN tutorial: t ~ U(-10.5, 10.5), s = 7 sin(0.75 t) + 0.5 t + N(0, 1);
  * the MDN predicts t from s (the multi-valued inverse). From @densityjs/datasets' inverseSine.
  */
 export async function inverseSineData(n: number, seed: number): Promise<{ x: tf.Tensor2D; y: tf.Tensor2D }> {
