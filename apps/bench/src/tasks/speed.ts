@@ -3,7 +3,15 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendName } from '../backends.js';
 import type { TaskInstance } from '../measure.js';
-import { defaultAdam, flowTrainStep, need, normalData, parameterCount, type Loose } from './lib.js';
+import { inverseSine } from '@densityjs/datasets';
+import { Categorical, MixtureSameFamily, Normal } from '@densityjs/distributions';
+import { iaf, maf, neuralSplineFlow, nice, realNVP, type Flow } from '@densityjs/flows';
+import { MADE } from '@densityjs/made';
+import { MDN } from '@densityjs/mdn';
+import { defaultAdam, flowTrainStep, normalData, parameterCount } from './lib.js';
+
+const PRESETS = { maf, iaf, realNVP, nice, neuralSplineFlow } as const;
+type PresetOptions = Parameters<typeof neuralSplineFlow>[0];
 
 export interface TaskContext {
   backend: BackendName;
@@ -40,15 +48,15 @@ function flowStepTask(id: string, title: string, spec: FlowStepSpec, peer?: stri
     ...(peer ? { peer } : {}),
     light,
     async create(ctx) {
-      const preset = await need('@densityjs/flows', spec.preset);
-      const flow: Loose = preset({
+      const preset = PRESETS[spec.preset as keyof typeof PRESETS] as (opts: PresetOptions) => Flow;
+      const flow = preset({
         eventSize: spec.eventSize,
         numLayers: 5,
         hiddenUnits: spec.hiddenUnits,
         seed: ctx.seed,
       });
       const x = normalData(spec.batch, spec.eventSize, ctx.seed + 1);
-      const { optimizer, name } = await defaultAdam(1e-3);
+      const { optimizer, name } = defaultAdam(1e-3);
       const step = flowTrainStep(flow, x, optimizer);
       const vars = flow.trainableVariables as tf.Variable[];
       return {
@@ -73,8 +81,8 @@ function sampleTask(id: string, preset: 'maf' | 'iaf', eventSize: number, hidden
     light: preset === 'iaf' && eventSize === 8,
     slow: preset === 'maf' && eventSize > 8,
     async create(ctx) {
-      const make = await need('@densityjs/flows', preset);
-      const flow: Loose = make({ eventSize, numLayers: 5, hiddenUnits, seed: ctx.seed });
+      const make = PRESETS[preset as keyof typeof PRESETS] as (opts: PresetOptions) => Flow;
+      const flow = make({ eventSize, numLayers: 5, hiddenUnits, seed: ctx.seed });
       let s = 0;
       return {
         step: () => flow.sample(n, { seed: ctx.seed + 100 + (s++ % 1000) }) as tf.Tensor,
@@ -107,8 +115,7 @@ export const SPEED_TASKS: TaskDef[] = [
     title: 'MADE forward+backward (d=6, [256,256], batch 512)',
     peer: 'made-fwd-bwd',
     async create(ctx) {
-      const MADE = await need('@densityjs/made', 'MADE');
-      const made: Loose = new MADE({ eventSize: 6, hiddenUnits: [256, 256], params: 2, seed: ctx.seed });
+      const made = new MADE({ eventSize: 6, hiddenUnits: [256, 256], params: 2, seed: ctx.seed });
       const x = normalData(512, 6, ctx.seed + 1);
       const vars = made.trainableVariables as tf.Variable[];
       return {
@@ -136,7 +143,7 @@ export const SPEED_TASKS: TaskDef[] = [
     async create(ctx) {
       const { mdn, x, y, dispose } = await seedMdn(ctx.seed);
       // fit's default optimizer, created once so every epoch continues the same Adam state.
-      const { optimizer, name } = await defaultAdam(1e-3);
+      const { optimizer, name } = defaultAdam(1e-3);
       return {
         info: { optimizer: name },
         // One full-batch epoch through the public fit (with its per-epoch bookkeeping).
@@ -158,7 +165,7 @@ export const SPEED_TASKS: TaskDef[] = [
     peer: 'mdn-epoch',
     async create(ctx) {
       const { mdn, x, y, dispose } = await seedMdn(ctx.seed);
-      const { optimizer, name } = await defaultAdam(1e-3);
+      const { optimizer, name } = defaultAdam(1e-3);
       const vars = mdn.trainableVariables as tf.Variable[];
       return {
         step: () =>
@@ -182,8 +189,7 @@ export const SPEED_TASKS: TaskDef[] = [
     peer: 'normal-logprob',
     light: true,
     async create(ctx) {
-      const Normal = await need('@densityjs/distributions', 'Normal');
-      const d: Loose = new Normal({ loc: 0.5, scale: 2 });
+      const d = new Normal({ loc: 0.5, scale: 2 });
       const x = tf.randomNormal([100_000], 0, 1, 'float32', ctx.seed);
       return {
         step: () => d.logProb(x) as tf.Tensor,
@@ -200,10 +206,7 @@ export const SPEED_TASKS: TaskDef[] = [
     title: 'MixtureSameFamily(5 Normals) logProb, 100k points',
     peer: 'mixture-logprob',
     async create(ctx) {
-      const Normal = await need('@densityjs/distributions', 'Normal');
-      const Categorical = await need('@densityjs/distributions', 'Categorical');
-      const MixtureSameFamily = await need('@densityjs/distributions', 'MixtureSameFamily');
-      const d: Loose = new MixtureSameFamily({
+      const d = new MixtureSameFamily({
         mixtureDistribution: new Categorical({ logits: [0.1, -0.3, 0.5, 0.0, -1.0] }),
         componentsDistribution: new Normal({ loc: [-2, -1, 0, 1, 2], scale: [0.5, 1, 1.5, 0.7, 0.3] }),
       });
@@ -240,10 +243,9 @@ function matMulTask(id: string, transposeB: boolean): TaskDef {
 }
 
 /** The MDN tutorial's experiment: 1000 points of the inverse sine problem, MDN(1 -> 20 tanh -> 5). */
-export async function seedMdn(seed: number): Promise<{ mdn: Loose; x: tf.Tensor2D; y: tf.Tensor2D; dispose(): void }> {
-  const MDN = await need('@densityjs/mdn', 'MDN');
-  const { x, y } = await inverseSineData(1000, seed);
-  const mdn: Loose = new MDN({
+export async function seedMdn(seed: number): Promise<{ mdn: MDN; x: tf.Tensor2D; y: tf.Tensor2D; dispose(): void }> {
+  const { x, y } = inverseSineData(1000, seed);
+  const mdn = new MDN({
     inputSize: 1,
     outputSize: 1,
     numComponents: 5,
@@ -257,7 +259,7 @@ export async function seedMdn(seed: number): Promise<{ mdn: Loose; x: tf.Tensor2
     y,
     dispose() {
       tf.dispose([x, y]);
-      mdn.dispose?.();
+      mdn.dispose();
     },
   };
 }
@@ -266,8 +268,7 @@ export async function seedMdn(seed: number): Promise<{ mdn: Loose; x: tf.Tensor2
  * Inverse sine data of the MDN tutorial: t ~ U(-10.5, 10.5), s = 7 sin(0.75 t) + 0.5 t + N(0, 1);
  * the MDN predicts t from s (the multi-valued inverse). From @densityjs/datasets' inverseSine.
  */
-export async function inverseSineData(n: number, seed: number): Promise<{ x: tf.Tensor2D; y: tf.Tensor2D }> {
-  const inverseSine = await need('@densityjs/datasets', 'inverseSine');
-  const d: { x: Float32Array; y: Float32Array } = inverseSine(n, { inverse: true, seed });
+export function inverseSineData(n: number, seed: number): { x: tf.Tensor2D; y: tf.Tensor2D } {
+  const d = inverseSine(n, { inverse: true, seed });
   return { x: tf.tensor2d(d.x, [n, 1]), y: tf.tensor2d(d.y, [n, 1]) };
 }
