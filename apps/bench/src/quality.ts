@@ -238,9 +238,9 @@ const CHECKS: Check[] = [
   flowCheck('checkerboard', 'checkerboard NSF(5, [64,64])', 'neuralSplineFlow', 3.6, 'checkerboard', { epochs: [80, 3], batchSize: 512, learningRate: 2e-3 }),
   flowCheck('eight-gaussians', 'eight Gaussians NSF(5, [64,64])', 'neuralSplineFlow', 2.95, 'eightGaussians', { epochs: [80, 3], batchSize: 512, learningRate: 2e-3 }),
   // Neural autoregressive flows (deep sigmoidal transformers): recipes in recipes.ts.
-  flowCheck('moons-naf', 'two moons NAF(5, [64,64], 8 sigmoids)', 'naf', 1.03, 'moons'),
-  flowCheck('checkerboard-naf', 'checkerboard NAF(5, [64,64], 8 sigmoids)', 'naf', 3.55, 'checkerboard'),
-  flowCheck('eight-gaussians-naf', 'eight Gaussians NAF(5, [64,64], 8 sigmoids)', 'naf', 2.9, 'eightGaussians'),
+  flowCheck('moons-naf', 'two moons NAF', 'naf', 1.03, 'moons'),
+  flowCheck('checkerboard-naf', 'checkerboard NAF', 'naf', 3.55, 'checkerboard'),
+  flowCheck('eight-gaussians-naf', 'eight Gaussians NAF', 'naf', 2.9, 'eightGaussians'),
   {
     id: 'conditional-maf',
     title: 'conditional MAF (moon label as context) vs unconditional',

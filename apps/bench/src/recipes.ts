@@ -8,7 +8,7 @@
 // slightly higher learning rate (Durkan et al. 2019 use 5e-4 on larger nets and data).
 
 export interface FlowRecipe {
-  preset: 'maf' | 'iaf' | 'realNVP' | 'nice' | 'neuralSplineFlow';
+  preset: 'maf' | 'iaf' | 'realNVP' | 'nice' | 'neuralSplineFlow' | 'naf';
   /** Preset options besides eventSize/contextSize/seed. */
   options: Record<string, unknown>;
   epochs: [full: number, quick: number];
@@ -57,6 +57,28 @@ export const recipes: Record<string, FlowRecipe> = {
   'eight-gaussians': {
     preset: 'neuralSplineFlow',
     options: { numLayers: 5, hiddenUnits: [64, 64], variant: 'coupling', bins: 8, bound: 6 },
+    epochs: [100, 3],
+    batchSize: 512,
+    learningRate: 2e-3,
+    patience: 20,
+  },
+  // Neural autoregressive flows (deep sigmoidal transformers, 8 sigmoids per unit): the NSF
+  // batch, a cosine-decayed learning rate. Measured on wasm, seed 1 (test NLL, 10k points):
+  // two moons 1.032 after 40 epochs, 1.017 after 60, 1.013 at the early stop (99); with a
+  // constant 2e-3 the test NLL wandered between 1.03 and 1.06 for 70 epochs (1.015 at the
+  // early stop, 74). Eight Gaussians with a constant 2e-3: 2.905 after 60 epochs, 2.890 after 90.
+  'moons-naf': {
+    preset: 'naf',
+    options: { numLayers: 5, hiddenUnits: [64, 64], hiddenSigmoids: 8 },
+    epochs: [100, 3],
+    batchSize: 512,
+    learningRate: 2e-3,
+    finalLearningRate: 1e-4,
+    patience: 20,
+  },
+  'eight-gaussians-naf': {
+    preset: 'naf',
+    options: { numLayers: 5, hiddenUnits: [64, 64], hiddenSigmoids: 8 },
     epochs: [100, 3],
     batchSize: 512,
     learningRate: 2e-3,
