@@ -30,7 +30,7 @@ export { gradientConfigs, registerGradients } from './register-gradients.js';
 export { matMulFast } from './gradients/matmul-gradient.js';
 export { betainc, digamma, erfc, igamma, igammaGradA, lbeta, logIgamma, lgamma, logErfc, logNdtr, ndtr } from './special-functions.js';
 export { ndtri } from './ndtri.js';
-export { logBesselI0 } from './log-bessel-i0.js';
+export { logBesselI0, logBesselI0e } from './log-bessel-i0.js';
 export { matrixDiagPart, triangularSolveLower } from './linear-algebra.js';
 export { cholesky } from './cholesky.js';
 export { cosineDecay } from './cosine-decay.js';

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describeEachBackend, expectAllClose, expectNoLeaks } from '@densityjs/testing';
 import { expect, it } from 'vitest';
-import { logBesselI0 } from './log-bessel-i0.js';
+import { logBesselI0, logBesselI0e } from './log-bessel-i0.js';
 
 /** Float64 log I0(x) = log Σ_k (x²/4)^k / (k!)², summed in log space (exact series). */
 function logI0Ref(x: number): number {
@@ -22,7 +22,9 @@ describeEachBackend('logBesselI0', () => {
     const xs = [0, 1e-3, 0.5, 2, 3.75, 3.76, 10, 50, 700, 1e4, -3, -100];
     const out = logBesselI0(tf.tensor1d(xs));
     await expectAllClose(out, xs.map(logI0Ref), { rtol: 1e-6, atol: 3e-7 }, 'logBesselI0');
-    out.dispose();
+    const scaled = logBesselI0e(tf.tensor1d(xs));
+    await expectAllClose(scaled, xs.map((x) => logI0Ref(x) - Math.abs(x)), { rtol: 1e-6, atol: 3e-7 }, 'logBesselI0e');
+    tf.dispose([out, scaled]);
   });
   it('differentiates to I1/I0 (float64 central difference of the series) and leaks nothing', async () => {
     const xs = [0.5, 3, 5, 40];

@@ -23,14 +23,23 @@ const LARGE = [0.39894228, 0.01328592, 0.00225319, -0.00157565, 0.00916281, -0.0
  * Differentiable by autodiff (the derivative approximates I1/I0).
  */
 export function logBesselI0(x: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => tf.add(logBesselI0e(x), tf.abs(x.dtype === 'float32' ? x : tf.cast(x, 'float32'))));
+}
+
+/**
+ * log(e^{-|x|} I0(x)), the log of the exponentially scaled I0, without the |x| that dominates
+ * log I0 for large |x| (so κ cos θ - log I0(κ) can be written -2κ sin²(θ/2) - logBesselI0e(κ)
+ * with no cancellation): log P(t²) - |x| below 3.75, log P(3.75/|x|) - log|x|/2 beyond.
+ */
+export function logBesselI0e(x: tf.Tensor): tf.Tensor {
   return tf.tidy(() => {
     const a = tf.abs(x.dtype === 'float32' ? x : tf.cast(x, 'float32'));
     const small = tf.lessEqual(a, scalar(3.75));
     const aSmall = tf.minimum(a, scalar(3.75));
     const t2 = tf.square(tf.div(aSmall, scalar(3.75)));
-    const near = tf.log(polyval(SMALL, t2));
+    const near = tf.sub(tf.log(polyval(SMALL, t2)), aSmall);
     const aLarge = tf.maximum(a, scalar(3.75));
-    const far = tf.add(tf.sub(aLarge, tf.mul(scalar(0.5), tf.log(aLarge))), tf.log(polyval(LARGE, tf.div(scalar(3.75), aLarge))));
+    const far = tf.sub(tf.log(polyval(LARGE, tf.div(scalar(3.75), aLarge))), tf.mul(scalar(0.5), tf.log(aLarge)));
     return tf.where(small, near, far);
   });
 }

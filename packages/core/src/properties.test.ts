@@ -29,7 +29,7 @@ const COVERAGE: Record<string, string> = {
   gradientConfigs: 'register-gradients.test.ts', registerGradients: 'register-gradients.test.ts', matMulFast: 'register-gradients.test.ts',
   betainc: 'properties', digamma: 'properties', erfc: 'properties', igamma: 'properties', igammaGradA: 'properties', lbeta: 'properties',
   logIgamma: 'properties', lgamma: 'properties', logErfc: 'properties', logNdtr: 'properties', ndtr: 'properties', ndtri: 'properties, ndtri.test.ts',
-  matrixDiagPart: 'properties', cholesky: 'cholesky.test.ts', logBesselI0: 'log-bessel-i0.test.ts', triangularSolveLower: 'properties', cosineDecay: 'properties', mulberry32: 'properties',
+  matrixDiagPart: 'properties', cholesky: 'cholesky.test.ts', logBesselI0: 'log-bessel-i0.test.ts', logBesselI0e: 'log-bessel-i0.test.ts', triangularSolveLower: 'properties', cosineDecay: 'properties', mulberry32: 'properties',
   FIT_OPTION_KEYS: 'properties', MIN_STATISTICS_BATCH: 'properties', trainLoop: 'properties', resolveFitOptions: 'properties',
   DENSE_ACTIVATIONS: 'fused-dense.test.ts', LEAKY_RELU_ALPHA: 'fused-dense.test.ts', fusedDense: 'fused-dense.test.ts',
   fusedMlp: 'fused-dense.test.ts', FusedAdam: 'fused-adam.test.ts', fusedAdam: 'fused-adam.test.ts',

@@ -34,3 +34,4 @@ export { klMultivariateNormal } from './kl-multivariate-normal.js';
 export { TruncatedNormal, type TruncatedNormalOptions } from './truncated-normal.js';
 export { Mixture, type MixtureOptions } from './mixture.js';
 export { Binomial, binomialLogPmf, type BinomialOptions } from './binomial.js';
+export { VonMises, type VonMisesOptions } from './von-mises.js';

@@ -23,7 +23,7 @@ const COVERAGE: Record<string, string> = {
   TransformedDistribution: 'transformed-distribution.test.ts', findKL: 'properties', klDivergence: 'properties', registerKL: 'kl-divergence.test.ts',
   Laplace: 'properties', Logistic: 'properties', Exponential: 'properties', Gamma: 'properties', Beta: 'properties', StudentT: 'properties',
   Bernoulli: 'properties', MultivariateNormalTriL: 'properties',
-  LogNormal: 'properties', HalfNormal: 'properties', Cauchy: 'properties', Chi2: 'properties', Poisson: 'properties', Dirichlet: 'properties', TruncatedNormal: 'truncated-normal.test.ts', Mixture: 'mixture.test.ts', Binomial: 'binomial.test.ts', binomialLogPmf: 'binomial.test.ts (through Binomial.logProb)', MultivariateNormalFullCovariance: 'properties', klMultivariateNormal: 'kl-multivariate-normal.test.ts', poissonLogPmf: 'poisson.test.ts (through Poisson.logProb)',
+  LogNormal: 'properties', HalfNormal: 'properties', Cauchy: 'properties', Chi2: 'properties', Poisson: 'properties', Dirichlet: 'properties', TruncatedNormal: 'truncated-normal.test.ts', Mixture: 'mixture.test.ts', VonMises: 'properties', Binomial: 'binomial.test.ts', binomialLogPmf: 'binomial.test.ts (through Binomial.logProb)', MultivariateNormalFullCovariance: 'properties', klMultivariateNormal: 'kl-multivariate-normal.test.ts', poissonLogPmf: 'poisson.test.ts (through Poisson.logProb)',
 };
 
 /** A parameter a user might pass: good values, bad values, odd shapes, wrong types. */
@@ -51,6 +51,7 @@ const makers: Maker[] = [
   { name: 'HalfNormal', make: (a) => new dist.HalfNormal({ scale: a } as never), scalar: true },
   { name: 'Cauchy', make: (a, b) => new dist.Cauchy({ loc: a, scale: b } as never), scalar: true },
   { name: 'Chi2', make: (a) => new dist.Chi2({ df: a } as never), scalar: true },
+  { name: 'VonMises', make: (a, b) => new dist.VonMises({ loc: a, concentration: b } as never), scalar: true },
   { name: 'Poisson', make: (a) => new dist.Poisson({ rate: a } as never), scalar: true },
   { name: 'Categorical', make: (a) => new dist.Categorical({ logits: a } as never), scalar: false },
   { name: 'MultivariateNormalFullCovariance', make: (a, b) => new dist.MultivariateNormalFullCovariance({ loc: a, covarianceMatrix: b } as never), scalar: false },
