@@ -35,3 +35,4 @@ export { TruncatedNormal, type TruncatedNormalOptions } from './truncated-normal
 export { Mixture, type MixtureOptions } from './mixture.js';
 export { Binomial, binomialLogPmf, type BinomialOptions } from './binomial.js';
 export { VonMises, type VonMisesOptions } from './von-mises.js';
+export { klDirichlet, klPoisson } from './kl-dirichlet-poisson.js';

@@ -23,7 +23,7 @@ const COVERAGE: Record<string, string> = {
   TransformedDistribution: 'transformed-distribution.test.ts', findKL: 'properties', klDivergence: 'properties', registerKL: 'kl-divergence.test.ts',
   Laplace: 'properties', Logistic: 'properties', Exponential: 'properties', Gamma: 'properties', Beta: 'properties', StudentT: 'properties',
   Bernoulli: 'properties', MultivariateNormalTriL: 'properties',
-  LogNormal: 'properties', HalfNormal: 'properties', Cauchy: 'properties', Chi2: 'properties', Poisson: 'properties', Dirichlet: 'properties', TruncatedNormal: 'truncated-normal.test.ts', Mixture: 'mixture.test.ts', VonMises: 'properties', Binomial: 'binomial.test.ts', binomialLogPmf: 'binomial.test.ts (through Binomial.logProb)', MultivariateNormalFullCovariance: 'properties', klMultivariateNormal: 'kl-multivariate-normal.test.ts', poissonLogPmf: 'poisson.test.ts (through Poisson.logProb)',
+  LogNormal: 'properties', HalfNormal: 'properties', Cauchy: 'properties', Chi2: 'properties', Poisson: 'properties', Dirichlet: 'properties', TruncatedNormal: 'truncated-normal.test.ts', Mixture: 'mixture.test.ts', VonMises: 'properties', klDirichlet: 'kl-dirichlet-poisson.test.ts', klPoisson: 'kl-dirichlet-poisson.test.ts', Binomial: 'binomial.test.ts', binomialLogPmf: 'binomial.test.ts (through Binomial.logProb)', MultivariateNormalFullCovariance: 'properties', klMultivariateNormal: 'kl-multivariate-normal.test.ts', poissonLogPmf: 'poisson.test.ts (through Poisson.logProb)',
 };
 
 /** A parameter a user might pass: good values, bad values, odd shapes, wrong types. */
