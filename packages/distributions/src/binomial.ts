@@ -107,6 +107,19 @@ function drawBinomial(n: tf.Tensor, p: tf.Tensor, shape: number[], seed: number 
 }
 
 /**
+ * Binomial(n, p) draws of shape `shape` (float32 integers, n and p broadcast to it) for any
+ * p in [0, 1]: drawBinomial on min(p, 1 - p), mirrored as n - k for p > 1/2. Not differentiable.
+ */
+export function sampleBinomial(n: tf.Tensor, p: tf.Tensor, shape: number[], seed: number | undefined): tf.Tensor {
+  return tf.tidy(() => {
+    const high = tf.greater(p, tf.scalar(0.5));
+    const pLow = tf.where(high, tf.sub(tf.scalar(1), p), p);
+    const draw = drawBinomial(n, pLow, shape, seed);
+    return tf.where(broadcastTo(high, shape), tf.sub(broadcastTo(n, shape), draw), draw);
+  });
+}
+
+/**
  * Binomial distribution: successes in n independent trials of probability p, on {0, ..., n}.
  *
  * log p(k) = log C(n, k) + k log p + (n - k) log(1 - p), by Loader's saddle-point form
@@ -167,12 +180,7 @@ export class Binomial extends BaseDistribution {
   protected _sample(sampleShape: number[], { seed }: SampleOptions): tf.Tensor {
     const shape = this.drawShape(sampleShape);
     return nonDifferentiable(
-      (n, p) => {
-        const flip = broadcastTo(tf.greater(p, tf.scalar(0.5)), shape);
-        const pLow = tf.where(tf.greater(p, tf.scalar(0.5)), tf.sub(tf.scalar(1), p), p);
-        const draw = drawBinomial(n, pLow, shape, seed);
-        return tf.cast(tf.where(flip, tf.sub(broadcastTo(n, shape), draw), draw), 'int32');
-      },
+      (n, p) => tf.cast(sampleBinomial(n, p, shape, seed), 'int32'),
       this.totalCount,
       this.p(),
     );

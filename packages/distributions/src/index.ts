@@ -33,6 +33,7 @@ export { MultivariateNormalFullCovariance, type MultivariateNormalFullCovariance
 export { klMultivariateNormal } from './kl-multivariate-normal.js';
 export { TruncatedNormal, type TruncatedNormalOptions } from './truncated-normal.js';
 export { Mixture, type MixtureOptions } from './mixture.js';
-export { Binomial, binomialLogPmf, type BinomialOptions } from './binomial.js';
+export { Binomial, binomialLogPmf, sampleBinomial, type BinomialOptions } from './binomial.js';
 export { VonMises, type VonMisesOptions } from './von-mises.js';
 export { klDirichlet, klPoisson } from './kl-dirichlet-poisson.js';
+export { Multinomial, type MultinomialOptions } from './multinomial.js';
