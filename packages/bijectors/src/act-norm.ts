@@ -27,6 +27,11 @@ export class ActNorm extends Bijector {
   private readonly params = new ParameterSet();
   private _training = false;
 
+  /** An affine map. */
+  override get affine(): boolean {
+    return true;
+  }
+
   constructor(opts: ActNormOptions) {
     const name = opts?.name ?? 'ActNorm';
     checkOptionKeys(name, opts, ['eventSize', 'name']);

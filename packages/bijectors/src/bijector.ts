@@ -69,6 +69,15 @@ export abstract class Bijector {
     return [];
   }
 
+  /**
+   * True when the map is affine, f(x) = A x + b (then a TransformedDistribution's mean and mode
+   * are the map of the base's). A composite is affine when every member is.
+   */
+  get affine(): boolean {
+    const m = this.members;
+    return m.length > 0 && m.every((b) => b.affine);
+  }
+
   /** Variables an optimizer should update: by default those of the members, without repeats. */
   get trainableVariables(): tf.Variable[] {
     return uniqueVariables(this.members.map((m) => m.trainableVariables));

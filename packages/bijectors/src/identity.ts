@@ -3,6 +3,11 @@ import { ElementwiseBijector, type ElementwiseOptions } from './elementwise.js';
 
 /** `y = x`, `log|det J| = 0`. */
 export class Identity extends ElementwiseBijector {
+  /** An affine map. */
+  override get affine(): boolean {
+    return true;
+  }
+
   constructor(opts: ElementwiseOptions = {}) {
     super(opts, 'Identity', true, []);
   }

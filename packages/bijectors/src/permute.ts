@@ -23,6 +23,11 @@ export class Permute extends Bijector {
   private readonly forwardIndices: tf.Tensor;
   private readonly inverseIndices: tf.Tensor;
 
+  /** An affine map. */
+  override get affine(): boolean {
+    return true;
+  }
+
   constructor(opts: PermuteOptions) {
     const name = opts?.name ?? 'Permute';
     checkOptionKeys(name, opts, ['permutation', 'name']);

@@ -9,6 +9,11 @@ import { Bijector } from './bijector.js';
  * The gradient (a reverse again) is a custom gradient, so no registered gradient is needed.
  */
 export class Reverse extends Bijector {
+  /** An affine map. */
+  override get affine(): boolean {
+    return true;
+  }
+
   constructor(opts: BijectorBaseOptions = {}) {
     checkOptionKeys('Reverse', opts, ['name']);
     super({ eventNdims: 1, name: opts.name ?? 'Reverse', volumePreserving: true });

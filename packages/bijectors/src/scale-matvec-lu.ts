@@ -47,6 +47,11 @@ export class ScaleMatvecLU extends Bijector {
   private readonly eye: tf.Tensor;
   private readonly params = new ParameterSet();
 
+  /** An affine map. */
+  override get affine(): boolean {
+    return true;
+  }
+
   constructor(opts: ScaleMatvecLUOptions) {
     const name = opts?.name ?? 'ScaleMatvecLU';
     checkOptionKeys(name, opts, ['eventSize', 'seed', 'name']);

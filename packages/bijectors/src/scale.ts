@@ -24,6 +24,11 @@ export class Scale extends ElementwiseBijector {
   private readonly scaleParam: tf.Tensor | undefined;
   private readonly logScaleParam: tf.Tensor | undefined;
 
+  /** An affine map. */
+  override get affine(): boolean {
+    return true;
+  }
+
   constructor(opts: ScaleOptions) {
     super(opts, 'Scale', false, ['scale', 'logScale', 'trainable']);
     const hasScale = opts?.scale !== undefined;

@@ -13,6 +13,11 @@ export class Shift extends ElementwiseBijector {
   readonly shift: tf.Tensor;
   private readonly params = new ParameterSet();
 
+  /** An affine map. */
+  override get affine(): boolean {
+    return true;
+  }
+
   constructor(opts: ShiftOptions) {
     super(opts, 'Shift', true, ['shift']);
     this.shift = this.params.tensor(opts?.shift, this.name, 'shift');

@@ -24,6 +24,8 @@ export interface BijectorLike {
   forwardEventShape?(shape: number[]): number[];
   /** Event shape of x for a y of event shape `shape`, when the bijector changes it. */
   inverseEventShape?(shape: number[]): number[];
+  /** True when the map is affine, f(x) = A x + b: means and modes map through it exactly. */
+  readonly affine?: boolean;
   /** Variables an optimizer updates. */
   readonly trainableVariables?: tf.Variable[];
   /** State saved and restored with the weights but not optimized (BatchNorm statistics). */

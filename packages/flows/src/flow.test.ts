@@ -2,7 +2,7 @@
 // with `fit`, samples, and saves/loads like a preset; any base with event shape [D] works.
 import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
-import { Chain, MaskedAutoregressiveFlow, Reverse, RealNVP, Exp, Invert, type Bijector } from '@densityjs/bijectors';
+import { Chain, MaskedAutoregressiveFlow, Reverse, RealNVP, Exp, Invert, Scale, Shift, type Bijector } from '@densityjs/bijectors';
 import { Independent, MultivariateNormalDiag, Normal, StudentT, TransformedDistribution } from '@densityjs/distributions';
 import { MADE } from '@densityjs/made';
 import { describeEachBackend, expectAllClose, expectNoLeaks } from '@densityjs/testing';
@@ -166,5 +166,19 @@ describeEachBackend('1-D conditional coupling flows', () => {
     tf.dispose([c, y]);
     flow.dispose();
     loaded.dispose();
+  });
+});
+
+describeEachBackend('affine bijectors declare it', () => {
+  it('a TransformedDistribution through Shift and Scale has the mapped mean; through Exp it has none', async () => {
+    const affineMap = new Chain([new Shift({ shift: 2 }), new Scale({ scale: 3 })]);
+    expect(affineMap.affine).toBe(true);
+    expect(new Chain([new Exp(), new Shift({ shift: 1 })]).affine).toBe(false);
+    expect(new Invert(new Scale({ scale: 2 })).affine).toBe(true);
+    const d = new TransformedDistribution({ distribution: new Normal({ loc: [1, -1], scale: [1, 2] }), bijector: affineMap });
+    // y = 2 + 3 x: E[y] = 2 + 3 loc.
+    await expectAllClose(d.mean(), [5, -1], { atol: 1e-6 });
+    const curved = new TransformedDistribution({ distribution: new Normal({ loc: 0, scale: 1 }), bijector: new Exp() });
+    expect(() => curved.mean()).toThrow(/affine/);
   });
 });
