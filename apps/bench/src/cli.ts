@@ -12,10 +12,13 @@ import { formatMarkdown, formatTable } from './table.js';
 import { SPEED_TASKS, type TaskDef } from './tasks/speed.js';
 import { DEFAULT_TORCH_THREADS, runPeer, torchVersion } from './peer.js';
 import { Progress } from './progress.js';
+import { runCompare } from './compare.js';
 import { setDirectKernelsEnabled } from '@densityjs/core';
 
 export interface CliOptions {
   backends: BackendName[];
+  /** `compare a.json b.json`: the two result files. */
+  compare?: string[];
   tasks: string[] | undefined;
   quick: boolean;
   json: string | undefined;
@@ -37,6 +40,7 @@ const SPEED_SEED = 1234;
 const USAGE = `usage: pnpm bench [quality] [--backend cpu,wasm,webgpu] [--task id,...] [--quick]
                   [--json file] [--peer torch] [--torch-threads n] [--repeats n] [--seed n]
   quality          run the quality (fit) targets of the flows and MDN issues instead of speed
+  compare a.json b.json  two --json result files side by side (medians, ratio, kernels)
   time-to-quality  training seconds until the test NLL reaches its target, next to --peer torch
                    (seeds 0, 1, 2 unless --seed; tasks: maf-moons, realnvp-moons, nsf-moons,
                    nsf-checkerboard, nsf-eight-gaussians)
@@ -132,6 +136,11 @@ export function parseArgs(argv: readonly string[]): CliOptions {
         o.timeToQuality = true;
         o.speed = false;
         break;
+      case 'compare':
+        o.compare = argv.slice(i + 1);
+        o.speed = false;
+        i = argv.length;
+        break;
       case 'speed':
         o.speed = true;
         break;
@@ -189,6 +198,7 @@ function gitCommit(): string | undefined {
 
 export async function main(argv: readonly string[]): Promise<number> {
   const o = parseArgs(argv);
+  if (o.compare) return runCompare(o.compare);
   const started = Date.now();
   const progress = new Progress();
   const gradients = ensureGradients();

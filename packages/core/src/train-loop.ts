@@ -156,6 +156,9 @@ export interface TrainLoopSpec {
 /** Default `minBatchSize` when the model keeps batch statistics (`state`). */
 export const MIN_STATISTICS_BATCH = 16;
 
+/** Rows of the forward pass that checks the loss before the first step. */
+const PROBE_ROWS = 2;
+
 /** Pending per-step losses are read back (one sync) at least this often within an epoch. */
 const MAX_PENDING_STEPS = 256;
 
@@ -464,8 +467,9 @@ export async function trainLoop(spec: TrainLoopSpec, opts: FitOptions = {}): Pro
   try {
     // One forward pass outside the gradient tape checks the loss is a scalar (an error thrown
     // inside minimize() strands the tensors tfjs saved on its tape); `state` is put back after.
+    // Two rows are enough for that, so the check costs next to nothing even for a one-epoch fit.
     if (!o.signal?.aborted) {
-      const probeIdx = tf.tensor1d(order.subarray(0, bounds[1]!), 'int32');
+      const probeIdx = tf.tensor1d(order.subarray(0, Math.min(bounds[1]!, PROBE_ROWS)), 'int32');
       try {
         checkInputs(0, 0);
         inStep = true;

@@ -1,13 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { BaseDistribution, broadcastTo, type BaseOptions, type ParamLike, type SampleOptions } from './distribution.js';
+import { broadcastTo, type SampleOptions } from './distribution.js';
+import { LocScaleDistribution, type LocScaleOptions } from './loc-scale-distribution.js';
 import { uniformOpen } from './random.js';
 
-export interface CauchyOptions extends BaseOptions {
-  /** Median. */
-  loc: ParamLike;
-  /** Half width at half maximum (> 0). */
-  scale: ParamLike;
-}
+export type CauchyOptions = LocScaleOptions;
 
 /**
  * Cauchy distribution with density 1 / (π scale (1 + z²)), z = (x - loc)/scale.
@@ -18,23 +14,9 @@ export interface CauchyOptions extends BaseOptions {
  * loc + scale/tan(π(1 - p)) above. Mean and variance are undefined (NaN, as TFP); mode loc,
  * entropy log(4π scale). Sampling is reparameterized (the quantile of a uniform draw).
  */
-export class Cauchy extends BaseDistribution {
-  override readonly reparameterized = true;
-  readonly loc: tf.Tensor;
-  readonly scale: tf.Tensor;
-
-  constructor({ loc, scale, validateArgs, ...unknown }: CauchyOptions = {} as CauchyOptions) {
-    super('Cauchy', validateArgs, unknown, ['loc', 'scale']);
-    this.loc = this.param(loc, 'loc');
-    this.check(this.loc, Number.isFinite, 'loc', 'finite');
-    this.scale = this.param(scale, 'scale');
-    this.check(this.scale, Number.isFinite, 'scale', 'finite');
-    this.check(this.scale, (v) => v > 0, 'scale', '> 0');
-    this._batchShape = this.batchOf({ loc: this.loc, scale: this.scale });
-  }
-
-  private z(x: tf.Tensor): tf.Tensor {
-    return tf.div(tf.sub(x, this.loc), this.scale);
+export class Cauchy extends LocScaleDistribution {
+  constructor(opts: CauchyOptions) {
+    super('Cauchy', opts);
   }
 
   protected _logProb(x: tf.Tensor): tf.Tensor {

@@ -7,6 +7,7 @@ export {
   type SampleOptions,
 } from './distribution.js';
 export type { BijectorCallOptions, BijectorLike } from '@densityjs/core';
+export { LocScaleDistribution, type LocScaleOptions } from './loc-scale-distribution.js';
 export { Normal, type NormalOptions } from './normal.js';
 export { Uniform, type UniformOptions } from './uniform.js';
 export { Categorical, type CategoricalOptions } from './categorical.js';

@@ -1,11 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { BaseDistribution, broadcastTo, type BaseOptions, type ParamLike, type SampleOptions } from './distribution.js';
+import { broadcastTo, type SampleOptions } from './distribution.js';
+import { LocScaleDistribution, type LocScaleOptions } from './loc-scale-distribution.js';
 import { uniform } from './random.js';
 
-export interface LaplaceOptions extends BaseOptions {
-  loc: ParamLike;
-  scale: ParamLike;
-}
+export type LaplaceOptions = LocScaleOptions;
 
 /**
  * Laplace (double exponential) distribution.
@@ -15,23 +13,9 @@ export interface LaplaceOptions extends BaseOptions {
  * z - log 2 and log1p(-e^{-z}/2) so both tails stay accurate.
  * Reparameterized by the inverse CDF: x = loc - scale sign(u) log1p(-|u|), u ~ U(-1, 1).
  */
-export class Laplace extends BaseDistribution {
-  override readonly reparameterized = true;
-  readonly loc: tf.Tensor;
-  readonly scale: tf.Tensor;
-
-  constructor({ loc, scale, validateArgs, ...unknown }: LaplaceOptions = {} as LaplaceOptions) {
-    super('Laplace', validateArgs, unknown, ['loc', 'scale']);
-    this.loc = this.param(loc, 'loc');
-    this.check(this.loc, Number.isFinite, 'loc', 'finite');
-    this.scale = this.param(scale, 'scale');
-    this.check(this.scale, Number.isFinite, 'scale', 'finite');
-    this.check(this.scale, (v) => v > 0, 'scale', '> 0');
-    this._batchShape = this.batchOf({ loc: this.loc, scale: this.scale });
-  }
-
-  private z(x: tf.Tensor): tf.Tensor {
-    return tf.div(tf.sub(x, this.loc), this.scale);
+export class Laplace extends LocScaleDistribution {
+  constructor(opts: LaplaceOptions) {
+    super('Laplace', opts);
   }
 
   protected _logProb(x: tf.Tensor): tf.Tensor {

@@ -1,16 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { logNdtr, ndtr, ndtri } from '@densityjs/core';
-import { BaseDistribution, broadcastTo, maskOutside, whereConst, type BaseOptions, type ParamLike, type SampleOptions } from './distribution.js';
+import { broadcastTo, maskOutside, whereConst, type SampleOptions } from './distribution.js';
+import { LocScaleDistribution, type LocScaleOptions } from './loc-scale-distribution.js';
 import { standardNormal } from './random.js';
 
 const HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
 
-export interface LogNormalOptions extends BaseOptions {
-  /** Mean of log X. */
-  loc: ParamLike;
-  /** Standard deviation of log X (> 0). */
-  scale: ParamLike;
-}
+export type LogNormalOptions = LocScaleOptions;
 
 /**
  * Log-normal distribution: X = exp(Y), Y ~ N(loc, scale²), on (0, ∞).
@@ -21,23 +17,14 @@ export interface LogNormalOptions extends BaseOptions {
  * mode exp(loc - scale²), entropy loc + 1/2 + log scale + log(2π)/2.
  * Sampling is reparameterized: x = exp(loc + scale ε), ε ~ N(0, 1).
  */
-export class LogNormal extends BaseDistribution {
-  override readonly reparameterized = true;
-  readonly loc: tf.Tensor;
-  readonly scale: tf.Tensor;
-
-  constructor({ loc, scale, validateArgs, ...unknown }: LogNormalOptions = {} as LogNormalOptions) {
-    super('LogNormal', validateArgs, unknown, ['loc', 'scale']);
-    this.loc = this.param(loc, 'loc');
-    this.check(this.loc, Number.isFinite, 'loc', 'finite');
-    this.scale = this.param(scale, 'scale');
-    this.check(this.scale, Number.isFinite, 'scale', 'finite');
-    this.check(this.scale, (v) => v > 0, 'scale', '> 0');
-    this._batchShape = this.batchOf({ loc: this.loc, scale: this.scale });
+export class LogNormal extends LocScaleDistribution {
+  constructor(opts: LogNormalOptions) {
+    super('LogNormal', opts);
   }
 
   /** z = (log x - loc)/scale, with x <= 0 replaced by 1 (callers mask those). */
-  private z(x: tf.Tensor): tf.Tensor {
+  /** (log x - loc) / scale. */
+  protected override z(x: tf.Tensor): tf.Tensor {
     const safe = whereConst(tf.greater(x, tf.scalar(0)), x, 1);
     return tf.div(tf.sub(tf.log(safe), this.loc), this.scale);
   }

@@ -1,11 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { BaseDistribution, broadcastTo, type BaseOptions, type ParamLike, type SampleOptions } from './distribution.js';
+import { broadcastTo, type SampleOptions } from './distribution.js';
+import { LocScaleDistribution, type LocScaleOptions } from './loc-scale-distribution.js';
 import { uniformOpen } from './random.js';
 
-export interface LogisticOptions extends BaseOptions {
-  loc: ParamLike;
-  scale: ParamLike;
-}
+export type LogisticOptions = LocScaleOptions;
 
 /**
  * Logistic distribution.
@@ -15,23 +13,9 @@ export interface LogisticOptions extends BaseOptions {
  * Mean = mode = loc, variance = scale² π²/3, entropy = log scale + 2.
  * Reparameterized: x = loc + scale (log u - log1p(-u)).
  */
-export class Logistic extends BaseDistribution {
-  override readonly reparameterized = true;
-  readonly loc: tf.Tensor;
-  readonly scale: tf.Tensor;
-
-  constructor({ loc, scale, validateArgs, ...unknown }: LogisticOptions = {} as LogisticOptions) {
-    super('Logistic', validateArgs, unknown, ['loc', 'scale']);
-    this.loc = this.param(loc, 'loc');
-    this.check(this.loc, Number.isFinite, 'loc', 'finite');
-    this.scale = this.param(scale, 'scale');
-    this.check(this.scale, Number.isFinite, 'scale', 'finite');
-    this.check(this.scale, (v) => v > 0, 'scale', '> 0');
-    this._batchShape = this.batchOf({ loc: this.loc, scale: this.scale });
-  }
-
-  private z(x: tf.Tensor): tf.Tensor {
-    return tf.div(tf.sub(x, this.loc), this.scale);
+export class Logistic extends LocScaleDistribution {
+  constructor(opts: LogisticOptions) {
+    super('Logistic', opts);
   }
 
   protected _logProb(x: tf.Tensor): tf.Tensor {

@@ -73,7 +73,8 @@ export class MixtureSameFamily extends BaseDistribution {
     const values = this.componentsDistribution.sample(sampleShape, { seed: deriveSeed(seed, 1), context }); // S + B + [K] + E
     // int32 one-hot, then cast: tfjs-backend-wasm's OneHot ignores a float32 dtype (it returns
     // int32 bits), so tf.oneHot(..., 'float32') would corrupt the mixing on wasm.
-    let mask = nonDifferentiable((i) => tf.cast(tf.oneHot(i, K), 'float32'), index); // S + B + [K]
+    // One component: every draw is its own (tfjs' oneHot needs a depth >= 2).
+    let mask = K === 1 ? tf.onesLike(tf.expandDims(tf.cast(index, 'float32'), -1)) : nonDifferentiable((i) => tf.cast(tf.oneHot(i, K), 'float32'), index); // S + B + [K]
     for (let i = 0; i < this._eventShape.length; i++) mask = tf.expandDims(mask, -1);
     return tf.sum(tf.mul(values, mask), sampleShape.length + this._batchShape.length);
   }

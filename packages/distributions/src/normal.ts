@@ -1,14 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { logNdtr, ndtr, ndtri } from '@densityjs/core';
-import { BaseDistribution, broadcastTo, type BaseOptions, type ParamLike, type SampleOptions } from './distribution.js';
+import { broadcastTo, type SampleOptions } from './distribution.js';
+import { LocScaleDistribution, type LocScaleOptions } from './loc-scale-distribution.js';
 import { standardNormal } from './random.js';
 
 const HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
 
-export interface NormalOptions extends BaseOptions {
-  loc: ParamLike;
-  scale: ParamLike;
-}
+export type NormalOptions = LocScaleOptions;
 
 /**
  * Normal (Gaussian) distribution N(loc, scale²).
@@ -17,23 +15,9 @@ export interface NormalOptions extends BaseOptions {
  * cdf(x) = Φ(z), logCdf via a log-erfc form that stays accurate far in both tails.
  * Sampling is reparameterized: x = loc + scale ε, ε ~ N(0, 1).
  */
-export class Normal extends BaseDistribution {
-  override readonly reparameterized = true;
-  readonly loc: tf.Tensor;
-  readonly scale: tf.Tensor;
-
-  constructor({ loc, scale, validateArgs, ...unknown }: NormalOptions = {} as NormalOptions) {
-    super('Normal', validateArgs, unknown, ['loc', 'scale']);
-    this.loc = this.param(loc, 'loc');
-    this.check(this.loc, Number.isFinite, 'loc', 'finite');
-    this.scale = this.param(scale, 'scale');
-    this.check(this.scale, Number.isFinite, 'scale', 'finite');
-    this.check(this.scale, (v) => v > 0, 'scale', '> 0');
-    this._batchShape = this.batchOf({ loc: this.loc, scale: this.scale });
-  }
-
-  protected z(x: tf.Tensor): tf.Tensor {
-    return tf.div(tf.sub(x, this.loc), this.scale);
+export class Normal extends LocScaleDistribution {
+  constructor(opts: NormalOptions) {
+    super('Normal', opts);
   }
 
   protected _logProb(x: tf.Tensor): tf.Tensor {

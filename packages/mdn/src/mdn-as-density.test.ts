@@ -62,3 +62,18 @@ describeEachBackend('MDN as a TrainableDensity', () => {
     mdn.dispose();
   });
 });
+
+describeEachBackend('MDN refuses bad input with typed errors', () => {
+  it('unknown options, seeds that are not integers, and corrupt saved JSON', () => {
+    expect(() => new MDN({ inputSize: 1, outputSize: 1, numComponents: 2, hiddenUnits: [4], covariances: 'full' } as never)).toThrow(/MDN: .*covariances.*covariance/);
+    expect(() => new MDN({ inputSize: 1, outputSize: 1, numComponents: 2, hiddenUnits: [4], seed: NaN })).toThrow(expect.objectContaining({ name: 'ArgumentError' }));
+    const before = tf.memory().numTensors;
+    expect(() => MDN.fromJSON('{"format": "densityjs-mdn"')).toThrow(expect.objectContaining({ name: 'FormatError', message: expect.stringMatching(/MDN.fromJSON: json is not valid JSON/) }));
+    const mdn = new MDN({ inputSize: 1, outputSize: 1, numComponents: 2, hiddenUnits: [4], seed: 0 });
+    const json = mdn.toJSON();
+    mdn.dispose();
+    const bad = { ...json, weights: json.weights.map((v, i) => (i === 3 ? NaN : v)) };
+    expect(() => MDN.fromJSON(bad)).toThrow(expect.objectContaining({ name: 'FormatError', message: expect.stringMatching(/json.weights must be an array of \d+ finite numbers, received a non-finite/) }));
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});

@@ -1,7 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
   argumentError,
+  checkOptionKeys,
+  checkSeed,
   fit,
+  FormatError,
+  freshSeed,
   raw,
   registerGradients,
   shapeText,
@@ -141,6 +145,7 @@ export class MDN implements TrainableDensity {
 
   constructor(options: MDNOptions) {
     if (options === null || typeof options !== 'object') throw argumentError(OWNER, 'options', 'an object', options);
+    checkOptionKeys(OWNER, options, ['inputSize', 'outputSize', 'numComponents', 'hiddenUnits', 'activation', 'seed', 'minScale', 'fused', 'normalize', 'covariance']);
     const { inputSize, outputSize, numComponents, activation = 'tanh', minScale = 1e-3, fused = 'auto', normalize = true, covariance = 'diag' } = options;
     if (!isPositiveInteger(inputSize)) throw argumentError(OWNER, 'inputSize', 'a positive integer', inputSize);
     if (!isPositiveInteger(outputSize)) throw argumentError(OWNER, 'outputSize', 'a positive integer', outputSize);
@@ -165,8 +170,7 @@ export class MDN implements TrainableDensity {
     if (covariance === 'full' && fused === true) {
       throw argumentError(OWNER, 'fused', "'auto' or false with covariance: 'full' (the fused kernel covers diagonal components)", fused);
     }
-    const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
-    if (!(typeof seed === 'number' && Number.isInteger(seed))) throw argumentError(OWNER, 'seed', 'an integer', seed);
+    const seed = checkSeed(OWNER, options.seed) ?? freshSeed();
 
     registerGradients();
     registerFusedKernel();
@@ -485,8 +489,13 @@ export class MDN implements TrainableDensity {
 
   /** Rebuilds a model saved with `toJSON` (the object or its JSON string). */
   static fromJSON(json: MDNJSON | string, { fused = 'auto' }: { fused?: 'auto' | boolean } = {}): MDN {
-    const obj = (typeof json === 'string' ? JSON.parse(json) : json) as Partial<MDNJSON> | null;
     const where = 'MDN.fromJSON';
+    let obj: Partial<MDNJSON> | null;
+    try {
+      obj = (typeof json === 'string' ? JSON.parse(json) : json) as Partial<MDNJSON> | null;
+    } catch (error) {
+      throw new FormatError(`${where}: json is not valid JSON (${(error as Error).message.slice(0, 200)})`);
+    }
     if (obj === null || typeof obj !== 'object' || obj.format !== 'densityjs-mdn') {
       throw argumentError(where, 'json', "an object with format 'densityjs-mdn' (from mdn.toJSON())", typeof obj === 'object' && obj ? raw(`format ${JSON.stringify(obj.format)}`) : obj);
     }
@@ -499,7 +508,8 @@ export class MDN implements TrainableDensity {
     const weights = obj.weights;
     if (!Array.isArray(weights) || weights.length !== model.numParams || !weights.every((v) => typeof v === 'number' && Number.isFinite(v))) {
       model.dispose();
-      throw argumentError(where, 'json.weights', `an array of ${model.numParams} finite numbers`, raw(Array.isArray(weights) ? `an array of length ${weights.length}` : typeof weights));
+      const what = Array.isArray(weights) ? (weights.length === model.numParams ? 'a non-finite or non-numeric entry' : `an array of length ${weights.length}`) : typeof weights;
+      throw new FormatError(`${where}: json.weights must be an array of ${model.numParams} finite numbers, received ${what}`);
     }
     const nz = obj.normalizer;
     if (nz !== undefined && nz !== null) {

@@ -70,7 +70,8 @@ const packGradient: GradConfig = {
 
 const unpackGradient: GradConfig = {
   kernelName: 'Unpack',
-  gradFunc: (dy, _saved, attrs) => ({ value: () => tf.stack(dy as tf.Tensor[], attrs.axis as number) }),
+  // With one output autodiff hands over a single tensor, not an array.
+  gradFunc: (dy, _saved, attrs) => ({ value: () => tf.stack(Array.isArray(dy) ? dy : [dy], attrs.axis as number) }),
 };
 
 const tileGradient: GradConfig = {
