@@ -7,8 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DensityError, MAX_ERROR_MESSAGE_LENGTH } from '@densityjs/core';
-import { describeEachBackend } from '@densityjs/testing';
+import { describeEachBackend, typedError } from '@densityjs/testing';
 import * as bij from './index.js';
 import type { Bijector } from './bijector.js';
 
@@ -38,18 +37,6 @@ const paramLike = fc.oneof(
   { weight: 2, arbitrary: fc.array(fc.double({ min: 0.2, max: 3, noNaN: true }), { minLength: 3, maxLength: 3 }) },
   { weight: 2, arbitrary: fc.constantFrom<unknown>(NaN, Infinity, -Infinity, 0, [1, NaN, 2], [1, 2], 'a', null, {}) },
 );
-
-/** Runs `fn`; a thrown error must be a DensityError of bounded length. */
-function typedError(fn: () => void): DensityError | undefined {
-  try {
-    fn();
-    return undefined;
-  } catch (e) {
-    if (!(e instanceof DensityError)) throw new Error(`untyped error: ${String(e)}`);
-    expect(e.message.length).toBeLessThanOrEqual(MAX_ERROR_MESSAGE_LENGTH);
-    return e;
-  }
-}
 
 const makers: [string, (p: unknown) => Bijector][] = [
   ['Identity', () => new bij.Identity()],

@@ -5,8 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DensityError, MAX_ERROR_MESSAGE_LENGTH } from '@densityjs/core';
-import { describeEachBackend } from '@densityjs/testing';
+import { describeEachBackend, typedError } from '@densityjs/testing';
 import * as dist from './index.js';
 import type { Distribution } from './distribution.js';
 import { logNdtr, ndtr } from './test-reference.js';
@@ -59,18 +58,6 @@ const makers: Maker[] = [
   { name: 'MultivariateNormalDiag', make: (a, b) => new dist.MultivariateNormalDiag({ loc: a, scaleDiag: b } as never), scalar: false },
   { name: 'MultivariateNormalTriL', make: (a, b) => new dist.MultivariateNormalTriL({ loc: a, scaleTril: b } as never), scalar: false },
 ];
-
-/** Runs `fn`; a thrown error must be a DensityError of bounded length. Returns it, or undefined. */
-function typedError(fn: () => void): DensityError | undefined {
-  try {
-    fn();
-    return undefined;
-  } catch (e) {
-    if (!(e instanceof DensityError)) throw new Error(`untyped error: ${String(e)}`);
-    expect(e.message.length).toBeLessThanOrEqual(MAX_ERROR_MESSAGE_LENGTH);
-    return e;
-  }
-}
 
 describe('distributions exports: coverage', () => {
   it('every export is listed with the test that covers it', () => {

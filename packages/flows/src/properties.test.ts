@@ -5,8 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DensityError, MAX_ERROR_MESSAGE_LENGTH } from '@densityjs/core';
-import { describeEachBackend } from '@densityjs/testing';
+import { describeEachBackend, typedErrorAsync } from '@densityjs/testing';
 import * as flows from './index.js';
 
 const RUNS = Number(process.env.DENSITYJS_PROPERTY_RUNS ?? 30);
@@ -24,18 +23,6 @@ const COVERAGE: Record<string, string> = {
   flowToIOHandler: 'save-load.test.ts', loadFlowFrom: 'save-load.test.ts', saveFlowTo: 'save-load.test.ts',
   DenseNetwork: 'flow.test.ts (hand-built flows)',
 };
-
-/** Runs `fn`; a thrown error must be a DensityError of bounded length. Returns it, or undefined. */
-async function typedError(fn: () => unknown): Promise<DensityError | undefined> {
-  try {
-    await fn();
-    return undefined;
-  } catch (e) {
-    if (!(e instanceof DensityError)) throw new Error(`untyped error: ${String(e)}`);
-    expect(e.message.length).toBeLessThanOrEqual(MAX_ERROR_MESSAGE_LENGTH);
-    return e;
-  }
-}
 
 const PRESETS = ['maf', 'iaf', 'realNVP', 'nice', 'neuralSplineFlow', 'naf'] as const;
 
@@ -76,7 +63,7 @@ describeEachBackend(
           fc.asyncProperty(options, fc.integer({ min: 0, max: 3 }), async (opts, rows) => {
             const before = tf.memory().numTensors;
             let flow: flows.Flow | undefined;
-            const ctorError = await typedError(() => {
+            const ctorError = await typedErrorAsync(() => {
               flow = (flows[name] as (o: unknown) => flows.Flow)(opts);
             });
             if (ctorError) {
@@ -101,7 +88,7 @@ describeEachBackend(
             expect(values.every(Number.isFinite)).toBe(true);
             // A rejected call changes nothing: a context on an unconditional flow, or none on a conditional one.
             const stray = tf.zeros([rows, 1]);
-            const wrong = await typedError(() => f.logProb(x, c > 0 ? {} : { context: stray }));
+            const wrong = await typedErrorAsync(() => f.logProb(x, c > 0 ? {} : { context: stray }));
             stray.dispose();
             expect(wrong?.name).toBe('ArgumentError');
             expect(await read(f.logProb(x, call))).toEqual(values);
@@ -109,7 +96,7 @@ describeEachBackend(
             expect(await read(loaded.logProb(x, call))).toEqual(values);
             loaded.dispose();
             if (rows >= 2) {
-              const error = await typedError(() => flows.fit(f, x, { epochs: 1, batchSize: 2, seed: 0, ...call }));
+              const error = await typedErrorAsync(() => flows.fit(f, x, { epochs: 1, batchSize: 2, seed: 0, ...call }));
               // A valid fit ends normally or with a numerical outcome, never anything else.
               if (error) expect(error.name).toBe('NumericalError');
             }

@@ -6,8 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DensityError, MAX_ERROR_MESSAGE_LENGTH } from '@densityjs/core';
-import { describeEachBackend } from '@densityjs/testing';
+import { describeEachBackend, typedError } from '@densityjs/testing';
 import * as made from './index.js';
 
 const RUNS = Number(process.env.DENSITYJS_PROPERTY_RUNS ?? 30);
@@ -19,17 +18,6 @@ const COVERAGE: Record<string, string> = {
   createDegrees: 'properties; degrees.test.ts', createMasks: 'properties; degrees.test.ts',
   MaskedDense: 'masked-dense.test.ts', MADE: 'properties; made.test.ts, made-gaussian.test.ts',
 };
-
-function typedError(fn: () => unknown): DensityError | undefined {
-  try {
-    fn();
-    return undefined;
-  } catch (e) {
-    if (!(e instanceof DensityError)) throw new Error(`untyped error: ${String(e)}`);
-    expect(e.message.length).toBeLessThanOrEqual(MAX_ERROR_MESSAGE_LENGTH);
-    return e;
-  }
-}
 
 const validOptions = fc.record({
   eventSize: fc.integer({ min: 1, max: 4 }),

@@ -5,8 +5,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DensityError, fit, MAX_ERROR_MESSAGE_LENGTH } from '@densityjs/core';
-import { describeEachBackend } from '@densityjs/testing';
+import { fit } from '@densityjs/core';
+import { describeEachBackend, typedErrorAsync } from '@densityjs/testing';
 import * as mdn from './index.js';
 
 const RUNS = Number(process.env.DENSITYJS_PROPERTY_RUNS ?? 30);
@@ -18,17 +18,6 @@ const COVERAGE: Record<string, string> = {
   MDN: 'properties; mdn.test.ts, mdn-training.test.ts, mdn-as-density.test.ts, mdn-full-covariance.test.ts',
   MDN_LOSS_KERNEL: 'mdn.test.ts (the fused kernel against the composed loss)',
 };
-
-async function typedError(fn: () => unknown): Promise<DensityError | undefined> {
-  try {
-    await fn();
-    return undefined;
-  } catch (e) {
-    if (!(e instanceof DensityError)) throw new Error(`untyped error: ${String(e)}`);
-    expect(e.message.length).toBeLessThanOrEqual(MAX_ERROR_MESSAGE_LENGTH);
-    return e;
-  }
-}
 
 const validOptions = fc.record({
   inputSize: fc.integer({ min: 1, max: 2 }),
@@ -65,7 +54,7 @@ describeEachBackend(
         fc.asyncProperty(options, fc.integer({ min: 1, max: 4 }), async (opts, rows) => {
           const before = tf.memory().numTensors;
           let model: mdn.MDN | undefined;
-          if (await typedError(() => (model = new mdn.MDN(opts as never)))) {
+          if (await typedErrorAsync(() => (model = new mdn.MDN(opts as never)))) {
             expect(tf.memory().numTensors).toBe(before);
             return;
           }
@@ -85,11 +74,11 @@ describeEachBackend(
           lp2.dispose();
           back.dispose();
           // A rejected fit changes nothing (here: unknown option key), a valid one trains.
-          const bad = await typedError(() => fit(m, y, { context: x, epochs: 1, epoch: 2 } as never));
+          const bad = await typedErrorAsync(() => fit(m, y, { context: x, epochs: 1, epoch: 2 } as never));
           expect(bad?.name).toBe('ArgumentError');
           expect(m.normalizer).toBeNull();
           if (rows >= 2) {
-            const error = await typedError(() => m.fit(x, y, { epochs: 1, seed: 0 }));
+            const error = await typedErrorAsync(() => m.fit(x, y, { epochs: 1, seed: 0 }));
             if (error) expect(error.name).toBe('NumericalError');
           }
           tf.dispose([x, y]);
