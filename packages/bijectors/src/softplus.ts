@@ -11,12 +11,26 @@ import { ElementwiseBijector, maskOutsideSupport, openInterval, type Elementwise
  * For y <= 0 the inverse is -Infinity with a -Infinity log-det (density 0), or an error with
  * validateArgs.
  */
+/**
+ * softplus(x) = log1p(exp(x)), accurate to float32 on every backend: below x = log(0.01) it is
+ * the series u - u^2/2 + u^3/3 of log1p(u), u = exp(x) (truncation < u^3/4 relative), because
+ * some backends (webgpu) evaluate softplus as log(1 + u), which loses all digits of a tiny u.
+ */
+function accurateSoftplus(x: tf.Tensor): tf.Tensor {
+  const tiny = tf.less(x, SERIES_BELOW);
+  const u = tf.exp(tf.minimum(x, SERIES_BELOW));
+  const series = tf.mul(u, tf.add(tf.mul(u, tf.sub(tf.mul(u, 1 / 3), 0.5)), 1));
+  return tf.where(tiny, series, tf.softplus(x));
+}
+
+const SERIES_BELOW = Math.log(0.01);
+
 export class Softplus extends ElementwiseBijector {
   constructor(opts: ElementwiseOptions = {}) {
     super(opts, 'Softplus', false, []);
   }
   protected elementwiseForward(x: tf.Tensor): [tf.Tensor, tf.Tensor] {
-    return [tf.softplus(x), tf.neg(tf.softplus(tf.neg(x)))];
+    return [accurateSoftplus(x), tf.neg(accurateSoftplus(tf.neg(x)))];
   }
   protected elementwiseInverse(y: tf.Tensor): [tf.Tensor, tf.Tensor] {
     this.checkRange(y, (v) => v > 0, '> 0 (the range of Softplus)');
