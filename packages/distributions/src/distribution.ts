@@ -1,4 +1,4 @@
-// The Distribution contract (DESIGN.md) and the base class every distribution here extends:
+// The Distribution contract and the base class every distribution here extends:
 // sampleShape normalization, tidy wrapping of every public method, prob = exp(logProb), the
 // default two-pass sampleAndLogProb, parameter conversion and the validateArgs switch.
 import * as tf from '@tensorflow/tfjs-core';

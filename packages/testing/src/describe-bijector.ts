@@ -14,7 +14,7 @@ interface CallOptions {
   context?: tf.Tensor;
 }
 
-/** What describeBijector needs from a bijector (the contract of DESIGN.md). */
+/** What describeBijector needs from a bijector (the Bijector contract of ARCHITECTURE.md). */
 export interface BijectorLike {
   readonly eventNdims: number;
   /** Size of the last event axis when the bijector fixes it; inputs of another size are refused. */
