@@ -30,6 +30,7 @@ function correlated(n: number, seed: number): tf.Tensor2D {
   });
 }
 
+// Training and synchronous reads: cpu and wasm (Node's webgpu cannot read synchronously).
 describeEachBackend('Flow built by hand', () => {
   it('logProb is the change of variables through the given base', async () => {
     const flow = handBuilt(1);
@@ -74,7 +75,7 @@ describeEachBackend('Flow built by hand', () => {
     flow.dispose();
     loaded.dispose();
   });
-});
+}, { webgpu: false });
 
 describeEachBackend('Flow bases and containers', () => {
   it('a preset on a Student-t base scores with that base and saves it', async () => {
@@ -125,7 +126,7 @@ describeEachBackend('Flow bases and containers', () => {
     });
     flow.dispose();
   });
-});
+}, { webgpu: false });
 
 describeEachBackend('Glow options of the presets', () => {
   it('actnorm and an LU linear map train, initialize ActNorm from the first batch, and round-trip', async () => {
@@ -148,7 +149,7 @@ describeEachBackend('Glow options of the presets', () => {
     flow.dispose();
     loaded.dispose();
   });
-});
+}, { webgpu: false });
 
 describeEachBackend('1-D conditional coupling flows', () => {
   it('a coupling preset at eventSize 1 with a context learns p(y | c) and round-trips; without a context it names what works', async () => {
@@ -167,7 +168,7 @@ describeEachBackend('1-D conditional coupling flows', () => {
     flow.dispose();
     loaded.dispose();
   });
-});
+}, { webgpu: false });
 
 describeEachBackend('affine bijectors declare it', () => {
   it('a TransformedDistribution through Shift and Scale has the mapped mean; through Exp it has none', async () => {
@@ -181,4 +182,4 @@ describeEachBackend('affine bijectors declare it', () => {
     const curved = new TransformedDistribution({ distribution: new Normal({ loc: 0, scale: 1 }), bijector: new Exp() });
     expect(() => curved.mean()).toThrow(/affine/);
   });
-});
+}, { webgpu: false });

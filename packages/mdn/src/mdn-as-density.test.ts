@@ -61,7 +61,7 @@ describeEachBackend('MDN as a TrainableDensity', () => {
     tf.dispose([x, y]);
     mdn.dispose();
   });
-});
+}, { webgpu: false });
 
 describeEachBackend('MDN refuses bad input with typed errors', () => {
   it('unknown options, seeds that are not integers, and corrupt saved JSON', () => {
@@ -76,4 +76,4 @@ describeEachBackend('MDN refuses bad input with typed errors', () => {
     expect(() => MDN.fromJSON(bad)).toThrow(expect.objectContaining({ name: 'FormatError', message: expect.stringMatching(/json.weights must be an array of \d+ finite numbers, received a non-finite/) }));
     expect(tf.memory().numTensors).toBe(before);
   });
-});
+}, { webgpu: false });
