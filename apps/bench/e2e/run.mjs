@@ -10,10 +10,10 @@
 //   BENCH_E2E_TASKS=maf-step-small,mdn ... e2e     (other tasks: ids or prefixes)
 //   BENCH_E2E_SKIP_BUILD=1 ... e2e                 (reuse web/dist)
 //   CHROMIUM=/path/to/chrome ... e2e
-import { createServer } from 'node:http';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { serveIsolated } from '../../../scripts/isolated-static-server.mjs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const appRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -45,32 +45,6 @@ async function buildPage() {
   log('build done');
 }
 
-const MIME = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.wasm': 'application/wasm',
-  '.json': 'application/json',
-};
-
-/** A static server for web/dist with the headers that make the page cross-origin isolated. */
-function serve() {
-  const server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    let path = normalize(join(distDir, decodeURIComponent(url.pathname)));
-    if (!path.startsWith(distDir + sep) && path !== distDir) return res.writeHead(403).end();
-    if (existsSync(path) && statSync(path).isDirectory()) path = join(path, 'index.html');
-    if (!existsSync(path)) return res.writeHead(404).end('not found');
-    res.writeHead(200, {
-      'Content-Type': MIME[extname(path)] ?? 'application/octet-stream',
-      'Cross-Origin-Opener-Policy': 'same-origin',
-      'Cross-Origin-Embedder-Policy': 'require-corp',
-      'Cache-Control': 'no-store',
-    });
-    res.end(readFileSync(path));
-  });
-  return new Promise((done) => server.listen(0, '127.0.0.1', () => done(server)));
-}
 
 async function main() {
   if (!existsSync(executablePath)) {
@@ -78,7 +52,7 @@ async function main() {
   }
   mkdirSync(outDir, { recursive: true });
   await buildPage();
-  const server = await serve();
+  const server = await serveIsolated(distDir);
   const base = `http://127.0.0.1:${server.address().port}`;
   log(`serving web/dist at ${base}`);
   const { chromium } = await import('playwright-core');

@@ -11,10 +11,10 @@
 //   DEMO_E2E_ONLY=wasm,default,csv,webgpu,fallback,mdn ... e2e   (a subset; also opt-in: models, siggraph, mdn-webgpu)
 //   DEMO_E2E_DIST=/tmp/dist ... e2e          (build into and serve another folder)
 //   CHROMIUM=/path/to/chrome ... e2e         (another executable)
-import { createServer } from 'node:http';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { serveIsolated } from '../../../scripts/isolated-static-server.mjs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const appRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -50,42 +50,6 @@ async function buildApp() {
   log('build done');
 }
 
-const MIME = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.wasm': 'application/wasm',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.map': 'application/json',
-};
-
-/** A static server for dist/ with the headers that make the page cross-origin isolated. */
-function serve() {
-  const server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    let path = normalize(join(distDir, decodeURIComponent(url.pathname)));
-    if (!path.startsWith(distDir + sep) && path !== distDir) {
-      res.writeHead(403).end();
-      return;
-    }
-    if (existsSync(path) && statSync(path).isDirectory()) path = join(path, 'index.html');
-    if (!existsSync(path)) {
-      res.writeHead(404).end('not found');
-      return;
-    }
-    res.writeHead(200, {
-      'Content-Type': MIME[extname(path)] ?? 'application/octet-stream',
-      'Cross-Origin-Opener-Policy': 'same-origin',
-      'Cross-Origin-Embedder-Policy': 'require-corp',
-      'Cache-Control': 'no-store',
-    });
-    res.end(readFileSync(path));
-  });
-  return new Promise((resolveServer) => server.listen(0, '127.0.0.1', () => resolveServer(server)));
-}
 
 // ---------------------------------------------------------------- page helpers
 async function waitForState(page, states, timeoutMs, what) {
@@ -361,7 +325,7 @@ async function main() {
     log(`vite dev server at ${base}`);
   } else {
     await buildApp();
-    server = await serve();
+    server = await serveIsolated(distDir);
     base = `http://127.0.0.1:${server.address().port}`;
     log(`serving dist/ at ${base}`);
   }
