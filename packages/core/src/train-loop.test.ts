@@ -365,6 +365,72 @@ describe('trainLoop learning-rate schedule', () => {
   });
 });
 
+describe('trainLoop gradient clipping (clipNorm)', () => {
+  // loss = 0.5 (w1^2 + w2^2) with w = (3, 4): the gradient is w itself, of norm |w|. Clipped to
+  // norm c <= |w|, an SGD step of rate lr moves w along -w / |w| by exactly lr c, so after k
+  // steps w = (3, 4) (5 - k lr c) / 5 while the norm stays above c.
+  const run = async (opts: { clipNorm?: number }, steps: number): Promise<{ w: number[]; losses: number[] }> => {
+    const w = tf.tidy(() => tf.variable(tf.tensor1d([3, 4])));
+    const sgd = tf.train.sgd(0.1);
+    const losses: number[] = [];
+    try {
+      await trainLoop(
+        { owner: 'test', variables: [w], numExamples: 1, batchLoss: () => tf.mul(tf.sum(tf.square(w)), 0.5) as tf.Scalar },
+        { epochs: steps, batchSize: 1, optimizer: sgd, seed: 0, ...opts, onEpochEnd: (_, logs) => void losses.push(logs.loss) },
+      );
+      return { w: Array.from(await w.data()), losses };
+    } finally {
+      sgd.dispose();
+      w.dispose();
+    }
+  };
+
+  it('scales the gradient to norm clipNorm before the step (hand computation)', async () => {
+    await expectNoLeaks(async () => {
+      const clipped = await run({ clipNorm: 1 }, 3);
+      // Norms 5, 4.9, 4.8 before the steps: each step moves w by 0.1 along -w / |w|.
+      expectAllClose(clipped.w, [3 * (4.7 / 5), 4 * (4.7 / 5)], { atol: 1e-5 });
+      expectAllClose(clipped.losses, [12.5, 0.5 * 4.9 ** 2, 0.5 * 4.8 ** 2], { atol: 1e-4 });
+    });
+  });
+
+  it('leaves a gradient whose norm is below clipNorm unchanged', async () => {
+    await expectNoLeaks(async () => {
+      // |g| = 5 <= 6: plain SGD, w <- 0.9 w per step.
+      const loose = await run({ clipNorm: 6 }, 2);
+      expectAllClose(loose.w, [3 * 0.81, 4 * 0.81], { atol: 1e-5 });
+      const plain = await run({}, 2);
+      expectAllClose(plain.w, [3 * 0.81, 4 * 0.81], { atol: 1e-5 });
+    });
+  });
+
+  it('clips the global norm over all variables, not each one apart', async () => {
+    await expectNoLeaks(async () => {
+      // Two variables a = 3, b = 4 with loss 0.5 (a^2 + b^2): global norm 5; clipNorm 2.5 halves
+      // both gradients, so one SGD step (0.1) gives a = 3 - 0.15, b = 4 - 0.2. Clipping each
+      // gradient apart would give a = 3 - 0.25, b = 4 - 0.25.
+      const a = tf.tidy(() => tf.variable(tf.scalar(3)));
+      const b = tf.tidy(() => tf.variable(tf.scalar(4)));
+      const sgd = tf.train.sgd(0.1);
+      await trainLoop(
+        { owner: 'test', variables: [a, b], numExamples: 1, batchLoss: () => tf.mul(tf.add(tf.square(a), tf.square(b)), 0.5) as tf.Scalar },
+        { epochs: 1, batchSize: 1, optimizer: sgd, seed: 0, clipNorm: 2.5 },
+      );
+      expectAllClose([(await a.data())[0]!, (await b.data())[0]!], [2.85, 3.8], { atol: 1e-6 });
+      tf.dispose([a, b]);
+      sgd.dispose();
+    });
+  });
+
+  it('refuses a clipNorm that is not a finite number > 0', () => {
+    for (const bad of [0, -1, NaN, Infinity, '1']) {
+      expect(() => resolveFitOptions('fit', { clipNorm: bad as never })).toThrow(ArgumentError);
+    }
+    expect(() => resolveFitOptions('fit', { clipNorm: 0 })).toThrow('fit: clipNorm must be a finite number > 0 (leave it out for no clipping), received 0');
+    expect(resolveFitOptions('fit', { clipNorm: 1e-3 }).clipNorm).toBe(1e-3);
+  });
+});
+
 describe('trainLoop argument errors', () => {
   it('names the bad option', () => {
     expect(() => resolveFitOptions('fit', { epochs: 0 })).toThrow('fit: epochs must be a positive integer, received 0');

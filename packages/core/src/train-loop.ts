@@ -5,6 +5,7 @@
 // progress callbacks, cancellation and event-loop yields.
 import * as tf from '@tensorflow/tfjs-core';
 import { ArgumentError, DensityError, NumericalError, StateError, argumentError, describeValue } from './errors.js';
+import { clipByGlobalNorm } from './clip-by-global-norm.js';
 import { cosineDecay } from './cosine-decay.js';
 import { FusedAdam } from './fused-adam.js';
 import { mulberry32 } from './mulberry32.js';
@@ -59,6 +60,14 @@ export interface FitOptions {
    * infinite losses always stop training.
    */
   divergenceFactor?: number;
+  /**
+   * Global-norm gradient clipping: before each optimizer step the gradients g_k of all
+   * variables are scaled by min(1, clipNorm / ||g||), ||g|| = sqrt(sum_k sum(g_k^2)), so a
+   * step's gradient never has a norm above `clipNorm` (its direction is kept). Bounds the
+   * updates when rare examples or samples have huge gradients (e.g. reverse-KL objectives).
+   * A finite number > 0. Default: no clipping.
+   */
+  clipNorm?: number;
   /** Seeds the per-epoch shuffling: any integer, 0 included. Default: a fresh random seed. */
   seed?: number;
   /** Awaited after every epoch (0-based `epoch`). */
@@ -90,6 +99,7 @@ export const FIT_OPTION_KEYS: readonly (keyof FitOptions)[] = [
   'optimizer',
   'patience',
   'divergenceFactor',
+  'clipNorm',
   'seed',
   'onEpochEnd',
   'onBatchEnd',
@@ -228,6 +238,8 @@ interface ResolvedOptions {
   batchSize: number;
   patience: number | undefined;
   divergenceFactor: number;
+  /** Infinity: no clipping. */
+  clipNorm: number;
   seed: number;
   shuffle: boolean;
   onEpochEnd: FitOptions['onEpochEnd'];
@@ -283,6 +295,9 @@ export function resolveFitOptions(owner: string, opts: FitOptions | undefined, e
   if (typeof divergenceFactor !== 'number' || !(divergenceFactor > 0)) {
     throw argumentError(owner, 'divergenceFactor', 'a number > 0 (Infinity switches the guard off)', o.divergenceFactor);
   }
+  if (o.clipNorm !== undefined && !(typeof o.clipNorm === 'number' && Number.isFinite(o.clipNorm) && o.clipNorm > 0)) {
+    throw argumentError(owner, 'clipNorm', 'a finite number > 0 (leave it out for no clipping)', o.clipNorm);
+  }
   const seed = checkSeed(owner, o.seed);
   if (o.onEpochEnd !== undefined && typeof o.onEpochEnd !== 'function') {
     throw argumentError(owner, 'onEpochEnd', 'a function (epoch, logs) => void', o.onEpochEnd);
@@ -307,6 +322,7 @@ export function resolveFitOptions(owner: string, opts: FitOptions | undefined, e
     batchSize,
     patience: o.patience,
     divergenceFactor,
+    clipNorm: o.clipNorm ?? Infinity,
     seed: seed ?? freshSeed(),
     shuffle: o.shuffle ?? true,
     onEpochEnd: o.onEpochEnd,
@@ -370,9 +386,9 @@ function lossText(v: number): string {
  * Each epoch visits every example once in an order shuffled from `seed` (Fisher-Yates on a
  * mulberry32 stream), in batches of `batchSize` (a last batch under `minBatchSize` rows is
  * merged into the one before). A step is `optimizer.minimize(() => batchLoss(idx), true,
- * variables)`. The reported epoch loss is the example-weighted mean of the step losses, i.e.
- * the mean over the epoch's examples of the loss at the time each was visited (as Keras
- * reports it).
+ * variables)`, with the gradients clipped to a global norm of `clipNorm` when given. The
+ * reported epoch loss is the example-weighted mean of the step losses, i.e. the mean over the
+ * epoch's examples of the loss at the time each was visited (as Keras reports it).
  *
  * Best state: the loop keeps a copy of the variables and `state` at their best so far (the
  * starting values, then the end of each epoch that improves the monitored loss: the validation
@@ -453,6 +469,24 @@ export async function trainLoop(spec: TrainLoopSpec, opts: FitOptions = {}): Pro
       throw argumentError(owner, 'the batch loss', 'a scalar tensor', loss);
     }
     return loss;
+  };
+  // optimizer.minimize with the gradients scaled to a global norm of at most clipNorm.
+  const clippedStep = (f: () => tf.Scalar): tf.Scalar => {
+    const { value, grads } = optimizer.computeGradients(f, variables);
+    try {
+      const clipped = clipByGlobalNorm(grads, o.clipNorm);
+      try {
+        optimizer.applyGradients(variables.map((v) => ({ name: v.name, tensor: clipped[v.name]! })));
+      } finally {
+        tf.dispose(clipped);
+      }
+    } catch (e) {
+      value.dispose();
+      throw e;
+    } finally {
+      tf.dispose(grads);
+    }
+    return value;
   };
   const checkInputs = (epoch: number, step: number): void => {
     const disposed = spec.inputs?.findIndex((t) => t.isDisposed) ?? -1;
@@ -543,7 +577,7 @@ export async function trainLoop(spec: TrainLoopSpec, opts: FitOptions = {}): Pro
             (optimizer as FusedAdam).learningRate = cosineDecay(epoch * stepsPerEpoch + step, totalSteps, initialLearningRate, finalLearningRate);
           }
           inStep = true;
-          cost = optimizer.minimize(lossFn(idx), true, variables);
+          cost = o.clipNorm === Infinity ? optimizer.minimize(lossFn(idx), true, variables) : clippedStep(lossFn(idx));
           inStep = false;
         } catch (e) {
           releaseStrandedTape();
