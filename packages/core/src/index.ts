@@ -52,6 +52,8 @@ export { DirectBackend, directKernelsActive, recordingGradients, registerDirectK
 export type { BijectorCallOptions, BijectorLike } from './bijector-like.js';
 export type { TrainableDensity, TrainingData, TrainingObjective } from './trainable-density.js';
 export { fit, checkMatrix, negativeMean, type DensityFitOptions } from './fit.js';
+export { formatEpochLine, formatProgressLine, type ProgressState, type ProgressStyle } from './progress-format.js';
+export { TrainingLog, defaultProgressOutput, type ProgressOutput, type TrainingLogOptions, type Verbosity } from './training-log.js';
 export { fusedAffineTransform, type FusedAffineOptions } from './fused-affine.js';
 export { nonDifferentiable } from './non-differentiable.js';
 export { checkContext, type CheckContextOptions } from './check-context.js';

@@ -664,7 +664,9 @@ describe('trainLoop refuses before changing anything', () => {
   it('refuses unknown and tfjs-style option keys with a suggestion', () => {
     expect(() => resolveFitOptions('fit', { epoch: 1 } as never)).toThrow(/fit: unknown option "epoch" in options \(did you mean "epochs"\?\)/);
     expect(() => resolveFitOptions('fit', { batchsize: 1 } as never)).toThrow(/did you mean "batchSize"/);
-    expect(() => resolveFitOptions('fit', { verbose: 1 } as never)).toThrow(/unknown option "verbose".*onEpochEnd/);
+    expect(resolveFitOptions('fit', { verbose: 1 }).verbose).toBe(1);
+    expect(() => resolveFitOptions('fit', { verbose: 3 } as never)).toThrow(/verbose must be 0 \(silent\), 1 .* or 2/);
+    expect(() => resolveFitOptions('fit', { verbose: true } as never)).toThrow(ArgumentError);
     expect(() => resolveFitOptions('fit', { callbacks: {} } as never)).toThrow(/pass onEpochEnd and onBatchEnd directly/);
     expect(() => resolveFitOptions('fit', { validationSplit: 0.1 } as never)).toThrow(/validationData/);
     expect(() => resolveFitOptions('fit', { context: 1 } as never, ['context'])).not.toThrow();

@@ -12,6 +12,8 @@ import { mulberry32 } from './mulberry32.js';
 import { checkOptionKeys } from './option-keys.js';
 import { registerGradients } from './register-gradients.js';
 import { checkSeed, freshSeed } from './seed.js';
+import type { ProgressStyle } from './progress-format.js';
+import { TrainingLog, type Verbosity } from './training-log.js';
 
 export interface BatchLogs {
   /** 0-based epoch and 0-based step within it. */
@@ -88,6 +90,14 @@ export interface FitOptions {
   signal?: AbortSignal;
   /** Reshuffle the examples every epoch. Default true. */
   shuffle?: boolean;
+  /**
+   * Progress output, as Keras' `verbose`: 0 (default) prints nothing; 1 shows a live bar in an
+   * interactive terminal (Node's stdout is a TTY: epoch i/N, the epoch's steps, running loss,
+   * validation loss, steps/s and ETA, redrawn in place at most every 100 ms) and otherwise one
+   * line per epoch (on stdout in Node, e.g. a pipe or CI log; with console.log in a browser);
+   * 2 prints one line per epoch everywhere.
+   */
+  verbose?: Verbosity;
 }
 
 /** The keys FitOptions accepts (unknown keys are refused, naming the closest of these). */
@@ -106,12 +116,12 @@ export const FIT_OPTION_KEYS: readonly (keyof FitOptions)[] = [
   'yieldEvery',
   'signal',
   'shuffle',
+  'verbose',
 ];
 
 /** Advice for options users bring from tf.LayersModel.fit (Keras), which this loop does not take. */
 const FOREIGN_OPTION_HINTS: Readonly<Record<string, string>> = {
   callbacks: 'pass onEpochEnd and onBatchEnd directly instead of a callbacks object',
-  verbose: 'log progress from onEpochEnd (per epoch) or onBatchEnd (per step)',
   validationSplit: 'split the rows yourself and pass the held-out part as validationData',
   epoch: 'did you mean "epochs"?',
 };
@@ -161,6 +171,8 @@ export interface TrainLoopSpec {
    * restored) instead of a tfjs error mid-step.
    */
   inputs?: tf.Tensor[];
+  /** How `verbose` names the progress (default: epochs of "loss"). */
+  progressStyle?: ProgressStyle;
 }
 
 /** Default `minBatchSize` when the model keeps batch statistics (`state`). */
@@ -246,6 +258,7 @@ interface ResolvedOptions {
   onBatchEnd: FitOptions['onBatchEnd'];
   /** Milliseconds between yields within an epoch; Infinity: once per epoch. */
   yieldMs: number;
+  verbose: Verbosity;
   signal: AbortSignal | undefined;
 }
 
@@ -317,6 +330,10 @@ export function resolveFitOptions(owner: string, opts: FitOptions | undefined, e
   if (o.shuffle !== undefined && typeof o.shuffle !== 'boolean') {
     throw argumentError(owner, 'shuffle', 'a boolean', o.shuffle);
   }
+  const verbose = o.verbose ?? 0;
+  if (verbose !== 0 && verbose !== 1 && verbose !== 2) {
+    throw argumentError(owner, 'verbose', '0 (silent), 1 (a live bar in a terminal, else one line per epoch) or 2 (one line per epoch)', o.verbose);
+  }
   return {
     epochs,
     batchSize,
@@ -328,6 +345,7 @@ export function resolveFitOptions(owner: string, opts: FitOptions | undefined, e
     onEpochEnd: o.onEpochEnd,
     onBatchEnd: o.onBatchEnd,
     yieldMs,
+    verbose,
     signal: o.signal,
   };
 }
@@ -497,6 +515,10 @@ export async function trainLoop(spec: TrainLoopSpec, opts: FitOptions = {}): Pro
   let lastYield = now();
   // True while the model's own code runs (the probe, a step): its raw errors are wrapped.
   let inStep = false;
+  const progress =
+    o.verbose === 0
+      ? undefined
+      : new TrainingLog({ verbose: o.verbose, epochs: o.epochs, stepsPerEpoch, ...(spec.progressStyle ? { style: spec.progressStyle } : {}) });
 
   try {
     // One forward pass outside the gradient tape checks the loss is a scalar (an error thrown
@@ -593,6 +615,11 @@ export async function trainLoop(spec: TrainLoopSpec, opts: FitOptions = {}): Pro
           if (r && typeof (r as Promise<void>).then === 'function') await r;
         }
         if (pending.length >= MAX_PENDING_STEPS) await flush();
+        if (progress?.due()) {
+          // The live bar shows the epoch's running mean loss: read the pending losses first.
+          await flush();
+          progress.step(epoch, step + 1, lossSum / bounds[step + 1]!);
+        }
         if (o.yieldMs !== Infinity && now() - lastYield >= o.yieldMs) {
           await yieldToEventLoop();
           lastYield = now();
@@ -654,6 +681,7 @@ export async function trainLoop(spec: TrainLoopSpec, opts: FitOptions = {}): Pro
         sinceBest++;
       }
 
+      progress?.epochEnd(epoch, loss, valLoss);
       if (o.onEpochEnd) {
         await o.onEpochEnd(epoch, valLoss === undefined ? { loss } : { loss, valLoss });
       }
@@ -674,6 +702,7 @@ export async function trainLoop(spec: TrainLoopSpec, opts: FitOptions = {}): Pro
     // mid-training): typed, saying what was restored; the original error is the cause.
     throw new StateError(`${owner}: training stopped by an error in a step: ${e.message}. ${restoredText()}.`, { cause: e });
   } finally {
+    progress?.close();
     tf.dispose(pending);
     tf.dispose(best);
     fullBatchIndices?.dispose();

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { expect, it } from 'vitest';
+import { expect, it, vi } from 'vitest';
 import { describeEachBackend, expectNoLeaks } from '@densityjs/testing';
 import { fitVariational, iaf, realNVP } from './index.js';
 
@@ -63,5 +63,28 @@ describeEachBackend('fitVariational', () => {
       await expect(fitVariational({} as never, gaussianTarget)).rejects.toThrow(/fitVariational: flow must be a trainable flow/);
     });
     flow.dispose();
+  });
+
+  it('verbose prints one line per report, counting steps and showing the ELBO', async () => {
+    const flow = iaf({ eventSize: 2, numLayers: 1, hiddenUnits: [4], seed: 1 });
+    const lines: string[] = [];
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      lines.push(String(chunk));
+      return true;
+    });
+    let res;
+    try {
+      res = await fitVariational(flow, gaussianTarget, { steps: 20, samples: 16, stepsPerReport: 10, seed: 2, logZSamples: 100, verbose: 2 });
+    } finally {
+      spy.mockRestore();
+      flow.dispose();
+    }
+    expect(lines).toHaveLength(2);
+    lines.forEach((line, i) => {
+      const m = /^step (\d+)\/20  ELBO (\S+)  \(.* ETA \d+:\d\d\)\n$/.exec(line);
+      expect(m, line).not.toBeNull();
+      expect(Number(m![1])).toBe(10 * (i + 1));
+      expect(m![2]).toBe(res!.history.elbo[i]!.toFixed(4));
+    });
   });
 });

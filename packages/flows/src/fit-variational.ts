@@ -17,7 +17,7 @@ export interface VariationalFlow {
   logProb(x: tf.Tensor): tf.Tensor;
 }
 
-export interface FitVariationalOptions extends Pick<FitOptions, 'learningRate' | 'finalLearningRate' | 'optimizer' | 'seed' | 'signal' | 'divergenceFactor'> {
+export interface FitVariationalOptions extends Pick<FitOptions, 'learningRate' | 'finalLearningRate' | 'optimizer' | 'seed' | 'signal' | 'divergenceFactor' | 'verbose'> {
   /** Optimizer steps. Default 2000. */
   steps?: number;
   /** Monte Carlo samples per step. Default 256. */
@@ -51,7 +51,7 @@ export interface FitVariationalResult {
   aborted: boolean;
 }
 
-const KEYS = ['steps', 'samples', 'gradient', 'stepsPerReport', 'logZSamples', 'onReport', 'learningRate', 'finalLearningRate', 'optimizer', 'seed', 'signal', 'divergenceFactor'] as const;
+const KEYS = ['steps', 'samples', 'gradient', 'stepsPerReport', 'logZSamples', 'onReport', 'learningRate', 'finalLearningRate', 'optimizer', 'seed', 'signal', 'divergenceFactor', 'verbose'] as const;
 
 function targetLogProb(target: VariationalTarget): (x: tf.Tensor) => tf.Tensor {
   return typeof target === 'function' ? target : (x) => target.logProb(x);
@@ -124,6 +124,8 @@ export async function fitVariational(flow: VariationalFlow, target: VariationalT
         variables: flow.trainableVariables,
         // One "example" per step of a block: each step ignores its indices and draws fresh samples.
         numExamples: block,
+        // `verbose` counts steps and shows the ELBO (= -loss) instead of epochs of loss.
+        progressStyle: { metric: 'ELBO', sign: -1, countSteps: true },
         batchLoss: () => {
           const stepSeed = deriveSeed(seed, step++)!;
           const { sample, logProb } = flow.sampleAndLogProb(samples, { seed: stepSeed });
@@ -141,6 +143,7 @@ export async function fitVariational(flow: VariationalFlow, target: VariationalT
         ...(opts.finalLearningRate !== undefined ? { finalLearningRate: opts.finalLearningRate } : {}),
         ...(opts.divergenceFactor !== undefined ? { divergenceFactor: opts.divergenceFactor } : {}),
         ...(opts.signal ? { signal: opts.signal } : {}),
+        ...(opts.verbose !== undefined ? { verbose: opts.verbose } : {}),
         ...(onReport ? { onEpochEnd: (e: number, logs: { loss: number }) => onReport(e, { elbo: -logs.loss }) } : {}),
       },
     );
