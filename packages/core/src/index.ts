@@ -28,7 +28,24 @@ export {
 } from './tensor-utils.js';
 export { gradientConfigs, registerGradients } from './register-gradients.js';
 export { matMulFast } from './gradients/matmul-gradient.js';
-export { betainc, digamma, erfc, igamma, igammaGradA, lbeta, logIgamma, lgamma, logErfc, logNdtr, ndtr } from './special-functions.js';
+export {
+  betainc,
+  digamma,
+  erfc,
+  igamma,
+  igammaGradA,
+  igammac,
+  lbeta,
+  logBetainc,
+  logIgamma,
+  logIgammac,
+  lgamma,
+  logErfc,
+  logNdtr,
+  ndtr,
+} from './special-functions.js';
+export { igammaInv, igammacInv } from './inverse-incomplete-gamma.js';
+export { betaincInv, betaincInvLogit } from './inverse-incomplete-beta.js';
 export { ndtri } from './ndtri.js';
 export { logBesselI0, logBesselI0e } from './log-bessel-i0.js';
 export { matrixDiagPart, triangularSolveLower } from './linear-algebra.js';

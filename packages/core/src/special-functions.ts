@@ -189,6 +189,83 @@ export function betainc(a: tf.Tensor, b: tf.Tensor, x: tf.Tensor, iterations = 4
   });
 }
 
+/**
+ * log I_x(a, b) and log(1 - I_x(a, b)) for a, b > 0, with the point given twice, as x and as
+ * y = 1 - x (each as accurate as float32 holds it, so points next to 1 keep their digits).
+ * The continued fraction of betainc runs on the side where it converges and its result,
+ * log(x^a y^b / (a B(a, b))) + log(fraction), stays in log space: the tail it computes is
+ * finite where it underflows float32; the other one is log1p(-exp(·)) of it. Endpoints: x = 0
+ * gives (-Infinity, 0), y = 0 gives (0, -Infinity).
+ */
+export function logBetaincPair(
+  a: tf.Tensor,
+  b: tf.Tensor,
+  x: tf.Tensor,
+  y: tf.Tensor,
+  iterations = 48,
+): { logCdf: tf.Tensor; logSurvival: tf.Tensor } {
+  return tf.tidy(() => {
+    const zeros = tf.zerosLike(tf.add(tf.add(a, b), tf.add(x, y)));
+    const A = tf.add(a, zeros);
+    const B = tf.add(b, zeros);
+    const X = tf.add(x, zeros);
+    const Y = tf.add(y, zeros);
+    const one = scalar(1);
+    const flip = tf.greater(X, tf.div(tf.add(A, one), tf.add(tf.add(A, B), scalar(2))));
+    const aa = tf.where(flip, B, A);
+    const bb = tf.where(flip, A, B);
+    const xx = tf.clipByValue(tf.where(flip, Y, X), 1e-37, 1 - 1e-7);
+    const yy = tf.clipByValue(tf.where(flip, X, Y), 1e-37, 1);
+    const qab = tf.add(aa, bb);
+    const qap = tf.add(aa, one);
+    const qam = tf.sub(aa, one);
+    let c: tf.Tensor = tf.onesLike(xx);
+    let d = tf.reciprocal(clampTiny(tf.sub(one, tf.div(tf.mul(qab, xx), qap))));
+    let h = d;
+    for (let m = 1; m <= iterations; m++) {
+      const m2 = 2 * m;
+      const even = tf.div(tf.mul(tf.mul(scalar(m), tf.sub(bb, scalar(m))), xx), tf.mul(tf.add(qam, scalar(m2)), tf.add(aa, scalar(m2))));
+      d = tf.reciprocal(clampTiny(tf.add(one, tf.mul(even, d))));
+      c = clampTiny(tf.add(one, tf.div(even, c)));
+      h = tf.mul(h, tf.mul(d, c));
+      const odd = tf.div(
+        tf.neg(tf.mul(tf.mul(tf.add(aa, scalar(m)), tf.add(qab, scalar(m))), xx)),
+        tf.mul(tf.add(aa, scalar(m2)), tf.add(qap, scalar(m2))),
+      );
+      d = tf.reciprocal(clampTiny(tf.add(one, tf.mul(odd, d))));
+      c = clampTiny(tf.add(one, tf.div(odd, c)));
+      h = tf.mul(h, tf.mul(d, c));
+    }
+    const logPartial = tf.minimum(
+      tf.add(
+        tf.sub(tf.add(tf.mul(aa, tf.log(xx)), tf.mul(bb, tf.log(yy))), tf.add(lbeta(aa, bb), tf.log(aa))),
+        tf.log(tf.maximum(h, scalar(1e-37))),
+      ),
+      scalar(0),
+    );
+    const logRest = tf.log1p(tf.neg(tf.exp(logPartial)));
+    let logCdf = tf.where(flip, logRest, logPartial);
+    let logSurvival = tf.where(flip, logPartial, logRest);
+    const atZero = tf.lessEqual(X, scalar(0));
+    const atOne = tf.lessEqual(Y, scalar(0));
+    logCdf = tf.where(atZero, tf.fill(logCdf.shape, -Infinity), tf.where(atOne, tf.zerosLike(logCdf), logCdf));
+    logSurvival = tf.where(atOne, tf.fill(logSurvival.shape, -Infinity), tf.where(atZero, tf.zerosLike(logSurvival), logSurvival));
+    return { logCdf, logSurvival };
+  });
+}
+
+/**
+ * log I_x(a, b), the log of the regularized incomplete beta function (see betainc), in log space:
+ * finite in the lower tail where I_x itself underflows float32.
+ */
+export function logBetainc(a: tf.Tensor, b: tf.Tensor, x: tf.Tensor, iterations = 48): tf.Tensor {
+  return tf.tidy(() => {
+    const { logCdf, logSurvival } = logBetaincPair(a, b, x, tf.sub(scalar(1), x), iterations);
+    tf.dispose(logSurvival);
+    return logCdf;
+  });
+}
+
 /** The two branches of P(a, x): log P by the series (x < a + 1) and Q = 1 - P by the fraction. */
 function igammaParts(a: tf.Tensor, x: tf.Tensor, iterations: number) {
   const zeros = tf.zerosLike(tf.add(a, x));
@@ -221,8 +298,9 @@ function igammaParts(a: tf.Tensor, x: tf.Tensor, iterations: number) {
     c = clampTiny(tf.add(b, tf.div(an, c)));
     h = tf.mul(h, tf.mul(d, c));
   }
-  const q = tf.clipByValue(tf.mul(tf.exp(logFront(xc)), h), 0, 1);
-  return { X, useSeries, logSeries, q };
+  const logFraction = tf.add(logFront(xc), tf.log(tf.maximum(h, tf.scalar(1e-37))));
+  const q = tf.clipByValue(tf.exp(logFraction), 0, 1);
+  return { X, useSeries, logSeries, logFraction, q };
 }
 
 /**
@@ -246,6 +324,49 @@ export function logIgamma(a: tf.Tensor, x: tf.Tensor, iterations = 64): tf.Tenso
     const { X, useSeries, logSeries, q } = igammaParts(a, x, iterations);
     const result = tf.where(useSeries, tf.minimum(logSeries, tf.scalar(0)), tf.log1p(tf.neg(q)));
     return tf.where(tf.lessEqual(X, tf.scalar(0)), tf.fill(result.shape, -Infinity), result);
+  });
+}
+
+/**
+ * The regularized upper incomplete gamma function Q(a, x) = 1 - P(a, x) = Γ(a, x)/Γ(a) for a > 0,
+ * x >= 0 (the Gamma(a, 1) survival function), from the same series / continued fraction as
+ * igamma, without the cancellation of 1 - P in the upper tail (Q is relative-accurate where
+ * x >= a + 1).
+ */
+export function igammac(a: tf.Tensor, x: tf.Tensor, iterations = 64): tf.Tensor {
+  return tf.tidy(() => {
+    const { X, useSeries, logSeries, q } = igammaParts(a, x, iterations);
+    const result = tf.where(useSeries, tf.sub(tf.scalar(1), tf.clipByValue(tf.exp(logSeries), 0, 1)), q);
+    return tf.where(tf.lessEqual(X, tf.scalar(0)), tf.onesLike(result), result);
+  });
+}
+
+/**
+ * log Q(a, x) (see igammac), in log space: finite far into the upper tail, where Q itself
+ * underflows float32 (log Q = a log x - x - log Γ(a) + log of the continued fraction).
+ */
+export function logIgammac(a: tf.Tensor, x: tf.Tensor, iterations = 64): tf.Tensor {
+  return tf.tidy(() => {
+    const { X, useSeries, logSeries, logFraction } = igammaParts(a, x, iterations);
+    const p = tf.exp(tf.minimum(logSeries, tf.scalar(0)));
+    const result = tf.where(useSeries, tf.log1p(tf.neg(p)), tf.minimum(logFraction, tf.scalar(0)));
+    return tf.where(tf.lessEqual(X, tf.scalar(0)), tf.zerosLike(result), result);
+  });
+}
+
+/**
+ * log P(a, x) and log Q(a, x) from one evaluation of the series / continued fraction (see
+ * logIgamma and logIgammac): x = 0 gives (-Infinity, 0).
+ */
+export function logIgammaPair(a: tf.Tensor, x: tf.Tensor, iterations = 64): { logCdf: tf.Tensor; logSurvival: tf.Tensor } {
+  return tf.tidy(() => {
+    const { X, useSeries, logSeries, logFraction, q } = igammaParts(a, x, iterations);
+    const logP = tf.minimum(logSeries, tf.scalar(0));
+    const atZero = tf.lessEqual(X, tf.scalar(0));
+    const logCdf = tf.where(atZero, tf.fill(logP.shape, -Infinity), tf.where(useSeries, logP, tf.log1p(tf.neg(q))));
+    const logQ = tf.where(useSeries, tf.log1p(tf.neg(tf.exp(logP))), tf.minimum(logFraction, tf.scalar(0)));
+    const logSurvival = tf.where(atZero, tf.zerosLike(logQ), logQ);
+    return { logCdf, logSurvival };
   });
 }
 
