@@ -22,6 +22,10 @@ export function packageConfig(configUrl: string) {
       include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
       setupFiles: [`${packagesDir}testing/src/setup.ts`],
       testTimeout: 60_000,
+      // Every test makes at least one assertion (expect, or the testing package's helpers, which
+      // call expect): a test that asserts nothing, or returns before its first assertion on some
+      // backend, fails instead of passing vacuously. Skip a test explicitly (it.skipIf) instead.
+      expect: { requireAssertions: true },
       hookTimeout: 60_000,
       // tfjs backends hold global state; one file per worker keeps them isolated.
       pool: 'forks',
