@@ -2,6 +2,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 
 /** Options every bijector method accepts; `context` conditions conditional bijectors. */
 export interface BijectorCallOptions {
+  /** Conditioning input of shape batch + [contextSize] for a conditional bijector; ignored by others. */
   context?: tf.Tensor;
 }
 
@@ -16,7 +17,9 @@ export interface BijectorLike {
   forwardAndLogDet(x: tf.Tensor, opts?: BijectorCallOptions): [tf.Tensor, tf.Tensor];
   /** [x, log|det dx/dy|] */
   inverseAndLogDet(y: tf.Tensor, opts?: BijectorCallOptions): [tf.Tensor, tf.Tensor];
+  /** y = f(x), the sampling direction. */
   forward(x: tf.Tensor, opts?: BijectorCallOptions): tf.Tensor;
+  /** x = f⁻¹(y), the density-evaluation direction. */
   inverse(y: tf.Tensor, opts?: BijectorCallOptions): tf.Tensor;
   /** Minimum event rank the bijector acts on (0 elementwise, 1 for vectors). */
   readonly eventNdims: number;
@@ -32,5 +35,6 @@ export interface BijectorLike {
   readonly nonTrainableVariables?: tf.Variable[];
   /** Training mode (batch statistics in BatchNormalization); set by `fit` while it trains. */
   training?: boolean;
+  /** Frees the bijector's variables and the tensors it owns. */
   dispose?(): void;
 }

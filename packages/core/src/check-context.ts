@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { argumentError, shapeText } from './errors.js';
 
+/** Options of {@link checkContext}. */
 export interface CheckContextOptions {
   /** What the caller is, for the message: 'flow', 'layer', 'network'. */
   what: string;

@@ -51,6 +51,11 @@ export class DensityError extends Error {
     this.code = code;
   }
 
+  /**
+   * `value instanceof ThisClass`, decided by the stable `code` rather than by prototype, so it
+   * also holds for errors from another copy of the package: any `ERR_DENSITYJS_*` code for
+   * DensityError, the class's own `errorCode` for a subclass.
+   */
   static override [Symbol.hasInstance](value: unknown): boolean {
     const expected = (this as { readonly errorCode?: string }).errorCode;
     return hasCode(value, (code) => (expected === undefined ? code.startsWith(CODE_PREFIX) : code === expected));
@@ -62,8 +67,11 @@ export class DensityError extends Error {
  * disposed tensor. `owner` is the function or class, `argument` the argument's name.
  */
 export class ArgumentError extends DensityError {
+  /** The `code` every ArgumentError carries. */
   static readonly errorCode = 'ERR_DENSITYJS_ARGUMENT';
+  /** The function or class that refused the argument, e.g. `'Normal'` or `'fit'` ('' when unknown). */
   readonly owner: string;
+  /** Name of the refused argument or option, e.g. `'scale'` ('' when unknown). */
   readonly argument: string;
 
   constructor(message: string, details: { owner?: string; argument?: string } = {}) {
@@ -92,6 +100,7 @@ export interface NumericalErrorDetails {
 
 /** A computation that went non-finite or diverged (training), with where and what was restored. */
 export class NumericalError extends DensityError implements NumericalErrorDetails {
+  /** The `code` every NumericalError carries. */
   static readonly errorCode = 'ERR_DENSITYJS_NUMERICAL';
   readonly epoch?: number;
   readonly step?: number;
@@ -109,6 +118,7 @@ export class NumericalError extends DensityError implements NumericalErrorDetail
 
 /** A saved model or data file that cannot be read: bad JSON, wrong format, non-finite weights. */
 export class FormatError extends DensityError {
+  /** The `code` every FormatError carries. */
   static readonly errorCode = 'ERR_DENSITYJS_FORMAT';
   constructor(message: string, options?: ErrorOptions) {
     super(message, 'ERR_DENSITYJS_FORMAT', 'FormatError', options);
@@ -117,6 +127,7 @@ export class FormatError extends DensityError {
 
 /** An object used in the wrong state: disposed, or already training. */
 export class StateError extends DensityError {
+  /** The `code` every StateError carries. */
   static readonly errorCode = 'ERR_DENSITYJS_STATE';
   constructor(message: string, options?: ErrorOptions) {
     super(message, 'ERR_DENSITYJS_STATE', 'StateError', options);

@@ -5,6 +5,10 @@ import { argumentError, raw, shapeText } from './errors.js';
 import { resolveFitOptions, trainLoop, type FitOptions, type FitResult } from './train-loop.js';
 import type { TrainableDensity, TrainingData, TrainingObjective } from './trainable-density.js';
 
+/**
+ * Options of {@link fit}: the training-loop options ({@link FitOptions}) plus the data that
+ * goes with the rows (context, validation data).
+ */
 export interface DensityFitOptions extends FitOptions {
   /**
    * Held-out rows [m, eventSize]: their mean NLL is reported per epoch and drives `patience`.

@@ -17,10 +17,15 @@ interface NamedTensor {
   tensor: tf.Tensor;
 }
 
+/** Hyperparameters of {@link FusedAdam}, with tf.train.adam's defaults. */
 export interface FusedAdamOptions {
+  /** Step size lr, a finite number > 0. Default 1e-3. */
   learningRate?: number;
+  /** Decay β1 of the first-moment average, in [0, 1). Default 0.9. */
   beta1?: number;
+  /** Decay β2 of the second-moment average, in [0, 1). Default 0.999. */
   beta2?: number;
+  /** ε added to sqrt(v̂) in the denominator, > 0. Default 1e-7. */
   epsilon?: number;
 }
 
@@ -33,13 +38,17 @@ export interface FusedAdamOptions {
  * scalars computed in JS). Variables whose gradient is missing in a step get a zero gradient.
  */
 export class FusedAdam extends tf.Optimizer {
+  /** The class name tfjs' serialization registry knows this optimizer by. */
   static get className(): string {
     return 'FusedAdam';
   }
   /** Read at every step, so a schedule may change it between steps. */
   learningRate: number;
+  /** Decay β1 of the first-moment average. */
   readonly beta1: number;
+  /** Decay β2 of the second-moment average. */
   readonly beta2: number;
+  /** ε of the denominator sqrt(v̂) + ε. */
   readonly epsilon: number;
   private step = 0;
   private names: string[] = [];
@@ -142,12 +151,14 @@ export class FusedAdam extends tf.Optimizer {
     this.v = undefined;
   }
 
+  /** The optimizer state: the step count and, after the first step, the flat moments m and v. */
   override async getWeights(): Promise<NamedTensor[]> {
     const out: NamedTensor[] = [await this.saveIterations()];
     if (this.m && this.v) out.push({ name: 'fused_adam/m', tensor: this.m }, { name: 'fused_adam/v', tensor: this.v });
     return out;
   }
 
+  /** Restores a state read with `getWeights` (step count and moments). */
   override async setWeights(weightValues: NamedTensor[]): Promise<void> {
     const rest = await this.extractIterations(weightValues);
     this.step = this.iterations;

@@ -4,6 +4,7 @@ import { directKernelsActive, recordingGradients } from './kernels/direct-backen
 import { AFFINE_KERNEL, registerAffineKernel, type AffineKernelAttrs } from './kernels/affine-forward-kernel.js';
 import { AFFINE_GRAD_KERNEL, registerAffineGradKernel } from './kernels/affine-backward-kernel.js';
 
+/** Options of {@link fusedAffineTransform}. */
 export interface FusedAffineOptions {
   /** Bound c of the soft clamp s = c tanh(raw / c); Infinity (or omitted): s = raw. */
   logScaleClamp?: number;

@@ -22,6 +22,7 @@ import { MLP_BACKWARD_KERNEL, registerMlpBackwardKernel } from './kernels/mlp-ba
 /** Activations that backward can differentiate from the layer output alone. */
 export type DenseActivation = 'linear' | 'relu' | 'leakyrelu' | 'elu' | 'sigmoid' | 'tanh';
 
+/** Every activation a {@link FusedLayer} accepts. */
 export const DENSE_ACTIVATIONS: readonly DenseActivation[] = ['linear', 'relu', 'leakyrelu', 'elu', 'sigmoid', 'tanh'];
 
 /** Slope of 'leakyrelu' for negative inputs (Keras/tfjs default 0.2). */
@@ -32,10 +33,13 @@ export const LEAKY_RELU_ALPHA = 0.2;
  * `kernel` has shape [inputs (+ contextSize when `context`), units]; rows of the context come last.
  */
 export interface FusedLayer {
+  /** Weights W, shape [inputs (+ contextSize), units]. */
   kernel: tf.Tensor2D;
+  /** Bias b, shape [units]. */
   bias: tf.Tensor1D;
   /** 0/1 mask of the kernel's shape, applied once per call (MADE). */
   mask?: tf.Tensor2D;
+  /** Activation `act` applied to the affine output. */
   activation: DenseActivation;
   /** Concatenate the network's context to this layer's input. */
   context?: boolean;
@@ -46,6 +50,7 @@ export interface FusedLayer {
   skipFrom?: number;
 }
 
+/** Options of {@link fusedMlp}. */
 export interface FusedMlpOptions {
   /** Shape appended to the batch shape of the output instead of [units of the last layer]. */
   outputShape?: number[];

@@ -7,10 +7,15 @@ import { registerSplineGradKernel, SPLINE_GRAD_KERNEL } from './kernels/spline-b
 
 /** Resolved spline settings (every number given) and the direction. */
 export interface FusedSplineOptions {
+  /** Number of bins K of the spline. */
   numBins: number;
+  /** Half-width B of the interval [-B, B] the spline maps onto itself (identity outside). */
   bound: number;
+  /** Smallest bin width, as a fraction of 2B. */
   minBinWidth: number;
+  /** Smallest bin height, as a fraction of 2B. */
   minBinHeight: number;
+  /** Smallest derivative at the knots. */
   minDerivative: number;
   /** false (default): x -> y with log|dy/dx|; true: y -> x with log|dx/dy|. */
   inverse?: boolean;

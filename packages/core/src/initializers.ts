@@ -31,6 +31,7 @@ export function maskedFanIn(rows: number, cols: number, mask?: readonly (readonl
   return fanIn;
 }
 
+/** Options of {@link linearInit} and {@link linearInitValues}. */
 export interface LinearInitOptions {
   /** Inputs of the layer (rows of the kernel), context included. */
   rows: number;
@@ -56,7 +57,12 @@ export interface LinearInitOptions {
  * bias matters) gets a_j = scale / sqrt(rows), PyTorch's bound for the unmasked layer. Kernel
  * first, then bias, from one stream.
  */
-export function linearInitValues(opts: LinearInitOptions): { kernel: Float32Array; bias: Float32Array } {
+export function linearInitValues(opts: LinearInitOptions): {
+  /** Kernel values, row-major [rows, cols]. */
+  kernel: Float32Array;
+  /** Bias values [cols]. */
+  bias: Float32Array;
+} {
   const { rows, cols, mask, scale = 1, seed } = opts;
   const fanIn = maskedFanIn(rows, cols, mask, mask ? rows - mask.length : 0);
   // A unit that no input reaches is a constant: its bias keeps the bound of the unmasked layer.
@@ -72,7 +78,12 @@ export function linearInitValues(opts: LinearInitOptions): { kernel: Float32Arra
 }
 
 /** `linearInitValues` as tensors: kernel [rows, cols] and bias [cols], float32. */
-export function linearInit(opts: LinearInitOptions): { kernel: tf.Tensor2D; bias: tf.Tensor1D } {
+export function linearInit(opts: LinearInitOptions): {
+  /** Kernel [rows, cols]. */
+  kernel: tf.Tensor2D;
+  /** Bias [cols]. */
+  bias: tf.Tensor1D;
+} {
   const { kernel, bias } = linearInitValues(opts);
   return { kernel: tf.tensor2d(kernel, [opts.rows, opts.cols], 'float32'), bias: tf.tensor1d(bias, 'float32') };
 }

@@ -41,6 +41,7 @@ export function closestMatch(key: string, candidates: readonly string[]): string
   return bestDistance <= Math.max(1, Math.floor(key.length / 3)) ? best : undefined;
 }
 
+/** Options of {@link checkOptionKeys}. */
 export interface CheckOptionKeysConfig {
   /** Name of the options argument in messages. Default 'options'. */
   argument?: string;

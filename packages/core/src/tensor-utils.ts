@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ArgumentError, argumentError, raw, shapeText } from './errors.js';
 
+/** A number, an array, a 2-D array or a tensor: what parameters and data arguments accept. */
 export type TensorLike = number | number[] | number[][] | tf.Tensor;
 
 /** A float32 tensor for a parameter given as a number, nested array or tensor. */
@@ -121,6 +122,7 @@ export function broadcastShapes(owner: string, named: Record<string, readonly nu
   return result;
 }
 
+/** What {@link checkTensor} requires of a tensor argument. */
 export interface TensorCheck {
   /** Accepted dtypes (default: any). */
   dtype?: tf.DataType | readonly tf.DataType[];

@@ -15,10 +15,13 @@ import { checkSeed, freshSeed } from './seed.js';
 import type { ProgressStyle } from './progress-format.js';
 import { TrainingLog, type Verbosity } from './training-log.js';
 
+/** What `onBatchEnd` receives after every step. */
 export interface BatchLogs {
-  /** 0-based epoch and 0-based step within it. */
+  /** 0-based epoch. */
   epoch: number;
+  /** 0-based step within the epoch. */
   step: number;
+  /** Steps in every epoch. */
   stepsPerEpoch: number;
   /** Rows in this step's batch. */
   size: number;
@@ -29,6 +32,7 @@ export interface BatchLogs {
   loss: tf.Scalar;
 }
 
+/** Options of the training loop, shared by `fit`, `fitVariational`, `distill` and `MDN.fit`. */
 export interface FitOptions {
   /** Passes over the data. Default 100. */
   epochs?: number;
@@ -126,9 +130,15 @@ const FOREIGN_OPTION_HINTS: Readonly<Record<string, string>> = {
   epoch: 'did you mean "epochs"?',
 };
 
+/** What a training run resolves to. */
 export interface FitResult {
   /** Per completed epoch: mean training loss over the epoch's examples, and validation loss. */
-  history: { loss: number[]; valLoss?: number[] };
+  history: {
+    /** Mean training loss of each completed epoch. */
+    loss: number[];
+    /** Validation loss of each completed epoch, when there is validation data. */
+    valLoss?: number[];
+  };
   /** True when early stopping ended the run before `epochs`. */
   stoppedEarly: boolean;
   /** 0-based epoch with the lowest monitored loss (set when `patience` or validation is used). */
@@ -137,11 +147,13 @@ export interface FitResult {
   aborted: boolean;
 }
 
+/** What a model hands to {@link trainLoop}: its variables, its loss and its data size. */
 export interface TrainLoopSpec {
   /** Names the caller in error messages, e.g. 'fit' or 'MDN.fit'. */
   owner: string;
   /** What the optimizer updates (and the loop snapshots and restores). */
   variables: tf.Variable[];
+  /** Rows of the training data; batches index into 0..numExamples-1. */
   numExamples: number;
   /**
    * Mean loss over the example rows `indices` (int32). The caller gathers its own tensors;

@@ -8,6 +8,7 @@ export interface TrainingData {
   context?: tf.Tensor2D;
   /** Held-out rows, when given. */
   validationX?: tf.Tensor2D;
+  /** Context rows of the held-out rows, for a conditional density. */
   validationContext?: tf.Tensor2D;
   /** Resolved minibatch size (>= n means full batch). */
   batchSize: number;

@@ -33,11 +33,15 @@ interface WasmBackendLike {
 
 /** Options of `DirectBackend.matMul`: `act(op(a) @ op(b) + bias)`. */
 export interface DirectMatMulOptions {
+  /** Use aᵀ instead of a. Default false. */
   transposeA?: boolean;
+  /** Use bᵀ instead of b. Default false. */
   transposeB?: boolean;
+  /** Bias added to every row of the product. */
   bias?: Info;
   /** One of tfjs' fusable activations ('linear', 'relu', 'leakyrelu', 'elu', 'sigmoid'). */
   activation?: string;
+  /** Slope of 'leakyrelu' for negative inputs. */
   leakyreluAlpha?: number;
 }
 
@@ -47,6 +51,7 @@ export interface DirectMatMulOptions {
  * Shapes are tracked here: a 2-D matrix is an Info of shape [rows, cols].
  */
 export class DirectBackend {
+  /** The backend the kernels run on. */
   readonly name: 'cpu' | 'wasm';
   // Keyed by dataId: a reshaped Info shares its tensor's dataId.
   private readonly temps = new Map<tf.DataId, Info>();
