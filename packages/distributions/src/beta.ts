@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { betainc, deriveSeed, digamma, lbeta } from '@densityjs/core';
+import { betainc, betaincInv, deriveSeed, digamma, lbeta, logBetainc } from '@densityjs/core';
 import { BaseDistribution, broadcastTo, maskOutside, whereConst, type BaseOptions, type ParamLike, type SampleOptions } from './distribution.js';
 import { standardGamma } from './random.js';
 
@@ -19,7 +19,9 @@ function xlogy(a: tf.Tensor, logx: tf.Tensor): tf.Tensor {
  * Beta(α, β) on [0, 1] with density x^{α-1} (1-x)^{β-1} / B(α, β).
  *
  * log p(x) = (α - 1) log x + (β - 1) log1p(-x) - log B(α, β); -Infinity outside [0, 1].
- * cdf = I_x(α, β) (regularized incomplete beta, continued fraction). Mean α/(α+β), variance
+ * cdf = I_x(α, β) (regularized incomplete beta, continued fraction; log cdf in log space),
+ * survival function I_{1-x}(β, α) (accurate next to 1; 1 - cdf next to 0), quantile I⁻¹(α, β, p) (core's
+ * betaincInv, differentiable in p, α and β). Mean α/(α+β), variance
  * αβ/((α+β)²(α+β+1)), mode (α-1)/(α+β-2) for α, β > 1 (NaN otherwise),
  * entropy log B(α, β) - (α-1)ψ(α) - (β-1)ψ(β) + (α+β-2)ψ(α+β).
  * Sampling: X/(X + Y), X ~ Gamma(α), Y ~ Gamma(β); reparameterized through the implicit
@@ -65,7 +67,21 @@ export class Beta extends BaseDistribution {
     return betainc(this.concentration1, this.concentration0, tf.clipByValue(x, 0, 1));
   }
   protected override _logCdf(x: tf.Tensor): tf.Tensor {
-    return tf.log(this._cdf(x));
+    return logBetainc(this.concentration1, this.concentration0, tf.clipByValue(x, 0, 1));
+  }
+  /**
+   * log S(x) = log I_{1-x}(β, α), or log1p(-F(x)) where F(x) < 1/2 and x < 1/2 (1 - x may round
+   * to 1 there while F(x) still carries its digits).
+   */
+  protected override _logSurvivalFunction(x: tf.Tensor): tf.Tensor {
+    const xc = tf.clipByValue(x, 0, 1);
+    const upper = logBetainc(this.concentration0, this.concentration1, tf.sub(tf.scalar(1), xc));
+    const logF = logBetainc(this.concentration1, this.concentration0, xc);
+    const fromCdf = tf.logicalAnd(tf.less(logF, tf.scalar(-Math.LN2)), tf.less(xc, tf.scalar(0.5)));
+    return tf.where(fromCdf, tf.log1p(tf.neg(tf.exp(logF))), upper);
+  }
+  protected override _quantile(p: tf.Tensor): tf.Tensor {
+    return betaincInv(this.concentration1, this.concentration0, p);
   }
   protected override _mean(): tf.Tensor {
     return broadcastTo(tf.div(this.concentration1, tf.add(this.concentration1, this.concentration0)), this._batchShape);

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { argumentError, deriveSeed, nonDifferentiable } from '@densityjs/core';
+import { argumentError, betainc, deriveSeed, logBetainc, nonDifferentiable } from '@densityjs/core';
+import { integerQuantile } from './integer-quantile.js';
 import { BaseDistribution, broadcastTo, maskOutside, whereConst, type BaseOptions, type ParamLike, type SampleOptions } from './distribution.js';
 import { uniform } from './random.js';
 import { bd0, stirlerr } from './saddle-point.js';
@@ -125,8 +126,11 @@ export function sampleBinomial(n: tf.Tensor, p: tf.Tensor, shape: number[], seed
  * log p(k) = log C(n, k) + k log p + (n - k) log(1 - p), by Loader's saddle-point form
  * (binomialLogPmf), -Infinity for k outside {0, ..., n} or not an integer; from logits, log p =
  * -softplus(-l) and log(1 - p) = -softplus(l). Mean np, variance np(1 - p), mode
- * ⌊(n + 1)p⌋ (n when p = 1). Samples are int32 (inversion or BTRS, mirrored for p > 1/2); not
- * reparameterized.
+ * ⌊(n + 1)p⌋ (n when p = 1). cdf(x) = I_{1-p}(n - k, k + 1) and survival function
+ * I_p(k + 1, n - k) at k = ⌊x⌋ (regularized incomplete beta; each computed directly, so both tails
+ * keep their relative precision, and their logs in log space); quantile(p) is the smallest k with
+ * cdf(k) >= p, by bisection on {0, ..., n}. Samples are int32 (inversion or BTRS, mirrored for
+ * p > 1/2); not reparameterized.
  */
 export class Binomial extends BaseDistribution {
   readonly totalCount: tf.Tensor;
@@ -186,6 +190,56 @@ export class Binomial extends BaseDistribution {
     );
   }
 
+  /** [p, 1 - p], each without cancellation (from logits: σ(l) and σ(-l)). */
+  private pq(): [tf.Tensor, tf.Tensor] {
+    if (this.logits) return [tf.sigmoid(this.logits), tf.sigmoid(tf.neg(this.logits))];
+    return [this.probs!, tf.sub(tf.scalar(1), this.probs!)];
+  }
+
+  /**
+   * log P(X <= ⌊x⌋) (`upper` false) or log P(X > ⌊x⌋): log I_q(n - k, k + 1) or log I_p(k + 1, n - k)
+   * for 0 <= k < n, with the ends (k < 0, k >= n) patched.
+   */
+  private logSide(x: tf.Tensor, upper: boolean): tf.Tensor {
+    const n = this.totalCount;
+    const k = nonDifferentiable((v) => tf.floor(v), x);
+    const [p, q] = this.pq();
+    const inside = tf.logicalAnd(tf.greaterEqual(k, tf.scalar(0)), tf.less(k, n));
+    // Safe stand-ins outside 0 <= k < n (both beta parameters positive); patched below.
+    const ks = whereConst(inside, k, 0);
+    const rest = tf.sub(n, ks);
+    const a = whereConst(inside, upper ? tf.add(ks, tf.scalar(1)) : rest, 1);
+    const b = whereConst(inside, upper ? rest : tf.add(ks, tf.scalar(1)), 1);
+    const value = logBetainc(a, b, upper ? p : q);
+    const below = tf.less(k, tf.scalar(0));
+    const outsideValue = upper ? tf.where(below, tf.zerosLike(value), tf.fill(value.shape, -Infinity)) : tf.where(below, tf.fill(value.shape, -Infinity), tf.zerosLike(value));
+    return tf.where(broadcastTo(inside, value.shape), value, outsideValue);
+  }
+  protected override _logCdf(x: tf.Tensor): tf.Tensor {
+    return this.logSide(x, false);
+  }
+  protected override _logSurvivalFunction(x: tf.Tensor): tf.Tensor {
+    return this.logSide(x, true);
+  }
+  protected override _quantile(prob: tf.Tensor): tf.Tensor {
+    const [p, q] = this.pq();
+    // cdf(k) = I_q(n - k, k + 1) and survival(k) = I_p(k + 1, n - k) for k < n; 1 and 0 from k = n on.
+    const tail = (k: tf.Tensor, n: tf.Tensor, x: tf.Tensor, survival: boolean) => {
+      const inside = tf.less(k, n);
+      const rest = whereConst(inside, tf.sub(n, k), 1);
+      const next = tf.add(k, tf.scalar(1));
+      const value = survival ? betainc(next, rest, x) : betainc(rest, next, x);
+      return tf.where(broadcastTo(inside, value.shape), value, survival ? tf.zerosLike(value) : tf.onesLike(value));
+    };
+    return integerQuantile(
+      prob,
+      this.totalCount,
+      (k, n, _pv, qv) => tail(k, n!, qv!, false),
+      (k, n, pv) => tail(k, n!, pv!, true),
+      [this.totalCount, p, q],
+      false,
+    );
+  }
   protected override _mean(): tf.Tensor {
     return broadcastTo(tf.mul(this.totalCount, this.p()), this._batchShape);
   }

@@ -103,6 +103,18 @@ export class Categorical extends BaseDistribution {
   protected override _logSurvivalFunction(x: tf.Tensor): tf.Tensor {
     return this.maskedLogSum(x, false);
   }
+  /**
+   * The smallest k with cdf(k) >= p: the number of categories whose cumulative probability
+   * (a cumulative sum of the softmax) is below p, at most K - 1. Not differentiable.
+   */
+  protected override _quantile(p: tf.Tensor): tf.Tensor {
+    const K = this.numCategories;
+    return nonDifferentiable((l, pv) => {
+      const cumulative = tf.cumsum(tf.softmax(l), l.rank - 1);
+      const below = tf.cast(tf.less(cumulative, tf.expandDims(pv, -1)), 'float32');
+      return tf.minimum(tf.sum(below, -1), tf.scalar(K - 1));
+    }, this.logits, p);
+  }
   /** log of the summed probabilities of k <= ⌊x⌋ (`atOrBelow`) or k > ⌊x⌋. */
   private maskedLogSum(x: tf.Tensor, atOrBelow: boolean): tf.Tensor {
     const K = this.numCategories;

@@ -12,8 +12,8 @@ export interface Chi2Options extends BaseOptions {
  *
  * log p(x) = (k/2 - 1) log x - x/2 - (k/2) log 2 - log Γ(k/2). Mean k, variance 2k,
  * mode k - 2 for k >= 2 (NaN otherwise, as Gamma), entropy k/2 + log 2 + log Γ(k/2) +
- * (1 - k/2) ψ(k/2), cdf = P(k/2, x/2). Every method is Gamma's; sampling is reparameterized in
- * k through Gamma's implicit gradients.
+ * (1 - k/2) ψ(k/2), cdf = P(k/2, x/2), survival function Q(k/2, x/2), quantile 2 P⁻¹(k/2, p).
+ * Every method is Gamma's; sampling is reparameterized in k through Gamma's implicit gradients.
  */
 export class Chi2 extends BaseDistribution {
   override readonly reparameterized = true;
@@ -43,6 +43,15 @@ export class Chi2 extends BaseDistribution {
   }
   protected override _logCdf(x: tf.Tensor): tf.Tensor {
     return this.gamma.logCdf(x);
+  }
+  protected override _survivalFunction(x: tf.Tensor): tf.Tensor {
+    return this.gamma.survivalFunction(x);
+  }
+  protected override _logSurvivalFunction(x: tf.Tensor): tf.Tensor {
+    return this.gamma.logSurvivalFunction(x);
+  }
+  protected override _quantile(p: tf.Tensor): tf.Tensor {
+    return this.gamma.quantile(p);
   }
   protected override _mean(): tf.Tensor {
     return this.gamma.mean();

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { digamma, igamma, lgamma, logIgamma } from '@densityjs/core';
+import { digamma, igamma, igammac, igammaInv, lgamma, logIgamma, logIgammac } from '@densityjs/core';
 import { BaseDistribution, broadcastTo, maskOutside, whereConst, type BaseOptions, type ParamLike, type SampleOptions } from './distribution.js';
 import { standardGamma } from './random.js';
 
@@ -17,7 +17,9 @@ export interface GammaOptions extends BaseOptions {
  * (α - 1) log(βx) + log β - βx - log Γ(α); -Infinity for x < 0.
  * Mean α/β, variance α/β², mode (α - 1)/β for α >= 1 (NaN otherwise, as TFP),
  * entropy α - log β + log Γ(α) + (1 - α) ψ(α); cdf = P(α, βx), the regularized lower
- * incomplete gamma function.
+ * incomplete gamma function; survival function Q(α, βx) = 1 - P(α, βx), by the upper
+ * incomplete gamma function itself (log Q finite far into the upper tail); quantile
+ * P⁻¹(α, p)/β (core's igammaInv), differentiable in p, α and β.
  * Sampling: Marsaglia–Tsang (see random.ts), divided by β; reparameterized in α (implicit
  * reparameterization gradients, as TFP) and β.
  */
@@ -62,6 +64,15 @@ export class Gamma extends BaseDistribution {
   }
   protected override _logCdf(x: tf.Tensor): tf.Tensor {
     return logIgamma(this.concentration, tf.mul(this.rate, tf.maximum(x, tf.scalar(0))));
+  }
+  protected override _survivalFunction(x: tf.Tensor): tf.Tensor {
+    return igammac(this.concentration, tf.mul(this.rate, tf.maximum(x, tf.scalar(0))));
+  }
+  protected override _logSurvivalFunction(x: tf.Tensor): tf.Tensor {
+    return logIgammac(this.concentration, tf.mul(this.rate, tf.maximum(x, tf.scalar(0))));
+  }
+  protected override _quantile(p: tf.Tensor): tf.Tensor {
+    return tf.div(igammaInv(this.concentration, p), this.rate);
   }
   protected override _mean(): tf.Tensor {
     return broadcastTo(tf.div(this.concentration, this.rate), this._batchShape);

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { argumentError, deriveSeed, igamma, logIgamma, nonDifferentiable } from '@densityjs/core';
+import { argumentError, deriveSeed, igamma, igammac, logIgamma, logIgammac, nonDifferentiable } from '@densityjs/core';
+import { integerQuantile } from './integer-quantile.js';
 import { bd0, stirlerr } from './saddle-point.js';
 import { BaseDistribution, broadcastTo, maskOutside, whereConst, type BaseOptions, type ParamLike, type SampleOptions } from './distribution.js';
 import { uniform } from './random.js';
@@ -87,10 +88,11 @@ function drawPoisson(rate: tf.Tensor, shape: number[], seed: number | undefined)
  * Poisson distribution on {0, 1, 2, ...} with rate λ: p(k) = λ^k e^{-λ} / k!.
  *
  * log p(k) by Loader's saddle-point form (poissonLogPmf: accurate from λ = 1e-6 to 1e6 and beyond),
- * -Infinity for negative or non-integer k. cdf(x) = Q(⌊x⌋ + 1, λ) = 1 - P(⌊x⌋ + 1, λ) and the
- * survival function P(⌊x⌋ + 1, λ) (regularized incomplete gamma; log S by logIgamma, accurate in
- * the upper tail). Mean λ, variance λ, mode ⌊λ⌋. Samples are int32 (see drawPoisson); not
- * reparameterized.
+ * -Infinity for negative or non-integer k. cdf(x) = Q(⌊x⌋ + 1, λ) (the upper regularized
+ * incomplete gamma function, accurate in the lower tail; log cdf by logIgammac) and the survival
+ * function P(⌊x⌋ + 1, λ) (log S by logIgamma, accurate in the upper tail). quantile(p) is the
+ * smallest integer k with cdf(k) >= p, by bisection on [0, λ + 8√λ + 40] (+Infinity at p = 1).
+ * Mean λ, variance λ, mode ⌊λ⌋. Samples are int32 (see drawPoisson); not reparameterized.
  */
 export class Poisson extends BaseDistribution {
   readonly rate: tf.Tensor | undefined;
@@ -139,11 +141,23 @@ export class Poisson extends BaseDistribution {
   }
 
   protected override _cdf(x: tf.Tensor): tf.Tensor {
-    const value = tf.sub(tf.scalar(1), igamma(this.shapeAt(x), this.lambda()));
-    return whereConst(tf.greaterEqual(x, tf.scalar(0)), value, 0);
+    return whereConst(tf.greaterEqual(x, tf.scalar(0)), igammac(this.shapeAt(x), this.lambda()), 0);
   }
   protected override _logCdf(x: tf.Tensor): tf.Tensor {
-    return tf.log(this._cdf(x));
+    return whereConst(tf.greaterEqual(x, tf.scalar(0)), logIgammac(this.shapeAt(x), this.lambda()), -Infinity);
+  }
+  protected override _quantile(p: tf.Tensor): tf.Tensor {
+    const lam = this.lambda();
+    // P(X > λ + 8√λ + 40) < 1e-9 for every λ: the cdf there rounds to 1 in float32.
+    const high = tf.ceil(tf.add(tf.add(lam, tf.mul(tf.scalar(8), tf.sqrt(lam))), tf.scalar(40)));
+    return integerQuantile(
+      p,
+      high,
+      (k, lamValue) => igammac(tf.add(k, tf.scalar(1)), lamValue!),
+      (k, lamValue) => igamma(tf.add(k, tf.scalar(1)), lamValue!),
+      [lam],
+      true,
+    );
   }
   protected override _survivalFunction(x: tf.Tensor): tf.Tensor {
     return whereConst(tf.greaterEqual(x, tf.scalar(0)), igamma(this.shapeAt(x), this.lambda()), 1);

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { betainc, deriveSeed, digamma, lbeta, lgamma } from '@densityjs/core';
+import { betaincInvLogit, deriveSeed, digamma, lbeta, lgamma, logBetainc } from '@densityjs/core';
 import { BaseDistribution, broadcastTo, whereConst, type BaseOptions, type ParamLike, type SampleOptions } from './distribution.js';
 import { standardGamma, standardNormal } from './random.js';
 
@@ -15,7 +15,10 @@ export interface StudentTOptions extends BaseOptions {
  *
  * log p(x) = log Γ((ν+1)/2) - log Γ(ν/2) - log(νπ)/2 - log scale - (ν+1)/2 log1p(z²/ν).
  * cdf: with t = z, x = ν/(ν + t²), cdf = I_x(ν/2, 1/2)/2 for t < 0 and 1 - I_x(ν/2, 1/2)/2
- * otherwise. Mean loc (ν > 1, else NaN); variance scale² ν/(ν-2) (ν > 2; ∞ for 1 < ν <= 2;
+ * otherwise, the tail half in log space (log I); the survival function is the cdf at -z.
+ * quantile: for p < 1/2, z = -√ν e^{-u/2} with u = logit x, I_x(ν/2, 1/2) = 2p (core's
+ * betaincInvLogit, which keeps 1 - x = z²/(ν + z²) exact near the centre), mirrored above 1/2
+ * (1 - p is exact there); differentiable in p, ν, loc and scale. Mean loc (ν > 1, else NaN); variance scale² ν/(ν-2) (ν > 2; ∞ for 1 < ν <= 2;
  * NaN otherwise); entropy (ν+1)/2 (ψ((ν+1)/2) - ψ(ν/2)) + log(√ν B(ν/2, 1/2)) + log scale.
  * Sampling: loc + scale Z / sqrt(G/ν), G ~ χ²(ν) = 2 Gamma(ν/2); reparameterized in loc, scale
  * and ν (implicit gradients of the Gamma draw).
@@ -64,15 +67,32 @@ export class StudentT extends BaseDistribution {
     return tf.add(this.loc, tf.mul(this.scale, t));
   }
 
-  protected override _cdf(x: tf.Tensor): tf.Tensor {
-    const z = this.z(x);
+  /** log P(T <= -|z|) = log(I_x(ν/2, 1/2)/2), x = 1/(1 + z²/ν), for the standardized z. */
+  private logTail(z: tf.Tensor): tf.Tensor {
     const nu = this.df;
-    const xb = tf.div(nu, tf.add(nu, tf.square(z)));
-    const tail = tf.mul(tf.scalar(0.5), betainc(tf.mul(nu, tf.scalar(0.5)), tf.scalar(0.5), xb));
-    return tf.where(tf.less(z, tf.scalar(0)), tail, tf.sub(tf.scalar(1), tail));
+    const xb = tf.reciprocal(tf.add(tf.scalar(1), tf.div(tf.square(z), nu)));
+    return tf.sub(logBetainc(tf.mul(nu, tf.scalar(0.5)), tf.scalar(0.5), xb), tf.scalar(Math.LN2));
+  }
+  /** log P(T <= z) (`upper` false) or log P(T > z): the tail half directly, the other by log1p. */
+  private logSide(x: tf.Tensor, upper: boolean): tf.Tensor {
+    const z = this.z(x);
+    const logTail = this.logTail(z);
+    const inTail = upper ? tf.greater(z, tf.scalar(0)) : tf.less(z, tf.scalar(0));
+    return tf.where(inTail, logTail, tf.log1p(tf.neg(tf.exp(logTail))));
   }
   protected override _logCdf(x: tf.Tensor): tf.Tensor {
-    return tf.log(this._cdf(x));
+    return this.logSide(x, false);
+  }
+  protected override _logSurvivalFunction(x: tf.Tensor): tf.Tensor {
+    return this.logSide(x, true);
+  }
+  protected override _quantile(p: tf.Tensor): tf.Tensor {
+    const upper = tf.greater(p, tf.scalar(0.5));
+    const tail = tf.where(upper, tf.sub(tf.scalar(1), p), p);
+    const u = betaincInvLogit(tf.mul(this.df, tf.scalar(0.5)), tf.scalar(0.5), tf.mul(tf.scalar(2), tail));
+    const magnitude = tf.mul(tf.sqrt(this.df), tf.exp(tf.mul(tf.scalar(-0.5), u)));
+    const z = tf.where(upper, magnitude, tf.neg(magnitude));
+    return tf.add(this.loc, tf.mul(this.scale, z));
   }
   protected override _mean(): tf.Tensor {
     return broadcastTo(whereConst(tf.greater(this.df, tf.scalar(1)), tf.add(this.loc, tf.mul(this.df, tf.scalar(0))), NaN), this._batchShape);

@@ -191,3 +191,31 @@ export function igamma(a: number, x: number): number {
   }
   return 1 - Math.exp(logFront) * h;
 }
+
+/**
+ * log Q(a, x) = log(1 - P(a, x)), float64: log(1 - series) below x = a + 1, the continued
+ * fraction in log form above (finite far into the upper tail, where 1 - P rounds to 0).
+ */
+export function logIgammac(a: number, x: number): number {
+  if (x <= 0) return 0;
+  if (x < a + 1) return Math.log1p(-igamma(a, x));
+  const logFront = a * Math.log(x) - x - lgamma(a);
+  const tiny = 1e-300;
+  let b = x + 1 - a;
+  let c = 1 / tiny;
+  let d = 1 / b;
+  let h = d;
+  for (let i = 1; i < 100000; i++) {
+    const an = -i * (i - a);
+    b += 2;
+    d = an * d + b;
+    if (Math.abs(d) < tiny) d = tiny;
+    c = b + an / c;
+    if (Math.abs(c) < tiny) c = tiny;
+    d = 1 / d;
+    const del = d * c;
+    h *= del;
+    if (Math.abs(del - 1) < 1e-16) break;
+  }
+  return logFront + Math.log(h);
+}
