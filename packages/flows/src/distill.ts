@@ -1,8 +1,9 @@
 // Probability density distillation (van den Oord et al. 2018, "Parallel WaveNet"): a student
 // that samples in one pass (IAF) learns to imitate a teacher that scores in one pass (MAF).
 import * as tf from '@tensorflow/tfjs-core';
-import { argumentError, checkOptionKeys, cosineDecay, deriveSeed, registerGradients, resolveFitOptions, tfjsSeed, trainLoop } from '@densityjs/core';
+import { argumentError, checkOptionKeys, deriveSeed, registerGradients, resolveFitOptions, tfjsSeed, trainLoop } from '@densityjs/core';
 import type { Bijector } from '@densityjs/bijectors';
+import { runVariational, type VariationalTarget } from './fit-variational.js';
 import { matchOutputMoments } from './match-output-moments.js';
 
 export interface DistillStudent {
@@ -93,13 +94,6 @@ const DISTILL_KEYS = [
   'initialize', 'warmup', 'damping', 'clipNorm', 'dampingRelease', 'finalLearningRate',
 ] as const;
 
-/** c asinh(l / c), written with log/sqrt (odd, so no cancellation for l < 0). */
-function dampedLogRatio(l: tf.Tensor, c: number): tf.Tensor {
-  if (!Number.isFinite(c)) return l;
-  const a = tf.abs(tf.div(l, c));
-  return tf.mul(tf.mul(tf.sign(l), tf.log(tf.add(a, tf.sqrt(tf.add(tf.square(a), 1))))), c);
-}
-
 export interface DistillResult {
   /**
    * `kl` per step: the Monte Carlo estimate mean_i [log q(x_i) - log p(x_i)], x_i ~ q;
@@ -180,6 +174,11 @@ async function warmUp(
 /** KL estimates are read back in groups this size (one device sync per group). */
 const READ_EVERY = 20;
 
+/** The teacher as fitVariational's target: log p(x), at the student's context rows if any. */
+function teacherTarget(teacher: DistillTeacher): VariationalTarget {
+  return { logProb: (x, o) => (o?.context ? teacher.logProb(x, { context: o.context }) : teacher.logProb(x, {})) };
+}
+
 /**
  * Minimizes KL(q || p) = E_{x~q}[log q(x) - log p(x)] over the student's variables only.
  *
@@ -188,6 +187,11 @@ const READ_EVERY = 20;
  * "cached" density of the seed), scores x under the frozen teacher, and takes a gradient step
  * on the reparameterized estimate mean(log q(x) - log p(x)). The estimate is an unbiased KL
  * estimate up to the minibatch noise (it is >= 0 only in expectation).
+ *
+ * These reverse-KL steps are `fitVariational` with the teacher's log-density as the target
+ * (normalized, so the KL is minus the ELBO): the same training loop, with distill's damping
+ * and gradient clipping; before them come the data-dependent initialization and the forward-KL
+ * warm-up described in DistillOptions.
  */
 export async function distill(opts: DistillOptions): Promise<DistillResult> {
   const owner = 'distill';
@@ -241,99 +245,43 @@ export async function distill(opts: DistillOptions): Promise<DistillResult> {
   if (typeof dampingRelease !== 'number' || !(dampingRelease >= 0 && dampingRelease <= 1)) {
     throw argumentError(owner, 'dampingRelease', 'a number in [0, 1]', opts.dampingRelease);
   }
-  const releaseStep = dampingRelease >= 1 ? Infinity : Math.round(dampingRelease * steps);
   if (opts.initialize ?? true) await initializeStudent(teacher, student, context, deriveSeed(seed, 1_000_003)!);
   let warmupNll: number[] | undefined;
   if (warmup > 0) {
     warmupNll = await warmUp(teacher, student, context, warmup, batchSize, seed, opts);
   }
-  const ownsOptimizer = opts.optimizer === undefined;
   const baseLr = opts.learningRate ?? 1e-3;
-  const finalLr = opts.finalLearningRate ?? baseLr / 10;
-  const optimizer = opts.optimizer ?? tf.train.adam(baseLr);
   const teacherWasTraining = teacher.training;
-  const studentWasTraining = student.training;
-  // Teacher frozen (evaluation mode, never in the var list); student BatchNorms use their
-  // running statistics in the sampling direction anyway.
+  // Teacher frozen (evaluation mode, never in the var list); fitVariational puts the student in
+  // evaluation mode too (its BatchNorms use their running statistics when sampling anyway).
   if (typeof teacher.training === 'boolean') teacher.training = false;
-  if (typeof student.training === 'boolean') student.training = false;
-
   const history: number[] = [];
-  const klValues: tf.Scalar[] = [];
-  let pending: tf.Scalar[] = [];
-  let aborted = false;
-  const flush = async (firstStep: number): Promise<void> => {
-    if (pending.length === 0) return;
-    const stacked = tf.stack(pending);
-    tf.dispose(pending);
-    pending = [];
-    const values = Array.from(await stacked.data());
-    stacked.dispose();
-    for (let k = 0; k < values.length; k++) {
-      const v = values[k]!;
-      if (!Number.isFinite(v)) {
-        throw new Error(
-          `${owner}: the KL estimate became ${v} at step ${firstStep + k}; try a lower learningRate ` +
-            '(the student may sample where the teacher has ~zero density)',
-        );
-      }
-      history.push(v);
-      if (onStep) await onStep(firstStep + k, { kl: v });
-    }
-  };
-
+  let aborted: boolean;
   try {
-    let firstPending = 0;
-    for (let step = 0; step < steps; step++) {
-      if (resolved.signal?.aborted) {
-        aborted = true;
-        break;
-      }
-      const stepSeed = deriveSeed(seed, step)!;
-      if (ownsOptimizer) {
-        // AdamOptimizer reads its learningRate at every step.
-        (optimizer as unknown as { learningRate: number }).learningRate = cosineDecay(step, steps, baseLr, finalLr);
-      }
-      const c = step < releaseStep ? damping : Infinity;
-      tf.tidy(() => {
-        const { grads } = tf.variableGrads(() => {
-          let ctx: tf.Tensor | undefined;
-          if (context) {
-            const idx = tf.randomUniform([batchSize], 0, context.shape[0], 'int32', tfjsSeed(deriveSeed(stepSeed, 1)));
-            ctx = tf.gather(context, idx);
-          }
-          const { sample, logProb } = student.sampleAndLogProb(batchSize, ctx ? { seed: stepSeed, context: ctx } : { seed: stepSeed });
-          const teacherLogProb = teacher.logProb(sample, ctx ? { context: ctx } : {});
-          const l = tf.sub(logProb, teacherLogProb);
-          // Reported: the plain KL estimate mean(l). Minimized (while damped): mean(c asinh(l / c)),
-          // equal to it where the per-sample log-ratios are small (|l| << c) and monotone in
-          // every l, but an off-support sample with l ~ 1e6 (a trained teacher's log-density
-          // falls off extremely fast) no longer swamps the whole batch's gradient.
-          klValues.push(tf.keep(tf.mean(l)) as tf.Scalar);
-          return tf.mean(dampedLogRatio(l, c)) as tf.Scalar;
-        }, variables);
-        let g = grads;
-        if (Number.isFinite(clipNorm)) {
-          const names = Object.keys(grads);
-          const norm = tf.sqrt(tf.addN(names.map((k) => tf.sum(tf.square(grads[k]!)))));
-          // min(1, clipNorm / ||g||); a non-finite norm is caught by the KL check below.
-          const scale = tf.minimum(tf.div(clipNorm, tf.maximum(norm, 1e-12)), 1);
-          g = {};
-          for (const k of names) g[k] = tf.mul(grads[k]!, scale);
-        }
-        optimizer.applyGradients(g);
-      });
-      if (pending.length === 0) firstPending = step;
-      pending.push(klValues.pop()!);
-      if (pending.length >= READ_EVERY) await flush(firstPending);
-    }
-    await flush(firstPending);
+    // The reverse KL is fitVariational's negative ELBO with the (normalized) teacher as target.
+    const res = await runVariational(owner, student, teacherTarget(teacher), {
+      steps,
+      samples: batchSize,
+      stepsPerReport: READ_EVERY,
+      logZSamples: 0,
+      seed,
+      damping,
+      dampingRelease,
+      // The plain KL may jump when the damping is released: no divergence guard, only the
+      // check for non-finite estimates.
+      divergenceFactor: Infinity,
+      ...(Number.isFinite(clipNorm) ? { clipNorm } : {}),
+      ...(opts.optimizer ? { optimizer: opts.optimizer } : { learningRate: baseLr, finalLearningRate: opts.finalLearningRate ?? baseLr / 10 }),
+      ...(context ? { context } : {}),
+      ...(resolved.signal ? { signal: resolved.signal } : {}),
+      onStep: async (k, { elbo }) => {
+        history.push(-elbo);
+        if (onStep) await onStep(k, { kl: -elbo });
+      },
+    });
+    aborted = res.aborted;
   } finally {
-    tf.dispose(pending);
-    tf.dispose(klValues);
-    if (ownsOptimizer) optimizer.dispose();
     if (typeof teacherWasTraining === 'boolean') teacher.training = teacherWasTraining;
-    if (typeof studentWasTraining === 'boolean') student.training = studentWasTraining;
   }
   return { history: warmupNll ? { kl: history, warmupNll } : { kl: history }, aborted };
 }
