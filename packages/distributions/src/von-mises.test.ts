@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { describeDistribution, ksCriticalValue, ksStatistic, type Nested } from '@densityjs/testing';
+import { describeDistribution, expectAllClose, ksCriticalValue, ksStatistic, type Nested } from '@densityjs/testing';
 import { describe, expect, it } from 'vitest';
 import { VonMises } from './von-mises.js';
 
@@ -23,6 +23,29 @@ function logI0Series(x: number): number {
   return m + Math.log(terms.reduce((s, t) => s + Math.exp(t - m), 0));
 }
 const logPdf = (x: number, loc: number, k: number) => k * Math.cos(x - loc) - Math.log(2 * Math.PI) - logI0(k);
+
+/** Float64 log I1 by its series in log space. */
+function logI1(x: number): number {
+  if (x === 0) return -Infinity;
+  const terms: number[] = [];
+  let logFact = 0;
+  for (let k = 0; k < 4 * x + 200; k++) {
+    if (k > 0) logFact += Math.log(k);
+    terms.push((2 * k + 1) * Math.log(x / 2) - logFact - (logFact + Math.log(k + 1)));
+  }
+  const m = Math.max(...terms);
+  return m + Math.log(terms.reduce((s, t) => s + Math.exp(t - m), 0));
+}
+/** Entropy, float64: log(2π I0(κ)) - κ I1(κ)/I0(κ). */
+const entropy = (k: number) => Math.log(2 * Math.PI) + logI0(k) - (k === 0 ? 0 : k * Math.exp(logI1(k) - logI0(k)));
+
+const cdfCache = new Map<string, (x: number) => number>();
+/** cdfOnCircle, memoized per parameter pair. */
+function cachedCdf(loc: number, k: number): (x: number) => number {
+  const key = `${loc},${k}`;
+  if (!cdfCache.has(key)) cdfCache.set(key, cdfOnCircle(loc, k));
+  return cdfCache.get(key)!;
+}
 
 /** Float64 cdf on [-π, π) of the density wrapped there (Simpson's rule, fine grid near the mode). */
 function cdfOnCircle(loc: number, k: number): (x: number) => number {
@@ -53,14 +76,50 @@ describeDistribution({
   points: [-3, -1, 0, 0.5, 1.01, 3].map((x) => concentration.map(() => loc.map((l) => x + (x === 1.01 ? l - 1 : 0)))),
   reference: {
     logProb: (x, p) => logPdf(num(x), num(p.loc), num(p.concentration)),
+    cdf: (x, p) => cachedCdf(num(p.loc), num(p.concentration))(x),
     mean: (p) => num(p.loc),
     mode: (p) => num(p.loc),
+    entropy: (p) => entropy(num(p.concentration)),
   },
-  // κ = 1e4 makes log p of points far from loc about -2e4: float32 keeps 1e-3 of it.
-  tolerance: { logProb: { rtol: 2e-6, atol: 2e-5 }, prob: { rtol: 1e-4, atol: 1e-6 } },
+  // κ = 1e4 makes log p of points far from loc about -2e4: float32 keeps 1e-3 of it. The cdf is a
+  // difference of two values of Hill's centred cdf: absolute precision.
+  tolerance: {
+    logProb: { rtol: 2e-6, atol: 2e-5 },
+    prob: { rtol: 1e-4, atol: 1e-6 },
+    cdf: { rtol: 1e-5, atol: 2e-6 },
+    entropy: { rtol: 1e-5, atol: 2e-6 },
+  },
   // Moments of angles are circular, not linear: the sampler has its own test below.
   sampling: false,
   gradientCheck: { params: { loc: [0, 1, -2], concentration: [[0.5], [2], [6], [30]] }, points: [[[0.2, 1.1, -2.1], [0.2, 1.1, -2.1], [0.2, 1.1, -2.1], [0.02, 1.01, -1.98]]], samples: [] },
+});
+
+describe('VonMises cdf and entropy', () => {
+  it('cdf is 0 below -π and 1 from π on; its derivative in x is the density; entropy at κ = 0, 1e-3, 10.4, 10.6, 19, 21, 1e3, 1e4 matches float64', async () => {
+    const d = new VonMises({ loc: 1, concentration: 2 });
+    const c = d.cdf(tf.tensor1d([-4, -Math.PI, Math.PI, 5]));
+    await expectAllClose(c, [0, 0, 1, 1], { rtol: 0, atol: 2e-6 }, 'cdf at the ends');
+    const xs = [-3, -1, 0.5, 1, 2.5];
+    const g = tf.grad((x: tf.Tensor) => tf.sum(d.cdf(x)))(tf.tensor1d(xs));
+    await expectAllClose(g, xs.map((x) => Math.exp(logPdf(Math.fround(x), 1, 2))), { rtol: 1e-4, atol: 1e-6 }, 'd cdf/dx');
+    const ks = [0, 1e-3, 10.4, 10.6, 19, 21, 1e3, 1e4];
+    const e = new VonMises({ loc: 0, concentration: ks });
+    const h = e.entropy();
+    await expectAllClose(h, ks.map((k) => entropy(Math.fround(k))), { rtol: 1e-5, atol: 2e-6 }, 'entropy');
+    tf.dispose([c, g, h]);
+    d.dispose();
+    e.dispose();
+  });
+  it('d entropy/dκ and d cdf/dκ equal float64 central differences', async () => {
+    const ks = [0.5, 5, 15, 40];
+    const g = tf.grad((k: tf.Tensor) => tf.sum(new VonMises({ loc: 0, concentration: k }).entropy()))(tf.tensor1d(ks));
+    await expectAllClose(g, ks.map((k) => (entropy(k + 1e-5) - entropy(k - 1e-5)) / 2e-5), { rtol: 1e-3, atol: 1e-5 }, 'd entropy/dκ');
+    const x = 0.3;
+    const gc = tf.grad((k: tf.Tensor) => tf.sum(new VonMises({ loc: 0, concentration: k }).cdf(tf.scalar(x))))(tf.tensor1d([2, 15]));
+    const ref = [2, 15].map((k) => (cdfOnCircle(0, k + 1e-4)(x) - cdfOnCircle(0, k - 1e-4)(x)) / 2e-4);
+    await expectAllClose(gc, ref, { rtol: 2e-3, atol: 1e-5 }, 'd cdf/dκ');
+    tf.dispose([g, gc]);
+  });
 });
 
 describe('VonMises sampler', () => {
