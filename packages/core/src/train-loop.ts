@@ -8,6 +8,7 @@ import { ArgumentError, DensityError, NumericalError, StateError, argumentError,
 import { clipByGlobalNorm } from './clip-by-global-norm.js';
 import { cosineDecay } from './cosine-decay.js';
 import { FusedAdam } from './fused-adam.js';
+import { WeightAverage } from './weight-average.js';
 import { mulberry32 } from './mulberry32.js';
 import { checkOptionKeys } from './option-keys.js';
 import { registerGradients } from './register-gradients.js';
@@ -74,6 +75,16 @@ export interface FitOptions {
    * A finite number > 0. Default: no clipping.
    */
   clipNorm?: number;
+  /**
+   * Weight averaging: every epoch ends with the exponential moving average of the weights over
+   * the optimizer steps so far (see `WeightAverage`: s ← β s + (1 - β) w after each step,
+   * bias-corrected, β = `emaMomentum`), which the validation loss, `onEpochEnd`, the best-epoch
+   * snapshot and the final model see; the steps continue from the un-averaged iterate. With
+   * ~1 / (1 - β) steps averaged, it removes most of the epoch-to-epoch noise of a constant
+   * learning rate. In [0, 1); 0 switches it off (the weights are the last iterate). Default
+   * 0.99 (about the last 100 steps).
+   */
+  emaMomentum?: number;
   /** Seeds the per-epoch shuffling: any integer, 0 included. Default: a fresh random seed. */
   seed?: number;
   /** Awaited after every epoch (0-based `epoch`). */
@@ -85,9 +96,12 @@ export interface FitOptions {
   onBatchEnd?: (logs: BatchLogs) => void | Promise<void>;
   /**
    * How often the loop hands control back to the event loop, so a browser page stays
-   * responsive: a number is a budget in milliseconds (yield as soon as that much time passed
-   * since the last yield, checked after every step), 'epoch' yields once per epoch, 'auto'
-   * (default) is 100 ms in a browser or worker and 'epoch' elsewhere.
+   * responsive: a number is a budget in milliseconds (after every step, yield when the time
+   * since the last yield plus the step just taken, the estimate of the next one, reaches it;
+   * with a budget, the loop also yields before its first step and before each epoch's
+   * validation), 'epoch' yields once per epoch, 'auto' (default) is 50 ms in a browser or
+   * worker and 'epoch' elsewhere. A browser task then lasts about the budget, or one step
+   * when a single step takes longer.
    */
   yieldEvery?: number | 'auto' | 'epoch';
   /** Checked between steps; when aborted the loop resolves with the history so far. */
@@ -114,6 +128,7 @@ export const FIT_OPTION_KEYS: readonly (keyof FitOptions)[] = [
   'patience',
   'divergenceFactor',
   'clipNorm',
+  'emaMomentum',
   'seed',
   'onEpochEnd',
   'onBatchEnd',
@@ -190,6 +205,9 @@ export interface TrainLoopSpec {
 /** Default `minBatchSize` when the model keeps batch statistics (`state`). */
 export const MIN_STATISTICS_BATCH = 16;
 
+/** Default `emaMomentum`: each epoch ends with an average over about the last 100 steps. */
+export const DEFAULT_EMA_MOMENTUM = 0.99;
+
 /** Rows of the forward pass that checks the loss before the first step. */
 const PROBE_ROWS = 2;
 
@@ -197,7 +215,7 @@ const PROBE_ROWS = 2;
 const MAX_PENDING_STEPS = 256;
 
 /** Yield budget of yieldEvery: 'auto' in a browser or worker, in milliseconds. */
-const BROWSER_YIELD_MS = 100;
+const BROWSER_YIELD_MS = 50;
 
 /** Variables of the runs in progress: a second concurrent run on the same model is refused. */
 const training = new WeakSet<tf.Variable>();
@@ -264,6 +282,8 @@ interface ResolvedOptions {
   divergenceFactor: number;
   /** Infinity: no clipping. */
   clipNorm: number;
+  /** 0: no weight averaging. */
+  emaMomentum: number;
   seed: number;
   shuffle: boolean;
   onEpochEnd: FitOptions['onEpochEnd'];
@@ -342,6 +362,10 @@ export function resolveFitOptions(owner: string, opts: FitOptions | undefined, e
   if (o.shuffle !== undefined && typeof o.shuffle !== 'boolean') {
     throw argumentError(owner, 'shuffle', 'a boolean', o.shuffle);
   }
+  const emaMomentum = o.emaMomentum ?? DEFAULT_EMA_MOMENTUM;
+  if (typeof emaMomentum !== 'number' || !(emaMomentum >= 0 && emaMomentum < 1)) {
+    throw argumentError(owner, 'emaMomentum', 'a number in [0, 1) (0: no weight averaging)', o.emaMomentum);
+  }
   const verbose = o.verbose ?? 0;
   if (verbose !== 0 && verbose !== 1 && verbose !== 2) {
     throw argumentError(owner, 'verbose', '0 (silent), 1 (a live bar in a terminal, else one line per epoch) or 2 (one line per epoch)', o.verbose);
@@ -352,6 +376,7 @@ export function resolveFitOptions(owner: string, opts: FitOptions | undefined, e
     patience: o.patience,
     divergenceFactor,
     clipNorm: o.clipNorm ?? Infinity,
+    emaMomentum,
     seed: seed ?? freshSeed(),
     shuffle: o.shuffle ?? true,
     onEpochEnd: o.onEpochEnd,
@@ -550,6 +575,12 @@ export async function trainLoop(spec: TrainLoopSpec, opts: FitOptions = {}): Pro
         stateVariables.forEach((v, i) => v.assign(best[variables.length + i]!));
       }
     }
+    if (o.yieldMs !== Infinity) {
+      // The checks and the probe are one task; the first step (often the slowest: kernels are
+      // set up) starts another.
+      await yieldToEventLoop();
+      lastYield = now();
+    }
 
     outer: for (let epoch = 0; epoch < o.epochs; epoch++) {
       if (o.signal?.aborted) {
@@ -602,6 +633,7 @@ export async function trainLoop(spec: TrainLoopSpec, opts: FitOptions = {}): Pro
           break outer;
         }
         checkInputs(epoch, step);
+        const stepStarted = o.yieldMs === Infinity ? 0 : now();
         const start = bounds[step]!;
         const size = bounds[step + 1]! - start;
         const idx = fullBatchIndices ?? tf.tensor1d(order.subarray(start, start + size), 'int32');
@@ -632,9 +664,13 @@ export async function trainLoop(spec: TrainLoopSpec, opts: FitOptions = {}): Pro
           await flush();
           progress.step(epoch, step + 1, lossSum / bounds[step + 1]!);
         }
-        if (o.yieldMs !== Infinity && now() - lastYield >= o.yieldMs) {
-          await yieldToEventLoop();
-          lastYield = now();
+        if (o.yieldMs !== Infinity) {
+          const t = now();
+          // Yield when the next step, as long as this one, would end past the budget.
+          if (t - lastYield + (t - stepStarted) >= o.yieldMs || (step === stepsPerEpoch - 1 && validationLoss)) {
+            await yieldToEventLoop();
+            lastYield = now();
+          }
         }
       }
       await flush();
