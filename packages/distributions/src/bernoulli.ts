@@ -3,6 +3,7 @@ import { argumentError, broadcastShapeOf, nonDifferentiable } from '@densityjs/c
 import { BaseDistribution, maskOutside, type BaseOptions, type ParamLike, type SampleOptions } from './distribution.js';
 import { uniform } from './random.js';
 
+/** Parameters of {@link Bernoulli}: exactly one of `logits` or `probs`. */
 export interface BernoulliOptions extends BaseOptions {
   /** log(p / (1 - p)). */
   logits?: ParamLike;
@@ -18,7 +19,9 @@ export interface BernoulliOptions extends BaseOptions {
  * mode 1 if p > 1/2 else 0, entropy softplus(l) - l σ(l). Samples are int32 0/1.
  */
 export class Bernoulli extends BaseDistribution {
+  /** The logits as given; undefined when constructed from `probs`. */
   readonly logits: tf.Tensor | undefined;
+  /** P(x = 1) as given; undefined when constructed from `logits`. */
   readonly probs: tf.Tensor | undefined;
 
   constructor({ logits, probs, validateArgs, ...unknown }: BernoulliOptions = {} as BernoulliOptions) {

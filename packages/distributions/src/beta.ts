@@ -3,6 +3,7 @@ import { betainc, betaincInv, deriveSeed, digamma, lbeta, logBetainc } from '@de
 import { BaseDistribution, broadcastTo, maskOutside, whereConst, type BaseOptions, type ParamLike, type SampleOptions } from './distribution.js';
 import { standardGamma } from './random.js';
 
+/** Parameters of {@link Beta}: the concentrations α and β. */
 export interface BetaOptions extends BaseOptions {
   /** α > 0, the exponent of x. */
   concentration1: ParamLike;
@@ -29,7 +30,9 @@ function xlogy(a: tf.Tensor, logx: tf.Tensor): tf.Tensor {
  */
 export class Beta extends BaseDistribution {
   override readonly reparameterized = true;
+  /** α, the exponent of x. */
   readonly concentration1: tf.Tensor;
+  /** β, the exponent of 1 - x. */
   readonly concentration0: tf.Tensor;
 
   constructor({ concentration1, concentration0, validateArgs, ...unknown }: BetaOptions = {} as BetaOptions) {

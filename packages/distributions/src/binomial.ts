@@ -7,6 +7,7 @@ import { bd0, stirlerr } from './saddle-point.js';
 
 const HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
 
+/** Parameters of {@link Binomial}: `totalCount` and exactly one of `logits` or `probs`. */
 export interface BinomialOptions extends BaseOptions {
   /** Number of trials n (a non-negative integer). */
   totalCount: ParamLike;
@@ -133,8 +134,11 @@ export function sampleBinomial(n: tf.Tensor, p: tf.Tensor, shape: number[], seed
  * p > 1/2); not reparameterized.
  */
 export class Binomial extends BaseDistribution {
+  /** Number of trials n. */
   readonly totalCount: tf.Tensor;
+  /** log(p / (1 - p)) as given; undefined when constructed from `probs`. */
   readonly logits: tf.Tensor | undefined;
+  /** Success probability p as given; undefined when constructed from `logits`. */
   readonly probs: tf.Tensor | undefined;
 
   constructor({ totalCount, logits, probs, validateArgs, ...unknown }: BinomialOptions = {} as BinomialOptions) {

@@ -3,6 +3,7 @@ import { argumentError, checkValues, raw, tryReadSync, nonDifferentiable } from 
 import { BaseDistribution, maskOutside, whereConst, type BaseOptions, type ParamLike, type SampleOptions } from './distribution.js';
 import { uniformOpen } from './random.js';
 
+/** Parameters of {@link Categorical}: exactly one of `logits` or `probs`. */
 export interface CategoricalOptions extends BaseOptions {
   /** Unnormalized log-probabilities, shape batch + [K]. */
   logits?: ParamLike;
@@ -21,7 +22,9 @@ export interface CategoricalOptions extends BaseOptions {
 export class Categorical extends BaseDistribution {
   /** As given, or log(probs) when constructed from probs. */
   readonly logits: tf.Tensor;
+  /** The probabilities as given; undefined when constructed from `logits`. */
   readonly probs: tf.Tensor | undefined;
+  /** Number of categories K (the last dim of the parameter). */
   readonly numCategories: number;
 
   constructor({ logits, probs, validateArgs, ...unknown }: CategoricalOptions = {} as CategoricalOptions) {

@@ -3,6 +3,7 @@ import { broadcastTo, type SampleOptions } from './distribution.js';
 import { LocScaleDistribution, type LocScaleOptions } from './loc-scale-distribution.js';
 import { uniformOpen } from './random.js';
 
+/** Options of {@link Cauchy}: `loc` and `scale` > 0. */
 export type CauchyOptions = LocScaleOptions;
 
 /**

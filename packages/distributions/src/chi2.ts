@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { BaseDistribution, type BaseOptions, type ParamLike, type SampleOptions } from './distribution.js';
 import { Gamma } from './gamma.js';
 
+/** Parameters of {@link Chi2}: the degrees of freedom. */
 export interface Chi2Options extends BaseOptions {
   /** Degrees of freedom k (> 0, need not be an integer). */
   df: ParamLike;
@@ -17,6 +18,7 @@ export interface Chi2Options extends BaseOptions {
  */
 export class Chi2 extends BaseDistribution {
   override readonly reparameterized = true;
+  /** Degrees of freedom k. */
   readonly df: tf.Tensor;
   private readonly gamma: Gamma;
 

@@ -6,6 +6,7 @@ import { logStandardGamma } from './random.js';
 /** Smallest positive normal float32: sample entries below it are rounded up to it. */
 const TINY = 1.1754944e-38;
 
+/** Parameters of {@link Dirichlet}: the concentration vector. */
 export interface DirichletOptions extends BaseOptions {
   /** Concentrations α > 0, shape batch + [K]. */
   concentration: ParamLike;
@@ -25,6 +26,7 @@ export interface DirichletOptions extends BaseOptions {
  */
 export class Dirichlet extends BaseDistribution {
   override readonly reparameterized = true;
+  /** Concentrations α, shape batch + [K]. */
   readonly concentration: tf.Tensor;
 
   constructor({ concentration, validateArgs, ...unknown }: DirichletOptions = {} as DirichletOptions) {

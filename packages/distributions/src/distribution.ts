@@ -25,6 +25,7 @@ registerGradients();
 /** Parameters accept numbers, nested arrays (up to rank 4) and tensors. */
 export type ParamLike = TensorLike | number[][][] | number[][][][];
 
+/** Options of `sample` and `sampleAndLogProb`. */
 export interface SampleOptions {
   /** Makes the draw reproducible on every backend: any integer, 0 included. */
   seed?: number;
@@ -32,7 +33,9 @@ export interface SampleOptions {
   context?: tf.Tensor;
 }
 
+/** Options of `logProb` and `prob`. */
 export interface LogProbOptions {
+  /** Conditioning input for conditional distributions (flows, MDNs); ignored by others. */
   context?: tf.Tensor;
 }
 
@@ -41,29 +44,60 @@ export interface LogProbOptions {
  * `logProb` of it has shape `sampleShape + batchShape`.
  */
 export interface Distribution {
+  /** Shape of the batch of independent distributions, e.g. [3] for three Normals. */
   readonly batchShape: number[];
+  /** Shape of one draw of one distribution: [] for scalar families, [d] for d-variate ones. */
   readonly eventShape: number[];
   /** True when samples are differentiable functions of the parameters. */
   readonly reparameterized?: boolean;
+  /**
+   * Draws of shape `sampleShape + batchShape + eventShape` (`sampleShape` a number n means [n];
+   * default []). With `seed`, the same draws on every backend.
+   */
   sample(sampleShape?: number | number[], opts?: SampleOptions): tf.Tensor;
+  /**
+   * log p(x), the log-density (or log-mass for discrete families) of `x`, whose shape ends with
+   * the event shape and broadcasts with `batchShape + eventShape`. Shape: x's sample dims +
+   * batchShape. -Infinity outside the support.
+   */
   logProb(x: tf.Tensor, opts?: LogProbOptions): tf.Tensor;
+  /** p(x) = exp(logProb(x)), same shape as `logProb(x)`. */
   prob(x: tf.Tensor, opts?: LogProbOptions): tf.Tensor;
   /** One pass where possible (flows); the sample and its log-density. */
-  sampleAndLogProb(sampleShape?: number | number[], opts?: SampleOptions): { sample: tf.Tensor; logProb: tf.Tensor };
+  sampleAndLogProb(
+    sampleShape?: number | number[],
+    opts?: SampleOptions,
+  ): {
+    /** The draw, shape sampleShape + batchShape + eventShape. */
+    sample: tf.Tensor;
+    /** log p(sample), shape sampleShape + batchShape. */
+    logProb: tf.Tensor;
+  };
+  /** E[X], shape batchShape + eventShape. */
   mean?(): tf.Tensor;
+  /** Var[X] = E[(X - E[X])²] per component, shape batchShape + eventShape. */
   variance?(): tf.Tensor;
+  /** sqrt(Var[X]), shape batchShape + eventShape. */
   stddev?(): tf.Tensor;
+  /** The point of highest density (mass), shape batchShape + eventShape. */
   mode?(): tf.Tensor;
+  /** Differential (discrete: Shannon) entropy H = -E[log p(X)] in nats, shape batchShape. */
   entropy?(): tf.Tensor;
+  /** F(x) = P(X <= x), shape as `logProb(x)`. */
   cdf?(x: tf.Tensor): tf.Tensor;
+  /** log F(x) = log P(X <= x), accurate far into the lower tail where the family allows. */
   logCdf?(x: tf.Tensor): tf.Tensor;
   /** Scalar distributions: the inverse CDF, P(X > x) and its log. */
   quantile?(p: tf.Tensor): tf.Tensor;
+  /** S(x) = P(X > x) = 1 - F(x). */
   survivalFunction?(x: tf.Tensor): tf.Tensor;
+  /** log S(x) = log P(X > x). */
   logSurvivalFunction?(x: tf.Tensor): tf.Tensor;
+  /** Frees the tensors the distribution created from numbers and arrays (never tensors passed in). */
   dispose?(): void;
 }
 
+/** Options every distribution constructor accepts. */
 export interface BaseOptions {
   /** Cheap construction-time checks of the parameters (default true); off for hot loops. */
   validateArgs?: boolean;
@@ -74,10 +108,14 @@ export interface BaseOptions {
  * the public methods wrap them in `tf.tidy`, so a subclass may create intermediates freely.
  */
 export abstract class BaseDistribution implements Distribution {
+  /** The family's name ('Normal', 'Flow', ...), used in error messages. */
   readonly name: string;
+  /** Whether the constructor checked parameter values (see {@link BaseOptions.validateArgs}). */
   readonly validateArgs: boolean;
   readonly reparameterized: boolean = false;
+  /** Batch shape, set by the subclass constructor (`batchShape` returns a copy). */
   protected _batchShape: number[] = [];
+  /** Event shape, set by the subclass constructor (`eventShape` returns a copy). */
   protected _eventShape: number[] = [];
   /** Tensors this object created from numbers/arrays; user tensors are never disposed here. */
   protected readonly owned: tf.Tensor[] = [];
@@ -158,7 +196,15 @@ export abstract class BaseDistribution implements Distribution {
     }
   }
 
+  /**
+   * log p(x) for a checked float32 `x` with at least one element; runs inside `tf.tidy`.
+   * Shape: x's sample dims + batchShape.
+   */
   protected abstract _logProb(x: tf.Tensor, opts: LogProbOptions): tf.Tensor;
+  /**
+   * Draws of shape `sampleShape + batchShape + eventShape` (non-empty) with the checked options
+   * (an integer seed or none); runs inside `tf.tidy`.
+   */
   protected abstract _sample(sampleShape: number[], opts: SampleOptions): tf.Tensor;
 
   /** Shape of a draw: sampleShape + batchShape + eventShape. */
@@ -216,7 +262,15 @@ export abstract class BaseDistribution implements Distribution {
     return tf.tidy(() => tf.exp(this._logProb(x.dtype === 'float32' ? x : tf.cast(x, 'float32'), opts)));
   }
 
-  sampleAndLogProb(sampleShape?: number | number[], opts: SampleOptions = {}): { sample: tf.Tensor; logProb: tf.Tensor } {
+  sampleAndLogProb(
+    sampleShape?: number | number[],
+    opts: SampleOptions = {},
+  ): {
+    /** The draw, shape sampleShape + batchShape + eventShape. */
+    sample: tf.Tensor;
+    /** log p(sample), shape sampleShape + batchShape. */
+    logProb: tf.Tensor;
+  } {
     const shape = normalizeSampleShape(sampleShape, this.name);
     const o = this.sampleOptions(opts);
     const draw = this.drawShape(shape);
@@ -256,25 +310,32 @@ export abstract class BaseDistribution implements Distribution {
     return tf.tidy(() => this._logCdf(tf.cast(x, 'float32')));
   }
 
+  /** E[X] (inside `tf.tidy`); throws unless the family overrides it. */
   protected _mean(): tf.Tensor {
     throw this.notImplemented('mean');
   }
+  /** Var[X] (inside `tf.tidy`); throws unless the family overrides it. `stddev` is its square root. */
   protected _variance(): tf.Tensor {
     throw this.notImplemented('variance');
   }
+  /** The mode (inside `tf.tidy`); throws unless the family overrides it. */
   protected _mode(): tf.Tensor {
     throw this.notImplemented('mode');
   }
+  /** The entropy in nats (inside `tf.tidy`); throws unless the family overrides it. */
   protected _entropy(): tf.Tensor {
     throw this.notImplemented('entropy');
   }
+  /** F(x) for a checked float32 `x`; default exp(_logCdf(x)). */
   protected _cdf(x: tf.Tensor): tf.Tensor {
     return tf.exp(this._logCdf(x));
   }
+  /** log F(x) for a checked float32 `x`; throws unless the family overrides it. */
   protected _logCdf(_x: tf.Tensor): tf.Tensor {
     throw this.notImplemented('cdf/logCdf');
   }
 
+  /** The error a method throws when the family does not define it. */
   protected notImplemented(method: string): Error {
     return new Error(`${this.name}: ${method} is not implemented for this distribution`);
   }
@@ -357,6 +418,7 @@ export abstract class BaseDistribution implements Distribution {
     return tf.where(tf.less(a, tf.scalar(Math.LN2)), tf.log(tf.neg(tf.expm1(logCdf))), tf.log1p(tf.neg(tf.exp(logCdf))));
   }
 
+  /** The quantile for a checked float32 `p` in [0, 1]; throws unless the family overrides it. */
   protected _quantile(_p: tf.Tensor): tf.Tensor {
     throw this.notImplemented('quantile');
   }

@@ -2,7 +2,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { BaseDistribution, broadcastTo, maskOutside, whereConst, type BaseOptions, type ParamLike, type SampleOptions } from './distribution.js';
 import { uniformOpen } from './random.js';
 
+/** Parameters of {@link Exponential}: the rate. */
 export interface ExponentialOptions extends BaseOptions {
+  /** Rate λ > 0 (the mean is 1/λ). */
   rate: ParamLike;
 }
 
@@ -24,6 +26,7 @@ export function log1mexp(a: tf.Tensor): tf.Tensor {
  */
 export class Exponential extends BaseDistribution {
   override readonly reparameterized = true;
+  /** Rate λ. */
   readonly rate: tf.Tensor;
 
   constructor({ rate, validateArgs, ...unknown }: ExponentialOptions = {} as ExponentialOptions) {

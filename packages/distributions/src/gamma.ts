@@ -3,6 +3,7 @@ import { digamma, igamma, igammac, igammaInv, lgamma, logIgamma, logIgammac } fr
 import { BaseDistribution, broadcastTo, maskOutside, whereConst, type BaseOptions, type ParamLike, type SampleOptions } from './distribution.js';
 import { standardGamma } from './random.js';
 
+/** Parameters of {@link Gamma}: the concentration and the rate. */
 export interface GammaOptions extends BaseOptions {
   /** Shape α > 0. */
   concentration: ParamLike;
@@ -25,7 +26,9 @@ export interface GammaOptions extends BaseOptions {
  */
 export class Gamma extends BaseDistribution {
   override readonly reparameterized = true;
+  /** Shape α. */
   readonly concentration: tf.Tensor;
+  /** Rate β (inverse scale). */
   readonly rate: tf.Tensor;
 
   constructor({ concentration, rate, validateArgs, ...unknown }: GammaOptions = {} as GammaOptions) {

@@ -6,6 +6,7 @@ import { standardNormal } from './random.js';
 const HALF_LOG_TWO_OVER_PI = 0.5 * Math.log(2 / Math.PI);
 const TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
 
+/** Parameters of {@link HalfNormal}: the scale. */
 export interface HalfNormalOptions extends BaseOptions {
   /** Scale of the underlying normal (> 0). */
   scale: ParamLike;
@@ -37,6 +38,7 @@ function erfNonNegative(t: tf.Tensor): tf.Tensor {
  */
 export class HalfNormal extends BaseDistribution {
   override readonly reparameterized = true;
+  /** Scale σ. */
   readonly scale: tf.Tensor;
 
   constructor({ scale, validateArgs, ...unknown }: HalfNormalOptions = {} as HalfNormalOptions) {

@@ -2,7 +2,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { argumentError } from '@densityjs/core';
 import { BaseDistribution, type BaseOptions, type Distribution, type LogProbOptions, type SampleOptions } from './distribution.js';
 
+/** Parameters of {@link Independent}: the base distribution and how many batch dims become event dims. */
 export interface IndependentOptions extends BaseOptions {
+  /** The base distribution whose batch dims are reinterpreted. */
   distribution: Distribution;
   /**
    * How many trailing batch dims become event dims. Default, as TFP: all but the first batch
@@ -17,7 +19,9 @@ export interface IndependentOptions extends BaseOptions {
  * when it is). Mean, variance, mode are the base's; entropy sums.
  */
 export class Independent extends BaseDistribution {
+  /** The base distribution. */
   readonly distribution: Distribution;
+  /** How many trailing batch dims of the base became event dims. */
   readonly reinterpretedBatchNdims: number;
 
   constructor({ distribution, reinterpretedBatchNdims, validateArgs, ...unknown }: IndependentOptions = {} as IndependentOptions) {
@@ -61,7 +65,15 @@ export class Independent extends BaseDistribution {
     return this.distribution.sample(sampleShape, opts);
   }
 
-  override sampleAndLogProb(sampleShape?: number | number[], opts: SampleOptions = {}): { sample: tf.Tensor; logProb: tf.Tensor } {
+  override sampleAndLogProb(
+    sampleShape?: number | number[],
+    opts: SampleOptions = {},
+  ): {
+    /** The draw, shape sampleShape + batchShape + eventShape. */
+    sample: tf.Tensor;
+    /** log p(sample), shape sampleShape + batchShape. */
+    logProb: tf.Tensor;
+  } {
     return tf.tidy(() => {
       const { sample, logProb } = this.distribution.sampleAndLogProb(sampleShape, opts);
       return { sample, logProb: this.reduce(logProb) };

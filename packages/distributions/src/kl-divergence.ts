@@ -15,6 +15,7 @@ import { MultivariateNormalTriL } from './multivariate-normal-tril.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Constructor<T> = abstract new (...args: any[]) => T;
+/** A closed form of KL(p || q) for a pair of families; returns shape = the broadcast batch shape. */
 export type KLFunction<P extends Distribution, Q extends Distribution> = (p: P, q: Q) => tf.Tensor;
 
 const registry = new Map<Constructor<Distribution>, Map<Constructor<Distribution>, KLFunction<Distribution, Distribution>>>();
@@ -56,9 +57,11 @@ export function findKL(p: Distribution, q: Distribution): KLFunction<Distributio
   return undefined;
 }
 
+/** Options of {@link klDivergence}. */
 export interface KLOptions {
   /** Monte Carlo sample count, used when no closed form is registered. */
   samples?: number;
+  /** Seeds the Monte Carlo draws (any integer, 0 included). Default: a fresh random seed. */
   seed?: number;
 }
 

@@ -17,7 +17,9 @@ export interface LocScaleOptions extends BaseOptions {
  */
 export abstract class LocScaleDistribution extends BaseDistribution {
   override readonly reparameterized = true;
+  /** Location (for LogNormal: the mean of log x). */
   readonly loc: tf.Tensor;
+  /** Scale, > 0 (for LogNormal: the standard deviation of log x). */
   readonly scale: tf.Tensor;
 
   protected constructor(name: string, opts: LocScaleOptions) {

@@ -3,6 +3,7 @@ import { argumentError, deriveSeed, raw, shapeText, nonDifferentiable } from '@d
 import { Categorical } from './categorical.js';
 import { BaseDistribution, type BaseOptions, type Distribution, type LogProbOptions, type SampleOptions } from './distribution.js';
 
+/** Parameters of {@link MixtureSameFamily}: the mixing Categorical and the batched components. */
 export interface MixtureSameFamilyOptions extends BaseOptions {
   /** Mixture weights: a Categorical with batch shape B over K components. */
   mixtureDistribution: Categorical;
@@ -20,8 +21,11 @@ export interface MixtureSameFamilyOptions extends BaseOptions {
  * Batch shape B, event shape E.
  */
 export class MixtureSameFamily extends BaseDistribution {
+  /** The mixing Categorical over the K components. */
   readonly mixtureDistribution: Categorical;
+  /** The components, batched along the last batch dim (size K). */
   readonly componentsDistribution: Distribution;
+  /** Number of components K. */
   readonly numComponents: number;
 
   constructor({ mixtureDistribution, componentsDistribution, validateArgs, ...unknown }: MixtureSameFamilyOptions = {} as MixtureSameFamilyOptions) {

@@ -3,6 +3,7 @@ import { argumentError, deriveSeed, nonDifferentiable, raw, shapeText } from '@d
 import { Categorical } from './categorical.js';
 import { BaseDistribution, type BaseOptions, type Distribution, type SampleOptions } from './distribution.js';
 
+/** Parameters of {@link Mixture}: the mixing Categorical and the list of components. */
 export interface MixtureOptions extends BaseOptions {
   /** The mixture weights: a Categorical over K components, batch shape B. */
   cat: Categorical;
@@ -28,7 +29,9 @@ function logSumExpSafe(x: tf.Tensor, axis: number): tf.Tensor {
  * The components and `cat` are not owned: dispose() leaves them to the caller.
  */
 export class Mixture extends BaseDistribution {
+  /** The mixing Categorical over the components. */
   readonly cat: Categorical;
+  /** The component distributions, one per category. */
   readonly components: readonly Distribution[];
 
   constructor({ cat, components, validateArgs, ...unknown }: MixtureOptions = {} as MixtureOptions) {

@@ -4,6 +4,7 @@ import { sampleBinomial } from './binomial.js';
 import { checkSimplex } from './categorical.js';
 import { BaseDistribution, broadcastTo, maskOutside, whereConst, type BaseOptions, type ParamLike, type SampleOptions } from './distribution.js';
 
+/** Parameters of {@link Multinomial}: `totalCount` and exactly one of `logits` or `probs`. */
 export interface MultinomialOptions extends BaseOptions {
   /** Number of trials n (a non-negative integer), batch shape. */
   totalCount: ParamLike;
@@ -22,8 +23,11 @@ export interface MultinomialOptions extends BaseOptions {
  * x_j, p_k / Σ_{j>=k} p_j), the last category taking the rest. Not reparameterized.
  */
 export class Multinomial extends BaseDistribution {
+  /** Number of trials n. */
   readonly totalCount: tf.Tensor;
+  /** The logits as given; undefined when constructed from `probs`. */
   readonly logits: tf.Tensor | undefined;
+  /** The category probabilities as given; undefined when constructed from `logits`. */
   readonly probs: tf.Tensor | undefined;
 
   constructor({ totalCount, logits, probs, validateArgs, ...unknown }: MultinomialOptions = {} as MultinomialOptions) {

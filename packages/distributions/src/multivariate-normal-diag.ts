@@ -5,6 +5,7 @@ import { standardNormal } from './random.js';
 
 const LOG_TWO_PI = Math.log(2 * Math.PI);
 
+/** Parameters of {@link MultivariateNormalDiag}: the mean and the per-dimension scales. */
 export interface MultivariateNormalDiagOptions extends BaseOptions {
   /** Mean, shape batch + [d]. */
   loc: ParamLike;
@@ -20,7 +21,9 @@ export interface MultivariateNormalDiagOptions extends BaseOptions {
  */
 export class MultivariateNormalDiag extends BaseDistribution {
   override readonly reparameterized = true;
+  /** Mean μ, shape batch + [d]. */
   readonly loc: tf.Tensor;
+  /** Per-dimension standard deviations s, shape batch + [d]. */
   readonly scaleDiag: tf.Tensor;
 
   constructor({ loc, scaleDiag, validateArgs, ...unknown }: MultivariateNormalDiagOptions = {} as MultivariateNormalDiagOptions) {

@@ -3,6 +3,7 @@ import { argumentError, cholesky, matrixDiagPart, raw, tryReadSync } from '@dens
 import { BaseDistribution, broadcastTo, type BaseOptions, type ParamLike, type SampleOptions } from './distribution.js';
 import { MultivariateNormalTriL } from './multivariate-normal-tril.js';
 
+/** Parameters of {@link MultivariateNormalFullCovariance}: the mean and the covariance matrix. */
 export interface MultivariateNormalFullCovarianceOptions extends BaseOptions {
   /** Mean, shape batch + [d]. */
   loc: ParamLike;
@@ -21,7 +22,9 @@ export interface MultivariateNormalFullCovarianceOptions extends BaseOptions {
  */
 export class MultivariateNormalFullCovariance extends BaseDistribution {
   override readonly reparameterized = true;
+  /** Mean μ, shape batch + [d]. */
   readonly loc: tf.Tensor;
+  /** Covariance Σ, shape batch + [d, d]. */
   readonly covarianceMatrix: tf.Tensor;
   /** The Cholesky factor L of Σ. */
   readonly scaleTril: tf.Tensor;

@@ -5,6 +5,7 @@ import { standardNormal } from './random.js';
 
 const LOG_TWO_PI = Math.log(2 * Math.PI);
 
+/** Parameters of {@link MultivariateNormalTriL}: the mean and the lower-triangular scale. */
 export interface MultivariateNormalTriLOptions extends BaseOptions {
   /** Mean, shape batch + [d]. */
   loc: ParamLike;
@@ -21,7 +22,9 @@ export interface MultivariateNormalTriLOptions extends BaseOptions {
  */
 export class MultivariateNormalTriL extends BaseDistribution {
   override readonly reparameterized = true;
+  /** Mean μ, shape batch + [d]. */
   readonly loc: tf.Tensor;
+  /** Lower-triangular scale L (Σ = L Lᵀ), shape batch + [d, d]. */
   readonly scaleTril: tf.Tensor;
 
   constructor({ loc, scaleTril, validateArgs, ...unknown }: MultivariateNormalTriLOptions = {} as MultivariateNormalTriLOptions) {

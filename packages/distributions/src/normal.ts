@@ -6,6 +6,7 @@ import { standardNormal } from './random.js';
 
 const HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
 
+/** Options of {@link Normal}: `loc` and `scale` > 0. */
 export type NormalOptions = LocScaleOptions;
 
 /**

@@ -7,6 +7,7 @@ import { uniform } from './random.js';
 
 const HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
 
+/** Parameters of {@link Poisson}: exactly one of `rate` or `logRate`. */
 export interface PoissonOptions extends BaseOptions {
   /** Rate λ > 0 (exactly one of rate and logRate). */
   rate?: ParamLike;
@@ -95,7 +96,9 @@ function drawPoisson(rate: tf.Tensor, shape: number[], seed: number | undefined)
  * Mean λ, variance λ, mode ⌊λ⌋. Samples are int32 (see drawPoisson); not reparameterized.
  */
 export class Poisson extends BaseDistribution {
+  /** Rate λ as given; undefined when constructed from `logRate`. */
   readonly rate: tf.Tensor | undefined;
+  /** log λ as given; undefined when constructed from `rate`. */
   readonly logRate: tf.Tensor | undefined;
 
   constructor({ rate, logRate, validateArgs, ...unknown }: PoissonOptions = {} as PoissonOptions) {

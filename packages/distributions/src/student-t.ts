@@ -3,10 +3,13 @@ import { betaincInvLogit, deriveSeed, digamma, lbeta, lgamma, logBetainc } from 
 import { BaseDistribution, broadcastTo, whereConst, type BaseOptions, type ParamLike, type SampleOptions } from './distribution.js';
 import { standardGamma, standardNormal } from './random.js';
 
+/** Parameters of {@link StudentT}: the degrees of freedom, location and scale. */
 export interface StudentTOptions extends BaseOptions {
   /** Degrees of freedom ν > 0. */
   df: ParamLike;
+  /** Location. */
   loc: ParamLike;
+  /** Scale > 0. */
   scale: ParamLike;
 }
 
@@ -25,8 +28,11 @@ export interface StudentTOptions extends BaseOptions {
  */
 export class StudentT extends BaseDistribution {
   override readonly reparameterized = true;
+  /** Degrees of freedom ν. */
   readonly df: tf.Tensor;
+  /** Location. */
   readonly loc: tf.Tensor;
+  /** Scale. */
   readonly scale: tf.Tensor;
 
   constructor({ df, loc, scale, validateArgs, ...unknown }: StudentTOptions = {} as StudentTOptions) {

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { argumentError, type BijectorLike } from '@densityjs/core';
 import { BaseDistribution, type BaseOptions, type Distribution, type LogProbOptions, type SampleOptions } from './distribution.js';
 
+/** Parameters of {@link TransformedDistribution}: the base distribution and the bijector. */
 export interface TransformedDistributionOptions extends BaseOptions {
   /** The base distribution p(x). */
   distribution: Distribution;
@@ -26,7 +27,9 @@ export interface TransformedDistributionOptions extends BaseOptions {
  * bijector's image (where the bijector returns NaN) is -Infinity unless validateArgs is false.
  */
 export class TransformedDistribution extends BaseDistribution {
+  /** The base distribution of z. */
   readonly distribution: Distribution;
+  /** The bijector f: x = f(z). */
   readonly bijector: BijectorLike;
   /** Event rank of this distribution (see above). */
   private readonly eventRank: number;
@@ -84,6 +87,7 @@ export class TransformedDistribution extends BaseDistribution {
     return this.bijector.training ?? false;
   }
 
+  /** Sets the bijector's training mode (ignored by bijectors without one). */
   set training(value: boolean) {
     if (typeof value !== 'boolean') throw argumentError(this.name, 'training', 'a boolean', value);
     if (this.bijector.training !== undefined) this.bijector.training = value;
@@ -113,7 +117,15 @@ export class TransformedDistribution extends BaseDistribution {
     return this.bijector.forward(x, { context });
   }
 
-  override sampleAndLogProb(sampleShape?: number | number[], opts: SampleOptions = {}): { sample: tf.Tensor; logProb: tf.Tensor } {
+  override sampleAndLogProb(
+    sampleShape?: number | number[],
+    opts: SampleOptions = {},
+  ): {
+    /** The draw, shape sampleShape + batchShape + eventShape. */
+    sample: tf.Tensor;
+    /** log p(sample), shape sampleShape + batchShape. */
+    logProb: tf.Tensor;
+  } {
     const { seed, context } = opts;
     return tf.tidy(() => {
       const { sample: x, logProb: baseLogProb } = this.distribution.sampleAndLogProb(sampleShape, { seed, context });

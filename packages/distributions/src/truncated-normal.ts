@@ -5,6 +5,7 @@ import { uniformOpen } from './random.js';
 
 const HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
 
+/** Parameters of {@link TruncatedNormal}: the untruncated normal's location and scale and the bounds. */
 export interface TruncatedNormalOptions extends BaseOptions {
   /** Location of the untruncated normal. */
   loc: ParamLike;
@@ -58,9 +59,13 @@ const ONE_MINUS = 1 - 2 ** -24;
  */
 export class TruncatedNormal extends BaseDistribution {
   override readonly reparameterized = true;
+  /** Location of the untruncated normal. */
   readonly loc: tf.Tensor;
+  /** Scale of the untruncated normal. */
   readonly scale: tf.Tensor;
+  /** Lower end of the support. */
   readonly low: tf.Tensor;
+  /** Upper end of the support. */
   readonly high: tf.Tensor;
 
   constructor({ loc, scale, low, high, validateArgs, ...unknown }: TruncatedNormalOptions = {} as TruncatedNormalOptions) {

@@ -3,8 +3,11 @@ import { checkValues } from '@densityjs/core';
 import { BaseDistribution, broadcastTo, maskOutside, type BaseOptions, type ParamLike, type SampleOptions } from './distribution.js';
 import { uniform } from './random.js';
 
+/** Parameters of {@link Uniform}: the bounds of the support. */
 export interface UniformOptions extends BaseOptions {
+  /** Lower end of the support (included). */
   low: ParamLike;
+  /** Upper end of the support (excluded), > low. */
   high: ParamLike;
 }
 
@@ -16,7 +19,9 @@ export interface UniformOptions extends BaseOptions {
  */
 export class Uniform extends BaseDistribution {
   override readonly reparameterized = true;
+  /** Lower end of the support. */
   readonly low: tf.Tensor;
+  /** Upper end of the support. */
   readonly high: tf.Tensor;
 
   constructor({ low, high, validateArgs, ...unknown }: UniformOptions = {} as UniformOptions) {
