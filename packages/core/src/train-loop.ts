@@ -489,6 +489,8 @@ export async function trainLoop(spec: TrainLoopSpec, opts: FitOptions = {}): Pro
   const totalSteps = o.epochs * stepsPerEpoch;
   // Full batch: one index tensor for the whole run.
   const fullBatchIndices = stepsPerEpoch === 1 && !o.shuffle ? tf.tensor1d(order, 'int32') : undefined;
+  // Weight averaging: the steps move the iterate, each epoch ends with the average.
+  const average = o.emaMomentum > 0 ? new WeightAverage(variables, o.emaMomentum) : undefined;
 
   const history: FitResult['history'] = { loss: [] };
   if (validationLoss) history.valLoss = [];
@@ -642,9 +644,11 @@ export async function trainLoop(spec: TrainLoopSpec, opts: FitOptions = {}): Pro
           if (finalLearningRate !== undefined) {
             (optimizer as FusedAdam).learningRate = cosineDecay(epoch * stepsPerEpoch + step, totalSteps, initialLearningRate, finalLearningRate);
           }
+          average?.swapOut();
           inStep = true;
           cost = o.clipNorm === Infinity ? optimizer.minimize(lossFn(idx), true, variables) : clippedStep(lossFn(idx));
           inStep = false;
+          average?.update();
         } catch (e) {
           releaseStrandedTape();
           throw e;
@@ -692,6 +696,8 @@ export async function trainLoop(spec: TrainLoopSpec, opts: FitOptions = {}): Pro
       }
       bestTrainingLoss = Math.min(bestTrainingLoss, loss);
       history.loss.push(loss);
+      // The epoch ends with the averaged weights (validation, callbacks, best snapshot).
+      average?.swapIn();
 
       let valLoss: number | undefined;
       if (validationLoss) {
@@ -742,6 +748,8 @@ export async function trainLoop(spec: TrainLoopSpec, opts: FitOptions = {}): Pro
     }
     // With early stopping the variables always end at the best epoch (also after the last
     // epoch or an abort), so `patience` means "keep the best weights".
+    // An abort mid-epoch also ends with the average of the steps taken.
+    average?.finish();
     if (o.patience !== undefined && bestStateEpoch >= 0) restoreBest();
   } catch (e) {
     if (!restored) restoreBest();
@@ -754,6 +762,7 @@ export async function trainLoop(spec: TrainLoopSpec, opts: FitOptions = {}): Pro
     tf.dispose(pending);
     tf.dispose(best);
     fullBatchIndices?.dispose();
+    average?.dispose();
     if (ownsOptimizer) optimizer.dispose();
     for (const v of tracked) training.delete(v);
   }
