@@ -3,6 +3,7 @@ import { argumentError, checkOptionKeys, tryReadSync } from '@densityjs/core';
 import { Bijector, type BijectorBaseOptions, type BijectorCallOptions } from './bijector.js';
 import { ParameterSet } from './parameter.js';
 
+/** Options of {@link ActNorm}. */
 export interface ActNormOptions extends BijectorBaseOptions {
   /** Size D of the last axis. */
   eventSize: number;

@@ -9,6 +9,7 @@ import type { Transformer } from './transformer.js';
  */
 export const DEFAULT_LOG_SCALE_CLAMP = 5;
 
+/** Options of the {@link affine} transformer. */
 export interface AffineOptions {
   /** Bound c of the soft clamp on the log-scale (default 5); `Infinity` disables it. */
   logScaleClamp?: number;

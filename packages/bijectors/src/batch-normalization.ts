@@ -3,6 +3,7 @@ import { argumentError, checkOptionKeys } from '@densityjs/core';
 import { Bijector, type BijectorBaseOptions, type BijectorCallOptions } from './bijector.js';
 import { ParameterSet } from './parameter.js';
 
+/** Options of {@link BatchNormalization}. */
 export interface BatchNormalizationOptions extends BijectorBaseOptions {
   /** Event size D (the number of normalized features, last axis). */
   eventSize: number;
@@ -50,10 +51,13 @@ export class BatchNormalization extends Bijector {
   readonly gamma: tf.Variable;
   /** Learnable shift, shape [D]. */
   readonly beta: tf.Variable;
-  /** Running mean and variance (not trainable), shape [D]. */
+  /** Running mean (not trainable), shape [D]. */
   readonly movingMean: tf.Variable;
+  /** Running variance (not trainable), shape [D]. */
   readonly movingVariance: tf.Variable;
+  /** Weight of the old running statistics in each update: new = momentum · old + (1 - momentum) · batch. */
   readonly momentum: number;
+  /** eps added to the variance before the square root. */
   readonly epsilon: number;
   private _training: boolean;
   private readonly params = new ParameterSet();

@@ -16,6 +16,7 @@ export interface BijectorBaseOptions {
   name?: string;
 }
 
+/** What a subclass tells the {@link Bijector} constructor about itself. */
 export interface BijectorConfig {
   /** Minimum event rank the bijector acts on; log-dets are summed over these trailing dims. */
   eventNdims: number;
@@ -23,6 +24,7 @@ export interface BijectorConfig {
   eventSize?: number;
   /** True when log|det J| is identically 0 (permutations, shifts): Chain skips its log-det. */
   volumePreserving?: boolean;
+  /** Name used in error messages. */
   name: string;
 }
 
@@ -46,7 +48,9 @@ export interface BijectorConfig {
  * the input's rank and event size, and run inside `tf.tidy` so nothing leaks.
  */
 export abstract class Bijector {
+  /** Name used in error messages (the class name unless given). */
   readonly name: string;
+  /** Minimum event rank the bijector acts on: 0 elementwise, 1 for maps of vectors; log-dets sum over these trailing dims. */
   readonly eventNdims: number;
   /** Size of the last event axis when fixed by the bijector's parameters, else undefined. */
   readonly eventSize: number | undefined;
@@ -99,6 +103,7 @@ export abstract class Bijector {
     return this.members.some((m) => m.training);
   }
 
+  /** Sets the training mode of every member (a boolean). */
   set training(value: boolean) {
     if (typeof value !== 'boolean') throw argumentError(this.name, 'training', 'a boolean', value);
     for (const m of this.members) m.training = value;
@@ -145,7 +150,15 @@ export abstract class Bijector {
     return tf.tidy(() => this._inverseAndLogDet(y, opts)[1]);
   }
 
+  /**
+   * `[f(x), log|det J_f(x)|]` for a checked `x` (rank >= eventNdims, float32); the log-det has
+   * x's shape without its event dims. Runs inside `tf.tidy`.
+   */
   protected abstract _forwardAndLogDet(x: tf.Tensor, opts: BijectorCallOptions): [tf.Tensor, tf.Tensor];
+  /**
+   * `[f⁻¹(y), log|det J_{f⁻¹}(y)|]` for a checked `y`; the log-det has y's shape without its
+   * event dims. Runs inside `tf.tidy`.
+   */
   protected abstract _inverseAndLogDet(y: tf.Tensor, opts: BijectorCallOptions): [tf.Tensor, tf.Tensor];
 
   /** Override where the value alone is cheaper than value and log-det. */
@@ -153,6 +166,7 @@ export abstract class Bijector {
     return this._forwardAndLogDet(x, opts)[0];
   }
 
+  /** Override where the inverse value alone is cheaper than value and log-det. */
   protected _inverse(y: tf.Tensor, opts: BijectorCallOptions): tf.Tensor {
     return this._inverseAndLogDet(y, opts)[0];
   }

@@ -13,6 +13,7 @@ import { sumRightmost } from './ops.js';
  * The chain owns its members: `dispose()` disposes them.
  */
 export class Chain extends Bijector {
+  /** The members, outermost first: forward applies the last one first. */
   readonly bijectors: readonly Bijector[];
 
   constructor(bijectors: Bijector[], opts: BijectorBaseOptions = {}) {

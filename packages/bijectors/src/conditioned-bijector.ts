@@ -22,8 +22,10 @@ export interface ConditionedOptions extends BijectorBaseOptions {
  * context size every call is checked against. Subclasses validate the conditioner itself.
  */
 export abstract class ConditionedBijector extends Bijector {
+  /** The network (or function) giving the transformer's parameters. */
   readonly conditioner: Conditioner;
   private readonly ownsConditioner: boolean;
+  /** Size of the context every call must pass; undefined when the context is optional. */
   readonly contextSize: number | undefined;
 
   protected constructor(config: BijectorConfig, conditioner: Conditioner, opts: ConditionedOptions) {

@@ -10,8 +10,11 @@ export type ConditionerFunction = (x: tf.Tensor, context?: tf.Tensor) => tf.Tens
  * the bijector's `dispose()`.
  */
 export interface ConditionerObject {
+  /** The transformer's parameters for the conditioning units `x` (and the context, if any). */
   call(x: tf.Tensor, opts?: { context?: tf.Tensor }): tf.Tensor;
+  /** Variables an optimizer updates through the bijector. */
   readonly trainableVariables?: tf.Variable[];
+  /** Frees the network's variables; called by the bijector's `dispose()`. */
   dispose?(): void;
 }
 

@@ -5,6 +5,7 @@ import { ConditionedBijector, type ConditionedOptions } from './conditioned-bije
 import { callConditioner, isConditioner, type Conditioner } from './conditioner.js';
 import { isTransformer, type Transformer } from './transformer.js';
 
+/** Options of {@link Coupling}. */
 export interface CouplingOptions extends ConditionedOptions {
   /**
    * Number d of leading units passed through unchanged; they condition the rest.
@@ -31,6 +32,7 @@ export interface CouplingOptions extends ConditionedOptions {
 export class Coupling extends ConditionedBijector {
   /** d, or undefined for floor(D / 2) of each input. */
   readonly numMasked: number | undefined;
+  /** The elementwise map of the transformed units. */
   readonly transformer: Transformer;
 
   constructor(opts: CouplingOptions) {

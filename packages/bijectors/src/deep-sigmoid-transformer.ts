@@ -3,6 +3,7 @@ import { argumentError, checkOptionKeys, nonDifferentiable } from '@densityjs/co
 import { conditionerShapeError } from './conditioner.js';
 import type { Transformer } from './transformer.js';
 
+/** Options of the {@link deepSigmoid} transformer. */
 export interface DeepSigmoidOptions {
   /** Number H of sigmoid units of each unit's map (3H conditioner outputs per unit). Default 8. */
   hiddenUnits?: number;

@@ -24,6 +24,7 @@ export interface ElementwiseOptions extends BijectorBaseOptions {
  * elementwise log-derivative in both directions.
  */
 export abstract class ElementwiseBijector extends Bijector {
+  /** Whether inverse inputs are checked against the bijector's range (see {@link ElementwiseOptions.validateArgs}). */
   protected readonly validateArgs: boolean;
   /**
    * Shapes of the parameters that broadcast against the input (name -> shape). The input must

@@ -10,6 +10,7 @@ import { Bijector, type BijectorBaseOptions, type BijectorCallOptions } from './
  * Shares (and on `dispose()` disposes) the wrapped bijector.
  */
 export class Invert extends Bijector {
+  /** The wrapped bijector f; this one is f⁻¹. */
   readonly bijector: Bijector;
 
   constructor(bijector: Bijector, opts: BijectorBaseOptions = {}) {

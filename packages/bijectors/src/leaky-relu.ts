@@ -4,6 +4,7 @@ import { ElementwiseBijector, type ElementwiseOptions } from './elementwise.js';
 import { negativeMask } from './ops.js';
 import { ParameterSet } from './parameter.js';
 
+/** Options of {@link LeakyReLU}. */
 export interface LeakyReLUOptions extends ElementwiseOptions {
   /** Slope for x < 0, > 0 (default 0.2). */
   alpha?: TensorLike;

@@ -2,6 +2,7 @@ import { affine, type AffineOptions } from './affine-transformer.js';
 import { affineConditioner, type Conditioner } from './conditioner.js';
 import { MaskedAutoregressive, type MaskedAutoregressiveOptions } from './masked-autoregressive.js';
 
+/** Options of {@link MaskedAutoregressiveFlow}: a masked autoregressive layer's options with the affine transformer's options in place of `transformer`; the conditioner may also be given as `shiftAndLogScale`. */
 export interface MaskedAutoregressiveFlowOptions extends Omit<MaskedAutoregressiveOptions, 'transformer' | 'conditioner'>, AffineOptions {
   /**
    * Autoregressive network of y (normally a MADE with params = 2): returns batch + [D, 2]

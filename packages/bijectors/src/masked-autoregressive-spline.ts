@@ -2,6 +2,7 @@ import { MaskedAutoregressive, type MaskedAutoregressiveOptions } from './masked
 import type { SplineSettings } from './rational-quadratic-spline.js';
 import { rationalQuadratic } from './rational-quadratic-transformer.js';
 
+/** Options of {@link MaskedAutoregressiveSpline}: a masked autoregressive layer's options with the spline settings in place of `transformer`. */
 export interface MaskedAutoregressiveSplineOptions extends Omit<MaskedAutoregressiveOptions, 'transformer'>, SplineSettings {}
 
 /**

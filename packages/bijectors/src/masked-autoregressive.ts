@@ -5,6 +5,7 @@ import { ConditionedBijector, type ConditionedOptions } from './conditioned-bije
 import { callConditioner, isConditioner, type Conditioner } from './conditioner.js';
 import { isTransformer, type Transformer } from './transformer.js';
 
+/** Options of {@link MaskedAutoregressive}. */
 export interface MaskedAutoregressiveOptions extends ConditionedOptions {
   /**
    * Autoregressive network of y (normally a MADE from @densityjs/made with
@@ -32,6 +33,7 @@ export interface MaskedAutoregressiveOptions extends ConditionedOptions {
  * `MaskedAutoregressiveSpline` (rational-quadratic) are this class with a fixed transformer.
  */
 export class MaskedAutoregressive extends ConditionedBijector {
+  /** The elementwise map of each unit. */
   readonly transformer: Transformer;
 
   constructor(opts: MaskedAutoregressiveOptions) {

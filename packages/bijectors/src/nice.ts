@@ -1,6 +1,7 @@
 import { additive } from './additive-transformer.js';
 import { Coupling, type CouplingOptions } from './coupling.js';
 
+/** Options of {@link NICE}: a coupling layer's options; the transformer is always additive. */
 export type NICEOptions = Omit<CouplingOptions, 'transformer'>;
 
 /**

@@ -3,6 +3,7 @@ import { argumentError, checkOptionKeys } from '@densityjs/core';
 import { Bijector, type BijectorBaseOptions, type BijectorCallOptions } from './bijector.js';
 import { ParameterSet } from './parameter.js';
 
+/** Options of {@link Permute}. */
 export interface PermuteOptions extends BijectorBaseOptions {
   /** A permutation of 0..d-1: `y[..., i] = x[..., permutation[i]]` (TFP's convention). */
   permutation: number[];
@@ -18,6 +19,7 @@ export interface PermuteOptions extends BijectorBaseOptions {
  * UnsortedSegmentSum, which the wasm backend lacks.
  */
 export class Permute extends Bijector {
+  /** `y[..., i] = x[..., permutation[i]]`. */
   readonly permutation: readonly number[];
   private readonly params = new ParameterSet();
   private readonly forwardIndices: tf.Tensor;

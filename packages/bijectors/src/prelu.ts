@@ -4,6 +4,7 @@ import { ElementwiseBijector, type ElementwiseOptions } from './elementwise.js';
 import { prelu } from './leaky-relu.js';
 import { ParameterSet } from './parameter.js';
 
+/** Options of {@link PReLU}. */
 export interface PReLUOptions extends ElementwiseOptions {
   /** Initial slope for x < 0, > 0 (default 0.5). */
   alpha?: number;
@@ -18,6 +19,7 @@ export interface PReLUOptions extends ElementwiseOptions {
  * `log|det J| = [x < 0] logAlpha` per element.
  */
 export class PReLU extends ElementwiseBijector {
+  /** log of the slope α for negative inputs (trainable). */
   readonly logAlpha: tf.Variable;
   private readonly params = new ParameterSet();
 

@@ -26,7 +26,12 @@ export interface ResolvedSpline {
 }
 
 /** The defaults of every spline in densityjs (bijector, transformer, presets): 8 bins on [-4, 4]. */
-export const SPLINE_DEFAULTS = { numBins: 8, bound: 4 } as const;
+export const SPLINE_DEFAULTS = {
+  /** Number of bins K. */
+  numBins: 8,
+  /** Half-width B of the interval [-B, B] the spline maps onto itself. */
+  bound: 4,
+} as const;
 
 export function resolveSpline(owner: string, s: SplineSettings = {}): ResolvedSpline {
   const numBins = s.numBins ?? SPLINE_DEFAULTS.numBins;
@@ -301,6 +306,7 @@ export function rqSplineFormula(v: tf.Tensor, picked: tf.Tensor, inverse: boolea
 
 type Six = [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
 
+/** Options of {@link RationalQuadraticSpline}: the spline settings and its parameters (given, or trainable and initialized). */
 export interface RationalQuadraticSplineOptions extends ElementwiseOptions, SplineSettings {
   /**
    * Fixed unnormalized parameters of shape [...paramShape, 3K-1] (not trained). Without it the
@@ -322,6 +328,7 @@ export interface RationalQuadraticSplineOptions extends ElementwiseOptions, Spli
  * `MaskedAutoregressiveSpline`).
  */
 export class RationalQuadraticSpline extends ElementwiseBijector {
+  /** The spline settings with every default filled in. */
   readonly settings: ResolvedSpline;
   private readonly paramSet = new ParameterSet();
   private readonly params: tf.Tensor;

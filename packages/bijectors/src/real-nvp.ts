@@ -2,6 +2,7 @@ import { affine, type AffineOptions } from './affine-transformer.js';
 import { affineConditioner, type Conditioner } from './conditioner.js';
 import { Coupling, type CouplingOptions } from './coupling.js';
 
+/** Options of {@link RealNVP}: a coupling layer's options with the affine transformer's options in place of `transformer`; the conditioner may also be given as `shiftAndLogScale`. */
 export interface RealNVPOptions extends Omit<CouplingOptions, 'transformer' | 'conditioner'>, AffineOptions {
   /**
    * Network or function of the first d units (and the context) returning batch + [D-d, 2]

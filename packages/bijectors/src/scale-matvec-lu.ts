@@ -4,6 +4,7 @@ import { Bijector, type BijectorBaseOptions, type BijectorCallOptions } from './
 import { ParameterSet } from './parameter.js';
 import { luDecompose, randomOrthogonal } from './lu-initialization.js';
 
+/** Options of {@link ScaleMatvecLU}. */
 export interface ScaleMatvecLUOptions extends BijectorBaseOptions {
   /** Event size D (W is D x D). */
   eventSize: number;
@@ -32,8 +33,11 @@ export interface ScaleMatvecLUOptions extends BijectorBaseOptions {
 const LOG_ABS_SCALE_LIMIT = 15;
 
 export class ScaleMatvecLU extends Bijector {
+  /** L: its strictly lower part is trainable (the diagonal is 1), shape [D, D]. */
   readonly lower: tf.Variable;
+  /** U: its strictly upper part is trainable (the diagonal comes from `logAbsScale`), shape [D, D]. */
   readonly upper: tf.Variable;
+  /** log|s|, the log-magnitudes of W's LU diagonal (trainable), shape [D]. */
   readonly logAbsScale: tf.Variable;
   /**
    * The seed the fixed parts (permutation P, signs of s) and the initial values came from:

@@ -3,6 +3,7 @@ import { argumentError, raw, type TensorLike } from '@densityjs/core';
 import { ElementwiseBijector, type ElementwiseOptions } from './elementwise.js';
 import { ParameterSet } from './parameter.js';
 
+/** Options of {@link Scale}. */
 export interface ScaleOptions extends ElementwiseOptions {
   /** Nonzero multiplier, broadcast against x. */
   scale?: TensorLike | tf.Variable;

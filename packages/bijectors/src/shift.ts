@@ -3,6 +3,7 @@ import type { TensorLike } from '@densityjs/core';
 import { ElementwiseBijector, type ElementwiseOptions } from './elementwise.js';
 import { ParameterSet } from './parameter.js';
 
+/** Options of {@link Shift}. */
 export interface ShiftOptions extends ElementwiseOptions {
   /** Added to x, broadcast against it. A trainable `tf.Variable` is trained. */
   shift: TensorLike | tf.Variable;
@@ -10,6 +11,7 @@ export interface ShiftOptions extends ElementwiseOptions {
 
 /** `y = x + shift`, `log|det J| = 0`. */
 export class Shift extends ElementwiseBijector {
+  /** The shift b in y = x + b. */
   readonly shift: tf.Tensor;
   private readonly params = new ParameterSet();
 

@@ -2,6 +2,7 @@ import { Coupling, type CouplingOptions } from './coupling.js';
 import type { SplineSettings } from './rational-quadratic-spline.js';
 import { rationalQuadratic } from './rational-quadratic-transformer.js';
 
+/** Options of {@link SplineCoupling}: a coupling layer's options with the spline settings in place of `transformer`. */
 export interface SplineCouplingOptions extends Omit<CouplingOptions, 'transformer'>, SplineSettings {}
 
 /**

@@ -8,6 +8,7 @@ import type { SplineSettings } from './rational-quadratic-spline.js';
 
 /** The JSON form of a transformer: its kind and its options (what `transformerFromJSON` reads). */
 export interface TransformerJSON {
+  /** Which transformer. */
   kind: 'affine' | 'additive' | 'rationalQuadratic' | 'deepSigmoid';
   [option: string]: unknown;
 }
@@ -25,17 +26,21 @@ export interface TransformerJSON {
  * unit also take batch + [n], and `affine` takes batch + [2n] (n shifts, then n log-scales).
  */
 export interface Transformer {
+  /** Which transformer (its name in JSON). */
   readonly kind: TransformerJSON['kind'];
   /** Conditioner outputs per transformed unit. */
   readonly paramsPerUnit: number;
   /** True when log|d tau/d v| is identically 0 (the layer then reports volumePreserving). */
   readonly volumePreserving: boolean;
-  /** `owner` names the layer in shape errors. */
+  /** `[tau(v; params), sum_i log|d tau/d v_i|]`; `owner` names the layer in shape errors. */
   forward(v: tf.Tensor, params: tf.Tensor, owner: string): [tf.Tensor, tf.Tensor];
+  /** `[tau⁻¹(v; params), sum_i log|d tau⁻¹/d v_i|]`; `owner` names the layer in shape errors. */
   inverse(v: tf.Tensor, params: tf.Tensor, owner: string): [tf.Tensor, tf.Tensor];
+  /** Its kind and options, as `transformerFromJSON` reads them back. */
   toJSON(): TransformerJSON;
 }
 
+/** True when `t` has a Transformer's shape (forward, inverse, an integer paramsPerUnit, toJSON). */
 export function isTransformer(t: unknown): t is Transformer {
   const c = t as Transformer;
   return (
