@@ -73,7 +73,7 @@ describeEachBackend(
       const m = linearModel(xs, ys);
       const res = await trainLoop(
         { owner: 'test', variables: m.variables, numExamples: 64, batchLoss: m.batchLoss },
-        { epochs: 600, batchSize: 1000, learningRate: 0.05, seed: 0 },
+        { epochs: 600, batchSize: 1000, learningRate: 0.05, seed: 0, emaMomentum: 0 },
       );
       expect(res.history.loss).toHaveLength(600);
       expect(res.aborted).toBe(false);
@@ -350,7 +350,7 @@ describe('trainLoop learning-rate schedule', () => {
             return tf.mul(w, 1) as tf.Scalar;
           },
         },
-        { epochs, batchSize: 3, learningRate: 0.1, finalLearningRate: 0.01, seed: 0 },
+        { epochs, batchSize: 3, learningRate: 0.1, finalLearningRate: 0.01, seed: 0, emaMomentum: 0 },
       );
       seen.push(w.dataSync()[0]!);
       w.dispose();
@@ -376,7 +376,7 @@ describe('trainLoop gradient clipping (clipNorm)', () => {
     try {
       await trainLoop(
         { owner: 'test', variables: [w], numExamples: 1, batchLoss: () => tf.mul(tf.sum(tf.square(w)), 0.5) as tf.Scalar },
-        { epochs: steps, batchSize: 1, optimizer: sgd, seed: 0, ...opts, onEpochEnd: (_, logs) => void losses.push(logs.loss) },
+        { epochs: steps, batchSize: 1, optimizer: sgd, seed: 0, emaMomentum: 0, ...opts, onEpochEnd: (_, logs) => void losses.push(logs.loss) },
       );
       return { w: Array.from(await w.data()), losses };
     } finally {
@@ -414,7 +414,7 @@ describe('trainLoop gradient clipping (clipNorm)', () => {
       const sgd = tf.train.sgd(0.1);
       await trainLoop(
         { owner: 'test', variables: [a, b], numExamples: 1, batchLoss: () => tf.mul(tf.add(tf.square(a), tf.square(b)), 0.5) as tf.Scalar },
-        { epochs: 1, batchSize: 1, optimizer: sgd, seed: 0, clipNorm: 2.5 },
+        { epochs: 1, batchSize: 1, optimizer: sgd, seed: 0, clipNorm: 2.5, emaMomentum: 0 },
       );
       expectAllClose([(await a.data())[0]!, (await b.data())[0]!], [2.85, 3.8], { atol: 1e-6 });
       tf.dispose([a, b]);

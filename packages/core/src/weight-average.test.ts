@@ -1,0 +1,73 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { expect, it } from 'vitest';
+import { describeEachBackend, expectAllClose, expectNoLeaks } from '@densityjs/testing';
+import { resolveFitOptions, trainLoop } from './train-loop.js';
+import { WeightAverage } from './weight-average.js';
+
+/** Bias-corrected EMA of the iterates w_1..w_t in float64: sum b^(t-k) w_k / sum b^(t-k). */
+function reference(iterates: number[], b: number): number {
+  let num = 0;
+  let den = 0;
+  iterates.forEach((w, k) => {
+    const weight = Math.pow(b, iterates.length - 1 - k);
+    num += weight * w;
+    den += weight;
+  });
+  return num / den;
+}
+
+describeEachBackend('WeightAverage', () => {
+  it('holds the bias-corrected weighted mean of the iterates, and gives the iterates back', async () => {
+    await expectNoLeaks(async () => {
+      const v = tf.tidy(() => tf.variable(tf.tensor1d([0, 10])));
+      const avg = new WeightAverage([v], 0.9);
+      const iterates: number[][] = [];
+      for (const step of [[1, 2], [3, -4], [-2, 8], [5, 5]]) {
+        tf.tidy(() => v.assign(tf.tensor1d(step)));
+        iterates.push(step);
+        avg.update();
+      }
+      avg.swapIn();
+      expect(avg.swapped).toBe(true);
+      await expectAllClose(v, [reference(iterates.map((w) => w[0]!), 0.9), reference(iterates.map((w) => w[1]!), 0.9)], { atol: 1e-5 });
+      avg.swapOut();
+      await expectAllClose(v, [5, 5], { atol: 0 });
+      avg.finish();
+      await expectAllClose(v, [reference(iterates.map((w) => w[0]!), 0.9), reference(iterates.map((w) => w[1]!), 0.9)], { atol: 1e-5 });
+      avg.dispose();
+      v.dispose();
+    });
+  });
+
+  it('trainLoop ends each epoch with the average and steps on from the iterate', async () => {
+    // loss = w has the constant gradient 1: each SGD step (rate 0.1) moves the iterate by -0.1
+    // whatever the averaged value, so iterate k is -0.1 k; the epochs (2 steps each) end with
+    // the average of the iterates so far.
+    await expectNoLeaks(async () => {
+      const w = tf.tidy(() => tf.variable(tf.scalar(0)));
+      const sgd = tf.train.sgd(0.1);
+      const atEpochEnd: number[] = [];
+      await trainLoop(
+        { owner: 'test', variables: [w], numExamples: 2, batchLoss: () => tf.mul(w, 1) as tf.Scalar },
+        { epochs: 3, batchSize: 1, optimizer: sgd, seed: 0, emaMomentum: 0.5, onEpochEnd: async () => void atEpochEnd.push((await w.data())[0]!) },
+      );
+      const iterates = [1, 2, 3, 4, 5, 6].map((k) => -0.1 * k);
+      const expected = [2, 4, 6].map((t) => reference(iterates.slice(0, t), 0.5));
+      await expectAllClose(atEpochEnd, expected, { atol: 1e-6 });
+      await expectAllClose(w, expected[2]!, { atol: 1e-6 });
+      sgd.dispose();
+      w.dispose();
+    });
+  });
+
+  it('emaMomentum 0 keeps the last iterate; values outside [0, 1) are refused', async () => {
+    const w = tf.tidy(() => tf.variable(tf.scalar(0)));
+    const sgd = tf.train.sgd(0.1);
+    await trainLoop({ owner: 'test', variables: [w], numExamples: 2, batchLoss: () => tf.mul(w, 1) as tf.Scalar }, { epochs: 2, batchSize: 1, optimizer: sgd, seed: 0, emaMomentum: 0 });
+    await expectAllClose(w, -0.4, { atol: 1e-6 });
+    sgd.dispose();
+    w.dispose();
+    expect(resolveFitOptions('fit', {}).emaMomentum).toBe(0.99);
+    for (const bad of [1, -0.1, NaN, '0.9']) expect(() => resolveFitOptions('fit', { emaMomentum: bad as never })).toThrow(/fit: emaMomentum must be a number in \[0, 1\)/);
+  });
+});
