@@ -1,6 +1,14 @@
 import { argumentError, freshSeed, mulberry32 } from '@densityjs/core';
 
+/**
+ * The autoregressive order of the inputs: 'left-to-right' (degrees 1..D), 'right-to-left'
+ * (D..1), 'random' (a seeded permutation), or an explicit permutation of 1..D.
+ */
 export type InputOrder = 'left-to-right' | 'right-to-left' | 'random' | number[];
+/**
+ * How hidden units get their degrees in 1..D-1: 'equal' cycles through them so every degree has
+ * about the same number of units; 'random' draws them (seeded), as in the MADE paper.
+ */
 export type HiddenDegrees = 'equal' | 'random';
 
 /**
@@ -9,12 +17,17 @@ export type HiddenDegrees = 'equal' | 'random';
  * `hidden[l][k]` in 0..D-1 is the largest input degree hidden unit k of layer l may see.
  */
 export interface MadeDegrees {
+  /** Degree of each input, a permutation of 1..D. */
   input: number[];
+  /** Per hidden layer, the degree of each unit, in 0..D-1. */
   hidden: number[][];
 }
 
+/** Options of {@link createDegrees}. */
 export interface CreateDegreesOptions {
+  /** D: number of inputs (and outputs). */
   eventSize: number;
+  /** Widths of the hidden layers, each at least D - 1. */
   hiddenUnits: number[];
   /** Default 'left-to-right'. An explicit order is a permutation of 1..eventSize. */
   inputOrder?: InputOrder;

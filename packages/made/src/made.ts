@@ -11,6 +11,7 @@ import {
 } from './degrees.js';
 import { checkActivation, maskTensor } from './masked-dense.js';
 
+/** Options of {@link MADE}. */
 export interface MADEOptions {
   /** D: size of the event x (and number of autoregressive outputs). */
   eventSize: number;
@@ -42,16 +43,27 @@ export interface MADEOptions {
 
 /** JSON-able configuration: `new MADE(made.getConfig())` rebuilds the same architecture. */
 export interface MADEConfig {
+  /** D: size of the event. */
   eventSize: number;
+  /** Widths of the hidden layers (of the residual blocks with `residual`). */
   hiddenUnits: number[];
+  /** Outputs per event dimension. */
   params: number;
+  /** Size of the conditioning input (0: unconditional). */
   contextSize: number;
+  /** Hidden activation. */
   activation: DenseActivation;
+  /** The resolved input order, a permutation of 1..D. */
   inputOrder: number[];
+  /** How the hidden degrees were chosen. */
   hiddenDegrees: HiddenDegrees;
+  /** The resolved degrees (input and hidden). */
   degrees: MadeDegrees;
+  /** Whether the network is a ResMADE. */
   residual: boolean;
+  /** Scale of the output layer's initial weights. */
   outputScale: number;
+  /** The seed of the order, degrees and initial weights. */
   seed: number;
 }
 
@@ -94,14 +106,23 @@ interface LayerSpec {
  * wasm never takes its slow transposed-matMul path and no registered gradient is needed.
  */
 export class MADE {
+  /** D: size of the event x. */
   readonly eventSize: number;
+  /** Widths of the hidden layers (of the residual blocks with `residual`). */
   readonly hiddenUnits: number[];
+  /** Outputs per event dimension: `call` returns batch + [D, params]. */
   readonly params: number;
+  /** Size of the conditioning input (0: unconditional). */
   readonly contextSize: number;
+  /** Hidden activation. */
   readonly activation: DenseActivation;
+  /** How the hidden degrees were chosen. */
   readonly hiddenDegrees: HiddenDegrees;
+  /** Whether the network is a ResMADE (residual blocks). */
   readonly residual: boolean;
+  /** Scale of the output layer's initial weights. */
   readonly outputScale: number;
+  /** The seed actually used (drawn when none was given), so `getConfig()` rebuilds the same network. */
   readonly seed: number;
   /** The resolved degrees; `degrees.input` is the autoregressive order (1-based). */
   readonly degrees: MadeDegrees;
@@ -273,6 +294,7 @@ export class MADE {
     return this.specs.flatMap((_, i) => [this.kernels[i]!, this.biases[i]!]);
   }
 
+  /** The architecture as JSON-able data: `new MADE(made.getConfig())` builds the same network (weights freshly initialized from the same seed). */
   getConfig(): MADEConfig {
     return {
       eventSize: this.eventSize,
@@ -289,6 +311,7 @@ export class MADE {
     };
   }
 
+  /** `new MADE(config)`, for a config read with `getConfig()`. */
   static fromConfig(config: MADEConfig): MADE {
     return new MADE(config);
   }
@@ -315,6 +338,7 @@ export class MADE {
     tf.tidy(() => weights.forEach((w, i) => vars[i]!.assign(w.dtype === 'float32' ? w : tf.cast(w, 'float32'))));
   }
 
+  /** Frees the weights and masks; the network cannot be used afterwards. Idempotent. */
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;

@@ -12,8 +12,11 @@ import {
   type FusedLayer,
 } from '@densityjs/core';
 
+/** Options of {@link MaskedDense}. */
 export interface MaskedDenseOptions {
+  /** Number of inputs (rows of the kernel, context excluded). */
   inputSize: number;
+  /** Number of output units (columns of the kernel). */
   units: number;
   /** 0/1 matrix of shape [inputSize, units] (kernel layout); all ones when omitted. */
   mask?: number[][];
@@ -27,6 +30,7 @@ export interface MaskedDenseOptions {
    * Default 1.
    */
   initScale?: number;
+  /** Seeds the initial weights: any integer, 0 included. Default: a fresh random seed. */
   seed?: number;
 }
 
@@ -51,12 +55,19 @@ export function checkActivation(owner: string, activation: unknown): DenseActiva
  * `fusedMlp` in @densityjs/core): no transposed matMuls, no registered gradients needed.
  */
 export class MaskedDense {
+  /** Number of inputs (context excluded). */
   readonly inputSize: number;
+  /** Number of output units. */
   readonly units: number;
+  /** Size of the unmasked conditioning input (0: none). */
   readonly contextSize: number;
+  /** Activation of the output. */
   readonly activation: DenseActivation;
+  /** The 0/1 mask M, shape [inputSize, units]. */
   readonly mask: number[][];
+  /** Weights W, shape [inputSize + contextSize, units] (context rows last). */
   readonly kernel: tf.Variable<tf.Rank.R2>;
+  /** Bias b, shape [units]. */
   readonly bias: tf.Variable<tf.Rank.R1>;
   private readonly maskT: tf.Tensor2D;
   private disposed = false;
@@ -113,11 +124,24 @@ export class MaskedDense {
     });
   }
 
+  /** [kernel, bias]. */
   get trainableVariables(): tf.Variable[] {
     return [this.kernel, this.bias];
   }
 
-  getConfig(): { inputSize: number; units: number; mask: number[][]; contextSize: number; activation: DenseActivation } {
+  /** The layer's shape as JSON-able data (weights excluded). */
+  getConfig(): {
+    /** Number of inputs. */
+    inputSize: number;
+    /** Number of output units. */
+    units: number;
+    /** The 0/1 mask, shape [inputSize, units]. */
+    mask: number[][];
+    /** Size of the conditioning input. */
+    contextSize: number;
+    /** Activation of the output. */
+    activation: DenseActivation;
+  } {
     return {
       inputSize: this.inputSize,
       units: this.units,
@@ -127,6 +151,7 @@ export class MaskedDense {
     };
   }
 
+  /** Frees the weights and the mask; the layer cannot be used afterwards. Idempotent. */
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
