@@ -34,10 +34,20 @@ export function integerQuantile(
       const upper = tf.greater(pv, tf.scalar(0.5));
       const rest = tf.sub(tf.scalar(1), pv);
       for (let i = 0; i < steps; i++) {
-        const mid = tf.floor(tf.mul(tf.add(lo, hi), tf.scalar(0.5)));
-        const enough = tf.where(upper, tf.lessEqual(survival(mid, ...pars), rest), tf.greaterEqual(cdf(mid, ...pars), pv));
-        hi = tf.where(enough, mid, hi);
-        lo = tf.where(enough, lo, tf.minimum(tf.add(mid, tf.scalar(1)), hi));
+        // One tidy per step: the cdf evaluations' intermediates are freed as the search goes.
+        const [nextLo, nextHi] = tf.tidy(() => {
+          const mid = tf.floor(tf.mul(tf.add(lo, hi), tf.scalar(0.5)));
+          // A logical select, not tf.where: wasm's select kernel mishandles bool operands.
+          const enough = tf.logicalOr(
+            tf.logicalAnd(upper, tf.lessEqual(survival(mid, ...pars), rest)),
+            tf.logicalAnd(tf.logicalNot(upper), tf.greaterEqual(cdf(mid, ...pars), pv)),
+          );
+          const h = tf.where(enough, mid, hi);
+          return [tf.where(enough, lo, tf.minimum(tf.add(mid, tf.scalar(1)), h)), h];
+        });
+        tf.dispose([lo, hi]);
+        lo = nextLo!;
+        hi = nextHi!;
       }
       // p = 1: the top of the support (its survival function may round to 0 below it).
       const k = tf.where(tf.equal(tf.broadcastTo(pv, shape), tf.scalar(1)), unbounded ? tf.fill(shape, Infinity) : tf.broadcastTo(hv, shape), hi);
