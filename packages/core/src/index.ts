@@ -66,6 +66,9 @@ export {
 export { DENSE_ACTIVATIONS, LEAKY_RELU_ALPHA, fusedDense, fusedMlp, type DenseActivation, type FusedLayer, type FusedMlpOptions } from './fused-dense.js';
 export { FusedAdam, fusedAdam, type FusedAdamOptions } from './fused-adam.js';
 export { DirectBackend, directKernelsActive, recordingGradients, registerDirectKernel, setDirectKernelsEnabled, type DirectMatMulOptions } from './kernels/direct-backend.js';
+export { mlpForward, type MlpForwardAttrs } from './kernels/mlp-forward-kernel.js';
+export { mlpBackward } from './kernels/mlp-backward-kernel.js';
+export type { MlpKernelConfig, MlpLayerSpec } from './kernels/mlp-kernel-config.js';
 export type { BijectorCallOptions, BijectorLike } from './bijector-like.js';
 export type { TrainableDensity, TrainingData, TrainingObjective } from './trainable-density.js';
 export { fit, checkMatrix, negativeMean, type DensityFitOptions } from './fit.js';

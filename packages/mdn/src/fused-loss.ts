@@ -52,6 +52,8 @@ interface Scratch {
   /** Per component: log-joint, then its exp; and exp(logit - max logit). */
   comp: Float64Array;
   weights: Float64Array;
+  /** Per component: prod_d 1 / sigma_kd. */
+  prodInv: Float64Array;
 }
 
 let scratch: Scratch | undefined;
@@ -76,6 +78,7 @@ function getScratch(layout: MdnLayout): Scratch {
     sigm: new Float64Array(KD),
     comp: new Float64Array(layout.numComponents),
     weights: new Float64Array(layout.numComponents),
+    prodInv: new Float64Array(layout.numComponents),
   };
   return scratch;
 }
@@ -268,40 +271,53 @@ function mixtureRow(
     wA[k] = e;
     sumW += e;
   }
-  // c_k = logit_k + sum_d log N(y_d; mu_kd, sigma_kd); the row's loss is
-  // logSumExp(logits) - logSumExp(c) = (maxLogit - maxComp) + log(sumW / sumR): one log.
-  let maxComp = -Infinity;
+  // c_k = logit_k + q_k - sum_d log sigma_kd - D log(2 pi) / 2 with q_k = -sum_d z_kd^2 / 2.
+  // With u_k = w_k exp(q_k - maxQ) prod_d (1 / sigma_kd) (w = exp(logit - maxLogit)), the row's
+  // loss logSumExp(logits) - logSumExp(c) is log(sumW / sumU) - maxQ + D log(2 pi) / 2 and the
+  // responsibilities are u_k / sumU: one exp per component and one log per row, no log sigma.
+  // Where the sum could leave float64's range, the log-space form (logSpaceRow) takes over.
+  const prodInv = s.prodInv;
+  let maxQ = -Infinity;
   for (let k = 0; k < K; k++) {
-    let c = head[k]!;
+    let q = 0;
+    let prod = 1;
     for (let d = 0; d < D; d++) {
       const j = k * D + d;
       const raw = head[K + KD + j]!;
       // softplus(raw) = max(raw, 0) + log1p(exp(-|raw|)); the same exp gives sigmoid(raw).
       const e = Math.exp(-Math.abs(raw));
-      const sc = (raw > 0 ? raw : 0) + Math.log1p(e) + minScale;
-      const inv = 1 / sc;
+      const inv = 1 / ((raw > 0 ? raw : 0) + Math.log1p(e) + minScale);
       const z = (yv[y0 + d]! - head[K + j]!) * inv;
       zA[j] = z;
       scA[j] = inv;
       const onePlusE = 1 / (1 + e);
       sgA[j] = raw >= 0 ? onePlusE : e * onePlusE;
-      c -= 0.5 * z * z + Math.log(sc) + HALF_LOG_2PI;
+      q -= 0.5 * z * z;
+      prod *= inv;
     }
-    comp[k] = c;
-    if (c > maxComp) maxComp = c;
+    comp[k] = q;
+    prodInv[k] = prod;
+    if (q > maxQ) maxQ = q;
   }
-  let sumR = 0;
+  let sumU = 0;
   for (let k = 0; k < K; k++) {
-    const e = Math.exp(comp[k]! - maxComp);
-    comp[k] = e;
-    sumR += e;
+    const u = wA[k]! * prodInv[k]! * Math.exp(comp[k]! - maxQ);
+    comp[k] = u;
+    sumU += u;
   }
-  const loss = maxLogit - maxComp + Math.log(sumW / sumR);
+  let loss: number;
+  let sumR = sumU;
+  if (sumU > 1e-280 && sumU < 1e280) {
+    loss = Math.log(sumW / sumU) - maxQ + D * HALF_LOG_2PI;
+  } else {
+    loss = logSpaceRow(s, layout, head, maxLogit, sumW);
+    sumR = 1;
+  }
   if (!withGrad) return loss;
   const invR = invRows / sumR;
   const invW = invRows / sumW;
   for (let k = 0; k < K; k++) {
-    // Responsibilities and mixture weights (already / rows) from the two logSumExps' exps.
+    // Responsibilities and mixture weights (already / rows).
     const resp = comp[k]! * invR;
     dHead[k] = wA[k]! * invW - resp;
     for (let d = 0; d < D; d++) {
@@ -313,6 +329,35 @@ function mixtureRow(
     }
   }
   return loss;
+}
+
+/**
+ * The row's loss in log space from the z and 1 / sigma that `mixtureRow` stored (for rows whose
+ * scale products or weights leave float64's range); leaves the responsibilities in `s.comp`
+ * (summing to 1).
+ */
+function logSpaceRow(s: Scratch, layout: MdnLayout, head: Float64Array, maxLogit: number, sumW: number): number {
+  const { numComponents: K, outputSize: D } = layout;
+  const comp = s.comp;
+  let maxComp = -Infinity;
+  for (let k = 0; k < K; k++) {
+    let c = head[k]!;
+    for (let d = 0; d < D; d++) {
+      const j = k * D + d;
+      const z = s.z[j]!;
+      c -= 0.5 * z * z - Math.log(s.scale[j]!) + HALF_LOG_2PI;
+    }
+    comp[k] = c;
+    if (c > maxComp) maxComp = c;
+  }
+  let sumR = 0;
+  for (let k = 0; k < K; k++) {
+    const e = Math.exp(comp[k]! - maxComp);
+    comp[k] = e;
+    sumR += e;
+  }
+  for (let k = 0; k < K; k++) comp[k] = comp[k]! / sumR;
+  return maxLogit - maxComp + Math.log(sumW / sumR);
 }
 
 /**
@@ -506,5 +551,39 @@ export function fusedMdnLoss(layout: MdnLayout, inp: FusedInputs, grad: Float32A
     }
   }
   if (grad) for (let i = 0; i < P; i++) grad[i] = g[i]!;
+  return total * invRows;
+}
+
+/**
+ * The mixture part of `fusedMdnLoss` alone: given the network's head outputs `head` [rows, H]
+ * (logits, locations, raw scales of each row), returns the mean over the rows of
+ * -log sum_k pi_k N(y; mu_k, diag sigma_k^2) and, with `dHead`, writes d mean-loss / d head
+ * [rows, H] (the formulas of `fusedMdnLoss`; float64 inside). Row r's target is row
+ * `indices[r]` of `y` (row r when `indices` is null). For kernels whose dense layers run on
+ * the backend's matMul.
+ */
+export function mixtureLoss(
+  layout: MdnLayout,
+  head: Float32Array,
+  dHead: Float32Array | null,
+  y: ArrayLike<number>,
+  indices: ArrayLike<number> | null,
+  rows: number,
+): number {
+  const s = getScratch(layout);
+  const L = s.layers.length;
+  const H = layout.sizes[L]!;
+  const D = layout.outputSize;
+  const h64 = s.acts[L]!;
+  const d64 = s.deltas[L - 1]!;
+  const invRows = 1 / rows;
+  const withGrad = dHead !== null;
+  let total = 0;
+  for (let r = 0; r < rows; r++) {
+    const o = r * H;
+    for (let j = 0; j < H; j++) h64[j] = head[o + j]!;
+    total += mixtureRow(s, layout, h64, d64, y, (indices ? indices[r]! : r) * D, invRows, withGrad);
+    if (withGrad) for (let j = 0; j < H; j++) dHead![o + j] = d64[j]!;
+  }
   return total * invRows;
 }

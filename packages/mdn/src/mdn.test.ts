@@ -6,7 +6,7 @@ import { MDN } from './mdn.js';
 import { fusedLoss, fusedLossValue } from './fused-kernel.js';
 import { genericLoss } from './network.js';
 import { mulberry32 } from '@densityjs/core';
-import { initialParams, numParams, type MdnLayout } from './layout.js';
+import { initialParams, layerOffsets, numParams, type MdnLayout } from './layout.js';
 import { referenceGradient, referenceHead, referenceLogProb, referenceLoss, rowsOf } from './test-reference.js';
 
 function randomArray(n: number, seed: number, scale = 1): Float32Array {
@@ -63,6 +63,44 @@ describeEachBackend('MDN loss: fused kernel vs composed ops vs float64 reference
       tf.dispose([params, x, y]);
     });
   }
+
+  it('keeps float64 accuracy where prod_d 1 / sigma_kd leaves float64 range (log-space rows)', async () => {
+    // D = 120 scales at the floor 1e-3: prod 1 / sigma = 1e360 overflows, so every row takes the
+    // log-space form. Zero weights: the head is its bias, so mu is exact and z = (y - mu) / sigma
+    // is of order 1.
+    const K = 2;
+    const D = 120;
+    const layout: MdnLayout = { sizes: [1, 2, K * (1 + 2 * D)], numComponents: K, outputSize: D, activation: 'tanh', minScale: 1e-3 };
+    const pv = new Float32Array(numParams(layout.sizes));
+    const head = layerOffsets(layout.sizes)[1]!.b;
+    const r = mulberry32(5);
+    pv[head] = 0.3;
+    pv[head + 1] = -0.2;
+    for (let j = 0; j < K * D; j++) {
+      pv[head + K + j] = 2 * r() - 1;
+      pv[head + K + K * D + j] = -30;
+    }
+    const rows = 3;
+    const yv = new Float32Array(rows * D);
+    for (let n = 0; n < rows; n++) for (let d = 0; d < D; d++) yv[n * D + d] = pv[head + K + (n % K) * D + d]! + 1e-3 * (2 * r() - 1);
+    const xr = [[0.1], [-0.5], [2]];
+    const yr = rowsOf(yv, D);
+    const refLoss = referenceLoss(layout, pv, xr, yr);
+    const refGrad = referenceGradient(layout, pv, xr, yr);
+    const params = tf.tensor1d(pv);
+    const x = tf.tensor2d(xr.flat(), [rows, 1]);
+    const y = tf.tensor2d(yv, [rows, D]);
+    await expectNoLeaks(async () => {
+      const { value, grad } = tf.tidy(() => {
+        const g = tf.valueAndGrad((p: tf.Tensor) => fusedLoss(layout, p as tf.Tensor1D, x, y, null))(params);
+        return { value: g.value, grad: g.grad };
+      });
+      await expectAllClose(value, refLoss, { atol: 1e-3, rtol: 1e-4 }, 'log-space loss');
+      await expectAllClose(grad, refGrad, { atol: 2e-4, rtol: 2e-3 }, 'log-space gradient');
+      tf.dispose([value, grad]);
+    });
+    tf.dispose([params, x, y]);
+  });
 
   it('stays finite for far targets (|y| = 1000) and a collapsed component', async () => {
     const layout = CASES[0]!.layout;

@@ -40,9 +40,9 @@ function activationGrad(act: string, g: Float32Array, a: Float32Array, out: Floa
  * Inputs: `dy` [batch, units of the last layer], `saved` (the forward kernel's packed
  * activations), and per layer i `k{i}` and, when masked, `m{i}`. Outputs: dx [batch,
  * inputSize], dc [contextBatch, contextSize] when a layer takes the context, then dW_i, db_i
- * for every layer.
+ * for every layer. Callable from another direct kernel, like `mlpForward`.
  */
-function backward(d: DirectBackend, { inputs, attrs }: { inputs: tf.NamedTensorInfoMap; attrs: tf.NamedAttrMap }): tf.TensorInfo[] {
+export function mlpBackward(d: DirectBackend, { inputs, attrs }: { inputs: tf.NamedTensorInfoMap; attrs: tf.NamedAttrMap }): tf.TensorInfo[] {
   const config = attrs as unknown as MlpKernelConfig;
   const { layers, batch, contextSize, contextBatch, leakyreluAlpha } = config;
   const n = layers.length;
@@ -99,6 +99,11 @@ function backward(d: DirectBackend, { inputs, attrs }: { inputs: tf.NamedTensorI
     const db = d.sumRows(dz);
     grads[2 * i] = d.keep(dW);
     grads[2 * i + 1] = d.keep(db);
+    if (i === 0 && config.inputGrad === false && !layer.context) {
+      if (dz !== g) d.free(dz);
+      if (g !== inputs['dy']) d.free(g);
+      continue;
+    }
     const kernel = layer.masked ? d.run('Multiply', { a: inputs[`k${i}`], b: inputs[`m${i}`] }) : inputs[`k${i}`]!;
     const dInput = d.matMul(dz, kernel, { transposeB: true });
     if (layer.masked) d.free(kernel);
@@ -124,12 +129,12 @@ function backward(d: DirectBackend, { inputs, attrs }: { inputs: tf.NamedTensorI
       dh[i] = dInput;
     }
   }
-  const out = [d.keep(dh[0]!)];
+  const out = [d.keep(dh[0] ?? d.zeros([batch, config.inputSize]))];
   if (dc) out.push(d.keep(dc));
   return [...out, ...grads];
 }
 
 /** Registers the backward kernel for cpu and wasm (once). */
 export function registerMlpBackwardKernel(): void {
-  registerDirectKernel(MLP_BACKWARD_KERNEL, backward);
+  registerDirectKernel(MLP_BACKWARD_KERNEL, mlpBackward);
 }

@@ -17,9 +17,10 @@ export interface MlpForwardAttrs extends MlpKernelConfig {
  * Inputs: `x` [batch, inputSize], `c` [contextBatch, contextSize] when a layer takes the
  * context, and per layer i `k{i}` (kernel), `b{i}` (bias), `m{i}` (mask, when masked).
  * Outputs: the network output [batch, units of the last layer], then (when `save`) the packed
- * activations, a flat tensor of `savedLayout(config).total` elements.
+ * activations, a flat tensor of `savedLayout(config).total` elements. Another direct kernel
+ * may call it with its own DirectBackend (the outputs are then its own: `d.adopt` them).
  */
-function forward(d: DirectBackend, { inputs, attrs }: { inputs: tf.NamedTensorInfoMap; attrs: tf.NamedAttrMap }): tf.TensorInfo[] {
+export function mlpForward(d: DirectBackend, { inputs, attrs }: { inputs: tf.NamedTensorInfoMap; attrs: tf.NamedAttrMap }): tf.TensorInfo[] {
   const config = attrs as unknown as MlpForwardAttrs;
   const { layers, batch, contextSize, contextBatch } = config;
   const x = inputs['x']!;
@@ -44,18 +45,28 @@ function forward(d: DirectBackend, { inputs, attrs }: { inputs: tf.NamedTensorIn
         dst.set(cv.subarray(cr * contextSize, (cr + 1) * contextSize), r * stride + width);
       }
     }
-    const kernel = layer.masked ? d.run('Multiply', { a: inputs[`k${i}`], b: inputs[`m${i}`] }) : inputs[`k${i}`]!;
+    let kernel = layer.masked ? d.run('Multiply', { a: inputs[`k${i}`], b: inputs[`m${i}`] }) : inputs[`k${i}`]!;
+    let bias = inputs[`b${i}`]!;
     const fusable = FUSABLE_ACTIVATIONS.includes(layer.activation);
+    // tanh is not fused by tfjs' matMul kernels; on wasm it runs as 2 sigmoid(2z) - 1 with the
+    // doubling folded into the weights.
+    const doubled = layer.activation === 'tanh' && d.tanhWantsDoubled;
+    if (doubled) {
+      const k2 = d.doubled(kernel);
+      if (layer.masked) d.free(kernel);
+      kernel = k2;
+      bias = d.doubled(bias);
+    }
     let a = d.matMul(input, kernel, {
-      bias: inputs[`b${i}`]!,
+      bias,
       activation: fusable ? layer.activation : 'linear',
       leakyreluAlpha: config.leakyreluAlpha,
     });
-    if (layer.masked) d.free(kernel);
+    if (layer.masked || doubled) d.free(kernel);
+    if (doubled) d.free(bias);
     if (!fusable) {
-      // tanh: not fused by tfjs' matMul kernels.
       const z = a;
-      a = d.reshape(d.run(layer.activation === 'tanh' ? 'Tanh' : layer.activation, { x: z }), [batch, layer.units]);
+      a = layer.activation === 'tanh' ? d.tanh(z, doubled) : d.reshape(d.run(layer.activation, { x: z }), [batch, layer.units]);
       d.free(z);
     }
     let out = a;
@@ -78,5 +89,5 @@ function forward(d: DirectBackend, { inputs, attrs }: { inputs: tf.NamedTensorIn
 
 /** Registers the forward kernel for cpu and wasm (once). */
 export function registerMlpForwardKernel(): void {
-  registerDirectKernel(MLP_FORWARD_KERNEL, forward);
+  registerDirectKernel(MLP_FORWARD_KERNEL, mlpForward);
 }

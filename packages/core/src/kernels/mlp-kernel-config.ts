@@ -22,6 +22,12 @@ export interface MlpKernelConfig {
   /** 1: one context row shared by the whole batch; otherwise `batch`. */
   contextBatch: number;
   leakyreluAlpha: number;
+  /**
+   * false: the network input is data, its gradient dx is not wanted (the backward kernel then
+   * returns zeros for it and skips the first layer's input-gradient matMul when that layer has
+   * no context). Default true.
+   */
+  inputGrad?: boolean;
 }
 
 /**
