@@ -1,3 +1,5 @@
+import { TrainingLog, type BatchLogs } from '@densityjs/core';
+
 /**
  * One status line on stderr, rewritten in place with \r on a terminal. When stderr is not a
  * terminal (CI logs, pipes) it prints a line when the task changes and otherwise at most every
@@ -31,4 +33,23 @@ export class Progress {
     this.last = '';
     this.lastTask = '';
   }
+}
+
+/**
+ * `fit` callbacks that report training on `progress` with the same line as `fit`'s
+ * `verbose` option (core's TrainingLog: epoch i/N, loss, valLoss, steps/s, ETA), prefixed by
+ * `label`. The bench keeps its own status line, shared by all its tasks, instead of `verbose`.
+ */
+export function trainingProgress(
+  progress: Progress,
+  label: string,
+  epochs: number,
+): { onBatchEnd: (logs: BatchLogs) => void; onEpochEnd: (epoch: number, logs: { loss: number; valLoss?: number }) => void } {
+  let log: TrainingLog | undefined;
+  return {
+    onBatchEnd: ({ stepsPerEpoch }) => {
+      log ??= new TrainingLog({ verbose: 2, epochs, stepsPerEpoch, output: { kind: 'lines', writeLine: (line) => progress.update(`${label}: ${line}`) } });
+    },
+    onEpochEnd: (epoch, { loss, valLoss }) => log?.epochEnd(epoch, loss, valLoss),
+  };
 }

@@ -10,7 +10,7 @@ import { distill, fit, fitVariational, iaf, maf, naf, neuralSplineFlow, nice, re
 import type { BackendName } from './backends.js';
 import { useBackend } from './backends.js';
 import { scatterPng } from './png.js';
-import type { Progress } from './progress.js';
+import { trainingProgress, type Progress } from './progress.js';
 import { distillRecipe, recipes, type FlowRecipe } from './recipes.js';
 import { runMdnQuality } from './mdn-quality.js';
 import { oneLine } from './runner.js';
@@ -107,9 +107,7 @@ async function trainFlow(
     ...(r.patience ? { patience: r.patience } : {}),
     ...(extra.context ? { context: extra.context, validationContext: extra.validationContext } : {}),
     seed: ctx.seed,
-    onEpochEnd: (e: number, logs: { loss: number; valLoss?: number }) => {
-      ctx.progress.update(`quality ${label}: epoch ${e + 1}/${epochs} loss ${logs.loss.toFixed(3)} val ${logs.valLoss?.toFixed(3) ?? '-'}`);
-    },
+    ...trainingProgress(ctx.progress, `quality ${label}`, epochs),
   });
   flow.training = false;
   return { flow, epochs: result.history.loss.length, seconds: (performance.now() - t0) / 1000 };
