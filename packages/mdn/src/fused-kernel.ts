@@ -12,6 +12,7 @@ import { directKernelsActive, mlpBackward, mlpForward, recordingGradients, regis
 import { fusedMdnLoss, mixtureLoss } from './fused-loss.js';
 import { layerOffsets, numParams, type Activation, type MdnLayout } from './layout.js';
 
+/** Name of the fused MDN loss kernel (forward pass, NLL and gradient in one), registered for cpu and wasm. */
 export const MDN_LOSS_KERNEL = 'DensityjsMdnLoss';
 
 interface KernelAttrs {

@@ -5,6 +5,7 @@
 
 import { glorotUniformBound, linearUniformBound, mulberry32 } from '@densityjs/core';
 
+/** Hidden activation of an MDN. */
 export type Activation = 'tanh' | 'relu' | 'sigmoid';
 export const ACTIVATIONS: readonly Activation[] = ['tanh', 'relu', 'sigmoid'];
 

@@ -22,6 +22,7 @@ import { choleskyFactor } from './full-covariance.js';
 import { ACTIVATIONS, headSize, initialParams, numParams, type Activation, type Covariance, type MdnLayout } from './layout.js';
 import { genericLoss, mixtureLogProb, mixtureParams } from './network.js';
 
+/** Options of {@link MDN}. */
 export interface MDNOptions {
   /** Width of the conditioning input x. */
   inputSize: number;
@@ -64,9 +65,13 @@ export interface MDNOptions {
 
 /** Per-column affine standardization, fixed at the first fit. */
 export interface MDNNormalizer {
+  /** Mean of each input column, length inputSize. */
   xMean: number[];
+  /** Standard deviation of each input column (x' = (x - xMean) / xStd). */
   xStd: number[];
+  /** Mean of each target column, length outputSize. */
   yMean: number[];
+  /** Standard deviation of each target column (y' = (y - yMean) / yStd). */
   yStd: number[];
 }
 
@@ -76,14 +81,23 @@ export interface MDNFitOptions extends FitOptions {
   validationData?: [tf.Tensor, tf.Tensor];
 }
 
+/** The resolved architecture of an MDN ({@link MDNOptions} with every default filled in). */
 export interface MDNConfig {
+  /** Width of the conditioning input x. */
   inputSize: number;
+  /** Dimension D of the target y. */
   outputSize: number;
+  /** Number K of mixture components. */
   numComponents: number;
+  /** Hidden layer widths ([] for a linear MDN). */
   hiddenUnits: number[];
+  /** Hidden activation. */
   activation: Activation;
+  /** Floor of every component scale, in the units of y. */
   minScale: number;
+  /** The seed of the initial weights (drawn when none was given). */
   seed: number;
+  /** Whether inputs and targets are standardized with the first fit's statistics. */
   normalize: boolean;
   /** Missing in models saved before the option existed: 'diag'. */
   covariance: Covariance;
@@ -91,8 +105,11 @@ export interface MDNConfig {
 
 /** What `toJSON` writes and `fromJSON` reads. */
 export interface MDNJSON {
+  /** Always 'densityjs-mdn'. */
   format: 'densityjs-mdn';
+  /** Version of the format (1); `fromJSON` refuses any other. */
   formatVersion: number;
+  /** The architecture. */
   config: MDNConfig;
   /** The standardization learned at the first fit (null before, or with normalize: false). */
   normalizer: MDNNormalizer | null;
@@ -135,6 +152,7 @@ class ConditionalMixture extends MixtureSameFamily {
  * Reference: C. M. Bishop, "Mixture Density Networks", NCRG/94/004, Aston University, 1994.
  */
 export class MDN implements TrainableDensity {
+  /** The resolved architecture. */
   readonly config: MDNConfig;
   /** Flat weight vector; see MDNJSON.weights for the layout. */
   readonly params: tf.Variable<tf.Rank.R1>;
@@ -286,7 +304,16 @@ export class MDN implements TrainableDensity {
    * and with full covariance the Cholesky factors `scaleTril` [N, K, D, D] (whose diagonal is
    * `scales`). The caller owns (disposes) the tensors.
    */
-  mixtureParams(x: tf.Tensor): { logits: tf.Tensor2D; locs: tf.Tensor3D; scales: tf.Tensor3D; scaleTril?: tf.Tensor4D } {
+  mixtureParams(x: tf.Tensor): {
+    /** Unnormalized log mixture weights, [N, K]. */
+    logits: tf.Tensor2D;
+    /** Component locations μ_k(x), [N, K, D]. */
+    locs: tf.Tensor3D;
+    /** Component scales σ_k(x) > 0, [N, K, D]. */
+    scales: tf.Tensor3D;
+    /** Cholesky factors L_k(x), [N, K, D, D] (full covariance only). */
+    scaleTril?: tf.Tensor4D;
+  } {
     this.assertLive();
     const x2 = this.checkX(x);
     const p = tf.tidy(() => {
