@@ -24,6 +24,30 @@ export interface DensityFitOptions extends FitOptions {
 /** Rows per chunk when scoring validation data, to bound memory on large sets. */
 const VALIDATION_CHUNK = 8192;
 
+/**
+ * The training defaults of `fit` (and `MDN.fit`), used for each of these options the caller
+ * leaves out: the default Adam at `learningRate` 2e-3 with a linear `warmup` over the first 5%
+ * of the planned steps (these two only without a custom `optimizer`), and every epoch ending
+ * with the exponential moving average of the weights over about the last 50 steps
+ * (`emaMomentum` 0.98). The averaging takes out the epoch-to-epoch noise of the iterates, so
+ * the higher rate descends faster without a noisier result; the warmup keeps the first steps
+ * small while Adam's moment estimates rest on few gradients. On 2-D toy data (5-layer flows,
+ * hidden [64, 64], batch 256) they reach a given test NLL in fewer epochs than Adam at 1e-3
+ * with the last iterate (`pnpm bench time-to-quality`).
+ */
+export const FIT_DEFAULTS: Readonly<{ learningRate: number; warmup: number; emaMomentum: number }> = { learningRate: 2e-3, warmup: 0.05, emaMomentum: 0.98 };
+
+/** `opts` with FIT_DEFAULTS filled in where the caller gave nothing. */
+function withFitDefaults(opts: FitOptions): FitOptions {
+  const ownOptimizer = opts.optimizer === undefined;
+  return {
+    ...opts,
+    ...(ownOptimizer && opts.learningRate === undefined ? { learningRate: FIT_DEFAULTS.learningRate } : {}),
+    ...(ownOptimizer && opts.warmup === undefined ? { warmup: FIT_DEFAULTS.warmup } : {}),
+    ...(opts.emaMomentum === undefined ? { emaMomentum: FIT_DEFAULTS.emaMomentum } : {}),
+  };
+}
+
 /** -mean(v) for a 1-D v as one custom-gradient op (d/dv = -dy / n): fewer kernels than neg(mean). */
 export function negativeMean(v: tf.Tensor): tf.Scalar {
   const n = v.size;
@@ -222,7 +246,7 @@ export async function fit(model: TrainableDensity, data: tf.Tensor, opts: Densit
             }
           : {}),
       },
-      loopOpts,
+      withFitDefaults(loopOpts),
     );
     failed = false;
     return result;

@@ -365,6 +365,41 @@ describe('trainLoop learning-rate schedule', () => {
   });
 });
 
+describe('trainLoop warmup', () => {
+  it('warmup ramps the default Adam linearly over that fraction of the planned steps', async () => {
+    // loss = w: every Adam step moves w by lr_k / (1 + 1e-7), so the step sizes are the schedule.
+    await expectNoLeaks(async () => {
+      const w = tf.tidy(() => tf.variable(tf.scalar(0)));
+      const seen: number[] = [];
+      await trainLoop(
+        {
+          owner: 'test',
+          variables: [w],
+          numExamples: 10,
+          batchLoss: () => {
+            seen.push(w.dataSync()[0]!);
+            return tf.mul(w, 1) as tf.Scalar;
+          },
+        },
+        // 3 epochs x 4 steps; warmup 0.25: the first 3 steps at 1/3, 2/3 and 3/3 of 0.1.
+        { epochs: 3, batchSize: 3, learningRate: 0.1, warmup: 0.25, seed: 0, emaMomentum: 0 },
+      );
+      seen.push(w.dataSync()[0]!);
+      w.dispose();
+      const steps = seen.slice(1).map((v, k) => seen[k]! - v).slice(1); // drop the scalar probe
+      expect(steps.length).toBe(12);
+      steps.forEach((s, k) => expect(s).toBeCloseTo(0.1 * Math.min(1, (k + 1) / 3), 5));
+    });
+  });
+
+  it('refuses a warmup outside [0, 1), and one with a custom optimizer', () => {
+    for (const bad of [1, -0.1, NaN, '0.1']) expect(() => resolveFitOptions('fit', { warmup: bad as never })).toThrow(/fit: warmup must be a fraction of the planned steps in \[0, 1\)/);
+    const sgd = tf.train.sgd(0.1);
+    expect(() => resolveFitOptions('fit', { warmup: 0.1, optimizer: sgd })).toThrow(/warmup schedules the default optimizer/);
+    sgd.dispose();
+  });
+});
+
 describe('trainLoop gradient clipping (clipNorm)', () => {
   // loss = 0.5 (w1^2 + w2^2) with w = (3, 4): the gradient is w itself, of norm |w|. Clipped to
   // norm c <= |w|, an SGD step of rate lr moves w along -w / |w| by exactly lr c, so after k

@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ArgumentError, DensityError, NumericalError, StateError, argumentError, describeValue } from './errors.js';
 import { clipByGlobalNorm } from './clip-by-global-norm.js';
-import { cosineDecay } from './cosine-decay.js';
+import { scheduledLearningRate } from './cosine-decay.js';
 import { FusedAdam } from './fused-adam.js';
 import { WeightAverage } from './weight-average.js';
 import { mulberry32 } from './mulberry32.js';
@@ -39,8 +39,18 @@ export interface FitOptions {
   epochs?: number;
   /** Examples per step; `>= numExamples` means full batch. Default 256. */
   batchSize?: number;
-  /** Learning rate of the default Adam optimizer. Default 1e-3. Not with `optimizer`. */
+  /**
+   * Learning rate of the default Adam optimizer. Default 2e-3 in `fit` (and `MDN.fit`), 1e-3
+   * elsewhere. Not with `optimizer`.
+   */
   learningRate?: number;
+  /**
+   * Linear warmup of the default Adam's learning rate: over the first `warmup` fraction of the
+   * planned steps (epochs x steps per epoch) step k uses (k + 1) / (warmup x steps) of its
+   * rate (see `scheduledLearningRate`). In [0, 1). Default 0.05 in `fit` (and `MDN.fit`), 0
+   * (none) elsewhere. Not with `optimizer`.
+   */
+  warmup?: number;
   /**
    * Cosine decay of the default Adam's learning rate over the planned steps
    * (epochs x steps per epoch), from `learningRate` at the first step to `finalLearningRate`
@@ -82,7 +92,7 @@ export interface FitOptions {
    * snapshot and the final model see; the steps continue from the un-averaged iterate. With
    * ~1 / (1 - β) steps averaged, it removes most of the epoch-to-epoch noise of a constant
    * learning rate. In [0, 1); 0 switches it off (the weights are the last iterate). Default
-   * 0.99 (about the last 100 steps).
+   * 0.98 (about the last 50 steps) in `fit` (and `MDN.fit`), 0 elsewhere.
    */
   emaMomentum?: number;
   /** Seeds the per-epoch shuffling: any integer, 0 included. Default: a fresh random seed. */
@@ -124,6 +134,7 @@ export const FIT_OPTION_KEYS: readonly (keyof FitOptions)[] = [
   'batchSize',
   'learningRate',
   'finalLearningRate',
+  'warmup',
   'optimizer',
   'patience',
   'divergenceFactor',
@@ -204,9 +215,6 @@ export interface TrainLoopSpec {
 
 /** Default `minBatchSize` when the model keeps batch statistics (`state`). */
 export const MIN_STATISTICS_BATCH = 16;
-
-/** Default `emaMomentum`: each epoch ends with an average over about the last 100 steps. */
-export const DEFAULT_EMA_MOMENTUM = 0.99;
 
 /** Rows of the forward pass that checks the loss before the first step. */
 const PROBE_ROWS = 2;
@@ -327,6 +335,17 @@ export function resolveFitOptions(owner: string, opts: FitOptions | undefined, e
       });
     }
   }
+  if (o.warmup !== undefined) {
+    if (typeof o.warmup !== 'number' || !(o.warmup >= 0 && o.warmup < 1)) {
+      throw argumentError(owner, 'warmup', 'a fraction of the planned steps in [0, 1)', o.warmup);
+    }
+    if (o.optimizer !== undefined && o.warmup > 0) {
+      throw new ArgumentError(`${owner}: warmup schedules the default optimizer; a custom optimizer keeps its own learning rate`, {
+        owner,
+        argument: 'warmup',
+      });
+    }
+  }
   if (o.optimizer !== undefined) {
     const opt = o.optimizer as unknown as { minimize?: unknown; applyGradients?: unknown };
     if (opt === null || typeof opt !== 'object' || typeof opt.minimize !== 'function' || typeof opt.applyGradients !== 'function') {
@@ -362,7 +381,7 @@ export function resolveFitOptions(owner: string, opts: FitOptions | undefined, e
   if (o.shuffle !== undefined && typeof o.shuffle !== 'boolean') {
     throw argumentError(owner, 'shuffle', 'a boolean', o.shuffle);
   }
-  const emaMomentum = o.emaMomentum ?? DEFAULT_EMA_MOMENTUM;
+  const emaMomentum = o.emaMomentum ?? 0;
   if (typeof emaMomentum !== 'number' || !(emaMomentum >= 0 && emaMomentum < 1)) {
     throw argumentError(owner, 'emaMomentum', 'a number in [0, 1) (0: no weight averaging)', o.emaMomentum);
   }
@@ -487,6 +506,8 @@ export async function trainLoop(spec: TrainLoopSpec, opts: FitOptions = {}): Pro
   const optimizer = opts.optimizer ?? new FusedAdam({ learningRate: initialLearningRate });
   const finalLearningRate = opts.finalLearningRate;
   const totalSteps = o.epochs * stepsPerEpoch;
+  const warmupSteps = ownsOptimizer ? Math.round((opts.warmup ?? 0) * totalSteps) : 0;
+  const scheduled = finalLearningRate !== undefined || warmupSteps > 0;
   // Full batch: one index tensor for the whole run.
   const fullBatchIndices = stepsPerEpoch === 1 && !o.shuffle ? tf.tensor1d(order, 'int32') : undefined;
   // Weight averaging: the steps move the iterate, each epoch ends with the average.
@@ -641,8 +662,8 @@ export async function trainLoop(spec: TrainLoopSpec, opts: FitOptions = {}): Pro
         const idx = fullBatchIndices ?? tf.tensor1d(order.subarray(start, start + size), 'int32');
         let cost: tf.Scalar | null;
         try {
-          if (finalLearningRate !== undefined) {
-            (optimizer as FusedAdam).learningRate = cosineDecay(epoch * stepsPerEpoch + step, totalSteps, initialLearningRate, finalLearningRate);
+          if (scheduled) {
+            (optimizer as FusedAdam).learningRate = scheduledLearningRate(epoch * stepsPerEpoch + step, totalSteps, initialLearningRate, finalLearningRate, warmupSteps);
           }
           average?.swapOut();
           inStep = true;

@@ -60,14 +60,14 @@ describeEachBackend('WeightAverage', () => {
     });
   });
 
-  it('emaMomentum 0 keeps the last iterate; values outside [0, 1) are refused', async () => {
+  it('emaMomentum 0 (the default of trainLoop) keeps the last iterate; values outside [0, 1) are refused', async () => {
     const w = tf.tidy(() => tf.variable(tf.scalar(0)));
     const sgd = tf.train.sgd(0.1);
     await trainLoop({ owner: 'test', variables: [w], numExamples: 2, batchLoss: () => tf.mul(w, 1) as tf.Scalar }, { epochs: 2, batchSize: 1, optimizer: sgd, seed: 0, emaMomentum: 0 });
     await expectAllClose(w, -0.4, { atol: 1e-6 });
     sgd.dispose();
     w.dispose();
-    expect(resolveFitOptions('fit', {}).emaMomentum).toBe(0.99);
+    expect(resolveFitOptions('trainLoop', {}).emaMomentum).toBe(0);
     for (const bad of [1, -0.1, NaN, '0.9']) expect(() => resolveFitOptions('fit', { emaMomentum: bad as never })).toThrow(/fit: emaMomentum must be a number in \[0, 1\)/);
   });
 });
