@@ -44,7 +44,7 @@ async function main(): Promise<void> {
 
   run.state = 'training';
   run.trainingStart = performance.now();
-  // fit yields to the browser every ~100 ms (yieldEvery: 'auto'), so the page stays responsive
+  // fit yields to the browser every ~50 ms (yieldEvery: 'auto'), so the page stays responsive
   // on the main thread; verbose: 1 also logs one line per epoch to the console.
   await fit(flow, x, {
     epochs: option('epochs', 50),
