@@ -11,6 +11,7 @@ export type ProgressOutput =
   | {
       /** A terminal: `write` gets raw text (carriage returns, escape codes) for one line rewritten in place. */
       kind: 'terminal';
+      /** Writes raw text, without a newline of its own. */
       write: (text: string) => void;
       /** Width of the terminal in characters. */
       columns: () => number;
@@ -18,6 +19,7 @@ export type ProgressOutput =
   | {
       /** Whole lines, e.g. a pipe or a browser console. */
       kind: 'lines';
+      /** Prints one line (the text has no newline). */
       writeLine: (line: string) => void;
     };
 
@@ -47,8 +49,11 @@ export function defaultProgressOutput(): ProgressOutput {
 export interface TrainingLogOptions {
   /** 1: a live bar on a terminal output, lines elsewhere; 2: lines everywhere. */
   verbose: 1 | 2;
+  /** Planned epochs. */
   epochs: number;
+  /** Optimizer steps per epoch. */
   stepsPerEpoch: number;
+  /** How the run is named (default: epochs of "loss"). */
   style?: ProgressStyle;
   /** Default: defaultProgressOutput(). */
   output?: ProgressOutput;
