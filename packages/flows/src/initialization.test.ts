@@ -21,8 +21,10 @@ function banana(n: number, seed: number): tf.Tensor2D {
 }
 
 /**
- * Mean training loss of the first epoch (10000 points, batch 256: 40 Adam steps at fit's
- * defaults) of a 5-layer [64, 64] flow. Measured on wasm, seeds 0-9 (the same banana, flow and
+ * Mean training loss of the first epoch (10000 points, batch 256: 40 Adam steps at 1e-3, no
+ * warmup; fit's defaults before they became 2e-3 with warmup and weight averaging, pinned here
+ * so the test checks the initialization alone) of a 5-layer [64, 64] flow. Measured on wasm,
+ * seeds 0-9 (the same banana, flow and
  * shuffling seed s, data seed s):
  *
  *   initialization                                              maf           realNVP
@@ -45,7 +47,7 @@ describeEachBackend(
         for (const seed of [0, 1]) {
           const x = banana(10_000, seed);
           const flow = build({ eventSize: 2, numLayers: 5, hiddenUnits: [64, 64], seed });
-          const { history } = await fit(flow, x, { epochs: 1, batchSize: 256, seed });
+          const { history } = await fit(flow, x, { epochs: 1, batchSize: 256, seed, learningRate: 1e-3, warmup: 0 });
           expect(history.loss[0]).toBeLessThan(FIRST_EPOCH_BOUND);
           expect(Number.isFinite(history.loss[0])).toBe(true);
           flow.dispose();
