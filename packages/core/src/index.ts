@@ -50,7 +50,8 @@ export { ndtri } from './ndtri.js';
 export { logBesselI0, logBesselI0e } from './log-bessel-i0.js';
 export { matrixDiagPart, triangularSolveLower } from './linear-algebra.js';
 export { cholesky } from './cholesky.js';
-export { cosineDecay } from './cosine-decay.js';
+export { cosineDecay, scheduledLearningRate } from './cosine-decay.js';
+export { WeightAverage } from './weight-average.js';
 export { mulberry32 } from './mulberry32.js';
 export { glorotUniformBound, linearInit, linearInitValues, linearUniformBound, maskedFanIn, type LinearInitOptions } from './initializers.js';
 export {
@@ -71,7 +72,7 @@ export { mlpBackward } from './kernels/mlp-backward-kernel.js';
 export type { MlpKernelConfig, MlpLayerSpec } from './kernels/mlp-kernel-config.js';
 export type { BijectorCallOptions, BijectorLike } from './bijector-like.js';
 export type { TrainableDensity, TrainingData, TrainingObjective } from './trainable-density.js';
-export { fit, checkMatrix, negativeMean, type DensityFitOptions } from './fit.js';
+export { fit, FIT_DEFAULTS, checkMatrix, negativeMean, type DensityFitOptions } from './fit.js';
 export { formatEpochLine, formatProgressLine, type ProgressState, type ProgressStyle } from './progress-format.js';
 export { TrainingLog, defaultProgressOutput, type ProgressOutput, type TrainingLogOptions, type Verbosity } from './training-log.js';
 export { fusedAffineTransform, type FusedAffineOptions } from './fused-affine.js';
