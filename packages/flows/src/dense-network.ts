@@ -4,13 +4,17 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { argumentError, deriveSeed, fusedMlp, linearInit, registerGradients, type DenseActivation, type FusedLayer } from '@densityjs/core';
 
+/** Options of {@link DenseNetwork}. */
 export interface DenseNetworkOptions {
+  /** Width of the input (context excluded). */
   inputSize: number;
   /** Shape of the output per example, e.g. [d, 2] for d shifts and log-scales. */
   outputShape: number[];
+  /** Widths of the hidden layers ([] for a single affine layer). */
   hiddenUnits: number[];
   /** Size of a conditioning input concatenated to every layer's input. Default 0. */
   contextSize?: number;
+  /** Hidden activation. Default 'relu'. */
   activation?: DenseActivation;
   /**
    * Scale of the output layer's initial weights and biases relative to the other layers'.
@@ -18,6 +22,7 @@ export interface DenseNetworkOptions {
    * at the identity but slows training down several-fold.
    */
   outputScale?: number;
+  /** Seeds the initial weights (any integer, 0 included). */
   seed: number;
 }
 
@@ -28,8 +33,11 @@ export interface DenseNetworkOptions {
  * `linearInit`), the output layer times `outputScale`.
  */
 export class DenseNetwork {
+  /** Width of the input (context excluded). */
   readonly inputSize: number;
+  /** Shape of the output per example. */
   readonly outputShape: number[];
+  /** Size of the conditioning input (0: none). */
   readonly contextSize: number;
   private readonly layers: FusedLayer[] = [];
   private readonly variables: tf.Variable[] = [];
@@ -80,6 +88,7 @@ export class DenseNetwork {
     return [...this.variables];
   }
 
+  /** Frees the network's weights. */
   dispose(): void {
     tf.dispose(this.variables);
     this.variables.length = 0;

@@ -6,19 +6,37 @@ import type { Bijector } from '@densityjs/bijectors';
 import { runVariational, type VariationalTarget } from './fit-variational.js';
 import { matchOutputMoments } from './match-output-moments.js';
 
+/** What {@link distill} trains: a flow that samples and scores its samples in one pass (an IAF). */
 export interface DistillStudent {
+  /** Variables the optimizer updates. */
   readonly trainableVariables: tf.Variable[];
+  /** Size of the conditioning context (0 or undefined: unconditional). */
   readonly contextSize?: number;
+  /** Training mode; `distill` switches it off (evaluation mode) while it runs and restores it afterwards. */
   training?: boolean;
-  sampleAndLogProb(sampleShape?: number | number[], opts?: { seed?: number; context?: tf.Tensor }): { sample: tf.Tensor; logProb: tf.Tensor };
+  /** Draws x ~ q and log q(x) in one pass. */
+  sampleAndLogProb(
+    sampleShape?: number | number[],
+    opts?: { seed?: number; context?: tf.Tensor },
+  ): {
+    /** The draw, shape sampleShape + [eventSize]. */
+    sample: tf.Tensor;
+    /** Its log-density log q(sample), shape sampleShape. */
+    logProb: tf.Tensor;
+  };
 }
 
+/** The density {@link distill} imitates (normally a trained MAF); it is not changed. */
 export interface DistillTeacher {
+  /** Size of the conditioning context (0 or undefined: unconditional). */
   readonly contextSize?: number;
+  /** Training mode; `distill` keeps the teacher in evaluation mode while it runs. */
   training?: boolean;
+  /** log p(x) of the student's samples. */
   logProb(x: tf.Tensor, opts?: { context?: tf.Tensor }): tf.Tensor;
 }
 
+/** Options of {@link distill}. */
 export interface DistillOptions {
   /** The frozen density p (normally a trained MAF). Only its logProb is used. */
   teacher: DistillTeacher;
@@ -30,6 +48,7 @@ export interface DistillOptions {
   batchSize?: number;
   /** Learning rate of the default Adam. Default 1e-3. Not with `optimizer`. */
   learningRate?: number;
+  /** Any tfjs optimizer; the caller keeps ownership. Default: Adam. */
   optimizer?: tf.Optimizer;
   /** Seeds the student's samples (step k uses deriveSeed(seed, k)). */
   seed?: number;
@@ -40,6 +59,7 @@ export interface DistillOptions {
   context?: tf.Tensor;
   /** Called after each step with the KL estimate of that step (in nats), in step order. */
   onStep?: (step: number, logs: { kl: number }) => void | Promise<void>;
+  /** Checked between steps; when aborted, `distill` resolves with the history so far. */
   signal?: AbortSignal;
   /**
    * Data-dependent initialization before the first step (default true): the student's
@@ -94,12 +114,19 @@ const DISTILL_KEYS = [
   'initialize', 'warmup', 'damping', 'clipNorm', 'dampingRelease', 'finalLearningRate',
 ] as const;
 
+/** What {@link distill} resolves to. */
 export interface DistillResult {
   /**
    * `kl` per step: the Monte Carlo estimate mean_i [log q(x_i) - log p(x_i)], x_i ~ q;
    * `warmupNll` per warm-up epoch: the student's mean NLL of teacher samples.
    */
-  history: { kl: number[]; warmupNll?: number[] };
+  history: {
+    /** Reverse-KL estimate of each step, in nats. */
+    kl: number[];
+    /** Mean NLL of the teacher samples per warm-up epoch (when there was a warm-up). */
+    warmupNll?: number[];
+  };
+  /** True when `signal` aborted the run. */
   aborted: boolean;
 }
 

@@ -12,20 +12,36 @@ import { loadFlow, saveFlow } from './save-load.js';
  */
 export type VariationalTarget =
   | ((x: tf.Tensor, context?: tf.Tensor) => tf.Tensor)
-  | { logProb(x: tf.Tensor, opts?: { context?: tf.Tensor }): tf.Tensor };
+  | {
+      /** log p~(x) of rows x [n, D] (and their context rows), shape [n]. */
+      logProb(x: tf.Tensor, opts?: { context?: tf.Tensor }): tf.Tensor;
+    };
 
 /** What fitVariational trains: a flow that samples and scores its samples in one pass. */
 export interface VariationalFlow {
+  /** Variables the optimizer updates. */
   readonly trainableVariables: tf.Variable[];
+  /** Dimension D of the samples. */
   readonly eventSize?: number;
   /** Size of the conditioning context (0 or undefined: unconditional). */
   readonly contextSize?: number;
+  /** Training mode; `fitVariational` switches it off (evaluation mode) while it runs and restores it afterwards. */
   training?: boolean;
-  sampleAndLogProb(sampleShape?: number | number[], opts?: { seed?: number; context?: tf.Tensor }): { sample: tf.Tensor; logProb: tf.Tensor };
+  /** Draws x ~ q and log q(x) in one pass, differentiable in the flow's variables. */
+  sampleAndLogProb(
+    sampleShape?: number | number[],
+    opts?: { seed?: number; context?: tf.Tensor },
+  ): {
+    /** The draw, shape sampleShape + [eventSize]. */
+    sample: tf.Tensor;
+    /** Its log-density log q(sample), shape sampleShape. */
+    logProb: tf.Tensor;
+  };
   /** Needed by gradient: 'stl' only. */
   logProb?(x: tf.Tensor, opts?: { context?: tf.Tensor }): tf.Tensor;
 }
 
+/** Options of {@link fitVariational}: the shared training options that apply plus its own. */
 export interface FitVariationalOptions extends Pick<FitOptions, 'learningRate' | 'finalLearningRate' | 'optimizer' | 'seed' | 'signal' | 'divergenceFactor' | 'verbose'> {
   /** Optimizer steps. Default 2000. */
   steps?: number;
@@ -80,12 +96,16 @@ export interface FitVariationalOptions extends Pick<FitOptions, 'learningRate' |
   dampingRelease?: number;
 }
 
+/** What {@link fitVariational} resolves to. */
 export interface FitVariationalResult {
   /**
    * Mean ELBO = E_q[log p~(x) - log q(x)] per `stepsPerReport` steps (the last block may be
    * shorter), in nats.
    */
-  history: { elbo: number[] };
+  history: {
+    /** One mean ELBO per block of `stepsPerReport` steps, in nats. */
+    elbo: number[];
+  };
   /**
    * Importance-sampling estimate log Z ≈ log mean_i p~(x_i) / q(x_i), x_i ~ q, from
    * `logZSamples` fresh samples (>= the final ELBO in expectation; exact when q = p / Z).
@@ -93,6 +113,7 @@ export interface FitVariationalResult {
   logZ: number;
   /** Standard error of logZ (delta method on the importance weights). */
   logZStandardError: number;
+  /** True when `signal` aborted the run. */
   aborted: boolean;
 }
 

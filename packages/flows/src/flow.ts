@@ -5,6 +5,7 @@ import { TransformedDistribution, type Distribution, type LogProbOptions, type S
 import { ConditionedBijector, type Bijector } from '@densityjs/bijectors';
 import { StandardNormal } from './standard-normal.js';
 
+/** The presets, by the name of the function that builds them. */
 export type FlowPresetName = 'maf' | 'iaf' | 'realNVP' | 'nice' | 'neuralSplineFlow' | 'naf';
 
 /** Hidden activations of the conditioner networks (core's dense activations but 'linear'). */
@@ -52,21 +53,31 @@ export interface FlowOptions {
 
 /** The resolved, JSON-able configuration of a preset flow: `preset(config)` rebuilds its architecture. */
 export interface FlowConfig {
+  /** Dimension D of the data. */
   eventSize: number;
+  /** Number of flow layers. */
   numLayers: number;
+  /** Hidden layer widths of each conditioner network. */
   hiddenUnits: number[];
+  /** Size of the conditioning input (0: unconditional). */
   contextSize: number;
+  /** Whether BatchNormalization bijectors sit between the layers. */
   batchNorm: boolean;
   /** Missing in configs saved before the option existed: false. */
   actnorm?: boolean;
+  /** 'lu': an invertible linear map before every layer (missing in older configs: false). */
   linear?: 'lu' | false;
+  /** Reordering between layers. */
   permutation: 'reverse' | 'random' | false;
+  /** Hidden activation of the conditioners. */
   activation: FlowActivation;
+  /** The seed of the initial weights and random permutations. */
   seed: number;
   /** Preset-specific options (spline bins/bound/variant, coupling split, clamps). */
   [key: string]: unknown;
 }
 
+/** What `new Flow(...)` takes: the bijector, and optionally the base and the context size. */
 export interface FlowInit {
   /** The map from base samples to data (forward = sampling direction). The flow owns it. */
   bijector: Bijector;
@@ -83,6 +94,7 @@ export interface FlowInit {
   contextSize?: number;
   /** Set by the presets: the preset and configuration `saveFlow` records to rebuild the flow. */
   preset?: FlowPresetName;
+  /** Set by the presets with `preset`: the resolved configuration. */
   config?: FlowConfig;
 }
 
@@ -108,6 +120,7 @@ function defaultContextSize(bijector: Bijector): number {
 export class Flow extends TransformedDistribution implements TrainableDensity {
   /** The preset that built this flow (undefined for a flow built by hand). */
   readonly preset: FlowPresetName | undefined;
+  /** Dimension D of the data: the event shape is [D]. */
   readonly eventSize: number;
   readonly contextSize: number;
   declare readonly bijector: Bijector;
@@ -193,18 +206,35 @@ export class Flow extends TransformedDistribution implements TrainableDensity {
     return this.withContext(context, x.shape.slice(0, -1), (c) => super.logProb(x, c === undefined ? {} : { context: c }));
   }
 
+  /** p(y) = exp(log p(y)) for rows `x` of shape batch + [D]; `context` required for a conditional flow. */
   override prob(x: tf.Tensor, opts: LogProbOptions = {}): tf.Tensor {
     const context = this.checkCall('prob', x, opts);
     return this.withContext(context, x.shape.slice(0, -1), (c) => super.prob(x, c === undefined ? {} : { context: c }));
   }
 
+  /**
+   * Draws y = f(z), z ~ base, of shape sampleShape + [D]. For a conditional flow `context` is
+   * one row [contextSize] or rows sampleShape + [contextSize]. `seed` makes it reproducible.
+   */
   override sample(sampleShape?: number | number[], opts: SampleOptions = {}): tf.Tensor {
     const shape = normalizeSampleShape(sampleShape, `${this.name}.sample`);
     const context = this.checkSampleCall('sample', shape, opts);
     return this.withContext(context, shape, (c) => super.sample(shape, { ...opts, context: c }));
   }
 
-  override sampleAndLogProb(sampleShape?: number | number[], opts: SampleOptions = {}): { sample: tf.Tensor; logProb: tf.Tensor } {
+  /**
+   * Draws y = f(z) and log p(y) = log p_base(z) - log|det ∂f/∂z| in one forward pass (one pass
+   * per layer for an IAF; D passes per autoregressive layer for a MAF).
+   */
+  override sampleAndLogProb(
+    sampleShape?: number | number[],
+    opts: SampleOptions = {},
+  ): {
+    /** The draw, shape sampleShape + [D]. */
+    sample: tf.Tensor;
+    /** log p(sample), shape sampleShape. */
+    logProb: tf.Tensor;
+  } {
     const shape = normalizeSampleShape(sampleShape, `${this.name}.sampleAndLogProb`);
     const context = this.checkSampleCall('sampleAndLogProb', shape, opts);
     return this.withContext(context, shape, (c) => super.sampleAndLogProb(shape, { ...opts, context: c }));
@@ -219,6 +249,7 @@ export class Flow extends TransformedDistribution implements TrainableDensity {
     super.dispose();
   }
 
+  /** True once `dispose()` was called. */
   get isDisposed(): boolean {
     return this.disposed;
   }

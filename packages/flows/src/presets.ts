@@ -269,6 +269,7 @@ export function nice(opts: FlowOptions): Flow {
   return presetFlow('nice', config, opts, new Chain([...chain.bijectors, scaling]));
 }
 
+/** Options of {@link neuralSplineFlow}: the preset options plus the spline's and the layer type's. */
 export interface NeuralSplineFlowOptions extends FlowOptions {
   /** 'coupling' (RQ-NSF (C), one pass both ways) or 'autoregressive' (RQ-NSF (AR), MADE). Default 'coupling'. */
   variant?: 'coupling' | 'autoregressive';
@@ -313,6 +314,7 @@ export function neuralSplineFlow(opts: NeuralSplineFlowOptions): Flow {
   return presetFlow(owner, config, opts, chain);
 }
 
+/** Options of {@link naf}: the MADE preset options plus the deep sigmoid transformer's. */
 export interface NafOptions extends MadeFlowOptions {
   /** Sigmoid units H of each deep sigmoidal transformer (3H MADE outputs per unit). Default 8. */
   hiddenSigmoids?: number;

@@ -13,6 +13,7 @@ import {
 import { Flow, type FlowConfig, type FlowPresetName } from './flow.js';
 import { PRESETS } from './presets.js';
 
+/** The `format` field of every saved flow. */
 export const FLOW_FORMAT = 'densityjs-flow';
 /**
  * Bumped when the layout of the saved architecture or weights changes; every earlier version
@@ -20,8 +21,11 @@ export const FLOW_FORMAT = 'densityjs-flow';
  */
 export const FLOW_FORMAT_VERSION = 2;
 
+/** One saved weight tensor. */
 export interface SavedWeight {
+  /** Shape of the tensor. */
   shape: number[];
+  /** Always 'float32'. */
   dtype: 'float32';
   /** Little-endian float32 values, base64. */
   data: string;
@@ -33,12 +37,19 @@ export interface SavedWeight {
  * `base` unless it is the default standard normal.
  */
 export interface FlowJSON {
+  /** Always {@link FLOW_FORMAT}. */
   format: typeof FLOW_FORMAT;
+  /** The layout version it was written with ({@link FLOW_FORMAT_VERSION} or earlier). */
   formatVersion: number;
+  /** The preset that built the flow (preset flows). */
   preset?: FlowPresetName;
+  /** The preset's resolved configuration (preset flows). */
   config?: FlowConfig;
+  /** The bijector tree (hand-built flows). */
   bijector?: BijectorJSON;
+  /** Size of the conditioning context (hand-built flows). */
   contextSize?: number;
+  /** The base distribution, when it is not the default standard normal. */
   base?: DistributionJSON;
   /** [...trainableVariables, ...stateVariables] in the flow's order. */
   weights: SavedWeight[];
@@ -144,6 +155,7 @@ export async function saveFlow(flow: Flow): Promise<FlowJSON> {
   };
 }
 
+/** Options of {@link loadFlow} and the other loaders. */
 export interface LoadFlowOptions {
   /** Reject a saved flow of another preset (e.g. `'maf'` where a MAF is expected). */
   preset?: FlowPresetName;
