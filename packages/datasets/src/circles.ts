@@ -2,6 +2,7 @@ import { checkBoolean, checkNumber } from './errors.js';
 import { linspaceAt, rowOrder, startToy } from './toy-utils.js';
 import type { LabeledDataset } from './types.js';
 
+/** Options of {@link circles}. */
 export interface CirclesOptions {
   /** Inner radius relative to the outer one (scikit-learn's `factor`). Default 0.5. */
   factor?: number;
@@ -9,7 +10,9 @@ export interface CirclesOptions {
   noise?: number;
   /** Final scale. Default 3. */
   scale?: number;
+  /** Shuffle the rows. Default true. */
   shuffle?: boolean;
+  /** Seeds the generator (any safe integer, 0 included): the same seed gives the same rows. Default: a random seed. */
   seed?: number;
 }
 

@@ -2,11 +2,13 @@ import { checkNumber } from './errors.js';
 import { startToy } from './toy-utils.js';
 import type { LabeledDataset } from './types.js';
 
+/** Options of {@link eightGaussians}. */
 export interface EightGaussiansOptions {
   /** Radius of the ring of centers before the final division by 1.414. Default 4. */
   scale?: number;
   /** Standard deviation of each component before the division by 1.414. Default 0.5. */
   std?: number;
+  /** Seeds the generator (any safe integer, 0 included): the same seed gives the same rows. Default: a random seed. */
   seed?: number;
 }
 

@@ -24,6 +24,10 @@ abstract class DatasetError extends Error {
   constructor(message: string, options?: ErrorOptions) {
     super(clip(message, MAX_MESSAGE_LENGTH), options);
   }
+  /**
+   * `value instanceof ThisClass`, decided by the stable `code` rather than by prototype, so
+   * errors of @densityjs/core's classes of the same name match too.
+   */
   static override [Symbol.hasInstance](value: unknown): boolean {
     const expected = (this as { readonly errorCode?: string }).errorCode;
     const code = value instanceof Error ? (value as { code?: unknown }).code : undefined;
@@ -33,22 +37,31 @@ abstract class DatasetError extends Error {
 
 /** A bad argument: wrong type or range, an unknown option key, a path that does not exist. */
 export class ArgumentError extends DatasetError {
+  /** The `code` every ArgumentError carries. */
   static readonly errorCode = 'ERR_DENSITYJS_ARGUMENT';
+  /** Always 'ArgumentError', as @densityjs/core's class of the same name. */
   override readonly name = 'ArgumentError';
+  /** Stable machine-readable code, shared with @densityjs/core's ArgumentError. */
   readonly code = 'ERR_DENSITYJS_ARGUMENT';
 }
 
 /** A data file that cannot be read: a bad .npy header, a malformed CSV line, non-finite values. */
 export class FormatError extends DatasetError {
+  /** The `code` every FormatError carries. */
   static readonly errorCode = 'ERR_DENSITYJS_FORMAT';
+  /** Always 'FormatError', as @densityjs/core's class of the same name. */
   override readonly name = 'FormatError';
+  /** Stable machine-readable code, shared with @densityjs/core's FormatError. */
   readonly code = 'ERR_DENSITYJS_FORMAT';
 }
 
 /** An operation the environment cannot do (reading files outside Node.js). */
 export class StateError extends DatasetError {
+  /** The `code` every StateError carries. */
   static readonly errorCode = 'ERR_DENSITYJS_STATE';
+  /** Always 'StateError', as @densityjs/core's class of the same name. */
   override readonly name = 'StateError';
+  /** Stable machine-readable code, shared with @densityjs/core's StateError. */
   readonly code = 'ERR_DENSITYJS_STATE';
 }
 

@@ -2,11 +2,13 @@ import { checkBoolean, checkNumber } from './errors.js';
 import { startToy } from './toy-utils.js';
 import type { Dataset } from './types.js';
 
+/** Options of {@link inverseSine}. */
 export interface InverseSineOptions {
   /** Swap the columns: predict the (multi-valued) x from y. Default false. */
   inverse?: boolean;
   /** Standard deviation of the additive noise epsilon. Default 1 (the seed tutorial's). */
   noise?: number;
+  /** Seeds the generator (any safe integer, 0 included): the same seed gives the same rows. Default: a random seed. */
   seed?: number;
 }
 

@@ -5,12 +5,14 @@
 // then the raw array bytes.
 import { ArgumentError, FormatError } from './errors.js';
 
+/** The .npy dtypes readNpy reads (numpy's type codes without byte order; 'b1' is bool). */
 export type NpyDtype = 'f4' | 'f8' | 'i1' | 'i2' | 'i4' | 'i8' | 'u1' | 'u2' | 'u4' | 'u8' | 'b1';
 
 /** A dense array read from a .npy file, in C (row-major) order. */
 export interface NpyArray {
   /** float32 files give a Float32Array; every other dtype is widened to float64. */
   data: Float32Array | Float64Array;
+  /** The array's shape ([] for a scalar). */
   shape: number[];
   /** The dtype in the file, without byte order (e.g. 'f8'). */
   dtype: NpyDtype;

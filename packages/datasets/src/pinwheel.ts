@@ -2,6 +2,7 @@ import { checkCount, checkNumber } from './errors.js';
 import { rowOrder, startToy } from './toy-utils.js';
 import type { LabeledDataset } from './types.js';
 
+/** Options of {@link pinwheel}. */
 export interface PinwheelOptions {
   /** Number of arms. Default 5. */
   arms?: number;
@@ -11,6 +12,7 @@ export interface PinwheelOptions {
   tangentialStd?: number;
   /** How fast the arms twist. Default 0.25. */
   rate?: number;
+  /** Seeds the generator (any safe integer, 0 included): the same seed gives the same rows. Default: a random seed. */
   seed?: number;
 }
 

@@ -2,10 +2,13 @@ import { checkBoolean, checkNumber } from './errors.js';
 import { linspaceAt, rowOrder, startToy } from './toy-utils.js';
 import type { LabeledDataset } from './types.js';
 
+/** Options of {@link rings}. */
 export interface RingsOptions {
   /** Noise standard deviation (added after scaling). Default 0.08. */
   noise?: number;
+  /** Shuffle the rows. Default true. */
   shuffle?: boolean;
+  /** Seeds the generator (any safe integer, 0 included): the same seed gives the same rows. Default: a random seed. */
   seed?: number;
 }
 

@@ -3,9 +3,11 @@ import { SIGGRAPH_STROKES } from './siggraph-glyphs.js';
 import { startToy } from './toy-utils.js';
 import type { LabeledDataset } from './types.js';
 
+/** Options of {@link siggraph}. */
 export interface SiggraphOptions {
   /** Standard deviation of the Gaussian stroke thickness, in data units. Default 0.025. */
   thickness?: number;
+  /** Seeds the generator (any safe integer, 0 included): the same seed gives the same rows. Default: a random seed. */
   seed?: number;
 }
 

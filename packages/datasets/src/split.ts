@@ -2,6 +2,7 @@ import { argumentError, ArgumentError, checkBoolean, checkOptions, checkSeed } f
 import { createRng, permutation } from './rng.js';
 import type { Dataset, DatasetSplits } from './types.js';
 
+/** Options of {@link split}: the size of each part and the shuffle. */
 export interface SplitOptions {
   /** Fraction in [0, 1] or row count. Default: the rows left over by val and test. */
   train?: number;

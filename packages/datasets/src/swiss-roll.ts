@@ -2,9 +2,11 @@ import { checkNumber } from './errors.js';
 import { startToy } from './toy-utils.js';
 import type { Dataset } from './types.js';
 
+/** Options of {@link swissRoll}. */
 export interface SwissRollOptions {
   /** Noise standard deviation before the division by 5 (scikit-learn's `noise`). Default 1. */
   noise?: number;
+  /** Seeds the generator (any safe integer, 0 included): the same seed gives the same rows. Default: a random seed. */
   seed?: number;
 }
 

@@ -2,11 +2,13 @@ import { checkBoolean, checkNumber } from './errors.js';
 import { linspaceAt, rowOrder, startToy } from './toy-utils.js';
 import type { LabeledDataset } from './types.js';
 
+/** Options of {@link twoMoons}. */
 export interface TwoMoonsOptions {
   /** Standard deviation of the Gaussian noise added to both coordinates. Default 0.05. */
   noise?: number;
   /** Shuffle the rows (scikit-learn's default). Default true. */
   shuffle?: boolean;
+  /** Seeds the generator (any safe integer, 0 included): the same seed gives the same rows. Default: a random seed. */
   seed?: number;
 }
 

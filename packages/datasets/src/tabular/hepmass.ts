@@ -12,8 +12,20 @@ const SOURCE = {
 
 /** HEPMASS tables as read from the two CSV files, label column included. */
 export interface HepmassTables {
-  train: { data: Float64Array | Float32Array; shape: number[] };
-  test: { data: Float64Array | Float32Array; shape: number[] };
+  /** The training table: a label column, then the features. */
+  train: {
+    /** Values in row-major order. */
+    data: Float64Array | Float32Array;
+    /** [rows, 1 + features]. */
+    shape: number[];
+  };
+  /** The test table, laid out as `train`. */
+  test: {
+    /** Values in row-major order. */
+    data: Float64Array | Float32Array;
+    /** [rows, 1 + features]. */
+    shape: number[];
+  };
 }
 
 function positives(owner: string, table: HepmassTables['train'], what: string): Matrix {

@@ -5,6 +5,7 @@ import type { DatasetSplits } from '../types.js';
 import { asMatrix, checkSpread, columnMeans, columnStds, standardizedRows, tenth } from './matrix.js';
 import { findFile, MAF_ARCHIVE, readNpyFile } from './node-files.js';
 
+/** Options of {@link power} and {@link preprocessPower}. */
 export interface PowerOptions {
   /** Seed of numpy's RandomState used for the shuffle and the noise. Default 42, as the paper. */
   seed?: number;
