@@ -24,7 +24,7 @@ export interface ElementwiseOptions extends BijectorBaseOptions {
  * elementwise log-derivative in both directions.
  */
 export abstract class ElementwiseBijector extends Bijector {
-  /** Whether inverse inputs are checked against the bijector's range (see {@link ElementwiseOptions.validateArgs}). */
+  /** Whether inverse inputs are checked against the bijector's range (the `validateArgs` option, default false). */
   protected readonly validateArgs: boolean;
   /**
    * Shapes of the parameters that broadcast against the input (name -> shape). The input must

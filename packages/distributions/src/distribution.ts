@@ -110,7 +110,7 @@ export interface BaseOptions {
 export abstract class BaseDistribution implements Distribution {
   /** The family's name ('Normal', 'Flow', ...), used in error messages. */
   readonly name: string;
-  /** Whether the constructor checked parameter values (see {@link BaseOptions.validateArgs}). */
+  /** Whether the constructor checked parameter values (the `validateArgs` option, default true). */
   readonly validateArgs: boolean;
   readonly reparameterized: boolean = false;
   /** Batch shape, set by the subclass constructor (`batchShape` returns a copy). */
