@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { argumentError, betainc, deriveSeed, logBetainc, nonDifferentiable } from '@densityjs/core';
+import { argumentError, deriveSeed, logBetainc, logBetaincPair, nonDifferentiable } from '@densityjs/core';
 import { integerQuantile } from './integer-quantile.js';
 import { BaseDistribution, broadcastTo, maskOutside, whereConst, type BaseOptions, type ParamLike, type SampleOptions } from './distribution.js';
 import { uniform } from './random.js';
@@ -227,22 +227,19 @@ export class Binomial extends BaseDistribution {
   }
   protected override _quantile(prob: tf.Tensor): tf.Tensor {
     const [p, q] = this.pq();
-    // cdf(k) = I_q(n - k, k + 1) and survival(k) = I_p(k + 1, n - k) for k < n; 1 and 0 from k = n on.
-    const tail = (k: tf.Tensor, n: tf.Tensor, x: tf.Tensor, survival: boolean) => {
-      const inside = tf.less(k, n);
-      const rest = whereConst(inside, tf.sub(n, k), 1);
-      const next = tf.add(k, tf.scalar(1));
-      const value = survival ? betainc(next, rest, x) : betainc(rest, next, x);
-      return tf.where(broadcastTo(inside, value.shape), value, survival ? tf.zerosLike(value) : tf.onesLike(value));
+    // log F(k) = log I_q(n - k, k + 1) and log S(k) = log I_p(k + 1, n - k) = log(1 - I_q(n - k, k + 1)),
+    // from one incomplete beta evaluation (q and p both exact); 0 and -Infinity from k = n on.
+    const tails = (k: tf.Tensor, n?: tf.Tensor, pv?: tf.Tensor, qv?: tf.Tensor) => {
+      const inside = tf.less(k, n!);
+      const rest = whereConst(inside, tf.sub(n!, k), 1);
+      const { logCdf, logSurvival } = logBetaincPair(rest, tf.add(k, tf.scalar(1)), qv!, pv!);
+      const atTop = broadcastTo(inside, logCdf.shape);
+      return {
+        logCdf: tf.where(atTop, logCdf, tf.zerosLike(logCdf)),
+        logSurvival: tf.where(atTop, logSurvival, tf.fill(logSurvival.shape, -Infinity)),
+      };
     };
-    return integerQuantile(
-      prob,
-      this.totalCount,
-      (k, n, _pv, qv) => tail(k, n!, qv!, false),
-      (k, n, pv) => tail(k, n!, pv!, true),
-      [this.totalCount, p, q],
-      false,
-    );
+    return integerQuantile(prob, this.totalCount, tails, [this.totalCount, p, q], false);
   }
   protected override _mean(): tf.Tensor {
     return broadcastTo(tf.mul(this.totalCount, this.p()), this._batchShape);

@@ -2,45 +2,47 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { nonDifferentiable, tryReadSync } from '@densityjs/core';
 
-/** Bisection steps when the upper ends cannot be read synchronously (webgpu): up to 2^32. */
-const DEFAULT_STEPS = 32;
+/**
+ * Bisection steps when the upper ends cannot be read synchronously (webgpu): 25 cover [0, 2^24],
+ * every integer float32 holds exactly.
+ */
+const DEFAULT_STEPS = 25;
+
+/** log F(k) and log S(k) of a discrete family, from one evaluation. */
+export type LogTails = (k: tf.Tensor, ...params: tf.Tensor[]) => { logCdf: tf.Tensor; logSurvival: tf.Tensor };
 
 /**
  * The smallest integer k in [0, high] with cdf(k) >= p, elementwise (p, high and `params`
- * broadcast), as float32: bisection on the integers, ⌈log2(high + 1)⌉ + 1 steps (32 where the
- * ends cannot be read synchronously). Each step tests cdf(k) >= p for p <= 1/2 and, above, the
- * equivalent survival(k) <= 1 - p (1 - p is exact in float32 there, and the survival function
- * keeps its relative precision where the cdf rounds to 1). `high` must satisfy
+ * broadcast), as float32: bisection on the integers, ⌈log2(high + 1)⌉ + 1 steps (25 where the
+ * ends cannot be read synchronously), each one evaluation of `logTails`. A step tests
+ * log F(k) >= log p for p <= 1/2 and, above, the equivalent log S(k) <= log(1 - p) (1 - p is exact
+ * in float32 there, and S keeps its relative precision where F rounds to 1). `high` must satisfy
  * cdf(high) >= p for every p < 1; p = 1 gives +Infinity when `unbounded` (the support has no
  * largest point), `high` otherwise; p = 0 gives 0; NaN stays NaN. Not differentiable (a step
  * function of p and the parameters).
  */
-export function integerQuantile(
-  p: tf.Tensor,
-  high: tf.Tensor,
-  cdf: (k: tf.Tensor, ...params: tf.Tensor[]) => tf.Tensor,
-  survival: (k: tf.Tensor, ...params: tf.Tensor[]) => tf.Tensor,
-  params: tf.Tensor[],
-  unbounded: boolean,
-): tf.Tensor {
+export function integerQuantile(p: tf.Tensor, high: tf.Tensor, logTails: LogTails, params: tf.Tensor[], unbounded: boolean): tf.Tensor {
   const ends = tryReadSync(high);
   const largest = ends && ends.length > 0 ? Math.max(...Array.from(ends)) : NaN;
-  const steps = Number.isFinite(largest) ? Math.ceil(Math.log2(Math.max(largest, 1) + 1)) + 1 : DEFAULT_STEPS;
+  const steps = Number.isFinite(largest) ? Math.min(Math.ceil(Math.log2(Math.max(largest, 1) + 1)) + 1, DEFAULT_STEPS) : DEFAULT_STEPS;
   return nonDifferentiable(
     (pv, hv, ...pars) => {
       const shape = tf.broadcast_util.assertAndGetBroadcastShape(pv.shape, hv.shape);
       let lo: tf.Tensor = tf.zeros(shape);
       let hi: tf.Tensor = tf.broadcastTo(hv, shape);
       const upper = tf.greater(pv, tf.scalar(0.5));
-      const rest = tf.sub(tf.scalar(1), pv);
+      const lower = tf.logicalNot(upper);
+      const logP = tf.log(pv);
+      const logRest = tf.log1p(tf.neg(pv));
       for (let i = 0; i < steps; i++) {
-        // One tidy per step: the cdf evaluations' intermediates are freed as the search goes.
+        // One tidy per step: the evaluations' intermediates are freed as the search goes.
         const [nextLo, nextHi] = tf.tidy(() => {
           const mid = tf.floor(tf.mul(tf.add(lo, hi), tf.scalar(0.5)));
+          const { logCdf, logSurvival } = logTails(mid, ...pars);
           // A logical select, not tf.where: wasm's select kernel mishandles bool operands.
           const enough = tf.logicalOr(
-            tf.logicalAnd(upper, tf.lessEqual(survival(mid, ...pars), rest)),
-            tf.logicalAnd(tf.logicalNot(upper), tf.greaterEqual(cdf(mid, ...pars), pv)),
+            tf.logicalAnd(upper, tf.lessEqual(logSurvival, logRest)),
+            tf.logicalAnd(lower, tf.greaterEqual(logCdf, logP)),
           );
           const h = tf.where(enough, mid, hi);
           return [tf.where(enough, lo, tf.minimum(tf.add(mid, tf.scalar(1)), h)), h];

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { argumentError, deriveSeed, igamma, igammac, logIgamma, logIgammac, nonDifferentiable } from '@densityjs/core';
+import { argumentError, deriveSeed, igamma, igammac, logIgamma, logIgammaPair, logIgammac, nonDifferentiable } from '@densityjs/core';
 import { integerQuantile } from './integer-quantile.js';
 import { bd0, stirlerr } from './saddle-point.js';
 import { BaseDistribution, broadcastTo, maskOutside, whereConst, type BaseOptions, type ParamLike, type SampleOptions } from './distribution.js';
@@ -153,14 +153,12 @@ export class Poisson extends BaseDistribution {
     const lam = this.lambda();
     // P(X > λ + 8√λ + 40) < 1e-9 for every λ: the cdf there rounds to 1 in float32.
     const high = tf.ceil(tf.add(tf.add(lam, tf.mul(tf.scalar(8), tf.sqrt(lam))), tf.scalar(40)));
-    return integerQuantile(
-      p,
-      high,
-      (k, lamValue) => igammac(tf.add(k, tf.scalar(1)), lamValue!),
-      (k, lamValue) => igamma(tf.add(k, tf.scalar(1)), lamValue!),
-      [lam],
-      true,
-    );
+    // log F(k) = log Q(k + 1, λ), log S(k) = log P(k + 1, λ): one incomplete gamma evaluation.
+    const tails = (k: tf.Tensor, lamValue?: tf.Tensor) => {
+      const { logCdf, logSurvival } = logIgammaPair(tf.add(k, tf.scalar(1)), lamValue!);
+      return { logCdf: logSurvival, logSurvival: logCdf };
+    };
+    return integerQuantile(p, high, tails, [lam], true);
   }
   protected override _survivalFunction(x: tf.Tensor): tf.Tensor {
     return whereConst(tf.greaterEqual(x, tf.scalar(0)), igamma(this.shapeAt(x), this.lambda()), 1);
