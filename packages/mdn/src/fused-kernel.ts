@@ -36,6 +36,12 @@ function layoutOf(attrs: KernelAttrs): MdnLayout {
   };
 }
 
+/**
+ * Below this many rows the all-JS loop nest beats the matMul path on wasm, whose ~15 backend
+ * calls cost a fixed ~50 us.
+ */
+const MATMUL_MIN_ROWS = 64;
+
 /** The MDN's dense layers as core's dense-network kernel config (no masks, context or skips). */
 function mlpConfig(layout: MdnLayout, batch: number): MlpKernelConfig {
   const layers = layout.sizes.length - 1;
@@ -127,7 +133,7 @@ function mdnLossKernel(d: DirectBackend, { inputs, attrs }: { inputs: tf.NamedTe
   // Allocate outputs first: an allocation may grow the wasm heap and detach older views.
   const lossInfo = d.keep(d.temp([]));
   const gradInfo = a.withGrad ? d.keep(d.temp([numParams(layout.sizes)])) : null;
-  if (d.name === 'wasm') {
+  if (d.name === 'wasm' && rows >= MATMUL_MIN_ROWS) {
     const loss = matMulLoss(d, layout, params!, x!, y!, indices, rows, gradInfo);
     d.view(lossInfo)[0] = loss + a.lossOffset;
     return gradInfo ? [lossInfo, gradInfo] : [lossInfo];

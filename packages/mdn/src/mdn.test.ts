@@ -18,6 +18,10 @@ const CASES: { name: string; layout: MdnLayout; rows: number }[] = [
   { name: 'seed config 1-20-tanh, K=5, D=1', layout: { sizes: [1, 20, 15], numComponents: 5, outputSize: 1, activation: 'tanh', minScale: 1e-3 }, rows: 7 },
   { name: '3-8-relu-6-relu, K=3, D=2', layout: { sizes: [3, 8, 6, 15], numComponents: 3, outputSize: 2, activation: 'relu', minScale: 1e-3 }, rows: 5 },
   { name: '2-sigmoid-4, K=2, D=3, no tricks', layout: { sizes: [2, 4, 14], numComponents: 2, outputSize: 3, activation: 'sigmoid', minScale: 0.01 }, rows: 4 },
+  // From 64 rows the wasm kernel runs the dense layers on the backend's matMul.
+  { name: 'seed config, 80 rows', layout: { sizes: [1, 20, 15], numComponents: 5, outputSize: 1, activation: 'tanh', minScale: 1e-3 }, rows: 80 },
+  { name: '3-8-relu-6-relu, K=3, D=2, 70 rows', layout: { sizes: [3, 8, 6, 15], numComponents: 3, outputSize: 2, activation: 'relu', minScale: 1e-3 }, rows: 70 },
+  { name: '2-sigmoid-4, K=2, D=3, 66 rows', layout: { sizes: [2, 4, 14], numComponents: 2, outputSize: 3, activation: 'sigmoid', minScale: 0.01 }, rows: 66 },
 ];
 
 describeEachBackend('MDN loss: fused kernel vs composed ops vs float64 reference', (backend) => {
@@ -54,9 +58,9 @@ describeEachBackend('MDN loss: fused kernel vs composed ops vs float64 reference
         await expectAllClose(v, refLoss, { atol: 1e-4, rtol: 1e-4 }, 'fused value-only');
         v.dispose();
         // A minibatch through `indices` equals the loss of the gathered rows.
-        const idx = tf.tensor1d([rows - 1, 0, 1], 'int32');
+        const pick = rows >= 64 ? Array.from({ length: 65 }, (_, i) => (7 * i + 3) % rows) : [rows - 1, 0, 1];
+        const idx = tf.tensor1d(pick, 'int32');
         const sub = fusedLossValue(layout, params, x, y, idx);
-        const pick = [rows - 1, 0, 1];
         await expectAllClose(sub, referenceLoss(layout, pv, pick.map((i) => xr[i]!), pick.map((i) => yr[i]!)), { atol: 1e-4, rtol: 1e-4 }, 'fused minibatch');
         tf.dispose([sub, idx]);
       }
