@@ -69,7 +69,7 @@ describeEachBackend('igammaInv and igammacInv', () => {
     const n = [2, 5];
     const ps = [0.1, 0.8];
     const gp = tf.grad((p: tf.Tensor) => tf.sum(igammaInv(tf.tensor1d(n), p)))(tf.tensor1d(ps));
-    const logFactorial = (k: number) => (k <= 1 ? 0 : Math.log(k) + logFactorial(k - 1));
+    const logFactorial = (k: number): number => (k <= 1 ? 0 : Math.log(k) + logFactorial(k - 1));
     const expected = n.map((k, i) => {
       const x = invert((t) => logP(k, t), Math.log(f(ps[i]!)));
       return 1 / Math.exp((k - 1) * Math.log(x) - x - logFactorial(k - 1));
