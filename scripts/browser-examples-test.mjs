@@ -15,6 +15,7 @@
 // Usage: node scripts/browser-examples-test.mjs [vite-wasm esbuild-wasm ...]
 //   DENSITYJS_TARBALLS=dir     reuse tarballs from scripts/pack-public-packages.sh
 //   EXAMPLES_WASM_EPOCHS=n     epochs of the wasm run (default 3)
+//   EXAMPLES_ONLY=wasm         only the wasm run (also: webgpu, fallback; comma-separated)
 //   CHROMIUM=/path/to/chrome   another executable
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -27,6 +28,7 @@ import { serveIsolated } from './isolated-static-server.mjs';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const executablePath = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const wasmEpochs = Number(process.env.EXAMPLES_WASM_EPOCHS ?? 3);
+const only = new Set((process.env.EXAMPLES_ONLY ?? 'wasm,webgpu,fallback').split(',').map((s) => s.trim()));
 /** The longest main-thread block fit may cause with its default options, in milliseconds. */
 const MAX_BLOCK_MS = 150;
 /** Period of the injected timer; a tick that comes late by more than this shows a block. */
@@ -174,48 +176,53 @@ async function testExample(name, launch) {
   const base = `http://127.0.0.1:${server.address().port}`;
   const results = {};
   try {
-    const gpu = await launch({ webgpu: true });
+    const gpu = only.has('wasm') || only.has('webgpu') ? await launch({ webgpu: true }) : undefined;
     try {
-      // The README's configuration on wasm, on the main thread, measured.
-      const wasm = await runPage(gpu, base, `?backend=wasm&epochs=${wasmEpochs}`, 300_000, { monitor: true });
-      checkTrained(`${name} wasm`, wasm.run, wasmEpochs);
-      check(wasm.run.backend === 'wasm', `${name}: asked for wasm, ran on ${wasm.run.backend}`);
-      const epochLines = wasm.console.filter((c) => c.type === 'log' && /^epoch /.test(c.text)).map((c) => c.text);
-      check(epochLines.length === wasmEpochs, `${name}: verbose 1 logged ${epochLines.length} epoch lines to the console, expected ${wasmEpochs}: ${epochLines.join(' | ')}`);
-      epochLines.forEach((line, i) => {
-        const m = /^epoch +(\d+)\/(\d+)  loss (\S+)  valLoss (\S+)  \(\d+ steps, .*, ETA [\d:?]+\)$/.exec(line);
-        check(m && Number(m[1]) === i + 1 && m[3] === wasm.run.loss[i].toFixed(4) && m[4] === wasm.run.valLoss[i].toFixed(4), `${name}: console line ${i + 1} "${line}" does not match epoch ${i + 1}'s losses`);
-      });
-      const block = longestBlock(wasm.blocks, wasm.run);
-      const seconds = (wasm.run.trainingEnd - wasm.run.trainingStart) / 1000;
-      log(
-        `${name} wasm: ${wasmEpochs} epochs of the README configuration in ${seconds.toFixed(1)} s, loss ${wasm.run.loss[0].toFixed(3)} -> ${wasm.run.loss.at(-1).toFixed(3)}, ` +
-          `test NLL ${wasm.run.testNll.toFixed(3)} nats; longest main-thread block during fit: ${block.longTask.toFixed(0)} ms (the longest task, ${block.longTasks} tasks over 50 ms), ` +
-          `longest gap between frames ${block.frameGap.toFixed(0)} ms, latest 10 ms timer tick ${block.lateTick.toFixed(0)} ms late (${wasm.blocks.visibility}); longest tasks (ms@ms after fit started): ${block.top.join(' ')}`,
-      );
-      check(!block.noLongTaskApi, `${name}: this browser has no 'longtask' performance entries`);
-      check(block.longTask <= MAX_BLOCK_MS, `${name}: fit blocked the main thread for ${block.longTask.toFixed(0)} ms in one task (> ${MAX_BLOCK_MS} ms)`);
-      results.wasm = { seconds, block, testNll: wasm.run.testNll };
-
-      // WebGPU first (SwiftShader: about 10 ms per kernel, so a small flow).
-      const small = '?epochs=2&points=512&layers=1&hidden=8';
-      const webgpu = await runPage(gpu, base, small, 300_000);
-      checkTrained(`${name} webgpu`, webgpu.run, 2);
-      check(webgpu.run.backend === 'webgpu', `${name}: the default run should use WebGPU here, it ran on ${webgpu.run.backend} (${webgpu.run.note})`);
-      log(`${name} webgpu: trained, loss ${webgpu.run.loss[0].toFixed(3)} -> ${webgpu.run.loss.at(-1).toFixed(3)}`);
+      if (only.has('wasm')) {
+        // The README's configuration on wasm, on the main thread, measured.
+        const wasm = await runPage(gpu, base, `?backend=wasm&epochs=${wasmEpochs}`, 300_000, { monitor: true });
+        checkTrained(`${name} wasm`, wasm.run, wasmEpochs);
+        check(wasm.run.backend === 'wasm', `${name}: asked for wasm, ran on ${wasm.run.backend}`);
+        const epochLines = wasm.console.filter((c) => c.type === 'log' && /^epoch /.test(c.text)).map((c) => c.text);
+        check(epochLines.length === wasmEpochs, `${name}: verbose 1 logged ${epochLines.length} epoch lines to the console, expected ${wasmEpochs}: ${epochLines.join(' | ')}`);
+        epochLines.forEach((line, i) => {
+          const m = /^epoch +(\d+)\/(\d+)  loss (\S+)  valLoss (\S+)  \(\d+ steps, .*, ETA [\d:?]+\)$/.exec(line);
+          check(m && Number(m[1]) === i + 1 && m[3] === wasm.run.loss[i].toFixed(4) && m[4] === wasm.run.valLoss[i].toFixed(4), `${name}: console line ${i + 1} "${line}" does not match epoch ${i + 1}'s losses`);
+        });
+        const block = longestBlock(wasm.blocks, wasm.run);
+        const seconds = (wasm.run.trainingEnd - wasm.run.trainingStart) / 1000;
+        log(
+          `${name} wasm: ${wasmEpochs} epochs of the README configuration in ${seconds.toFixed(1)} s, loss ${wasm.run.loss[0].toFixed(3)} -> ${wasm.run.loss.at(-1).toFixed(3)}, ` +
+            `test NLL ${wasm.run.testNll.toFixed(3)} nats; longest main-thread block during fit: ${block.longTask.toFixed(0)} ms (the longest task, ${block.longTasks} tasks over 50 ms), ` +
+            `longest gap between frames ${block.frameGap.toFixed(0)} ms, latest 10 ms timer tick ${block.lateTick.toFixed(0)} ms late (${wasm.blocks.visibility}); longest tasks (ms@ms after fit started): ${block.top.join(' ')}`,
+        );
+        check(!block.noLongTaskApi, `${name}: this browser has no 'longtask' performance entries`);
+        check(block.longTask <= MAX_BLOCK_MS, `${name}: fit blocked the main thread for ${block.longTask.toFixed(0)} ms in one task (> ${MAX_BLOCK_MS} ms)`);
+        results.wasm = { seconds, block, testNll: wasm.run.testNll };
+      }
+      if (only.has('webgpu')) {
+        // WebGPU first (SwiftShader: about 10 ms per kernel, so a small flow).
+        const small = '?epochs=2&points=512&layers=1&hidden=8';
+        const webgpu = await runPage(gpu, base, small, 300_000);
+        checkTrained(`${name} webgpu`, webgpu.run, 2);
+        check(webgpu.run.backend === 'webgpu', `${name}: the default run should use WebGPU here, it ran on ${webgpu.run.backend} (${webgpu.run.note})`);
+        log(`${name} webgpu: trained, loss ${webgpu.run.loss[0].toFixed(3)} -> ${webgpu.run.loss.at(-1).toFixed(3)}`);
+      }
     } finally {
-      await gpu.close().catch(() => undefined);
+      await gpu?.close().catch(() => undefined);
     }
 
-    const plain = await launch({ webgpu: false });
-    try {
-      const fallback = await runPage(plain, base, '?epochs=2&points=512&layers=1&hidden=8', 120_000);
-      checkTrained(`${name} fallback`, fallback.run, 2);
-      check(fallback.run.backend === 'wasm', `${name}: without a WebGPU adapter the page should fall back to wasm, it ran on ${fallback.run.backend}`);
-      check(/WebGPU/.test(fallback.run.note) && fallback.text.includes(fallback.run.note), `${name}: the fallback does not say why WebGPU was skipped on the page (note "${fallback.run.note}")`);
-      log(`${name} fallback: "${fallback.run.note}"`);
-    } finally {
-      await plain.close().catch(() => undefined);
+    if (only.has('fallback')) {
+      const plain = await launch({ webgpu: false });
+      try {
+        const fallback = await runPage(plain, base, '?epochs=2&points=512&layers=1&hidden=8', 120_000);
+        checkTrained(`${name} fallback`, fallback.run, 2);
+        check(fallback.run.backend === 'wasm', `${name}: without a WebGPU adapter the page should fall back to wasm, it ran on ${fallback.run.backend}`);
+        check(/WebGPU/.test(fallback.run.note) && fallback.text.includes(fallback.run.note), `${name}: the fallback does not say why WebGPU was skipped on the page (note "${fallback.run.note}")`);
+        log(`${name} fallback: "${fallback.run.note}"`);
+      } finally {
+        await plain.close().catch(() => undefined);
+      }
     }
   } finally {
     server.close();
@@ -243,7 +250,7 @@ async function main() {
     for (const name of examples) {
       try {
         const r = await testExample(name, launch);
-        summary.push(`passed  ${name} (longest main-thread block during fit on wasm: ${r.wasm.block.longTask.toFixed(0)} ms)`);
+        summary.push(`passed  ${name}${r.wasm ? ` (longest main-thread block during fit on wasm: ${r.wasm.block.longTask.toFixed(0)} ms)` : ''}`);
       } catch (error) {
         failures.push(name);
         summary.push(`FAILED  ${name}: ${error instanceof Failure ? error.message : error.stack}`);
