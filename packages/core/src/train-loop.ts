@@ -92,7 +92,9 @@ export interface FitOptions {
    * snapshot and the final model see; the steps continue from the un-averaged iterate. With
    * ~1 / (1 - β) steps averaged, it removes most of the epoch-to-epoch noise of a constant
    * learning rate. In [0, 1); 0 switches it off (the weights are the last iterate). Default
-   * 0.98 (about the last 50 steps) in `fit` (and `MDN.fit`), 0 elsewhere.
+   * 0.98 (about the last 50 steps) in `fit` (and `MDN.fit`), 0 elsewhere. Edits that
+   * `onEpochEnd` makes to the variables apply to the average, which the next step replaces by
+   * the iterate: pass 0 to edit the weights between epochs.
    */
   emaMomentum?: number;
   /** Seeds the per-epoch shuffling: any integer, 0 included. Default: a fresh random seed. */
@@ -283,22 +285,36 @@ function isPositiveInteger(v: unknown): v is number {
   return typeof v === 'number' && Number.isInteger(v) && v > 0;
 }
 
+/**
+ * {@link FitOptions} validated, with every default filled in.
+ * @inline
+ */
 interface ResolvedOptions {
+  /** Passes over the data. */
   epochs: number;
+  /** Rows per step. */
   batchSize: number;
+  /** Epochs without improvement before stopping; undefined: no early stopping. */
   patience: number | undefined;
+  /** Divergence guard factor (Infinity: off). */
   divergenceFactor: number;
   /** Infinity: no clipping. */
   clipNorm: number;
   /** 0: no weight averaging. */
   emaMomentum: number;
+  /** Seed of the shuffles (drawn when none was given). */
   seed: number;
+  /** Reshuffle every epoch. */
   shuffle: boolean;
+  /** The user's per-epoch callback. */
   onEpochEnd: FitOptions['onEpochEnd'];
+  /** The user's per-step callback. */
   onBatchEnd: FitOptions['onBatchEnd'];
   /** Milliseconds between yields within an epoch; Infinity: once per epoch. */
   yieldMs: number;
+  /** Progress output level. */
   verbose: Verbosity;
+  /** Cancels the run when aborted. */
   signal: AbortSignal | undefined;
 }
 

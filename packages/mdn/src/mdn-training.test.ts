@@ -97,6 +97,9 @@ describeEachBackend(
         batchSize: 1000,
         validationData: [vx, vy],
         patience: 100,
+        // The knock below edits the weights between epochs: without averaging, the steps go on
+        // from them (with it, from the un-averaged iterate).
+        emaMomentum: 0,
         onEpochEnd: (epoch) => {
           seen.push(epoch);
           // Knock the weights off after epoch 2: the validation curve then rises, and the best
