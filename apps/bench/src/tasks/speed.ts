@@ -146,9 +146,10 @@ export const SPEED_TASKS: TaskDef[] = [
       const { optimizer, name } = defaultAdam(1e-3);
       return {
         info: { optimizer: name },
-        // One full-batch epoch through the public fit (with its per-epoch bookkeeping).
+        // One full-batch epoch through the public fit (with its per-epoch bookkeeping). Weight
+        // averaging off (emaMomentum 0): the PyTorch peer's loop is plain Adam, like with like.
         step: async () => {
-          await mdn.fit(x, y, { epochs: 1, batchSize: 1000, optimizer, shuffle: false, seed: ctx.seed });
+          await mdn.fit(x, y, { epochs: 1, batchSize: 1000, optimizer, shuffle: false, seed: ctx.seed, emaMomentum: 0 });
         },
         instrument: true,
         itemsPerStep: 1000,
