@@ -17,11 +17,20 @@ export interface SplineSettings {
   minDerivative?: number;
 }
 
+/**
+ * {@link SplineSettings} with every default filled in.
+ * @inline
+ */
 export interface ResolvedSpline {
+  /** Number of bins K. */
   numBins: number;
+  /** Half-width B of the interval [-B, B]. */
   bound: number;
+  /** Smallest bin width, as a fraction of 2B. */
   minBinWidth: number;
+  /** Smallest bin height, as a fraction of 2B. */
   minBinHeight: number;
+  /** Smallest derivative at the knots. */
   minDerivative: number;
 }
 

@@ -35,7 +35,14 @@ const VALIDATION_CHUNK = 8192;
  * hidden [64, 64], batch 256) they reach a given test NLL in fewer epochs than Adam at 1e-3
  * with the last iterate (`pnpm bench time-to-quality`).
  */
-export const FIT_DEFAULTS: Readonly<{ learningRate: number; warmup: number; emaMomentum: number }> = { learningRate: 2e-3, warmup: 0.05, emaMomentum: 0.98 };
+export const FIT_DEFAULTS: Readonly<{
+  /** Peak learning rate of the default Adam. */
+  learningRate: number;
+  /** Fraction of the planned steps spent warming the learning rate up. */
+  warmup: number;
+  /** Momentum β of the weight average that `fit` keeps. */
+  emaMomentum: number;
+}> = { learningRate: 2e-3, warmup: 0.05, emaMomentum: 0.98 };
 
 /** `opts` with FIT_DEFAULTS filled in where the caller gave nothing. */
 function withFitDefaults(opts: FitOptions): FitOptions {

@@ -11,9 +11,14 @@ import { argumentError } from './errors.js';
 import { directKernelsActive } from './kernels/direct-backend.js';
 import { ADAM_UPDATE_KERNEL, registerAdamUpdateKernel } from './kernels/adam-update-kernel.js';
 
-/** tfjs' NamedTensor (not re-exported by tfjs-core's index). */
+/**
+ * tfjs' NamedTensor (not re-exported by tfjs-core's index).
+ * @inline
+ */
 interface NamedTensor {
+  /** Name of the variable or state entry. */
   name: string;
+  /** Its value. */
   tensor: tf.Tensor;
 }
 

@@ -5,9 +5,11 @@
 export interface ProgressState {
   /** 1-based epoch in progress (or just completed), and the planned number of epochs. */
   epoch: number;
+  /** Planned number of epochs. */
   epochs: number;
   /** Steps done in this epoch, of `stepsPerEpoch`. */
   step: number;
+  /** Steps in every epoch. */
   stepsPerEpoch: number;
   /** Mean training loss over this epoch's steps so far (the epoch's mean once it ends). */
   loss?: number;

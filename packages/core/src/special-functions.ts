@@ -203,7 +203,12 @@ export function logBetaincPair(
   x: tf.Tensor,
   y: tf.Tensor,
   iterations = 48,
-): { logCdf: tf.Tensor; logSurvival: tf.Tensor } {
+): {
+  /** log I_x(a, b). */
+  logCdf: tf.Tensor;
+  /** log(1 - I_x(a, b)). */
+  logSurvival: tf.Tensor;
+} {
   return tf.tidy(() => {
     const zeros = tf.zerosLike(tf.add(tf.add(a, b), tf.add(x, y)));
     const A = tf.add(a, zeros);
@@ -358,7 +363,16 @@ export function logIgammac(a: tf.Tensor, x: tf.Tensor, iterations = 64): tf.Tens
  * log P(a, x) and log Q(a, x) from one evaluation of the series / continued fraction (see
  * logIgamma and logIgammac): x = 0 gives (-Infinity, 0).
  */
-export function logIgammaPair(a: tf.Tensor, x: tf.Tensor, iterations = 64): { logCdf: tf.Tensor; logSurvival: tf.Tensor } {
+export function logIgammaPair(
+  a: tf.Tensor,
+  x: tf.Tensor,
+  iterations = 64,
+): {
+  /** log P(a, x), the regularized lower incomplete gamma function. */
+  logCdf: tf.Tensor;
+  /** log Q(a, x) = log(1 - P(a, x)). */
+  logSurvival: tf.Tensor;
+} {
   return tf.tidy(() => {
     const { X, useSeries, logSeries, logFraction, q } = igammaParts(a, x, iterations);
     const logP = tf.minimum(logSeries, tf.scalar(0));

@@ -46,6 +46,7 @@ export function defaultProgressOutput(): ProgressOutput {
   return { kind: 'lines', writeLine: (line) => console.log(line) };
 }
 
+/** Options of {@link TrainingLog}. */
 export interface TrainingLogOptions {
   /** 1: a live bar on a terminal output, lines elsewhere; 2: lines everywhere. */
   verbose: 1 | 2;

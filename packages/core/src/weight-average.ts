@@ -22,8 +22,13 @@ export class WeightAverage {
   private steps = 0;
   private raw: tf.Tensor[] | undefined;
 
+  /**
+   * @param variables The variables whose iterates are averaged.
+   * @param momentum β in [0, 1): weight of the running sum in each update.
+   */
   constructor(
     private readonly variables: tf.Variable[],
+    /** β in [0, 1): weight of the running sum in each update. */
     readonly momentum: number,
   ) {
     this.sums = variables.map((v) => tf.keep(tf.zerosLike(v)));

@@ -13,6 +13,10 @@ import { Bernoulli } from './bernoulli.js';
 import { Beta } from './beta.js';
 import { MultivariateNormalTriL } from './multivariate-normal-tril.js';
 
+/**
+ * A class whose instances are T (abstract classes included).
+ * @inline
+ */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Constructor<T> = abstract new (...args: any[]) => T;
 /** A closed form of KL(p || q) for a pair of families; returns shape = the broadcast batch shape. */

@@ -7,6 +7,10 @@ import { MultivariateNormalDiag } from './multivariate-normal-diag.js';
 import { MultivariateNormalFullCovariance } from './multivariate-normal-full-covariance.js';
 import { MultivariateNormalTriL } from './multivariate-normal-tril.js';
 
+/**
+ * Any of the multivariate normal families.
+ * @inline
+ */
 type AnyMultivariateNormal = MultivariateNormalDiag | MultivariateNormalTriL | MultivariateNormalFullCovariance;
 
 /** The lower-triangular scale L (covariance L Lᵀ) of any of the three, shape batch + [d, d]. */

@@ -44,6 +44,7 @@ interface ConditionedJSON {
   conditioner: ConditionerJSON;
 }
 
+/** The saved form of a hand-built flow's bijector tree: one entry per bijector, by class name. */
 export type BijectorJSON =
   | { type: 'Chain'; name: string; bijectors: BijectorJSON[] }
   | { type: 'Invert'; name: string; bijector: BijectorJSON }
@@ -55,6 +56,7 @@ export type BijectorJSON =
 
 type Nested = number | Nested[];
 
+/** The saved form of a flow's base distribution, when it is not the default standard normal. */
 export type DistributionJSON =
   | { type: 'Normal' | 'Laplace' | 'Logistic'; loc: Nested; scale: Nested }
   | { type: 'StudentT'; df: Nested; loc: Nested; scale: Nested }

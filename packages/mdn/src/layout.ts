@@ -26,7 +26,10 @@ export interface MdnLayout {
   covariance?: 'full';
 }
 
-/** Covariance structures of the components. */
+/**
+ * Covariance structures of the components.
+ * @inline
+ */
 export type Covariance = 'diag' | 'full';
 
 /**

@@ -15,6 +15,10 @@ import { jsBiasActivation, jsMatMul } from './js-matmul.js';
 /** Backends the direct kernels run on; every other backend uses the composed tfjs ops. */
 export const DIRECT_BACKENDS: readonly string[] = ['cpu', 'wasm'];
 
+/**
+ * A tensor as kernels see it (tfjs' TensorInfo: dataId, shape, dtype).
+ * @inline
+ */
 type Info = tf.TensorInfo;
 
 interface CpuBackendLike {

@@ -3,24 +3,33 @@
 
 /** Per layer: activation, whether the context is appended to its input, skip source, mask. */
 export interface MlpLayerSpec {
+  /** Activation of the layer's output (one of core's dense activations). */
   activation: string;
+  /** Whether the network's context is appended to this layer's input. */
   context: boolean;
   /** Index of the layer input added to this layer's output (0 = network input); -1: none. */
   skipFrom: number;
+  /** Whether a 0/1 mask multiplies the kernel. */
   masked: boolean;
   /** Rows of the kernel (inputs of the layer, context included) and units. */
   rows: number;
+  /** Output units of the layer (columns of the kernel). */
   units: number;
 }
 
 /** Attributes of the forward and backward kernels. */
 export interface MlpKernelConfig {
+  /** The layers, input to output. */
   layers: MlpLayerSpec[];
+  /** Rows of the input. */
   batch: number;
+  /** Width of the network input (context excluded). */
   inputSize: number;
+  /** Width of the context (0: none). */
   contextSize: number;
   /** 1: one context row shared by the whole batch; otherwise `batch`. */
   contextBatch: number;
+  /** Slope of 'leakyrelu' for negative inputs. */
   leakyreluAlpha: number;
   /**
    * false: the network input is data, its gradient dx is not wanted (the backward kernel then
