@@ -578,12 +578,27 @@ export function mixtureLoss(
   const d64 = s.deltas[L - 1]!;
   const invRows = 1 / rows;
   const withGrad = dHead !== null;
+  // Element access to a view of the wasm heap is several times slower than to a JS-owned
+  // array: one bulk copy in, one out.
+  const n = rows * H;
+  if (!headCopy || headCopy.length < n) {
+    headCopy = new Float32Array(n);
+    dHeadCopy = new Float32Array(n);
+  }
+  const hc = headCopy;
+  const dc = dHeadCopy!;
+  hc.set(head.subarray(0, n));
   let total = 0;
   for (let r = 0; r < rows; r++) {
     const o = r * H;
-    for (let j = 0; j < H; j++) h64[j] = head[o + j]!;
+    for (let j = 0; j < H; j++) h64[j] = hc[o + j]!;
     total += mixtureRow(s, layout, h64, d64, y, (indices ? indices[r]! : r) * D, invRows, withGrad);
-    if (withGrad) for (let j = 0; j < H; j++) dHead![o + j] = d64[j]!;
+    if (withGrad) for (let j = 0; j < H; j++) dc[o + j] = d64[j]!;
   }
+  if (withGrad) dHead!.set(dc.subarray(0, n));
   return total * invRows;
 }
+
+/** JS-owned copies of the head and its gradient for `mixtureLoss`, grown as needed. */
+let headCopy: Float32Array | undefined;
+let dHeadCopy: Float32Array | undefined;

@@ -205,9 +205,36 @@ export class DirectBackend {
     }
     const s = this.reshape(this.run('Sigmoid', { x: arg }), [...x.shape]);
     if (arg !== x) this.free(arg);
-    const sv = this.view(s);
-    for (let i = 0; i < sv.length; i++) sv[i] = 2 * sv[i]! - 1;
-    return s;
+    const t = this.affine(s, 2, -1);
+    this.free(s);
+    return t;
+  }
+
+  /**
+   * `scale * x + shift` elementwise, as a new temp. On wasm through the Multiply and Add
+   * kernels (SIMD, about 5x a JS loop over the heap); on cpu one JS loop.
+   */
+  affine(x: Info, scale: number, shift: number): Info {
+    if (this.name === 'wasm') {
+      const c = this.temp([2]);
+      const cv = this.view(c);
+      cv[0] = scale;
+      cv[1] = shift;
+      const sc = this.viewOf(c, 0, []);
+      const sh = this.viewOf(c, 1, []);
+      const scaled = this.run('Multiply', { a: x, b: sc });
+      const out = this.reshape(this.run('Add', { a: scaled, b: sh }), [...x.shape]);
+      this.free(scaled);
+      this.free(sc);
+      this.free(sh);
+      this.free(c);
+      return out;
+    }
+    const out = this.temp([...x.shape]);
+    const ov = this.view(out);
+    const xv = this.view(x);
+    for (let i = 0; i < ov.length; i++) ov[i] = scale * xv[i]! + shift;
+    return out;
   }
 
   /**
