@@ -8,6 +8,7 @@ import { FUSABLE_ACTIVATIONS, savedLayout, type MlpKernelConfig } from './mlp-ke
 
 export const MLP_FORWARD_KERNEL = 'DensityjsMlpForward';
 
+/** Attributes of the forward kernel: the network's config and whether to save activations. */
 export interface MlpForwardAttrs extends MlpKernelConfig {
   /** Also return the packed activations the backward kernel needs (see savedLayout). */
   save: boolean;
