@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { checkerboard, eightGaussians, siggraph, twoMoons } from '@densityjs/datasets';
+import { checkerboard, eightGaussians, inverseSine, siggraph, twoMoons } from '@densityjs/datasets';
 import { distill, fit, fitVariational, iaf, maf, naf, neuralSplineFlow, nice, realNVP, type Flow } from '@densityjs/flows';
 import type { BackendName } from './backends.js';
 import { useBackend } from './backends.js';
@@ -161,6 +161,56 @@ function flowCheck(id: string, title: string, preset: FlowRecipe['preset'], limi
       }
     },
   };
+}
+
+/**
+ * A conditional flow p(t | s) on the MDN check's inverse sine problem: the same draws as
+ * `runMdnQuality` (1000 training points from seed 1000 + seed, 5000 test points from 2000 +
+ * seed), no other data (no validation set: the MDN has none either), s and t standardized with
+ * the training statistics (the MDN standardizes internally). Returns the test NLL of the
+ * original t (the standardized one plus log sd(t)).
+ */
+async function inverseSineFlow(ctx: Ctx, seed: number): Promise<{ nll: number; epochs: number; seconds: number; r: FlowRecipe & { source: string } }> {
+  const train = inverseSine(1000, { inverse: true, seed: 1000 + seed });
+  const test = inverseSine(5000, { inverse: true, seed: 2000 + seed });
+  const stats = (a: Float32Array): [number, number] => {
+    const m = a.reduce((p, v) => p + v, 0) / a.length;
+    return [m, Math.sqrt(a.reduce((p, v) => p + (v - m) ** 2, 0) / a.length)];
+  };
+  const [ms, ss] = stats(train.x);
+  const [mt, st] = stats(train.y);
+  const column = (a: Float32Array, m: number, s: number): tf.Tensor2D => tf.tensor2d(a.map((v) => (v - m) / s), [a.length, 1]);
+  const [s, t, sTest, tTest] = [column(train.x, ms, ss), column(train.y, mt, st), column(test.x, ms, ss), column(test.y, mt, st)];
+  const r = recipe('inverse-sine-flow', {
+    preset: 'naf',
+    options: { numLayers: 1, hiddenUnits: [64, 64], hiddenSigmoids: 8 },
+    epochs: [300, 10],
+    batchSize: 100,
+    learningRate: 3e-3,
+    finalLearningRate: 1e-4,
+  });
+  const make = PRESETS[r.preset] as unknown as (opts: Record<string, unknown>) => Flow;
+  const flow = make({ eventSize: 1, contextSize: 1, ...r.options, seed: ctx.seed });
+  try {
+    const epochs = ctx.epochs(...r.epochs);
+    const t0 = performance.now();
+    const result = await fit(flow, t, {
+      context: s,
+      epochs,
+      batchSize: r.batchSize,
+      learningRate: r.learningRate,
+      ...(r.finalLearningRate !== undefined ? { finalLearningRate: r.finalLearningRate } : {}),
+      seed: ctx.seed,
+      onEpochEnd: (e: number, logs: { loss: number }) => ctx.progress.update(`quality inverse-sine flow: epoch ${e + 1}/${epochs} loss ${logs.loss.toFixed(3)}`),
+    });
+    const seconds = (performance.now() - t0) / 1000;
+    flow.training = false;
+    const nll = (await meanNll(flow, tTest, sTest)) + Math.log(st);
+    return { nll, epochs: result.history.loss.length, seconds, r };
+  } finally {
+    flow.dispose();
+    tf.dispose([s, t, sTest, tTest]);
+  }
 }
 
 /** The banana: x1 ~ N(0, 1.5^2), x2 | x1 ~ N(0.5 (x1^2 - 1.5^2), 1); log Z = log(2 pi 1.5). */
@@ -336,9 +386,17 @@ const CHECKS: Check[] = [
       const epochs = ctx.epochs(3000, 300);
       ctx.progress.update(`quality mdn: mdn-quality.ts recipe, ${epochs} epochs`);
       const r = await runMdnQuality({ backend: tf.getBackend(), epochs, seed: 0, mseEpochs: ctx.epochs(3000, 300) });
+      const f = await inverseSineFlow(ctx, 0);
       return [
         line('MDN test NLL (nats)', r.mdnTestNll, '<=', 1.4, `mdn-quality.ts recipe: ${r.epochs} full-batch epochs in ${r.trainSeconds.toFixed(0)} s (${r.msPerEpoch.toFixed(2)} ms/epoch)`),
         line('MSE network scored as a Gaussian, test NLL (nats)', r.mseGaussianTestNll, '>=', 2.7, '1-20 tanh-1 trained on MSE, scored as N(f(x), residual variance)'),
+        line(
+          'conditional flow p(t | s) vs the MDN, same 1000 train / 5000 test points: test NLL (nats)',
+          f.nll,
+          '<=',
+          1.4,
+          `flow ${f.nll.toFixed(3)} vs MDN ${r.mdnTestNll.toFixed(3)}; ${f.r.preset} ${JSON.stringify(f.r.options)} with contextSize 1 on standardized s and t, ${f.epochs} epochs, batch ${f.r.batchSize}, lr ${f.r.learningRate}${f.r.finalLearningRate !== undefined ? ` -> ${f.r.finalLearningRate} (cosine)` : ''}, train ${f.seconds.toFixed(0)} s (${f.r.source})`,
+        ),
       ];
     },
   },
