@@ -39,4 +39,9 @@ export default {
   validation: { notExported: true, invalidLink: true, notDocumented: true, invalidPath: false },
   treatValidationWarningsAsErrors: true,
   sourceLinkTemplate: 'https://github.com/densityjs/densityjs/blob/{gitRevision}/{path}#L{line}',
+  // Bare URLs with a scheme still become links, but not file names such as CHANGELOG.md (.md is
+  // a top-level domain, so markdown-it's fuzzy linkify would make it http://CHANGELOG.md).
+  markdownItLoader(parser) {
+    parser.linkify.set({ fuzzyLink: false });
+  },
 };
