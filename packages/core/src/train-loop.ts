@@ -92,7 +92,9 @@ export interface FitOptions {
    * snapshot and the final model see; the steps continue from the un-averaged iterate. With
    * ~1 / (1 - β) steps averaged, it removes most of the epoch-to-epoch noise of a constant
    * learning rate. In [0, 1); 0 switches it off (the weights are the last iterate). Default
-   * 0.98 (about the last 50 steps) in `fit` (and `MDN.fit`), 0 elsewhere. Edits that
+   * 0.98 (about the last 50 steps) in `fit` (and `MDN.fit`), 0 elsewhere. A short run averages
+   * over about a tenth of its planned steps at most: the momentum used is
+   * min(emaMomentum, 1 - 10 / planned steps), none for 10 steps or fewer. Edits that
    * `onEpochEnd` makes to the variables apply to the average, which the next step replaces by
    * the iterate: pass 0 to edit the weights between epochs.
    */
@@ -217,6 +219,9 @@ export interface TrainLoopSpec {
 
 /** Default `minBatchSize` when the model keeps batch statistics (`state`). */
 export const MIN_STATISTICS_BATCH = 16;
+
+/** Weight averaging spans at most about this fraction of the planned steps (1 / (1 - β) steps). */
+const MAX_AVERAGED_FRACTION = 0.1;
 
 /** Rows of the forward pass that checks the loss before the first step. */
 const PROBE_ROWS = 2;
@@ -527,7 +532,9 @@ export async function trainLoop(spec: TrainLoopSpec, opts: FitOptions = {}): Pro
   // Full batch: one index tensor for the whole run.
   const fullBatchIndices = stepsPerEpoch === 1 && !o.shuffle ? tf.tensor1d(order, 'int32') : undefined;
   // Weight averaging: the steps move the iterate, each epoch ends with the average.
-  const average = o.emaMomentum > 0 ? new WeightAverage(variables, o.emaMomentum) : undefined;
+  // At most about a tenth of the planned steps are averaged, so a short run is not held back.
+  const momentum = Math.min(o.emaMomentum, 1 - 1 / (MAX_AVERAGED_FRACTION * totalSteps));
+  const average = momentum > 0 ? new WeightAverage(variables, momentum) : undefined;
 
   const history: FitResult['history'] = { loss: [] };
   if (validationLoss) history.valLoss = [];

@@ -41,20 +41,29 @@ describeEachBackend('WeightAverage', () => {
 
   it('trainLoop ends each epoch with the average and steps on from the iterate', async () => {
     // loss = w has the constant gradient 1: each SGD step (rate 0.1) moves the iterate by -0.1
-    // whatever the averaged value, so iterate k is -0.1 k; the epochs (2 steps each) end with
-    // the average of the iterates so far.
+    // whatever the averaged value, so iterate k is -0.1 k; the epochs (10 steps each) end with
+    // the average of the iterates so far (30 planned steps: the cap 1 - 10 / 30 is above 0.5).
     await expectNoLeaks(async () => {
       const w = tf.tidy(() => tf.variable(tf.scalar(0)));
       const sgd = tf.train.sgd(0.1);
       const atEpochEnd: number[] = [];
       await trainLoop(
-        { owner: 'test', variables: [w], numExamples: 2, batchLoss: () => tf.mul(w, 1) as tf.Scalar },
+        { owner: 'test', variables: [w], numExamples: 10, batchLoss: () => tf.mul(w, 1) as tf.Scalar },
         { epochs: 3, batchSize: 1, optimizer: sgd, seed: 0, emaMomentum: 0.5, onEpochEnd: async () => void atEpochEnd.push((await w.data())[0]!) },
       );
-      const iterates = [1, 2, 3, 4, 5, 6].map((k) => -0.1 * k);
-      const expected = [2, 4, 6].map((t) => reference(iterates.slice(0, t), 0.5));
+      const iterates = Array.from({ length: 30 }, (_, k) => -0.1 * (k + 1));
+      const expected = [10, 20, 30].map((t) => reference(iterates.slice(0, t), 0.5));
       await expectAllClose(atEpochEnd, expected, { atol: 1e-6 });
       await expectAllClose(w, expected[2]!, { atol: 1e-6 });
+      // A short run averages over a tenth of its steps at most: 20 planned steps cap the
+      // momentum at 1 - 10 / 20 = 0.5 whatever emaMomentum asks.
+      tf.tidy(() => w.assign(tf.scalar(0)));
+      const capped: number[] = [];
+      await trainLoop(
+        { owner: 'test', variables: [w], numExamples: 10, batchLoss: () => tf.mul(w, 1) as tf.Scalar },
+        { epochs: 2, batchSize: 1, optimizer: sgd, seed: 0, emaMomentum: 0.99, onEpochEnd: async () => void capped.push((await w.data())[0]!) },
+      );
+      await expectAllClose(capped, [10, 20].map((t) => reference(iterates.slice(0, t), 0.5)), { atol: 1e-6 });
       sgd.dispose();
       w.dispose();
     });
