@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { argumentError, deriveSeed, logBetainc, logBetaincPair, nonDifferentiable } from '@densityjs/core';
-import { integerQuantile } from './integer-quantile.js';
+import { integerQuantile, largestEntry } from './integer-quantile.js';
 import { BaseDistribution, broadcastTo, maskOutside, whereConst, type BaseOptions, type ParamLike, type SampleOptions } from './distribution.js';
 import { uniform } from './random.js';
 import { bd0, stirlerr } from './saddle-point.js';
@@ -141,6 +141,9 @@ export class Binomial extends BaseDistribution {
   /** Success probability p as given; undefined when constructed from `logits`. */
   readonly probs: tf.Tensor | undefined;
 
+  /** The largest total count, when the counts were given as numbers (the top of the quantile search). */
+  private readonly searchTop: number | undefined;
+
   constructor({ totalCount, logits, probs, validateArgs, ...unknown }: BinomialOptions = {} as BinomialOptions) {
     super('Binomial', validateArgs, unknown, ['totalCount', 'logits', 'probs']);
     if ((logits === undefined) === (probs === undefined)) {
@@ -156,6 +159,8 @@ export class Binomial extends BaseDistribution {
       this.logits = this.param(logits, 'logits');
       this._batchShape = this.batchOf({ totalCount: this.totalCount, logits: this.logits });
     }
+    const largest = largestEntry(totalCount);
+    this.searchTop = largest !== undefined && Number.isFinite(largest) ? largest : undefined;
   }
 
   /** [log p, log(1 - p)] (not tidied). */
@@ -239,7 +244,7 @@ export class Binomial extends BaseDistribution {
         logSurvival: tf.where(atTop, logSurvival, tf.fill(logSurvival.shape, -Infinity)),
       };
     };
-    return integerQuantile(prob, this.totalCount, tails, [this.totalCount, p, q], false);
+    return integerQuantile(prob, this.totalCount, tails, [this.totalCount, p, q], false, this.searchTop);
   }
   protected override _mean(): tf.Tensor {
     return broadcastTo(tf.mul(this.totalCount, this.p()), this._batchShape);

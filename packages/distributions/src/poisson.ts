@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { argumentError, deriveSeed, igamma, igammac, logIgamma, logIgammaPair, logIgammac, nonDifferentiable } from '@densityjs/core';
-import { integerQuantile } from './integer-quantile.js';
+import { integerQuantile, largestEntry } from './integer-quantile.js';
 import { bd0, stirlerr } from './saddle-point.js';
 import { BaseDistribution, broadcastTo, maskOutside, whereConst, type BaseOptions, type ParamLike, type SampleOptions } from './distribution.js';
 import { uniform } from './random.js';
@@ -101,6 +101,9 @@ export class Poisson extends BaseDistribution {
   /** log λ as given; undefined when constructed from `rate`. */
   readonly logRate: tf.Tensor | undefined;
 
+  /** The top of the quantile search for the largest rate, when the rates were given as numbers. */
+  private readonly searchTop: number | undefined;
+
   constructor({ rate, logRate, validateArgs, ...unknown }: PoissonOptions = {} as PoissonOptions) {
     super('Poisson', validateArgs, unknown, ['rate', 'logRate']);
     if ((rate === undefined) === (logRate === undefined)) {
@@ -116,6 +119,9 @@ export class Poisson extends BaseDistribution {
       this.check(this.logRate, Number.isFinite, 'logRate', 'finite');
       this._batchShape = this.logRate.shape.slice();
     }
+    const largest = rate !== undefined ? largestEntry(rate) : largestEntry(logRate);
+    const lam = largest === undefined ? undefined : rate !== undefined ? largest : Math.exp(largest);
+    this.searchTop = lam === undefined || !Number.isFinite(lam) ? undefined : Math.ceil(lam + 8 * Math.sqrt(Math.max(lam, 0)) + 41);
   }
 
   /** λ (not tidied: call inside tf.tidy). */
@@ -158,7 +164,7 @@ export class Poisson extends BaseDistribution {
       const { logCdf, logSurvival } = logIgammaPair(tf.add(k, tf.scalar(1)), lamValue!);
       return { logCdf: logSurvival, logSurvival: logCdf };
     };
-    return integerQuantile(p, high, tails, [lam], true);
+    return integerQuantile(p, high, tails, [lam], true, this.searchTop);
   }
   protected override _survivalFunction(x: tf.Tensor): tf.Tensor {
     return whereConst(tf.greaterEqual(x, tf.scalar(0)), igamma(this.shapeAt(x), this.lambda()), 1);
