@@ -25,6 +25,16 @@ function accurateSoftplus(x: tf.Tensor): tf.Tensor {
 
 const SERIES_BELOW = Math.log(0.01);
 
+/**
+ * `y = softplus(x) = log(1 + exp(x))`, `log|det J| = log sigmoid(x) = -softplus(-x)`.
+ *
+ * Inverse `x = log(expm1(y)) = y + log(1 - exp(-y))`: the second form never overflows (large y:
+ * `x ~ y`). For y < 0.01, where `1 - exp(-y)` cancels, `log(1 - exp(-y))` is evaluated as
+ * `log(y) + log(1 - y/2 + y^2/6 - y^3/24)` (Taylor, truncation < 1e-10): backends' expm1 is not
+ * always accurate (webgpu computes exp(x) - 1). `log|det J^{-1}| = -log(1 - exp(-y)) = y - x`.
+ * For y <= 0 the inverse is -Infinity with a -Infinity log-det (density 0), or an error with
+ * validateArgs.
+ */
 export class Softplus extends ElementwiseBijector {
   constructor(opts: ElementwiseOptions = {}) {
     super(opts, 'Softplus', false, []);

@@ -10,6 +10,7 @@ export interface SwissRollOptions {
   seed?: number;
 }
 
+/** What {@link swissRoll} returns: the rows and each row's position along the roll. */
 export interface SwissRollDataset extends Dataset {
   /** The position t along the roll of each row, in [1.5 pi, 4.5 pi] (useful for coloring). */
   t: Float32Array;
