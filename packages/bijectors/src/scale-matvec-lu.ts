@@ -12,23 +12,6 @@ export interface ScaleMatvecLUOptions extends BijectorBaseOptions {
   seed?: number;
 }
 
-/**
- * Invertible linear map `y = W x` (Glow's invertible 1x1 convolution, Kingma & Dhariwal 2018)
- * with W kept in LU form, `W = P L (U + diag(s))`: P a fixed permutation, L unit
- * lower-triangular, U strictly upper-triangular, `s = sign * exp(clip(logAbsScale, -15, 15))`
- * with a fixed sign. Then `log|det J| = sum_i log|s_i|`, O(D), and W can never become singular:
- * the clip (LOG_ABS_SCALE_LIMIT; its gradient is zero beyond it) keeps every |s_i| within
- * [e^-15, e^15], so s and 1/s stay finite in float32 whatever value training gives
- * `logAbsScale`.
- *
- * Trainable: the strictly lower part of `lower`, the strictly upper part of `upper`, and
- * `logAbsScale`. Initialized from the pivoted LU decomposition of a seeded random orthogonal
- * matrix (so it starts volume-preserving, as in Glow).
- *
- * The inverse uses `W^{-1} = (U + diag(s))^{-1} L^{-1} P^T`; the triangular inverses come from
- * the nilpotent series `(I + N)^{-1} = prod_j (I + (-N)^{2^j})` (N strictly triangular, N^D = 0):
- * O(log D) matrix products, differentiable by ordinary autodiff.
- */
 /** Bound on |log|s_i||: exp and its reciprocal stay far from float32 underflow and overflow. */
 const LOG_ABS_SCALE_LIMIT = 15;
 

@@ -2,16 +2,6 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ElementwiseBijector, maskOutsideSupport, openInterval, type ElementwiseOptions } from './elementwise.js';
 
 /**
- * `y = softplus(x) = log(1 + exp(x))`, `log|det J| = log sigmoid(x) = -softplus(-x)`.
- *
- * Inverse `x = log(expm1(y)) = y + log(1 - exp(-y))`: the second form never overflows (large y:
- * `x ~ y`). For y < 0.01, where `1 - exp(-y)` cancels, `log(1 - exp(-y))` is evaluated as
- * `log(y) + log(1 - y/2 + y^2/6 - y^3/24)` (Taylor, truncation < 1e-10): backends' expm1 is not
- * always accurate (webgpu computes exp(x) - 1). `log|det J^{-1}| = -log(1 - exp(-y)) = y - x`.
- * For y <= 0 the inverse is -Infinity with a -Infinity log-det (density 0), or an error with
- * validateArgs.
- */
-/**
  * softplus(x) = log1p(exp(x)), accurate to float32 on every backend: below x = log(0.01) it is
  * the series u - u^2/2 + u^3/3 of log1p(u), u = exp(x) (truncation < u^3/4 relative), because
  * some backends (webgpu) evaluate softplus as log(1 + u), which loses all digits of a tiny u.
