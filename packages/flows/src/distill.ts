@@ -30,7 +30,7 @@ export interface DistillStudent {
 export interface DistillTeacher {
   /** Size of the conditioning context (0 or undefined: unconditional). */
   readonly contextSize?: number;
-  /** Training mode; `distill` keeps the teacher in evaluation mode while it runs. */
+  /** Training mode; `distill` switches it off (evaluation mode) while it runs and restores it afterwards. */
   training?: boolean;
   /** log p(x) of the student's samples. */
   logProb(x: tf.Tensor, opts?: { context?: tf.Tensor }): tf.Tensor;
