@@ -22,6 +22,9 @@ import torch.nn.functional as F
 
 from models import MADE, MAF, IAF, RealNVP, NSF, MDN, mixture_log_prob, normal_log_prob
 
+# Full-batch epochs per timed step of mdn-epoch (the densityjs task runs as many per mdn.fit call).
+MDN_EPOCHS_PER_STEP = 10
+
 
 def quantile(values, q):
     """numpy's default (linear) quantile, the same as src/stats.ts."""
@@ -121,10 +124,12 @@ def make_task(name, seed):
         opt = torch.optim.Adam(mdn.parameters(), lr=1e-3)
 
         def step():
-            opt.zero_grad(set_to_none=True)
-            loss = -mdn.log_prob(s, t).mean()
-            loss.backward()
-            opt.step()
+            # MDN_EPOCHS_PER_STEP full-batch epochs, as the densityjs task runs per step.
+            for _ in range(MDN_EPOCHS_PER_STEP):
+                opt.zero_grad(set_to_none=True)
+                loss = -mdn.log_prob(s, t).mean()
+                loss.backward()
+                opt.step()
             return loss
         return step, {}
     if name == "normal-logprob":

@@ -130,7 +130,7 @@ export function speedTargets(results: readonly TaskResult[], peer: ReadonlyMap<s
   ratio('nsf-step', 1.5, 'NSF(5) step (2, [64,64], 256)');
   ratio('made-fwd-bwd', 1.5, 'MADE forward+backward (6, [256,256], 512)');
   ratio('iaf-sample-32', 1.5, 'IAF(5) sample 512 (32, [128,128])');
-  ratio('mdn-epoch', 1.0, 'MDN seed epoch (1000 pts, full batch)');
+  ratio('mdn-epoch', 1.0, 'MDN seed epochs (1000 pts, full batch, 10 per step)');
   for (const task of ['maf-step-small', 'maf-step-big']) {
     const r = find(results, task, 'wasm');
     const target = `kernels per MAF(5) step (${task}) <= 100`;
