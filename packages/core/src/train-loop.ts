@@ -112,8 +112,8 @@ export interface FitOptions {
    * How often the loop hands control back to the event loop, so a browser page stays
    * responsive: a number is a budget in milliseconds (after every step, yield when the time
    * since the last yield plus the step just taken, the estimate of the next one, reaches it;
-   * with a budget, the loop also yields before its first step and before each epoch's
-   * validation), 'epoch' yields once per epoch, 'auto' (default) is 50 ms in a browser or
+   * with a budget, the loop also yields before the model's first forward pass, before its
+   * first step and before each epoch's validation), 'epoch' yields once per epoch, 'auto' (default) is 50 ms in a browser or
    * worker and 'epoch' elsewhere. A browser task then lasts about the budget, or one step
    * when a single step takes longer.
    */
@@ -604,6 +604,12 @@ export async function trainLoop(spec: TrainLoopSpec, opts: FitOptions = {}): Pro
       : new TrainingLog({ verbose: o.verbose, epochs: o.epochs, stepsPerEpoch, ...(spec.progressStyle ? { style: spec.progressStyle } : {}) });
 
   try {
+    if (o.yieldMs !== Infinity) {
+      // In a browser, the checks so far (fit's data checks included) end one task; the probe
+      // (the model's first forward pass: code compiled, kernels set up) starts the next.
+      await yieldToEventLoop();
+      lastYield = now();
+    }
     // One forward pass outside the gradient tape checks the loss is a scalar (an error thrown
     // inside minimize() strands the tensors tfjs saved on its tape); `state` is put back after.
     // Two rows are enough for that, so the check costs next to nothing even for a one-epoch fit.
