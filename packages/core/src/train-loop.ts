@@ -113,9 +113,9 @@ export interface FitOptions {
    * responsive: a number is a budget in milliseconds (after every step, yield when the time
    * since the last yield plus the step just taken, the estimate of the next one, reaches it;
    * with a budget, the loop also yields before the model's first forward pass, before its
-   * first step and before each epoch's validation), 'epoch' yields once per epoch, 'auto' (default) is 50 ms in a browser or
-   * worker and 'epoch' elsewhere. A browser task then lasts about the budget, or one step
-   * when a single step takes longer.
+   * first step and before each epoch's validation), 'epoch' yields once per epoch, 'auto'
+   * (default) is 50 ms in a browser or worker and 'epoch' elsewhere. A browser task then lasts
+   * about the budget, or one step when a single step takes longer.
    */
   yieldEvery?: number | 'auto' | 'epoch';
   /** Checked between steps; when aborted the loop resolves with the history so far. */
