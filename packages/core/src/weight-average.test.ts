@@ -3,6 +3,7 @@ import { expect, it } from 'vitest';
 import { describeEachBackend, expectAllClose, expectNoLeaks } from '@densityjs/testing';
 import { resolveFitOptions, trainLoop } from './train-loop.js';
 import { WeightAverage } from './weight-average.js';
+import { setDirectKernelsEnabled } from './kernels/direct-backend.js';
 
 /** Bias-corrected EMA of the iterates w_1..w_t in float64: sum b^(t-k) w_k / sum b^(t-k). */
 function reference(iterates: number[], b: number): number {
@@ -37,6 +38,40 @@ describeEachBackend('WeightAverage', () => {
       avg.dispose();
       v.dispose();
     });
+  });
+
+  it('averages several variables of different shapes alike through the fused and the composed update', async () => {
+    // Three variables (a matrix, a vector, a scalar-shaped one): the one-kernel update over the
+    // flat sums must give every entry its own float64 mean, as the composed ops do.
+    const steps = [
+      [[1, 2, 3, 4], [5, -6], [7]],
+      [[-1, 0, 2, 8], [1, 1], [-3]],
+      [[4, 4, -4, 0.5], [2, -2], [0]],
+    ];
+    for (const direct of [true, false]) {
+      const previous = setDirectKernelsEnabled(direct);
+      try {
+        await expectNoLeaks(async () => {
+          const vars = tf.tidy(() => [tf.variable(tf.zeros([2, 2])), tf.variable(tf.zeros([2])), tf.variable(tf.zeros([1, 1]))]);
+          const avg = new WeightAverage(vars, 0.8);
+          for (const values of steps) {
+            tf.tidy(() => vars.forEach((v, i) => v.assign(tf.reshape(tf.tensor1d(values[i]!), v.shape))));
+            avg.update();
+          }
+          avg.finish();
+          for (let i = 0; i < vars.length; i++) {
+            const expected = steps[0]![i]!.map((_, j) => reference(steps.map((st) => st[i]![j]!), 0.8));
+            const flat = tf.reshape(vars[i]!, [-1]);
+            await expectAllClose(flat, expected, { atol: 1e-5 });
+            flat.dispose();
+          }
+          avg.dispose();
+          tf.dispose(vars);
+        });
+      } finally {
+        setDirectKernelsEnabled(previous);
+      }
+    }
   });
 
   it('trainLoop ends each epoch with the average and steps on from the iterate', async () => {

@@ -1,6 +1,8 @@
 // The exponential moving average of the weights that trainLoop ends every epoch with
 // (`emaMomentum`).
 import * as tf from '@tensorflow/tfjs-core';
+import { directKernelsActive } from './kernels/direct-backend.js';
+import { registerWeightAverageKernel, WEIGHT_AVERAGE_KERNEL } from './kernels/weight-average-kernel.js';
 
 /**
  * Exponential moving average of variables over optimizer steps (Polyak averaging with
@@ -16,9 +18,14 @@ import * as tf from '@tensorflow/tfjs-core';
  *
  * `swapIn` puts the average into the variables and keeps the iterates aside; `swapOut` puts
  * the iterates back (training continues from them); `finish` leaves the average in place.
+ *
+ * The sums of all variables live in one flat vector, so an update is one kernel on cpu and wasm
+ * (and one concatenation plus three elementwise kernels elsewhere), whatever the number of
+ * variables.
  */
 export class WeightAverage {
-  private sums: tf.Tensor[];
+  /** s_t of every variable, flattened and concatenated in the variables' order. */
+  private sums: tf.Tensor1D;
   private steps = 0;
   private raw: tf.Tensor[] | undefined;
 
@@ -31,7 +38,7 @@ export class WeightAverage {
     /** β in [0, 1): weight of the running sum in each update. */
     readonly momentum: number,
   ) {
-    this.sums = variables.map((v) => tf.keep(tf.zerosLike(v)));
+    this.sums = tf.keep(tf.zeros([variables.reduce((n, v) => n + v.size, 0)]));
   }
 
   /** Optimizer steps averaged so far. */
@@ -47,8 +54,18 @@ export class WeightAverage {
   /** Folds the variables' current values (the iterate after a step) into the average. */
   update(): void {
     const b = this.momentum;
-    const next = tf.tidy(() => this.variables.map((v, i) => tf.add(tf.mul(this.sums[i]!, b), tf.mul(v, 1 - b))));
-    tf.dispose(this.sums);
+    const vars = this.variables;
+    const next = tf.tidy(() => {
+      if (directKernelsActive()) {
+        registerWeightAverageKernel();
+        const inputs: tf.NamedTensorMap = { sums: this.sums };
+        vars.forEach((v, i) => (inputs[`p${i}`] = v));
+        return tf.engine().runKernel(WEIGHT_AVERAGE_KERNEL, inputs, { momentum: b, count: vars.length }) as tf.Tensor1D;
+      }
+      const flat = vars.length === 1 ? tf.reshape(vars[0]!, [-1]) : tf.concat(vars.map((v) => tf.reshape(v, [-1])));
+      return tf.add(tf.mul(this.sums, b), tf.mul(flat, 1 - b)) as tf.Tensor1D;
+    });
+    this.sums.dispose();
     this.sums = next;
     this.steps++;
   }
@@ -58,7 +75,11 @@ export class WeightAverage {
     if (this.steps === 0 || this.raw) return;
     this.raw = this.variables.map((v) => tf.clone(v));
     const correction = 1 / (1 - Math.pow(this.momentum, this.steps));
-    tf.tidy(() => this.variables.forEach((v, i) => v.assign(tf.mul(this.sums[i]!, correction))));
+    tf.tidy(() => {
+      const average = tf.mul(this.sums, correction);
+      const parts = this.variables.length === 1 ? [average] : tf.split(average, this.variables.map((v) => v.size));
+      this.variables.forEach((v, i) => v.assign(tf.reshape(parts[i]!, v.shape)));
+    });
   }
 
   /** Puts the iterates back into the variables (after `swapIn`). */
@@ -78,9 +99,8 @@ export class WeightAverage {
 
   /** Frees the sums and any kept iterates (the variables keep whatever they hold). */
   dispose(): void {
-    tf.dispose(this.sums);
+    this.sums.dispose();
     tf.dispose(this.raw ?? []);
-    this.sums = [];
     this.raw = undefined;
   }
 }
