@@ -49,11 +49,14 @@ describe('MADE: each argument check', () => {
     made.forEach((m) => m.dispose());
   });
 
-  it('residual: 2 blocks of 2 layers between the input and output layers', () => {
+  it('residual: 2 blocks of 2 layers between the input and output layers, given or derived degrees', () => {
     const made = new MADE({ ...ok, hiddenUnits: [4, 4], residual: true });
     expect(made.getConfig().degrees.hidden).toHaveLength(5);
     expect(made.trainableVariables).toHaveLength(12);
+    const again = new MADE(made.getConfig());
+    expect(again.trainableVariables).toHaveLength(12);
     made.dispose();
+    again.dispose();
   });
 
   it('call: rejects a scalar or a non-tensor x; int32 x and context give the float32 result', async () => {
@@ -155,14 +158,31 @@ describe('MaskedDense: each argument check', () => {
     tf.dispose([x, c, y, shared]);
   });
 
-  it('rejects a scalar or a non-tensor x', () => {
-    const layer = new MaskedDense(ok);
-    expect(() => layer.apply(tf.scalar(1))).toThrow('MaskedDense.apply: x must be a tensor of shape [..., 2]');
-    expect(() => layer.apply([1, 2] as never)).toThrow('MaskedDense.apply: x must be a tensor of shape [..., 2]');
+  it('rejects a scalar or a non-tensor x, takes a rank-1 x; construction keeps exactly its 3 tensors, dispose frees them', async () => {
+    const scalar = tf.scalar(1);
     const before = tf.memory().numTensors;
+    const layer = new MaskedDense(ok);
+    expect(tf.memory().numTensors).toBe(before + 3); // kernel, bias, mask
+    expect(() => layer.apply(scalar)).toThrow('MaskedDense.apply: x must be a tensor of shape [..., 2]');
+    expect(() => layer.apply([1, 2] as never)).toThrow('MaskedDense.apply: x must be a tensor of shape [..., 2]');
+    const x = tf.tensor1d([1, -1]);
+    const y = layer.apply(x);
+    const w = (await layer.kernel.array()) as number[][];
+    const b = Array.from(await layer.bias.data());
+    await expectAllClose(y, [0, 1, 2].map((k) => b[k]! + w[0]![k]! - w[1]![k]!), { atol: 1e-5, rtol: 1e-5 });
+    tf.dispose([x, y]);
     layer.dispose();
     layer.dispose();
-    expect(tf.memory().numTensors).toBe(before - 3);
+    expect(tf.memory().numTensors).toBe(before);
+    scalar.dispose();
+  });
+
+  it('names the layer in a context error', () => {
+    const layer = new MaskedDense({ ...ok, contextSize: 1 });
+    const x = tf.zeros([4, 2]);
+    expect(() => layer.apply(x)).toThrow('(the layer is conditional, contextSize 1)');
+    layer.dispose();
+    x.dispose();
   });
 });
 
