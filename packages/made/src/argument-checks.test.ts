@@ -11,6 +11,7 @@ describe('MADE: each argument check', () => {
   const ok = { eventSize: 3, hiddenUnits: [4], seed: 0 };
   it.each([
     [null, 'MADE: options must be an object'],
+    [5, 'MADE: options must be an object'],
     [{ ...ok, eventSize: '3' }, 'MADE: eventSize must be a positive integer'],
     [{ ...ok, eventSize: 2.5 }, 'MADE: eventSize must be a positive integer'],
     [{ ...ok, params: 1.5 }, 'MADE: params must be a positive integer'],
@@ -112,6 +113,7 @@ describe('MaskedDense: each argument check', () => {
   const ok = { inputSize: 2, units: 3, seed: 0 };
   it.each([
     [null, 'MaskedDense: options must be an object'],
+    [5, 'MaskedDense: options must be an object'],
     [{ ...ok, units: 0 }, 'MaskedDense: units must be a positive integer'],
     [{ ...ok, contextSize: -1 }, 'MaskedDense: contextSize must be a non-negative integer'],
     [{ ...ok, contextSize: 0.5 }, 'MaskedDense: contextSize must be a non-negative integer'],
@@ -189,6 +191,7 @@ describe('MaskedDense: each argument check', () => {
 describe('createDegrees: each argument check', () => {
   it.each([
     [null, 'createDegrees: options must be an object'],
+    [5, 'createDegrees: options must be an object'],
     [{ eventSize: '3', hiddenUnits: [4] }, 'createDegrees: eventSize must be a positive integer'],
     [{ eventSize: 3, hiddenUnits: ['4'] }, 'createDegrees: hiddenUnits[0] must be a positive integer'],
     [{ eventSize: 3, hiddenUnits: [4.5] }, 'createDegrees: hiddenUnits[0] must be a positive integer'],
@@ -246,5 +249,7 @@ describe('createDegrees: random draws', () => {
     const counts = [1, 2, 3, 4].map((v) => d.hidden[0]!.filter((u) => u === v).length);
     // Binomial(2000, 1/4): mean 500, sd 19.4; 500 +- 100 is more than 5 sd.
     for (const c of counts) expect(Math.abs(c - 500)).toBeLessThan(100);
+    // Drawn, not the 'equal' cycle 1, 2, 3, 4, 1, ...: the cycle repeats every 4 units.
+    expect(d.hidden[0]!.slice(0, 40).join()).not.toBe(d.hidden[0]!.slice(4, 44).join());
   });
 });
