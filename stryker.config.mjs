@@ -37,7 +37,7 @@ export default {
   coverageAnalysis: 'perTest',
   // One test process: the machines this runs on are small; raise with --concurrency.
   concurrency: 1,
-  // Generous: the first tfjs call in a fresh test process compiles the wasm backend's kernels.
+  // Generous: every mutant run starts fresh test workers (tfjs import and setup), on busy machines.
   timeoutMS: 20000,
   // Files the package's tests never read stay out of the sandbox.
   ignorePatterns: ['/apps', '/docs', '/coverage', '**/dist', '**/.turbo', '/.changeset', '/.github', '/.ci', '/.stryker-tmp'],
