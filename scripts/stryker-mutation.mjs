@@ -119,7 +119,7 @@ for (const pkg of allPackages) {
     }
   }
 }
-out.push('');
+if (Object.keys(runs).length) out.push('');
 for (const [pkg, run] of Object.entries(runs)) {
   out.push(`- ${pkg}: this run took ${run.minutes.toFixed(0)} min (exit status ${run.status}).`);
 }
