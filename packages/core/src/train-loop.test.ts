@@ -424,8 +424,8 @@ describe('trainLoop gradient clipping (clipNorm)', () => {
     await expectNoLeaks(async () => {
       const clipped = await run({ clipNorm: 1 }, 3);
       // Norms 5, 4.9, 4.8 before the steps: each step moves w by 0.1 along -w / |w|.
-      expectAllClose(clipped.w, [3 * (4.7 / 5), 4 * (4.7 / 5)], { atol: 1e-5 });
-      expectAllClose(clipped.losses, [12.5, 0.5 * 4.9 ** 2, 0.5 * 4.8 ** 2], { atol: 1e-4 });
+      await expectAllClose(clipped.w, [3 * (4.7 / 5), 4 * (4.7 / 5)], { atol: 1e-5 });
+      await expectAllClose(clipped.losses, [12.5, 0.5 * 4.9 ** 2, 0.5 * 4.8 ** 2], { atol: 1e-4 });
     });
   });
 
@@ -433,9 +433,9 @@ describe('trainLoop gradient clipping (clipNorm)', () => {
     await expectNoLeaks(async () => {
       // |g| = 5 <= 6: plain SGD, w <- 0.9 w per step.
       const loose = await run({ clipNorm: 6 }, 2);
-      expectAllClose(loose.w, [3 * 0.81, 4 * 0.81], { atol: 1e-5 });
+      await expectAllClose(loose.w, [3 * 0.81, 4 * 0.81], { atol: 1e-5 });
       const plain = await run({}, 2);
-      expectAllClose(plain.w, [3 * 0.81, 4 * 0.81], { atol: 1e-5 });
+      await expectAllClose(plain.w, [3 * 0.81, 4 * 0.81], { atol: 1e-5 });
     });
   });
 
@@ -451,7 +451,7 @@ describe('trainLoop gradient clipping (clipNorm)', () => {
         { owner: 'test', variables: [a, b], numExamples: 1, batchLoss: () => tf.mul(tf.add(tf.square(a), tf.square(b)), 0.5) as tf.Scalar },
         { epochs: 1, batchSize: 1, optimizer: sgd, seed: 0, clipNorm: 2.5, emaMomentum: 0 },
       );
-      expectAllClose([(await a.data())[0]!, (await b.data())[0]!], [2.85, 3.8], { atol: 1e-6 });
+      await expectAllClose([(await a.data())[0]!, (await b.data())[0]!], [2.85, 3.8], { atol: 1e-6 });
       tf.dispose([a, b]);
       sgd.dispose();
     });
