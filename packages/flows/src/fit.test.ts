@@ -202,3 +202,29 @@ describe('training keeps the model sound', () => {
     flow.dispose();
   });
 });
+
+describeEachBackend(
+  'fit defaults',
+  () => {
+    // The same seeded run twice, read back as the flow's weights.
+    const weightsAfter = async (rows: number, batchSize: number, opts: Record<string, number>): Promise<Float32Array> => {
+      const x = moons(rows, 3);
+      const flow = maf({ eventSize: 2, numLayers: 1, hiddenUnits: [8], seed: 4 });
+      await fit(flow, x, { epochs: 3, batchSize, seed: 5, ...opts });
+      const w = tf.tidy(() => tf.concat(flow.trainableVariables.map((v) => tf.reshape(v, [-1]))));
+      const values = (await w.data()) as Float32Array;
+      tf.dispose([w, x]);
+      flow.dispose();
+      return values;
+    };
+    const plain = { learningRate: 2e-3, warmup: 0, emaMomentum: 0 };
+
+    it('full-batch training is plain Adam at 2e-3 (no warmup, no averaging); minibatch training is not', async () => {
+      await expectNoLeaks(async () => {
+        expect(Array.from(await weightsAfter(64, 64, {}))).toEqual(Array.from(await weightsAfter(64, 64, plain)));
+        expect(Array.from(await weightsAfter(64, 16, {}))).not.toEqual(Array.from(await weightsAfter(64, 16, plain)));
+      });
+    });
+  },
+  { webgpu: false },
+);
