@@ -3,28 +3,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { argumentError, checkOptionKeys, deriveSeed, registerGradients, resolveFitOptions, tfjsSeed, trainLoop } from '@densityjs/core';
 import type { Bijector } from '@densityjs/bijectors';
-import { runVariational, type VariationalTarget } from './fit-variational.js';
+import { runVariational, type VariationalFlow, type VariationalTarget } from './fit-variational.js';
 import { matchOutputMoments } from './match-output-moments.js';
 
-/** What {@link distill} trains: a flow that samples and scores its samples in one pass (an IAF). */
-export interface DistillStudent {
-  /** Variables the optimizer updates. */
-  readonly trainableVariables: tf.Variable[];
-  /** Size of the conditioning context (0 or undefined: unconditional). */
-  readonly contextSize?: number;
-  /** Training mode; `distill` switches it off (evaluation mode) while it runs and restores it afterwards. */
-  training?: boolean;
-  /** Draws x ~ q and log q(x) in one pass. */
-  sampleAndLogProb(
-    sampleShape?: number | number[],
-    opts?: { seed?: number; context?: tf.Tensor },
-  ): {
-    /** The draw, shape sampleShape + [eventSize]. */
-    sample: tf.Tensor;
-    /** Its log-density log q(sample), shape sampleShape. */
-    logProb: tf.Tensor;
-  };
-}
+/**
+ * What {@link distill} trains: a flow that samples and scores its samples in one pass (an IAF),
+ * the same contract as fitVariational's flow, since distill's reverse-KL phase is fitVariational.
+ */
+export type DistillStudent = VariationalFlow;
 
 /** The density {@link distill} imitates (normally a trained MAF); it is not changed. */
 export interface DistillTeacher {
