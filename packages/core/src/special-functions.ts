@@ -133,6 +133,39 @@ function clampTiny(v: tf.Tensor): tf.Tensor {
 }
 
 /**
+ * The continued fraction of I_x(a, b) by the modified Lentz method (Numerical Recipes'
+ * betacf), `iterations` even-odd steps: I_x(a, b) = x^a (1 - x)^b / (a B(a, b)) times the
+ * returned value, on the side x < (a + 1) / (a + b + 2) where it converges fast.
+ */
+function betaincFraction(aa: tf.Tensor, bb: tf.Tensor, xx: tf.Tensor, iterations: number): tf.Tensor {
+  const one = scalar(1);
+  const qab = tf.add(aa, bb);
+  const qap = tf.add(aa, one);
+  const qam = tf.sub(aa, one);
+  let c: tf.Tensor = tf.onesLike(xx);
+  let d = tf.reciprocal(clampTiny(tf.sub(one, tf.div(tf.mul(qab, xx), qap))));
+  let h = d;
+  for (let m = 1; m <= iterations; m++) {
+    const m2 = 2 * m;
+    const even = tf.div(
+      tf.mul(tf.mul(scalar(m), tf.sub(bb, scalar(m))), xx),
+      tf.mul(tf.add(qam, scalar(m2)), tf.add(aa, scalar(m2))),
+    );
+    d = tf.reciprocal(clampTiny(tf.add(one, tf.mul(even, d))));
+    c = clampTiny(tf.add(one, tf.div(even, c)));
+    h = tf.mul(h, tf.mul(d, c));
+    const odd = tf.div(
+      tf.neg(tf.mul(tf.mul(tf.add(aa, scalar(m)), tf.add(qab, scalar(m))), xx)),
+      tf.mul(tf.add(aa, scalar(m2)), tf.add(qap, scalar(m2))),
+    );
+    d = tf.reciprocal(clampTiny(tf.add(one, tf.mul(odd, d))));
+    c = clampTiny(tf.add(one, tf.div(odd, c)));
+    h = tf.mul(h, tf.mul(d, c));
+  }
+  return h;
+}
+
+/**
  * The regularized incomplete beta function I_x(a, b) for a, b > 0 and 0 <= x <= 1.
  *
  * Continued fraction (modified Lentz, Numerical Recipes §6.4) with a fixed number of
@@ -154,29 +187,7 @@ export function betainc(a: tf.Tensor, b: tf.Tensor, x: tf.Tensor, iterations = 4
     const xRaw = tf.where(flip, tf.sub(one, X), X);
     const xx = tf.clipByValue(xRaw, 1e-37, 1 - 1e-7);
 
-    const qab = tf.add(aa, bb);
-    const qap = tf.add(aa, one);
-    const qam = tf.sub(aa, one);
-    let c: tf.Tensor = tf.onesLike(xx);
-    let d = tf.reciprocal(clampTiny(tf.sub(one, tf.div(tf.mul(qab, xx), qap))));
-    let h = d;
-    for (let m = 1; m <= iterations; m++) {
-      const m2 = 2 * m;
-      const even = tf.div(
-        tf.mul(tf.mul(scalar(m), tf.sub(bb, scalar(m))), xx),
-        tf.mul(tf.add(qam, scalar(m2)), tf.add(aa, scalar(m2))),
-      );
-      d = tf.reciprocal(clampTiny(tf.add(one, tf.mul(even, d))));
-      c = clampTiny(tf.add(one, tf.div(even, c)));
-      h = tf.mul(h, tf.mul(d, c));
-      const odd = tf.div(
-        tf.neg(tf.mul(tf.mul(tf.add(aa, scalar(m)), tf.add(qab, scalar(m))), xx)),
-        tf.mul(tf.add(aa, scalar(m2)), tf.add(qap, scalar(m2))),
-      );
-      d = tf.reciprocal(clampTiny(tf.add(one, tf.mul(odd, d))));
-      c = clampTiny(tf.add(one, tf.div(odd, c)));
-      h = tf.mul(h, tf.mul(d, c));
-    }
+    const h = betaincFraction(aa, bb, xx, iterations);
     const logFront = tf.sub(
       tf.add(tf.mul(aa, tf.log(xx)), tf.mul(bb, tf.log1p(tf.neg(xx)))),
       tf.add(lbeta(aa, bb), tf.log(aa)),
@@ -221,26 +232,7 @@ export function logBetaincPair(
     const bb = tf.where(flip, A, B);
     const xx = tf.clipByValue(tf.where(flip, Y, X), 1e-37, 1 - 1e-7);
     const yy = tf.clipByValue(tf.where(flip, X, Y), 1e-37, 1);
-    const qab = tf.add(aa, bb);
-    const qap = tf.add(aa, one);
-    const qam = tf.sub(aa, one);
-    let c: tf.Tensor = tf.onesLike(xx);
-    let d = tf.reciprocal(clampTiny(tf.sub(one, tf.div(tf.mul(qab, xx), qap))));
-    let h = d;
-    for (let m = 1; m <= iterations; m++) {
-      const m2 = 2 * m;
-      const even = tf.div(tf.mul(tf.mul(scalar(m), tf.sub(bb, scalar(m))), xx), tf.mul(tf.add(qam, scalar(m2)), tf.add(aa, scalar(m2))));
-      d = tf.reciprocal(clampTiny(tf.add(one, tf.mul(even, d))));
-      c = clampTiny(tf.add(one, tf.div(even, c)));
-      h = tf.mul(h, tf.mul(d, c));
-      const odd = tf.div(
-        tf.neg(tf.mul(tf.mul(tf.add(aa, scalar(m)), tf.add(qab, scalar(m))), xx)),
-        tf.mul(tf.add(aa, scalar(m2)), tf.add(qap, scalar(m2))),
-      );
-      d = tf.reciprocal(clampTiny(tf.add(one, tf.mul(odd, d))));
-      c = clampTiny(tf.add(one, tf.div(odd, c)));
-      h = tf.mul(h, tf.mul(d, c));
-    }
+    const h = betaincFraction(aa, bb, xx, iterations);
     const logPartial = tf.minimum(
       tf.add(
         tf.sub(tf.add(tf.mul(aa, tf.log(xx)), tf.mul(bb, tf.log(yy))), tf.add(lbeta(aa, bb), tf.log(aa))),
