@@ -24,6 +24,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serveIsolated } from './isolated-static-server.mjs';
+import { packedTarballs } from './packed-tarballs.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const executablePath = process.env.CHROMIUM ?? '/usr/bin/chromium';
@@ -44,30 +45,9 @@ const examples = process.argv.slice(2).length > 0
   : readdirSync(join(root, 'examples')).filter((d) => existsSync(join(root, 'examples', d, 'package.json'))).sort();
 
 // --- tarballs ------------------------------------------------------------------------------
-let tarballDir = process.env.DENSITYJS_TARBALLS;
-if (!tarballDir) {
-  tarballDir = join(work, 'tarballs');
-  execFileSync('bash', [join(root, 'scripts/pack-public-packages.sh'), tarballDir], { stdio: 'inherit' });
-}
-const tarballs = new Map();
-for (const file of readdirSync(tarballDir).filter((f) => f.endsWith('.tgz'))) {
-  const path = join(tarballDir, file);
-  const pkg = JSON.parse(execFileSync('tar', ['-xzOf', path, 'package/package.json'], { encoding: 'utf8' }));
-  tarballs.set(pkg.name, { path, deps: Object.keys(pkg.dependencies ?? {}).filter((d) => d.startsWith('@densityjs/')) });
-}
+const withDependencies = packedTarballs(work);
 /** The tarballs of `names` and of the @densityjs packages they depend on. */
-function tarballPaths(names) {
-  const paths = new Set();
-  const add = (name) => {
-    const t = tarballs.get(name);
-    if (!t) throw new Error(`${name} is not a packed public package`);
-    if (paths.has(t.path)) return;
-    paths.add(t.path);
-    t.deps.forEach(add);
-  };
-  names.forEach(add);
-  return [...paths];
-}
+const tarballPaths = (names) => [...new Set(names.flatMap(withDependencies))];
 
 // --- the monitor injected into the page ------------------------------------------------------
 function mainThreadMonitor(tickMs) {

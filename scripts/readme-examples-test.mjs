@@ -22,6 +22,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
+import { packedTarballs } from './packed-tarballs.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const timeoutS = Number(process.env.README_TEST_TIMEOUT_S ?? 300);
@@ -40,19 +41,7 @@ const readmes = process.argv.slice(2).length > 0
   : [join(root, 'README.md'), ...publicPackageDirs().map((d) => join(root, 'packages', d, 'README.md'))];
 
 // --- tarballs ------------------------------------------------------------------------------
-let tarballDir = process.env.DENSITYJS_TARBALLS;
-if (!tarballDir) {
-  tarballDir = join(work, 'tarballs');
-  execFileSync('bash', [join(root, 'scripts/pack-public-packages.sh'), tarballDir], { stdio: 'inherit' });
-}
-/** name -> {path, deps: internal dependency names} */
-const tarballs = new Map();
-for (const file of readdirSync(tarballDir).filter((f) => f.endsWith('.tgz'))) {
-  const path = join(tarballDir, file);
-  const pkg = JSON.parse(execFileSync('tar', ['-xzOf', path, 'package/package.json'], { encoding: 'utf8' }));
-  const deps = Object.keys(pkg.dependencies ?? {}).filter((d) => d.startsWith('@densityjs/'));
-  tarballs.set(pkg.name, { path, deps });
-}
+const withDependencies = packedTarballs(work);
 const rootPkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const pinned = { ...rootPkg.dependencies, ...rootPkg.devDependencies };
 
@@ -99,16 +88,9 @@ const nameOf = (spec) => (spec.startsWith('@') ? '@' + spec.slice(1).split('@')[
 
 function installArgs(specs) {
   const args = new Set();
-  const addTarball = (name) => {
-    const t = tarballs.get(name);
-    if (!t) throw new Error(`${name} is installed by the README but is not a packed public package`);
-    if (args.has(t.path)) return;
-    args.add(t.path);
-    t.deps.forEach(addTarball);
-  };
   for (const spec of specs) {
     const name = nameOf(spec);
-    if (name.startsWith('@densityjs/')) addTarball(name);
+    if (name.startsWith('@densityjs/')) withDependencies(name).forEach((path) => args.add(path));
     else args.add(spec === name && pinned[name] ? `${name}@${pinned[name]}` : spec);
   }
   return [...args];
