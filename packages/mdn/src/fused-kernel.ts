@@ -5,12 +5,15 @@
 // scales it by dy. One training step is then ~20 kernels (most of them Adam's) instead of ~80.
 //
 // The kernel reads and writes the tensors' memory through @densityjs/core's DirectBackend (JS
-// arrays on cpu, the heap on wasm), so this package depends on neither backend. Other
-// backends (webgpu, webgl, tfjs-node) use the composed ops.
+// arrays on cpu, the heap on wasm), so this package depends on neither backend. Its work is
+// done by the package's own WebAssembly SIMD module (wasm-mdn-loss.ts) on both backends, or
+// where that cannot be compiled by the float64 JS loop nest (fused-loss.ts). Other backends
+// (webgpu, webgl, tfjs-node) use the composed ops.
 import * as tf from '@tensorflow/tfjs-core';
-import { directKernelsActive, mlpBackward, mlpForward, recordingGradients, registerDirectKernel, type DirectBackend, type MlpKernelConfig } from '@densityjs/core';
-import { fusedMdnLoss, mixtureLoss } from './fused-loss.js';
-import { layerOffsets, numParams, type Activation, type MdnLayout } from './layout.js';
+import { directKernelsActive, recordingGradients, registerDirectKernel, type DirectBackend } from '@densityjs/core';
+import { fusedMdnLoss } from './fused-loss.js';
+import { numParams, type Activation, type MdnLayout } from './layout.js';
+import { wasmMdnKernelAvailable, wasmMdnLoss } from './wasm-mdn-loss.js';
 
 /** Name of the fused MDN loss kernel (forward pass, NLL and gradient in one), registered for cpu and wasm. */
 export const MDN_LOSS_KERNEL = 'DensityjsMdnLoss';
@@ -37,92 +40,8 @@ function layoutOf(attrs: KernelAttrs): MdnLayout {
 }
 
 /**
- * Below this many rows the all-JS loop nest beats the matMul path on wasm, whose ~15 backend
- * calls cost a fixed ~50 us.
- */
-const MATMUL_MIN_ROWS = 64;
-
-/** The MDN's dense layers as core's dense-network kernel config (no masks, context or skips). */
-function mlpConfig(layout: MdnLayout, batch: number): MlpKernelConfig {
-  const layers = layout.sizes.length - 1;
-  return {
-    layers: layout.sizes.slice(1).map((units, l) => ({
-      activation: l < layers - 1 ? layout.activation : 'linear',
-      context: false,
-      skipFrom: -1,
-      masked: false,
-      rows: layout.sizes[l]!,
-      units,
-    })),
-    batch,
-    inputSize: layout.sizes[0]!,
-    contextSize: 0,
-    contextBatch: 1,
-    leakyreluAlpha: 0,
-    inputGrad: false,
-  };
-}
-
-/**
- * The loss (and gradient into `gradInfo`) with the dense layers on the backend's matMul
- * (XNNPACK's SIMD kernels on wasm, through core's `mlpForward` / `mlpBackward`) and the
- * mixture NLL and its gradient to the head in JS (`mixtureLoss`):
- *   head = net(x),  loss = mixtureLoss(head, y),  dHead = d loss / d head,
- *   (dW_l, db_l) = backprop of dHead through the layers.
- */
-function matMulLoss(
-  d: DirectBackend,
-  layout: MdnLayout,
-  params: tf.TensorInfo,
-  x: tf.TensorInfo,
-  y: tf.TensorInfo,
-  indices: tf.TensorInfo | undefined,
-  rows: number,
-  gradInfo: tf.TensorInfo | null,
-): number {
-  const offsets = layerOffsets(layout.sizes);
-  const inputSize = layout.sizes[0]!;
-  const headSize = layout.sizes[offsets.length]!;
-  let xb = x;
-  if (indices) {
-    // The minibatch's rows of x, gathered into one [rows, inputSize] block.
-    xb = d.temp([rows, inputSize]);
-    const src = d.view(x);
-    const dst = d.view(xb);
-    const idx = d.view(indices);
-    for (let r = 0; r < rows; r++) {
-      const from = idx[r]! * inputSize;
-      for (let i = 0; i < inputSize; i++) dst[r * inputSize + i] = src[from + i]!;
-    }
-  }
-  const weights: Record<string, tf.TensorInfo> = {};
-  offsets.forEach(({ w, b, in: nIn, out: nOut }, l) => {
-    weights[`k${l}`] = d.viewOf(params, w, [nIn, nOut]);
-    weights[`b${l}`] = d.viewOf(params, b, [nOut]);
-  });
-  const config = mlpConfig(layout, rows);
-  const withGrad = gradInfo !== null;
-  const forward = mlpForward(d, { inputs: { x: xb, ...weights }, attrs: { ...config, save: withGrad } as unknown as tf.NamedAttrMap });
-  forward.forEach((t) => d.adopt(t));
-  const [head, saved] = forward as [tf.TensorInfo, tf.TensorInfo | undefined];
-  const dHead = withGrad ? d.temp([rows, headSize]) : null;
-  // Views after the last allocation (an allocation may grow the wasm heap).
-  const loss = mixtureLoss(layout, d.view(head), dHead ? d.view(dHead) : null, d.view(y), indices ? d.view(indices) : null, rows);
-  if (!withGrad) return loss;
-  const grads = mlpBackward(d, { inputs: { dy: dHead!, saved: saved!, ...weights }, attrs: config as unknown as tf.NamedAttrMap });
-  grads.forEach((t) => d.adopt(t));
-  // grads = [dx, dW_0, db_0, dW_1, db_1, ...]: packed into the weight vector's layout.
-  const g = d.view(gradInfo);
-  offsets.forEach(({ w, b }, l) => {
-    g.set(d.view(grads[1 + 2 * l]!), w);
-    g.set(d.view(grads[2 + 2 * l]!), b);
-  });
-  return loss;
-}
-
-/**
  * Inputs `params`, `x`, `y` (and `indices`: the rows of a minibatch); outputs the loss and,
- * with `withGrad`, its gradient to the weight vector. Runs on the tensors' memory directly
+ * with `withGrad`, its gradient to the weight vector. Reads the tensors' memory directly
  * (core's DirectBackend: JS arrays on cpu, the heap on wasm).
  */
 function mdnLossKernel(d: DirectBackend, { inputs, attrs }: { inputs: tf.NamedTensorInfoMap; attrs: tf.NamedAttrMap }): tf.TensorInfo[] {
@@ -133,8 +52,9 @@ function mdnLossKernel(d: DirectBackend, { inputs, attrs }: { inputs: tf.NamedTe
   // Allocate outputs first: an allocation may grow the wasm heap and detach older views.
   const lossInfo = d.keep(d.temp([]));
   const gradInfo = a.withGrad ? d.keep(d.temp([numParams(layout.sizes)])) : null;
-  if (d.name === 'wasm' && rows >= MATMUL_MIN_ROWS) {
-    const loss = matMulLoss(d, layout, params!, x!, y!, indices, rows, gradInfo);
+  // Views after the last allocation (an allocation may grow the wasm heap).
+  if (wasmMdnKernelAvailable(layout)) {
+    const loss = wasmMdnLoss(layout, d.view(params!), d.view(x!), d.view(y!), indices ? d.view(indices) : null, rows, gradInfo ? d.view(gradInfo) : null);
     d.view(lossInfo)[0] = loss + a.lossOffset;
     return gradInfo ? [lossInfo, gradInfo] : [lossInfo];
   }

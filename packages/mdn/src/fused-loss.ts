@@ -1,7 +1,9 @@
 // Forward pass, mixture negative log-likelihood and its exact gradient for the whole MDN in
-// one plain-JS loop nest, in float64. At the tutorial's size (1000 rows, 375 weights) this is a
-// few hundred thousand multiply-adds: far cheaper than the ~60 tfjs kernel launches (each
-// ~20 us on wasm) that the composed-ops version needs for forward + backward.
+// one plain-JS loop nest, in float64: the fused kernel's implementation where its WebAssembly
+// SIMD module (wasm-mdn-loss.ts) cannot be compiled (an engine without wasm SIMD, a page whose
+// Content-Security-Policy forbids WebAssembly). At the tutorial's size (1000 rows, 375
+// weights) it is still far cheaper than the ~60 tfjs kernel launches (each ~20 us on wasm)
+// that the composed-ops version needs for forward + backward.
 import { layerOffsets, numParams, type MdnLayout } from './layout.js';
 
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
@@ -553,52 +555,3 @@ export function fusedMdnLoss(layout: MdnLayout, inp: FusedInputs, grad: Float32A
   if (grad) for (let i = 0; i < P; i++) grad[i] = g[i]!;
   return total * invRows;
 }
-
-/**
- * The mixture part of `fusedMdnLoss` alone: given the network's head outputs `head` [rows, H]
- * (logits, locations, raw scales of each row), returns the mean over the rows of
- * -log sum_k pi_k N(y; mu_k, diag sigma_k^2) and, with `dHead`, writes d mean-loss / d head
- * [rows, H] (the formulas of `fusedMdnLoss`; float64 inside). Row r's target is row
- * `indices[r]` of `y` (row r when `indices` is null). For kernels whose dense layers run on
- * the backend's matMul.
- */
-export function mixtureLoss(
-  layout: MdnLayout,
-  head: Float32Array,
-  dHead: Float32Array | null,
-  y: ArrayLike<number>,
-  indices: ArrayLike<number> | null,
-  rows: number,
-): number {
-  const s = getScratch(layout);
-  const L = s.layers.length;
-  const H = layout.sizes[L]!;
-  const D = layout.outputSize;
-  const h64 = s.acts[L]!;
-  const d64 = s.deltas[L - 1]!;
-  const invRows = 1 / rows;
-  const withGrad = dHead !== null;
-  // Element access to a view of the wasm heap is several times slower than to a JS-owned
-  // array: one bulk copy in, one out.
-  const n = rows * H;
-  if (!headCopy || headCopy.length < n) {
-    headCopy = new Float32Array(n);
-    dHeadCopy = new Float32Array(n);
-  }
-  const hc = headCopy;
-  const dc = dHeadCopy!;
-  hc.set(head.subarray(0, n));
-  let total = 0;
-  for (let r = 0; r < rows; r++) {
-    const o = r * H;
-    for (let j = 0; j < H; j++) h64[j] = hc[o + j]!;
-    total += mixtureRow(s, layout, h64, d64, y, (indices ? indices[r]! : r) * D, invRows, withGrad);
-    if (withGrad) for (let j = 0; j < H; j++) dc[o + j] = d64[j]!;
-  }
-  if (withGrad) dHead!.set(dc.subarray(0, n));
-  return total * invRows;
-}
-
-/** JS-owned copies of the head and its gradient for `mixtureLoss`, grown as needed. */
-let headCopy: Float32Array | undefined;
-let dHeadCopy: Float32Array | undefined;

@@ -5,6 +5,7 @@ import { MixtureSameFamily } from '@densityjs/distributions';
 import { MDN } from './mdn.js';
 import { fusedLoss, fusedLossValue } from './fused-kernel.js';
 import { genericLoss } from './network.js';
+import { useWasmMdnKernel, wasmMdnKernelAvailable } from './wasm-mdn-loss.js';
 import { mulberry32 } from '@densityjs/core';
 import { initialParams, layerOffsets, numParams, type MdnLayout } from './layout.js';
 import { referenceGradient, referenceHead, referenceLogProb, referenceLoss, rowsOf } from './test-reference.js';
@@ -18,15 +19,38 @@ const CASES: { name: string; layout: MdnLayout; rows: number }[] = [
   { name: 'seed config 1-20-tanh, K=5, D=1', layout: { sizes: [1, 20, 15], numComponents: 5, outputSize: 1, activation: 'tanh', minScale: 1e-3 }, rows: 7 },
   { name: '3-8-relu-6-relu, K=3, D=2', layout: { sizes: [3, 8, 6, 15], numComponents: 3, outputSize: 2, activation: 'relu', minScale: 1e-3 }, rows: 5 },
   { name: '2-sigmoid-4, K=2, D=3, no tricks', layout: { sizes: [2, 4, 14], numComponents: 2, outputSize: 3, activation: 'sigmoid', minScale: 0.01 }, rows: 4 },
-  // From 64 rows the wasm kernel runs the dense layers on the backend's matMul.
+  // Row counts that fill the WebAssembly kernel's four-row groups partly (7, 5, 70, 66) or exactly.
   { name: 'seed config, 80 rows', layout: { sizes: [1, 20, 15], numComponents: 5, outputSize: 1, activation: 'tanh', minScale: 1e-3 }, rows: 80 },
   { name: '3-8-relu-6-relu, K=3, D=2, 70 rows', layout: { sizes: [3, 8, 6, 15], numComponents: 3, outputSize: 2, activation: 'relu', minScale: 1e-3 }, rows: 70 },
   { name: '2-sigmoid-4, K=2, D=3, 66 rows', layout: { sizes: [2, 4, 14], numComponents: 2, outputSize: 3, activation: 'sigmoid', minScale: 0.01 }, rows: 66 },
 ];
 
+/**
+ * The fused kernel's two implementations: the WebAssembly SIMD module (float32, four rows per
+ * lane group) and the float64 JS loop nest it falls back to.
+ */
+const IMPLEMENTATIONS = [
+  { impl: 'wasm simd', wasm: true },
+  { impl: 'js', wasm: false },
+] as const;
+
+/** Runs `body` with the fused kernel's WebAssembly module switched on or off. */
+async function withImplementation(wasm: boolean, body: () => Promise<void>): Promise<void> {
+  useWasmMdnKernel(wasm);
+  try {
+    await body();
+  } finally {
+    useWasmMdnKernel(true);
+  }
+}
+
 describeEachBackend('MDN loss: fused kernel vs composed ops vs float64 reference', (backend) => {
-  for (const { name, layout, rows } of CASES) {
-    it(name, async () => {
+  it.skipIf(backend === 'webgpu')('the WebAssembly SIMD kernel compiles in this engine (otherwise the JS path would silently take over)', () => {
+    expect(wasmMdnKernelAvailable(CASES[0]!.layout)).toBe(true);
+  });
+
+  for (const { name, layout, rows } of CASES) for (const { impl, wasm } of IMPLEMENTATIONS) {
+    it.skipIf(backend === 'webgpu' && !wasm)(`${name} (${impl})`, () => withImplementation(wasm, async () => {
       const P = numParams(layout.sizes);
       // Weights of scale ~1 (larger than the init) so every component matters.
       const pv = randomArray(P, 1, 0.8);
@@ -65,7 +89,7 @@ describeEachBackend('MDN loss: fused kernel vs composed ops vs float64 reference
         tf.dispose([sub, idx]);
       }
       tf.dispose([params, x, y]);
-    });
+    }));
   }
 
   // The fused kernel exists on cpu and wasm only (other backends take the composed ops).
@@ -106,6 +130,42 @@ describeEachBackend('MDN loss: fused kernel vs composed ops vs float64 reference
     });
     tf.dispose([params, x, y]);
   });
+
+  // The SIMD kernel's exp, log, log1p and tanh are float32 polynomials: heads far from the
+  // initialization (logits 40 apart, scales from softplus(-25) to softplus(25), saturated tanh
+  // units, targets up to 3000 scales from a component) must still give the float64 reference's loss and gradient.
+  for (const { impl, wasm } of IMPLEMENTATIONS) {
+    it.skipIf(backend === 'webgpu')(`matches the float64 reference for extreme heads (${impl})`, () => withImplementation(wasm, async () => {
+      const K = 4;
+      const layout: MdnLayout = { sizes: [2, 6, K * 5], numComponents: K, outputSize: 2, activation: 'tanh', minScale: 1e-3 };
+      const pv = randomArray(numParams(layout.sizes), 11, 1);
+      const head = layerOffsets(layout.sizes)[1]!.b;
+      const logits = [20, -20, 5, 0];
+      const raws = [-25, 25, 0.5, 3, 8, -8, 2, -15];
+      for (let k = 0; k < K; k++) pv[head + k] = logits[k]!;
+      for (let j = 0; j < 2 * K; j++) pv[head + 3 * K + j] = raws[j]!;
+      const rows = 13;
+      const xv = randomArray(rows * 2, 12, 4);
+      const yv = randomArray(rows * 2, 13, 3);
+      const xr = rowsOf(xv, 2);
+      const yr = rowsOf(yv, 2);
+      const refLoss = referenceLoss(layout, pv, xr, yr);
+      const refGrad = referenceGradient(layout, pv, xr, yr);
+      const params = tf.tensor1d(pv);
+      const x = tf.tensor2d(xv, [rows, 2]);
+      const y = tf.tensor2d(yv, [rows, 2]);
+      await expectNoLeaks(async () => {
+        const { value, grad } = tf.tidy(() => {
+          const g = tf.valueAndGrad((p: tf.Tensor) => fusedLoss(layout, p as tf.Tensor1D, x, y, null))(params);
+          return { value: g.value, grad: g.grad };
+        });
+        await expectAllClose(value, refLoss, { atol: 1e-4, rtol: 1e-5 }, 'loss');
+        await expectAllClose(grad, refGrad, { atol: 1e-4, rtol: 2e-3 }, 'gradient');
+        tf.dispose([value, grad]);
+      });
+      tf.dispose([params, x, y]);
+    }));
+  }
 
   it('stays finite for far targets (|y| = 1000) and a collapsed component', async () => {
     const layout = CASES[0]!.layout;

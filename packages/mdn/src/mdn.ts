@@ -19,6 +19,7 @@ import {
 import { Categorical, Independent, MixtureSameFamily, MultivariateNormalDiag, MultivariateNormalTriL, Normal, type Distribution } from '@densityjs/distributions';
 import { fusedAvailable, fusedLoss, fusedLossValue, registerFusedKernel } from './fused-kernel.js';
 import { choleskyFactor } from './full-covariance.js';
+import { mdnKernelReady } from './wasm-mdn-loss.js';
 import { ACTIVATIONS, headSize, initialParams, numParams, type Activation, type Covariance, type MdnLayout } from './layout.js';
 import { genericLoss, mixtureLogProb, mixtureParams } from './network.js';
 
@@ -466,6 +467,9 @@ export class MDN implements TrainableDensity {
     const x2 = context!;
     const n = x2.shape[0];
     const fused = this.usesFusedKernel(Math.min(n, batchSize));
+    // Browsers may compile the kernel's WebAssembly asynchronously: the whole run waits for it,
+    // so every step uses the same implementation.
+    if (fused) await mdnKernelReady();
     const setNormalizer = this.config.normalize && !this._normalizer;
     if (setNormalizer) this._normalizer = await MDN.fitNormalizer(x2, y2);
     // Standardized float32 copies, made once for the whole run.
