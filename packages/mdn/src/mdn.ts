@@ -19,7 +19,7 @@ import {
 import { Categorical, Independent, MixtureSameFamily, MultivariateNormalDiag, MultivariateNormalTriL, Normal, type Distribution } from '@densityjs/distributions';
 import { fusedAvailable, fusedLoss, fusedLossValue, registerFusedKernel } from './fused-kernel.js';
 import { choleskyFactor } from './full-covariance.js';
-import { mdnKernelReady } from './wasm-mdn-loss.js';
+import { mdnKernelReady, wasmMdnKernelAvailable } from './wasm-mdn-loss.js';
 import { ACTIVATIONS, headSize, initialParams, numParams, type Activation, type Covariance, type MdnLayout } from './layout.js';
 import { genericLoss, mixtureLogProb, mixtureParams } from './network.js';
 
@@ -260,9 +260,11 @@ export class MDN implements TrainableDensity {
 
   /**
    * Whether a loss over `rows` examples runs through the fused kernel on the active backend.
-   * 'auto' takes it on cpu always (tfjs-cpu's matMul is plain JS too) and on wasm while the
-   * work is small (numParams * rows <= 4e6 multiply-adds): beyond that, XNNPACK's SIMD matMul
-   * outweighs the ~200 kernel launches of the composed ops.
+   * 'auto' takes it on cpu always (tfjs-cpu's matMul is plain JS too) and on wasm wherever its
+   * WebAssembly SIMD module runs (measured faster than the composed ops up to hidden layers of
+   * [256, 256] at 1000 rows); with only its JS fallback, on wasm while the work is small
+   * (numParams * rows <= 4e6 multiply-adds): beyond that, XNNPACK's SIMD matMul outweighs the
+   * ~200 kernel launches of the composed ops.
    */
   usesFusedKernel(rows = 1000): boolean {
     if (this.fusedMode === false || this.config.covariance === 'full') return false;
@@ -273,7 +275,7 @@ export class MDN implements TrainableDensity {
       }
       return true;
     }
-    return available && (tf.getBackend() === 'cpu' || this.numParams * rows <= 4e6);
+    return available && (tf.getBackend() === 'cpu' || wasmMdnKernelAvailable(this.layout) || this.numParams * rows <= 4e6);
   }
 
   private assertLive(): void {
