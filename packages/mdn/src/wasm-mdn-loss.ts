@@ -39,9 +39,9 @@ function decodeBase64(text: string): Uint8Array {
 }
 
 /**
- * Compiles the kernel on first use: synchronously where the engine allows it (Node, workers),
- * otherwise asynchronously, in which case calls before it is ready take the JS path (`mdnKernelReady`
- * lets `fit` wait for it so a whole training run uses one implementation).
+ * Compiles the kernel on first use: synchronously where the engine allows it (Node, browsers),
+ * otherwise asynchronously, in which case calls before it is ready take the JS path
+ * (`mdnKernelReady` lets `fit` wait for it, so a whole training run uses one implementation).
  */
 let pending: Promise<void> | undefined;
 function load(): KernelExports | null | undefined {
@@ -50,7 +50,7 @@ function load(): KernelExports | null | undefined {
   try {
     kernel = new WebAssembly.Instance(new WebAssembly.Module(bytes as BufferSource)).exports as unknown as KernelExports;
   } catch {
-    // Browsers refuse synchronous compiles of larger modules on the main thread.
+    // Chrome before 114 refused synchronous compiles over 4 KB on the main thread (now 8 MB).
     if (typeof WebAssembly === 'undefined' || typeof WebAssembly.instantiate !== 'function') {
       kernel = null;
       return kernel;
