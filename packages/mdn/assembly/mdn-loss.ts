@@ -156,7 +156,7 @@ export function workBytes(sizes: usize, numLayers: i32, numComponents: i32, outp
     numParams(sizes, numLayers) +
     widthsSum(sizes, 0, numLayers) +
     widthsSum(sizes, 1, numLayers) +
-    3 * numComponents * outputSize +
+    4 * numComponents * outputSize +
     2 * numComponents;
   return vectors << 4;
 }
@@ -209,6 +209,7 @@ export function mdnLoss(
   const sigm = zs + (<usize>KD << 4);
   const wexp = sigm + (<usize>KD << 4);
   const cexp = wexp + (<usize>K << 4);
+  const sigmas = cexp + (<usize>K << 4);
   if (withGrad) memory.fill(gacc, 0, <usize>P << 4);
 
   const I0 = load<i32>(sizes);
@@ -287,25 +288,36 @@ export function mdnLoss(
       v128.store(wexp + (<usize>k << 4), e);
       sumW = f32x4.add(sumW, e);
     }
-    let maxC = splat(-Infinity);
+    // In passes over all components (short independent iterations overlap in the CPU where
+    // one long chain of exp, log1p and log per component would not).
+    for (let j = 0; j < KD; j++) {
+      const raw = v128.load(head + (<usize>(K + KD + j) << 4));
+      v128.store(sigm + (<usize>j << 4), vexp(f32x4.neg(f32x4.abs(raw))));
+    }
     for (let k = 0; k < K; k++) {
-      let q = splat(0);
       for (let d = 0; d < D; d++) {
         const j = k * D + d;
         const raw = v128.load(head + (<usize>(K + KD + j) << 4));
         const mu = v128.load(head + (<usize>(K + j) << 4));
         const target = v128.load(y + (<usize>(g * D + d) << 4));
         // softplus(raw) = max(raw, 0) + log1p(exp(-|raw|)); the same exp gives sigmoid(raw).
-        const e = vexp(f32x4.neg(f32x4.abs(raw)));
+        const e = v128.load(sigm + (<usize>j << 4));
         const onePlusE = f32x4.add(splat(1), e);
         const sigma = f32x4.add(f32x4.add(f32x4.max(raw, splat(0)), vlog1p(e)), floor);
         const inv = f32x4.div(splat(1), sigma);
-        const z = f32x4.mul(f32x4.sub(target, mu), inv);
-        const sg = f32x4.div(v128.bitselect(splat(1), e, f32x4.ge(raw, splat(0))), onePlusE);
         v128.store(invSigma + (<usize>j << 4), inv);
-        v128.store(zs + (<usize>j << 4), z);
-        v128.store(sigm + (<usize>j << 4), sg);
-        q = f32x4.add(q, f32x4.add(f32x4.mul(f32x4.mul(z, z), splat(0.5)), vlog(sigma)));
+        v128.store(zs + (<usize>j << 4), f32x4.mul(f32x4.sub(target, mu), inv));
+        v128.store(sigm + (<usize>j << 4), f32x4.div(v128.bitselect(splat(1), e, f32x4.ge(raw, splat(0))), onePlusE));
+        v128.store(sigmas + (<usize>j << 4), sigma);
+      }
+    }
+    let maxC = splat(-Infinity);
+    for (let k = 0; k < K; k++) {
+      let q = splat(0);
+      for (let d = 0; d < D; d++) {
+        const j = k * D + d;
+        const z = v128.load(zs + (<usize>j << 4));
+        q = f32x4.add(q, f32x4.add(f32x4.mul(f32x4.mul(z, z), splat(0.5)), vlog(v128.load(sigmas + (<usize>j << 4)))));
       }
       const c = f32x4.sub(v128.load(head + (<usize>k << 4)), q);
       v128.store(cexp + (<usize>k << 4), c);
