@@ -68,10 +68,11 @@ export function inverseSoftplus(v: number): number {
 
 /**
  * Initial weights, generated in plain JS from `seed` so every backend starts identically.
- * Weights: Glorot/Xavier uniform, U(-a, a) with a = sqrt(6 / (fanIn + fanOut)) (Glorot &
- * Bengio 2010). Biases 0, except the raw-scale biases, set so every component starts with
- * scale 1 (matching standardized targets) instead of softplus(0) = 0.69, and the location
- * biases (below).
+ * Hidden layers: weights and biases U(-1/sqrt(fanIn), 1/sqrt(fanIn)) (PyTorch's nn.Linear).
+ * Head: weights Glorot/Xavier uniform, U(-a, a) with a = sqrt(6 / (fanIn + fanOut)) (Glorot &
+ * Bengio 2010); logit biases 0, raw-scale biases set so every component starts with scale 1
+ * (matching standardized targets; minScale + 1e-3 when minScale >= 1) instead of softplus(0) = 0.69,
+ * and location biases on a grid (below).
  */
 export function initialParams(layout: MdnLayout, seed: number): Float32Array {
   const random = mulberry32(seed);
