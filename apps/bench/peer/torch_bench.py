@@ -116,16 +116,18 @@ def make_task(name, seed):
             loss.backward()
             return loss
         return step, {}
-    if name == "mdn-epoch":
+    if name in ("mdn-epoch", "mdn-step"):
         # The first seed's experiment: 1000 points, 20 tanh units, 5 components, full batch Adam.
         t = torch.rand(1000, 1, generator=g) * 21 - 10.5
         s = 7 * torch.sin(0.75 * t) + 0.5 * t + normal(1000, 1)
         mdn = MDN(1, 20, 5)
         opt = torch.optim.Adam(mdn.parameters(), lr=1e-3)
+        # mdn-epoch: MDN_EPOCHS_PER_STEP full-batch epochs, as the densityjs task runs per
+        # step; mdn-step: one.
+        epochs = MDN_EPOCHS_PER_STEP if name == "mdn-epoch" else 1
 
         def step():
-            # MDN_EPOCHS_PER_STEP full-batch epochs, as the densityjs task runs per step.
-            for _ in range(MDN_EPOCHS_PER_STEP):
+            for _ in range(epochs):
                 opt.zero_grad(set_to_none=True)
                 loss = -mdn.log_prob(s, t).mean()
                 loss.backward()

@@ -168,7 +168,7 @@ export const SPEED_TASKS: TaskDef[] = [
   {
     id: 'mdn-step',
     title: 'MDN seed Adam step on distribution(x).logProb(y) (1000 pts, no fit loop, no fused loss)',
-    peer: 'mdn-epoch',
+    peer: 'mdn-step',
     async create(ctx) {
       const { mdn, x, y, dispose } = await seedMdn(ctx.seed);
       const { optimizer, name } = defaultAdam(1e-3);
