@@ -85,6 +85,38 @@ describeEachBackend(
       b.dispose();
     });
 
+    it("fit frees what it made and never the caller's data (fused and composed, normalized or not)", async () => {
+      const { x, y } = make();
+      const v = inverseSine(50, { inverse: true, seed: 7 });
+      const vx = tf.tensor2d(v.x, [50, 1]);
+      const vy = tf.tensor2d(v.y, [50, 1]);
+      for (const fused of ['auto', false] as const) {
+        for (const normalize of [true, false]) {
+          const mdn = new MDN({ inputSize: 1, outputSize: 1, numComponents: 2, hiddenUnits: 4, seed: 3, fused, normalize });
+          const before = tf.memory().numTensors;
+          // A minibatch (gathered rows) and a validation set: every buffer fit makes.
+          await mdn.fit(x, y, { epochs: 2, batchSize: 64, seed: 1, validationData: [vx, vy] });
+          expect(tf.memory().numTensors, `fused ${fused}, normalize ${normalize}`).toBe(before);
+          for (const t of [x, y, vx, vy]) expect(t.isDisposed).toBe(false);
+          expect(mdn.normalizer === null).toBe(!normalize);
+          mdn.dispose();
+        }
+      }
+      tf.dispose([x, y, vx, vy]);
+    });
+
+    it("fused: true and 'auto' both take the kernel here, at any batch size", () => {
+      const options = { inputSize: 1, outputSize: 1, numComponents: 2, hiddenUnits: 4, seed: 3 } as const;
+      const forced = new MDN({ ...options, fused: true });
+      const auto = new MDN({ ...options, fused: 'auto' });
+      expect(forced.usesFusedKernel()).toBe(true);
+      // The WebAssembly kernel beats the composed ops at every size, so 'auto' never leaves it.
+      expect(auto.usesFusedKernel(1)).toBe(true);
+      expect(auto.usesFusedKernel(1e6)).toBe(true);
+      forced.dispose();
+      auto.dispose();
+    });
+
     it('validationData, early stopping with best weights, onEpochEnd, abort', async () => {
       const { x, y } = make();
       const v = inverseSine(100, { inverse: true, seed: 6 });
