@@ -1,7 +1,8 @@
 // Compiles the AssemblyScript kernel in assembly/ to WebAssembly (SIMD) and writes it, base64
 // encoded, into src/generated/mdn-loss-wasm.ts: a plain module every bundler and Node load
-// without extra configuration (no .wasm asset to locate at run time). Runs before build,
-// typecheck and test; skips the compile when the output is newer than its sources.
+// without extra configuration (no .wasm asset to locate at run time). Runs on `pnpm install`
+// (the workspace's prepare) and before this package's build, typecheck and test; skips the
+// compile when the output is newer than its sources.
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
