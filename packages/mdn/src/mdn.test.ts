@@ -46,6 +46,36 @@ async function withImplementation(wasm: boolean, body: () => Promise<void>): Pro
   }
 }
 
+/**
+ * The fused loss of rows (x, y) and its gradient to the weights `pv` equal the float64
+ * reference (loss and central differences) within the given tolerances, leaking nothing.
+ */
+async function expectFusedMatchesReference(
+  layout: MdnLayout,
+  pv: Float32Array,
+  xr: number[][],
+  yr: number[][],
+  lossTolerance: { atol: number; rtol: number },
+  gradTolerance: { atol: number; rtol: number },
+  label: string,
+): Promise<void> {
+  const refLoss = referenceLoss(layout, pv, xr, yr);
+  const refGrad = referenceGradient(layout, pv, xr, yr);
+  const params = tf.tensor1d(pv);
+  const x = tf.tensor2d(xr.flat(), [xr.length, layout.sizes[0]!]);
+  const y = tf.tensor2d(yr.flat(), [yr.length, layout.outputSize]);
+  await expectNoLeaks(async () => {
+    const { value, grad } = tf.tidy(() => {
+      const g = tf.valueAndGrad((p: tf.Tensor) => fusedLoss(layout, p as tf.Tensor1D, x, y, null))(params);
+      return { value: g.value, grad: g.grad };
+    });
+    await expectAllClose(value, refLoss, lossTolerance, `${label} loss`);
+    await expectAllClose(grad, refGrad, gradTolerance, `${label} gradient`);
+    tf.dispose([value, grad]);
+  });
+  tf.dispose([params, x, y]);
+}
+
 describeEachBackend('MDN loss: fused kernel vs composed ops vs float64 reference', (backend) => {
   it.skipIf(backend === 'webgpu')('the WebAssembly SIMD kernel compiles in this engine (otherwise the JS path would silently take over)', () => {
     expect(wasmMdnKernelAvailable(CASES[0]!.layout)).toBe(true);
@@ -115,22 +145,7 @@ describeEachBackend('MDN loss: fused kernel vs composed ops vs float64 reference
     const yv = new Float32Array(rows * D);
     for (let n = 0; n < rows; n++) for (let d = 0; d < D; d++) yv[n * D + d] = pv[head + K + (n % K) * D + d]! + 1e-3 * (2 * r() - 1);
     const xr = [[0.1], [-0.5], [2]];
-    const yr = rowsOf(yv, D);
-    const refLoss = referenceLoss(layout, pv, xr, yr);
-    const refGrad = referenceGradient(layout, pv, xr, yr);
-    const params = tf.tensor1d(pv);
-    const x = tf.tensor2d(xr.flat(), [rows, 1]);
-    const y = tf.tensor2d(yv, [rows, D]);
-    await expectNoLeaks(async () => {
-      const { value, grad } = tf.tidy(() => {
-        const g = tf.valueAndGrad((p: tf.Tensor) => fusedLoss(layout, p as tf.Tensor1D, x, y, null))(params);
-        return { value: g.value, grad: g.grad };
-      });
-      await expectAllClose(value, refLoss, { atol: 1e-3, rtol: 1e-4 }, 'log-space loss');
-      await expectAllClose(grad, refGrad, { atol: 2e-4, rtol: 2e-3 }, 'log-space gradient');
-      tf.dispose([value, grad]);
-    });
-    tf.dispose([params, x, y]);
+    await expectFusedMatchesReference(layout, pv, xr, rowsOf(yv, D), { atol: 1e-3, rtol: 1e-4 }, { atol: 2e-4, rtol: 2e-3 }, 'log-space');
   }));
 
   // The SIMD kernel's exp, log, log1p and tanh are float32 polynomials: heads far from the
@@ -149,23 +164,7 @@ describeEachBackend('MDN loss: fused kernel vs composed ops vs float64 reference
       const rows = 13;
       const xv = randomArray(rows * 2, 12, 4);
       const yv = randomArray(rows * 2, 13, 3);
-      const xr = rowsOf(xv, 2);
-      const yr = rowsOf(yv, 2);
-      const refLoss = referenceLoss(layout, pv, xr, yr);
-      const refGrad = referenceGradient(layout, pv, xr, yr);
-      const params = tf.tensor1d(pv);
-      const x = tf.tensor2d(xv, [rows, 2]);
-      const y = tf.tensor2d(yv, [rows, 2]);
-      await expectNoLeaks(async () => {
-        const { value, grad } = tf.tidy(() => {
-          const g = tf.valueAndGrad((p: tf.Tensor) => fusedLoss(layout, p as tf.Tensor1D, x, y, null))(params);
-          return { value: g.value, grad: g.grad };
-        });
-        await expectAllClose(value, refLoss, { atol: 1e-4, rtol: 1e-5 }, 'loss');
-        await expectAllClose(grad, refGrad, { atol: 1e-4, rtol: 2e-3 }, 'gradient');
-        tf.dispose([value, grad]);
-      });
-      tf.dispose([params, x, y]);
+      await expectFusedMatchesReference(layout, pv, rowsOf(xv, 2), rowsOf(yv, 2), { atol: 1e-4, rtol: 1e-5 }, { atol: 1e-4, rtol: 2e-3 }, 'extreme heads');
     }));
   }
 
