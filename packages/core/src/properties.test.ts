@@ -47,7 +47,7 @@ const COVERAGE: Record<string, string> = {
   DirectBackend: 'fused-dense.test.ts (the direct kernels run on it)', directKernelsActive: 'fused-affine.test.ts',
   recordingGradients: 'fused-dense.test.ts, mdn tests', registerDirectKernel: 'fused-dense.test.ts, mdn tests',
   fusedRationalQuadraticSpline: 'fused-spline.test.ts', checkContext: 'fit.test.ts',
-  mlpForward: 'fused-dense.test.ts, mdn fused-kernel tests (the MDN kernel on wasm)', mlpBackward: 'fused-dense.test.ts, mdn fused-kernel tests',
+  mlpForward: 'fused-dense.test.ts (the registered dense kernels)', mlpBackward: 'fused-dense.test.ts (the registered dense kernels)',
 };
 
 /** Runs `fn` and returns the tensor count it left behind. */
