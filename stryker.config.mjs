@@ -26,7 +26,7 @@ const notMutated = {
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   testRunner: 'vitest',
-  plugins: ['@stryker-mutator/vitest-runner'],
+  plugins: ['@stryker-mutator/vitest-runner', './scripts/stryker-mutant-log.mjs'],
   vitest: { configFile: `packages/${pkg}/vitest.config.ts`, dir: `packages/${pkg}` },
   // The library code only: not the tests, nor their float64 references and fixtures (test-*.ts).
   mutate: [
@@ -45,7 +45,8 @@ export default {
   ignorePatterns: ['/apps', '/docs', '/coverage', '**/dist', '**/.turbo', '/.changeset', '/.github', '/.ci', '/.stryker-tmp'],
   tempDirName: `.stryker-tmp/${pkg}`,
   cleanTempDir: 'always',
-  reporters: ['clear-text', 'progress-append-only'],
+  // mutant-log streams the undetected mutants to reports/mutation/<package>.undetected.jsonl.
+  reporters: ['clear-text', 'progress-append-only', 'mutant-log'],
   // The report (mutation-testing-elements JSON: every mutant, its status and the tests that
   // killed it) doubles as the incremental file: a rerun only tests mutants whose code or
   // covering tests changed since the last report.

@@ -5,6 +5,7 @@ import { ActNorm } from './index.js';
 
 describeBijector({
   name: 'ActNorm (D=3, trained values)',
+  affine: true,
   make: () => {
     const b = new ActNorm({ eventSize: 3 });
     b.logScale.assign(tf.tensor1d([0.3, -0.7, 1.1]));
@@ -34,6 +35,26 @@ describeEachBackend('ActNorm data-dependent initialization', () => {
     expect(b.nonTrainableVariables).toEqual([b.initialized]);
     tf.dispose([y, x, y2, x2]);
     b.dispose();
+  });
+
+  it('initializes from every row of a batch of any rank, and never from a single event', async () => {
+    const b = new ActNorm({ eventSize: 2 });
+    b.training = true;
+    const one = tf.tensor1d([5, -5]);
+    const x1 = b.inverse(one);
+    // One event has no spread to standardize by: it passes unchanged and the layer stays fresh.
+    await expectAllClose(x1, [5, -5], { atol: 0 });
+    expect((await b.initialized.data())[0]).toBe(0);
+    // Rows over both leading axes of a [2, 2, 2] batch: column means 4 and -8, variances 5 and 20.
+    const y = tf.tensor3d([[[1, -2], [3, -6]], [[5, -10], [7, -14]]]);
+    const x = b.inverse(y);
+    await expectAllClose(b.shift, [4, -8], { atol: 1e-6 });
+    await expectAllClose(b.logScale, [0.5 * Math.log(5), 0.5 * Math.log(20)], { atol: 1e-6 });
+    tf.dispose([one, x1, y, x]);
+    const before = tf.memory().numTensors;
+    b.dispose();
+    // logScale, shift and the initialization flag.
+    expect(before - tf.memory().numTensors).toBe(3);
   });
 
   it('refuses bad options', () => {

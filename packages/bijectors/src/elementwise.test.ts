@@ -5,23 +5,26 @@ import { ArgumentError } from '@densityjs/core';
 import { Exp, Identity, LeakyReLU, PReLU, Scale, Shift, Sigmoid, Softplus, Tanh } from './index.js';
 
 // Conformance: every elementwise bijector, scalar events and (eventNdims 1) vector events.
-describeBijector({ name: 'Identity', make: () => new Identity(), eventShape: [], volumePreserving: true, webgpu: true });
-describeBijector({ name: 'Shift', make: () => new Shift({ shift: [1, -2, 0.5] }), eventShape: [3], volumePreserving: true, webgpu: true, wrongShapes: [[2, 4]] });
+describeBijector({ name: 'Identity', affine: true, make: () => new Identity(), eventShape: [], volumePreserving: true, webgpu: true });
+describeBijector({ name: 'Shift', affine: true, make: () => new Shift({ shift: [1, -2, 0.5] }), eventShape: [3], volumePreserving: true, webgpu: true, wrongShapes: [[2, 4]] });
 describeBijector({
   name: 'Shift (batched [3, 1] over batch [3, 4])',
+  affine: true,
   make: () => new Shift({ shift: [[1], [-2], [0.5]] }),
   memberOf: ([i]) => new Shift({ shift: [1, -2, 0.5][i!]! }),
   eventShape: [],
 });
-describeBijector({ name: 'Scale', make: () => new Scale({ scale: [2, -0.5, 3] }), eventShape: [3], webgpu: true, wrongShapes: [[2, 4]] });
+describeBijector({ name: 'Scale', affine: true, make: () => new Scale({ scale: [2, -0.5, 3] }), eventShape: [3], webgpu: true, wrongShapes: [[2, 4]] });
 describeBijector({
   name: 'Scale (batched [3, 1] over batch [3, 4])',
+  affine: true,
   make: () => new Scale({ scale: [[2], [-0.5], [3]] }),
   memberOf: ([i]) => new Scale({ scale: [2, -0.5, 3][i!]! }),
   eventShape: [],
 });
 describeBijector({
   name: 'Scale(logScale, eventNdims 1)',
+  affine: true,
   make: () => new Scale({ logScale: [0.3, -1, 0.1], eventNdims: 1 }),
   eventShape: [3],
 });

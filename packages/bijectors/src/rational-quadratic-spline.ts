@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { argumentError, checkSeed, checkValues, fusedRationalQuadraticSpline, nonDifferentiable, tfjsSeed } from '@densityjs/core';
+import { argumentError, broadcastShapeOf, checkSeed, fusedRationalQuadraticSpline, nonDifferentiable, shapeText, tfjsSeed } from '@densityjs/core';
 import { ElementwiseBijector, type ElementwiseOptions } from './elementwise.js';
 import { ParameterSet } from './parameter.js';
 
@@ -58,20 +58,6 @@ export function resolveSpline(owner: string, s: SplineSettings = {}): ResolvedSp
   }
   if (!(minDerivative > 0) || minDerivative >= 1) throw argumentError(owner, 'minDerivative', 'in (0, 1)', s.minDerivative);
   return { numBins, bound, minBinWidth, minBinHeight, minDerivative };
-}
-
-function broadcastShape(a: number[], b: number[]): number[] {
-  const r = Math.max(a.length, b.length);
-  const out: number[] = [];
-  for (let i = 0; i < r; i++) {
-    const da = a[a.length - r + i] ?? 1;
-    const db = b[b.length - r + i] ?? 1;
-    if (da !== db && da !== 1 && db !== 1) {
-      throw new Error(`rationalQuadraticSpline: x of shape [${a}] does not broadcast with params of batch shape [${b}]`);
-    }
-    out.push(da === 1 ? db : da);
-  }
-  return out;
 }
 
 /** Number of unnormalized parameters per unit for K bins: K widths, K heights, K-1 derivatives. */
@@ -164,6 +150,10 @@ export function rationalQuadraticSpline(
       params,
     );
   }
+  const shape = broadcastShapeOf(x.shape, params.shape.slice(0, -1));
+  if (shape === undefined) {
+    throw argumentError('rationalQuadraticSpline', 'x', `a tensor that broadcasts with the batch shape of params, ${shapeText(params.shape.slice(0, -1))}`, x);
+  }
   // One kernel each way on cpu and wasm when params match x's shape; the composed ops elsewhere.
   const fused = fusedRationalQuadraticSpline(x, params, { ...resolved, inverse });
   if (fused) return fused;
@@ -171,7 +161,6 @@ export function rationalQuadraticSpline(
     const c = constants(resolved);
     // Broadcast x and params to one shape, then work on flat [n] / [n, ., K] tensors: rank <= 3
     // keeps every backend on its fast paths (webgpu's rank-5 broadcasting shaders fail).
-    const shape = broadcastShape(x.shape, params.shape.slice(0, -1));
     const n = shape.reduce((a, b) => a * b, 1);
     const sameShape = (s: number[]): boolean => s.length === shape.length && s.every((d, i) => d === shape[i]);
     const pFull = sameShape(params.shape.slice(0, -1)) ? params : tf.broadcastTo(params, [...shape, P]);
@@ -349,9 +338,10 @@ export class RationalQuadraticSpline extends ElementwiseBijector {
     if (opts.params !== undefined) {
       const p = this.paramSet.tensor(opts.params, this.name, 'params');
       if (p.rank < 1 || p.shape[p.rank - 1] !== P) {
-        throw argumentError(this.name, 'params', `a tensor of shape [..., ${P}] (3 * numBins - 1)`, p);
+        const error = argumentError(this.name, 'params', `a tensor of shape [..., ${P}] (3 * numBins - 1)`, p);
+        this.paramSet.dispose();
+        throw error;
       }
-      checkValues(p, Number.isFinite, this.name, 'params', 'finite');
       this.params = p;
     } else {
       const shape = opts.shape ?? [];

@@ -12,9 +12,9 @@ function perturbed(d: number, seed: number): ScaleMatvecLU {
   return b;
 }
 
-describeBijector({ name: 'ScaleMatvecLU (D=3)', make: () => perturbed(3, 1), eventShape: [3], webgpu: true });
-describeBijector({ name: 'ScaleMatvecLU (D=8)', make: () => perturbed(8, 2), eventShape: [8] });
-describeBijector({ name: 'ScaleMatvecLU (D=1)', make: () => perturbed(1, 3), eventShape: [1] });
+describeBijector({ name: 'ScaleMatvecLU (D=3)', affine: true, make: () => perturbed(3, 1), eventShape: [3], webgpu: true });
+describeBijector({ name: 'ScaleMatvecLU (D=8)', affine: true, make: () => perturbed(8, 2), eventShape: [8] });
+describeBijector({ name: 'ScaleMatvecLU (D=1)', affine: true, make: () => perturbed(1, 3), eventShape: [1] });
 
 describeEachBackend('ScaleMatvecLU', () => {
   it('starts orthogonal (log-det 0) and its log-det is log|det W|', async () => {

@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { describeBijector, describeEachBackend, expectAllClose, expectNoLeaks } from '@densityjs/testing';
 import { Chain, Exp, Invert, Permute, Reverse, Scale, Shift, Sigmoid, Softplus, Tanh } from './index.js';
 
-describeBijector({ name: 'Permute', make: () => new Permute({ permutation: [2, 0, 3, 1] }), eventShape: [4], volumePreserving: true, webgpu: true });
-describeBijector({ name: 'Reverse', make: () => new Reverse(), eventShape: [5], volumePreserving: true, webgpu: true });
+describeBijector({ name: 'Permute', affine: true, make: () => new Permute({ permutation: [2, 0, 3, 1] }), eventShape: [4], volumePreserving: true, webgpu: true });
+describeBijector({ name: 'Reverse', affine: true, make: () => new Reverse(), eventShape: [5], volumePreserving: true, webgpu: true });
 describeBijector({
   name: 'Chain(Shift, Scale, Tanh, Permute)',
   make: () => new Chain([new Shift({ shift: 1 }), new Scale({ scale: [2, 0.5, -1] }), new Tanh(), new Permute({ permutation: [1, 2, 0] })]),
@@ -15,6 +15,7 @@ describeBijector({
 });
 describeBijector({
   name: 'Chain(Shift, Reverse, Permute): volume-preserving',
+  affine: true,
   make: () => new Chain([new Shift({ shift: [1, -2, 3] }), new Reverse(), new Permute({ permutation: [1, 2, 0] })]),
   eventShape: [3],
   volumePreserving: true,

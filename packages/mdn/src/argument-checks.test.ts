@@ -1,21 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { ArgumentError, FormatError } from '@densityjs/core';
+import { argumentErrorOf } from '@densityjs/testing';
 import { MDN, type MDNOptions } from './mdn.js';
 
 const VALID: MDNOptions = { inputSize: 2, outputSize: 1, numComponents: 2, hiddenUnits: [3], seed: 1 };
-
-/** The ArgumentError `fn` throws; fails the test when it throws anything else or nothing. */
-function argumentErrorOf(fn: () => unknown): ArgumentError {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (error) {
-    caught = error;
-  }
-  expect(caught, 'expected an ArgumentError').toBeInstanceOf(ArgumentError);
-  return caught as ArgumentError;
-}
 
 describe('MDN constructor: every option checked, naming it, the expectation and the value received', () => {
   const cases: [string, Partial<Record<keyof MDNOptions, unknown>>, string, RegExp][] = [

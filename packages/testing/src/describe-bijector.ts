@@ -3,7 +3,7 @@
 // @densityjs/bijectors (which depends on testing for its tests).
 import * as tf from '@tensorflow/tfjs-core';
 import { mulberry32 } from '@densityjs/core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it } from 'vitest';
 import { describeEachBackend } from './describe-each-backend.js';
 import { expectAllClose } from './expect-all-close.js';
 import { batchJacobian, logAbsDet } from './jacobian.js';
@@ -21,6 +21,8 @@ export interface BijectorLike {
   readonly eventSize?: number;
   /** True when log|det J| is identically 0 (compositions then skip the log-det). */
   readonly volumePreserving?: boolean;
+  /** True when the map is affine, f(x) = A x + b. */
+  readonly affine?: boolean;
   readonly trainableVariables: tf.Variable[];
   forwardAndLogDet(x: tf.Tensor, opts?: CallOptions): [tf.Tensor, tf.Tensor];
   inverseAndLogDet(y: tf.Tensor, opts?: CallOptions): [tf.Tensor, tf.Tensor];
@@ -70,6 +72,8 @@ export interface BijectorCase {
   edges?: { x?: number[]; y?: number[] };
   /** The expected `volumePreserving` flag; asserted when given. A true flag always needs zero log-dets. */
   volumePreserving?: boolean;
+  /** The expected `affine` flag (default false); a bijector declared affine must keep midpoints. */
+  affine?: boolean;
   /**
    * Gradient check against central finite differences (see `gradientMismatches`): value and
    * log-det, forward and inverse, to the inputs, the context and the trainable variables, on 3
@@ -128,6 +132,7 @@ const prod = (s: number[]): number => s.reduce((a, b) => a * b, 1);
  *   log-dets vs autodiff Jacobians there;
  * - finite values and log-dets next to the domain and range edges (`edges`);
  * - `volumePreserving` true only with zero log-dets (and as declared);
+ * - `affine` as declared, and an affine map keeps midpoints: f((x1 + x2) / 2) = (f(x1) + f(x2)) / 2;
  * - fused methods equal the separate ones;
  * - gradients of value and log-det, in both directions, to the inputs, the context and the
  *   trainable variables equal central finite differences of the forward computation (not on
@@ -155,14 +160,17 @@ export function describeBijector(c: BijectorCase): void {
       let context: tf.Tensor | undefined;
       let opts: CallOptions;
       let teardown: (() => void) | void;
-      beforeAll(() => {
+      // A fresh bijector for every test: no test sees what another did to its variables, and
+      // each test's coverage is its own (code run in a beforeAll belongs to no test, so a mutation
+      // tool reruns the whole suite for every change in a constructor).
+      beforeEach(() => {
         teardown = c.setup?.();
         b = c.make();
         x = draw([...batchShape, ...c.eventShape], c.input, seed);
         context = c.contextSize ? draw([...batchShape, c.contextSize], { scale: 1 }, seed + 1) : undefined;
         opts = context ? { context } : {};
       });
-      afterAll(() => {
+      afterEach(() => {
         b.dispose();
         tf.dispose([x, ...(context ? [context] : [])]);
         teardown?.();
@@ -290,6 +298,19 @@ export function describeBijector(c: BijectorCase): void {
         tf.dispose([y, ldf, ldi]);
         if (b.volumePreserving) expect(values.filter((v) => v !== 0), 'log-dets of a volume-preserving bijector').toEqual([]);
         else expect(values.every(Number.isFinite), 'log-dets are finite').toBe(true);
+      });
+
+      it('affine is as declared; an affine map keeps midpoints', async () => {
+        expect(!!b.affine, 'affine').toBe(c.affine ?? false);
+        const x2 = draw([...batchShape, ...c.eventShape], c.input, seed + 7);
+        const mid = tf.tidy(() => tf.mul(tf.add(x, x2), 0.5));
+        const [f1, f2, fm] = [b.forward(x, opts), b.forward(x2, opts), b.forward(mid, opts)];
+        const chord = tf.tidy(() => tf.mul(tf.add(f1, f2), 0.5));
+        const [atMid, onChord] = [await fm.data(), await chord.data()];
+        tf.dispose([x2, mid, f1, f2, fm, chord]);
+        const off = Array.from(atMid).filter((v, i) => !(Math.abs(v - onChord[i]!) <= atol + rtol * Math.abs(onChord[i]!)));
+        // Only a declared affine map must keep midpoints; others may (e.g. at initialization).
+        expect(off.length === 0 || !c.affine, 'an affine map moves midpoints').toBe(true);
       });
 
       it('has finite gradients to its inputs and trainable variables', async () => {

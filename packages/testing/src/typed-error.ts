@@ -1,4 +1,5 @@
-import { DensityError, MAX_ERROR_MESSAGE_LENGTH } from '@densityjs/core';
+import * as tf from '@tensorflow/tfjs-core';
+import { ArgumentError, DensityError, MAX_ERROR_MESSAGE_LENGTH } from '@densityjs/core';
 import { expect } from 'vitest';
 
 function checked(e: unknown): DensityError {
@@ -29,4 +30,25 @@ export async function typedErrorAsync(fn: () => unknown): Promise<DensityError |
   } catch (e) {
     return checked(e);
   }
+}
+
+/**
+ * The ArgumentError `fn` throws, checked against the argument it must name and the message it
+ * must match, with no tensor left behind by the rejected call. Fails the test when `fn` returns,
+ * throws anything else, or leaks.
+ */
+export function argumentErrorOf(fn: () => unknown, expected?: { argument?: string; message?: RegExp }): ArgumentError {
+  const before = tf.memory().numTensors;
+  let caught: unknown;
+  try {
+    fn();
+  } catch (error) {
+    caught = error;
+  }
+  expect(caught, 'expected an ArgumentError').toBeInstanceOf(ArgumentError);
+  const error = checked(caught) as ArgumentError;
+  if (expected?.message) expect(error.message).toMatch(expected.message);
+  if (expected?.argument !== undefined) expect(error.argument, 'the argument the error names').toBe(expected.argument);
+  expect(tf.memory().numTensors, 'tensors left by the rejected call').toBe(before);
+  return error;
 }

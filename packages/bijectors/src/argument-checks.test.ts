@@ -1,0 +1,317 @@
+// Every argument check of the package, called directly: the error is an ArgumentError naming the
+// argument, with the expected and received values in its message, and the rejected call leaves
+// no tensor behind. Values just inside each documented range are accepted.
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+import { argumentErrorOf } from '@densityjs/testing';
+import {
+  ActNorm,
+  BatchNormalization,
+  Chain,
+  ElementwiseBijector,
+  Exp,
+  MaskedAutoregressive,
+  NICE,
+  PReLU,
+  RationalQuadraticSpline,
+  RealNVP,
+  Scale,
+  Shift,
+  Softplus,
+  SplineCoupling,
+  Tanh,
+  Coupling,
+  MaskedAutoregressiveFlow,
+  affine,
+  deepSigmoid,
+  rationalQuadratic,
+  rationalQuadraticSpline,
+  type ElementwiseOptions,
+} from './index.js';
+
+const identity = (x: tf.Tensor): tf.Tensor => tf.concat([tf.zerosLike(x), tf.zerosLike(x)], -1);
+
+function disposedVariable(): tf.Variable {
+  const initial = tf.ones([2]);
+  const v = tf.variable(initial);
+  tf.dispose([initial, v]);
+  return v;
+}
+
+type Case = [label: string, call: () => unknown, argument: string, message: RegExp];
+
+function table(title: string, cases: Case[]): void {
+  describe(title, () => {
+    for (const [label, call, argument, message] of cases) {
+      it(label, () => {
+        argumentErrorOf(call, { argument, message });
+      });
+    }
+  });
+}
+
+table('ActNorm', [
+  ['eventSize 0', () => new ActNorm({ eventSize: 0 }), 'eventSize', /^ActNorm: eventSize must be a positive integer, received 0$/],
+  ['eventSize 2.5', () => new ActNorm({ eventSize: 2.5 }), 'eventSize', /^ActNorm: eventSize must be a positive integer, received 2\.5$/],
+  ['no options', () => new ActNorm(undefined as never), 'eventSize', /^ActNorm: eventSize must be a positive integer, received undefined$/],
+  ['options null', () => new ActNorm(null as never), 'options', /^ActNorm: options must be an object, received null$/],
+  ['a misspelled option', () => new ActNorm({ eventsize: 2 } as never), 'eventsize', /^ActNorm: unknown option "eventsize" in options \(did you mean "eventSize"\?\); valid options: eventSize, name$/],
+  ['named by its name option', () => new ActNorm({ eventSize: -1, name: 'norm0' }), 'eventSize', /^norm0: eventSize must be a positive integer, received -1$/],
+]);
+
+table('BatchNormalization', [
+  ['eventSize 0', () => new BatchNormalization({ eventSize: 0 }), 'eventSize', /^BatchNormalization: eventSize must be a positive integer, received 0$/],
+  ['no options', () => new BatchNormalization(undefined as never), 'eventSize', /^BatchNormalization: eventSize must be a positive integer, received undefined$/],
+  ['options null', () => new BatchNormalization(null as never), 'options', /^BatchNormalization: options must be an object, received null$/],
+  ['a misspelled option', () => new BatchNormalization({ eventSize: 2, momentun: 0.1 } as never), 'momentun', /^BatchNormalization: unknown option "momentun" in options \(did you mean "momentum"\?\); valid options: eventSize, momentum, epsilon, training, name$/],
+  ['momentum 1', () => new BatchNormalization({ eventSize: 2, momentum: 1 }), 'momentum', /^BatchNormalization: momentum must be in \[0, 1\), received 1$/],
+  ['momentum -0.1', () => new BatchNormalization({ eventSize: 2, momentum: -0.1 }), 'momentum', /^BatchNormalization: momentum must be in \[0, 1\), received -0\.1$/],
+  ['momentum "0.1"', () => new BatchNormalization({ eventSize: 2, momentum: '0.1' as never }), 'momentum', /^BatchNormalization: momentum must be in \[0, 1\), received "0\.1"$/],
+  ['epsilon 0', () => new BatchNormalization({ eventSize: 2, epsilon: 0 }), 'epsilon', /^BatchNormalization: epsilon must be > 0, received 0$/],
+  ['epsilon Infinity', () => new BatchNormalization({ eventSize: 2, epsilon: Infinity }), 'epsilon', /^BatchNormalization: epsilon must be > 0, received Infinity$/],
+  ['epsilon "1e-3"', () => new BatchNormalization({ eventSize: 2, epsilon: '1e-3' as never }), 'epsilon', /^BatchNormalization: epsilon must be > 0, received "1e-3"$/],
+  ['training "yes"', () => new BatchNormalization({ eventSize: 2, training: 'yes' as never }), 'training', /^BatchNormalization: training must be a boolean, received "yes"$/],
+]);
+
+table('transformers', [
+  ['affine logScaleClamp 0', () => affine({ logScaleClamp: 0 }), 'logScaleClamp', /^affine: logScaleClamp must be a number > 0 \(Infinity disables the clamp\), received 0$/],
+  ['affine logScaleClamp NaN', () => affine({ logScaleClamp: Number.NaN }), 'logScaleClamp', /^affine: logScaleClamp must be a number > 0 .*, received NaN$/],
+  ['affine logScaleClamp "3"', () => affine({ logScaleClamp: '3' as never }), 'logScaleClamp', /^affine: logScaleClamp must be a number > 0 .*, received "3"$/],
+  ['deepSigmoid options null', () => deepSigmoid(null as never), 'options', /^deepSigmoid: options must be an object such as \{hiddenUnits: 8\}, received null$/],
+  ['deepSigmoid misspelled option', () => deepSigmoid({ hidden: 4 } as never), 'hidden', /^deepSigmoid: unknown option "hidden" in options; valid options: hiddenUnits$/],
+  ['deepSigmoid hiddenUnits 0', () => deepSigmoid({ hiddenUnits: 0 }), 'hiddenUnits', /^deepSigmoid: hiddenUnits must be a positive integer, received 0$/],
+]);
+
+table('spline settings', [
+  ['numBins 1', () => rationalQuadratic({ numBins: 1 }), 'numBins', /^rationalQuadratic: numBins must be an integer >= 2, received 1$/],
+  ['bound 0', () => new RationalQuadraticSpline({ bound: 0 }), 'bound', /^RationalQuadraticSpline: bound must be a finite number > 0, received 0$/],
+  ['bound Infinity', () => new RationalQuadraticSpline({ bound: Infinity }), 'bound', /^RationalQuadraticSpline: bound must be a finite number > 0, received Infinity$/],
+  ['minBinWidth 0', () => new RationalQuadraticSpline({ numBins: 4, minBinWidth: 0 }), 'minBinWidth', /^RationalQuadraticSpline: minBinWidth must be in \(0, 1\/numBins = 0\.25\), received 0$/],
+  ['minBinWidth 1/numBins', () => new RationalQuadraticSpline({ numBins: 4, minBinWidth: 0.25 }), 'minBinWidth', /^RationalQuadraticSpline: minBinWidth must be in \(0, 1\/numBins = 0\.25\), received 0\.25$/],
+  ['minBinHeight 0', () => new RationalQuadraticSpline({ numBins: 5, minBinHeight: 0 }), 'minBinHeight', /^RationalQuadraticSpline: minBinHeight must be in \(0, 1\/numBins = 0\.2\), received 0$/],
+  ['minBinHeight 1/numBins', () => new RationalQuadraticSpline({ numBins: 5, minBinHeight: 0.2 }), 'minBinHeight', /^RationalQuadraticSpline: minBinHeight must be in \(0, 1\/numBins = 0\.2\), received 0\.2$/],
+  ['minDerivative 0', () => new RationalQuadraticSpline({ minDerivative: 0 }), 'minDerivative', /^RationalQuadraticSpline: minDerivative must be in \(0, 1\), received 0$/],
+  ['minDerivative 1', () => new RationalQuadraticSpline({ minDerivative: 1 }), 'minDerivative', /^RationalQuadraticSpline: minDerivative must be in \(0, 1\), received 1$/],
+  ['params of the wrong size', () => new RationalQuadraticSpline({ numBins: 3, params: [[0, 0, 0, 0, 0, 0, 0, 0, 0]] as never }), 'params', /^RationalQuadraticSpline: params must be a tensor of shape \[\.\.\., 8\] \(3 \* numBins - 1\), received a float32 tensor of shape \[1, 9\]$/],
+  ['shape [0]', () => new RationalQuadraticSpline({ shape: [0] }), 'shape', /^RationalQuadraticSpline: shape must be an array of positive integers, received \[0\]$/],
+  ['shape 3', () => new RationalQuadraticSpline({ shape: 3 as never }), 'shape', /^RationalQuadraticSpline: shape must be an array of positive integers, received 3$/],
+  [
+    'rationalQuadraticSpline: x that does not broadcast with the params',
+    () => {
+      const x = tf.zeros([3, 2]);
+      const params = tf.zeros([4, 1, 5]);
+      try {
+        return rationalQuadraticSpline(x, params, { numBins: 2 });
+      } finally {
+        tf.dispose([x, params]);
+      }
+    },
+    'x',
+    /^rationalQuadraticSpline: x must be a tensor that broadcasts with the batch shape of params, \[4, 1\], received a float32 tensor of shape \[3, 2\]$/,
+  ],
+]);
+
+table('elementwise bijectors', [
+  ['a name that is not a string', () => new Exp({ name: 3 } as never), 'name', /^Exp: name must be a string, received 3$/],
+  ['PReLU alpha 0', () => new PReLU({ alpha: 0 }), 'alpha', /^PReLU: alpha must be > 0 and finite, received 0$/],
+  ['PReLU shape [2.5]', () => new PReLU({ shape: [2.5] }), 'shape', /^PReLU: shape must be an array of positive integers, received \[2\.5\]$/],
+  ['PReLU shape "2"', () => new PReLU({ shape: '2' as never }), 'shape', /^PReLU: shape must be an array of positive integers, received "2"$/],
+  ['Scale with both scale and logScale', () => new Scale({ scale: 2, logScale: 1 }), 'scale / logScale', /^Scale: scale \/ logScale must be exactly one of them, received both$/],
+  ['Scale with neither', () => new Scale({}), 'scale / logScale', /^Scale: scale \/ logScale must be exactly one of them, received neither$/],
+  ['Scale trainable "yes"', () => new Scale({ scale: [1, 2], trainable: 'yes' as never }), 'trainable', /^Scale: trainable must be a boolean, received "yes"$/],
+  [
+    'a disposed variable as a parameter',
+    () => new Shift({ shift: disposedVariable() }),
+    'shift',
+    /^Shift: shift must be a live tensor \(this one was disposed\), received a disposed float32 tensor of shape \[2\]$/,
+  ],
+]);
+
+const conditioner = (x: tf.Tensor): tf.Tensor => tf.concat([x, x], -1);
+table('coupling and autoregressive layers', [
+  ['Coupling options null', () => new Coupling(null as never), 'options', /^Coupling: options must be an object \{conditioner, transformer, numMasked\?\}, received null$/],
+  ['a conditional coupling with numMasked -1', () => new Coupling({ numMasked: -1, contextSize: 2, conditioner, transformer: affine() }), 'numMasked', /^Coupling: numMasked must be a non-negative integer, received -1$/],
+  ['Coupling without a transformer', () => new Coupling({ numMasked: 1, conditioner } as never), 'transformer', /^Coupling: transformer must be a transformer such as affine\(\), additive\(\) or rationalQuadratic\(\), received undefined$/],
+  ['Coupling eventSize not above numMasked', () => new Coupling({ numMasked: 3, eventSize: 3, conditioner, transformer: affine() }), 'eventSize', /^Coupling: eventSize must be an integer > numMasked = 3, received 3$/],
+  ['both conditioner and shiftAndLogScale', () => new RealNVP({ numMasked: 1, conditioner, shiftAndLogScale: conditioner }), 'conditioner / shiftAndLogScale', /^RealNVP: conditioner \/ shiftAndLogScale must be one of them \(shiftAndLogScale is another name for conditioner\), received both$/],
+  ['MAF with both conditioner and shiftAndLogScale', () => new MaskedAutoregressiveFlow({ conditioner, shiftAndLogScale: conditioner }), 'conditioner / shiftAndLogScale', /^MaskedAutoregressiveFlow: conditioner \/ shiftAndLogScale must be one of them/],
+  ['MaskedAutoregressive options null', () => new MaskedAutoregressive(null as never), 'options', /^MaskedAutoregressive: options must be an object \{conditioner, transformer\}, received null$/],
+  ['MaskedAutoregressive conditioner 3', () => new MaskedAutoregressive({ conditioner: 3 as never, transformer: affine() }), 'conditioner', /^MaskedAutoregressive: conditioner must be a function \(y, context\?\) => Tensor or an object with call\(y, \{context\}\), received 3$/],
+  ['MaskedAutoregressive transformer {}', () => new MaskedAutoregressive({ conditioner, transformer: {} as never }), 'transformer', /^MaskedAutoregressive: transformer must be a transformer such as affine\(\) or rationalQuadratic\(\), received an empty object$/],
+  ['MaskedAutoregressive eventSize 0', () => new MaskedAutoregressive({ conditioner, transformer: affine(), eventSize: 0 }), 'eventSize', /^MaskedAutoregressive: eventSize must be a positive integer, received 0$/],
+  ['MaskedAutoregressive eventSize 1.5', () => new MaskedAutoregressive({ conditioner, transformer: affine(), eventSize: 1.5 }), 'eventSize', /^MaskedAutoregressive: eventSize must be a positive integer, received 1\.5$/],
+]);
+
+describe('values just inside the documented ranges are accepted', () => {
+  it('constructs and disposes cleanly', () => {
+    const before = tf.memory().numTensors;
+    const made = [
+      new ActNorm({ eventSize: 1 }),
+      new BatchNormalization({ eventSize: 1, momentum: 0, epsilon: 1e-12, training: false }),
+      new RationalQuadraticSpline({ numBins: 4, minBinWidth: 0.249, minBinHeight: 0.249, minDerivative: 0.999, bound: 1e-3 }),
+      new PReLU({ alpha: 1e-6, shape: [1, 3] }),
+      new Coupling({ numMasked: 0, contextSize: 1, conditioner, transformer: affine() }),
+      new MaskedAutoregressive({ conditioner, transformer: affine({ logScaleClamp: Infinity }), eventSize: 1 }),
+      new Coupling({ numMasked: 2, eventSize: 3, conditioner, transformer: deepSigmoid({ hiddenUnits: 1 }) }),
+    ];
+    expect(made.map((b) => b.name)).toEqual(['ActNorm', 'BatchNormalization', 'RationalQuadraticSpline', 'PReLU', 'Coupling', 'MaskedAutoregressive', 'Coupling']);
+    for (const b of made) b.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('training mode', () => {
+  it('the setters take booleans only and a rejected value changes nothing', () => {
+    const an = new ActNorm({ eventSize: 2 });
+    const bn = new BatchNormalization({ eventSize: 2 });
+    const chain = new Chain([an, bn]);
+    for (const [b, name] of [[an, 'ActNorm'], [bn, 'BatchNormalization'], [chain, 'Chain']] as const) {
+      argumentErrorOf(
+        () => {
+          (b as { training: unknown }).training = 1;
+        },
+        { argument: 'training', message: new RegExp(`^${name}: training must be a boolean, received 1$`) },
+      );
+    }
+    // ActNorm starts in evaluation mode (fit switches it on), BatchNormalization in training mode.
+    expect([an.training, bn.training, chain.training]).toEqual([false, true, true]);
+    chain.training = false;
+    expect([an.training, bn.training, chain.training]).toEqual([false, false, false]);
+    // A composite is in training mode while any member is.
+    bn.training = true;
+    expect(chain.training).toBe(true);
+    chain.dispose();
+  });
+
+  it('non-trainable state: the running statistics, the ActNorm flag, and a chain collects them', () => {
+    const an = new ActNorm({ eventSize: 2 });
+    const bn = new BatchNormalization({ eventSize: 2 });
+    expect(bn.nonTrainableVariables).toEqual([bn.movingMean, bn.movingVariance]);
+    expect(an.nonTrainableVariables.length).toBe(1);
+    const chain = new Chain([an, bn, an]);
+    expect(chain.nonTrainableVariables).toEqual([...an.nonTrainableVariables, bn.movingMean, bn.movingVariance]);
+    expect(an.trainableVariables.map((v) => v.name.replace(/_\d+$/, ''))).toEqual(['actnorm_log_scale', 'actnorm_shift']);
+    expect(an.nonTrainableVariables[0]!.name).toMatch(/^actnorm_initialized/);
+    chain.dispose();
+  });
+});
+
+describe('the affine flag matches the map', () => {
+  it('affine bijectors and composites of them are affine; the others are not', () => {
+    const cases: [string, () => { affine: boolean; dispose(): void }, boolean][] = [
+      ['Shift', () => new Shift({ shift: 1 }), true],
+      ['Scale', () => new Scale({ scale: 2 }), true],
+      ['ActNorm', () => new ActNorm({ eventSize: 2 }), true],
+      ['Chain(Shift, Scale)', () => new Chain([new Shift({ shift: 1 }), new Scale({ scale: 2 })]), true],
+      ['Exp', () => new Exp(), false],
+      ['Chain(Shift, Exp)', () => new Chain([new Shift({ shift: 1 }), new Exp()]), false],
+      ['RealNVP', () => new RealNVP({ numMasked: 1, conditioner }), false],
+    ];
+    const flags = cases.map(([, make]) => {
+      const b = make();
+      const flag = b.affine;
+      b.dispose();
+      return flag;
+    });
+    expect(flags).toEqual(cases.map(([, , affineMap]) => affineMap));
+  });
+});
+
+describe('validateArgs: inverse inputs outside the range are refused by name', () => {
+  const cases: [string, () => ElementwiseBijector, number[], number[], RegExp][] = [
+    ['Exp', () => new Exp({ validateArgs: true }), [1e-30, 5], [0], /^Exp: y must be > 0 \(the range of Exp\), received 0$/],
+    ['Softplus', () => new Softplus({ validateArgs: true }), [1e-30, 5], [0], /^Softplus: y must be > 0 \(the range of Softplus\), received 0$/],
+    ['Tanh below', () => new Tanh({ validateArgs: true }), [-0.999, 0.999], [-1], /^Tanh: y must be in \(-1, 1\) \(the range of Tanh\), received -1$/],
+    ['Tanh above', () => new Tanh({ validateArgs: true }), [-0.999, 0.999], [1], /^Tanh: y must be in \(-1, 1\) \(the range of Tanh\), received 1$/],
+  ];
+  for (const [name, make, inside, outside, message] of cases) {
+    it(name, async () => {
+      const b = make();
+      const ok = tf.tensor1d(inside);
+      const x = b.inverse(ok);
+      expect(Array.from(await x.data()).every(Number.isFinite)).toBe(true);
+      const bad = tf.tensor1d(outside);
+      argumentErrorOf(() => b.inverse(bad), { argument: 'y', message });
+      tf.dispose([ok, x, bad]);
+    });
+  }
+});
+
+describe('ElementwiseBijector subclasses outside the package', () => {
+  class Cube extends ElementwiseBijector {
+    constructor(opts?: ElementwiseOptions) {
+      super(opts as ElementwiseOptions, 'Cube');
+    }
+    protected elementwiseForward(x: tf.Tensor): [tf.Tensor, tf.Tensor] {
+      return [tf.pow(x, 3), tf.log(tf.mul(tf.square(x), 3))];
+    }
+    protected elementwiseInverse(y: tf.Tensor): [tf.Tensor, tf.Tensor] {
+      const x = tf.mul(tf.sign(y), tf.pow(tf.abs(y), 1 / 3));
+      return [x, tf.neg(tf.log(tf.mul(tf.square(x), 3)))];
+    }
+  }
+  it('options are checked without an option-key list; volumePreserving defaults to false', () => {
+    argumentErrorOf(() => new Cube(null as never), { argument: 'options', message: /^Cube: options must be an object, received null$/ });
+    argumentErrorOf(() => new Cube({ eventNdims: -1 }), { argument: 'eventNdims', message: /^Cube: eventNdims must be a non-negative integer, received -1$/ });
+    const cube = new Cube({ eventNdims: 1, extra: true } as never);
+    expect(cube.volumePreserving).toBe(false);
+    expect(cube.eventNdims).toBe(1);
+  });
+});
+
+describe('conditioner outputs of the wrong shape are named', () => {
+  const x = (): tf.Tensor => tf.zeros([2, 3, 3]);
+  // Two batch dims: a batch mismatch in either one is refused (numMasked 1 leaves n = 2 units).
+  const cases: [string, (v: tf.Tensor) => RealNVP | NICE, number[], RegExp][] = [
+    ['NICE: one shift too many', (v) => new NICE({ numMasked: 1, conditioner: () => tf.zeros([...v.shape.slice(0, -1), 3]) }), [], /^NICE: conditioner output must be a tensor of shape \[2,3,2\] \(one shift per unit\), received a tensor of shape \[2, 3, 3\]$/],
+    ['NICE: second batch dim off', (v) => new NICE({ numMasked: 1, conditioner: () => tf.zeros([2, 4, 2]) }), [], /^NICE: conditioner output must be a tensor of shape \[2,3,2\]/],
+    ['NICE: first batch dim off', (v) => new NICE({ numMasked: 1, conditioner: () => tf.zeros([1, 3, 2]) }), [], /^NICE: conditioner output must be a tensor of shape \[2,3,2\]/],
+    ['NICE: [.., n, 2]', (v) => new NICE({ numMasked: 1, conditioner: () => tf.zeros([2, 3, 2, 2]) }), [], /^NICE: conditioner output must be a tensor of shape \[2,3,2\]/],
+    ['RealNVP: [.., n, 3]', (v) => new RealNVP({ numMasked: 1, conditioner: () => tf.zeros([2, 3, 2, 3]) }), [], /^RealNVP: conditioner output must be a tensor of shape \[2,3,2,2\] or \[2,3,4\], received a tensor of shape \[2, 3, 2, 3\]$/],
+    ['RealNVP: [.., n + 1, 2]', (v) => new RealNVP({ numMasked: 1, conditioner: () => tf.zeros([2, 3, 3, 2]) }), [], /^RealNVP: conditioner output must be a tensor of shape \[2,3,2,2\] or \[2,3,4\]/],
+    ['RealNVP: [.., 2n + 1]', (v) => new RealNVP({ numMasked: 1, conditioner: () => tf.zeros([2, 3, 5]) }), [], /^RealNVP: conditioner output must be a tensor of shape \[2,3,2,2\] or \[2,3,4\]/],
+    ['RealNVP: second batch dim off', (v) => new RealNVP({ numMasked: 1, conditioner: () => tf.zeros([2, 1, 4]) }), [], /^RealNVP: conditioner output must be a tensor of shape \[2,3,2,2\] or \[2,3,4\]/],
+    ['RealNVP: first batch dim off', (v) => new RealNVP({ numMasked: 1, conditioner: () => tf.zeros([1, 3, 2, 2]) }), [], /^RealNVP: conditioner output must be a tensor of shape \[2,3,2,2\] or \[2,3,4\]/],
+  ];
+  for (const [label, make, , message] of cases) {
+    it(label, () => {
+      const v = x();
+      const b = make(v);
+      argumentErrorOf(() => b.forward(v), { argument: 'conditioner output', message });
+      argumentErrorOf(() => b.inverse(v), { argument: 'conditioner output', message });
+      b.dispose();
+      v.dispose();
+    });
+  }
+
+  it('NICE accepts shifts as [.., n] or [.., n, 1], with the same result', async () => {
+    const v = tf.randomNormal([2, 3, 3], 0, 1, 'float32', 3);
+    const shifts = (x1: tf.Tensor): tf.Tensor => tf.concat([x1, tf.mul(x1, -2)], -1);
+    const flat = new NICE({ numMasked: 1, conditioner: shifts });
+    const column = new NICE({ numMasked: 1, conditioner: (x1) => tf.expandDims(shifts(x1), -1) });
+    const [a, b] = [flat.forward(v), column.forward(v)];
+    const data = await v.data();
+    const expected = Array.from(data, (value, i) => (i % 3 === 0 ? value : value + (i % 3 === 1 ? 1 : -2) * data[i - (i % 3)]!));
+    expect(Array.from(await a.data())).toEqual(Array.from(await b.data()));
+    const got = await a.data();
+    expected.forEach((e, i) => expect(got[i]).toBeCloseTo(e, 5));
+    tf.dispose([v, a, b]);
+  });
+});
+
+describe('conditioner variables', () => {
+  it('a function conditioner contributes no variables', () => {
+    const layer = new RealNVP({ numMasked: 1, conditioner: identity });
+    expect(layer.trainableVariables).toEqual([]);
+    layer.dispose();
+  });
+});
+
+describe('SplineCoupling settings reach its transformer', () => {
+  it('an out-of-range setting is refused in the layer', () => {
+    argumentErrorOf(() => new SplineCoupling({ numMasked: 1, numBins: 4, minBinWidth: 0.3, conditioner: identity }), {
+      argument: 'minBinWidth',
+      message: /minBinWidth must be in \(0, 1\/numBins = 0\.25\), received 0\.3$/,
+    });
+  });
+});
