@@ -3,7 +3,7 @@
 // no tensor behind. Values just inside each documented range are accepted.
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { argumentErrorOf } from '@densityjs/testing';
+import { argumentErrorOf, expectAllClose } from '@densityjs/testing';
 import {
   ActNorm,
   BatchNormalization,
@@ -313,5 +313,104 @@ describe('SplineCoupling settings reach its transformer', () => {
       argument: 'minBinWidth',
       message: /minBinWidth must be in \(0, 1\/numBins = 0\.25\), received 0\.3$/,
     });
+  });
+});
+
+describe('every method checks its input and names it', () => {
+  it('x in the sampling direction, y in the density direction', () => {
+    const b = new Exp();
+    const methods = ['forward', 'forwardAndLogDet', 'forwardLogDetJacobian', 'inverse', 'inverseAndLogDet', 'inverseLogDetJacobian'] as const;
+    for (const method of methods) {
+      const argument = method.startsWith('forward') ? 'x' : 'y';
+      argumentErrorOf(() => (b[method] as (t: unknown) => unknown)('a'), { argument, message: new RegExp(`^Exp: ${argument} must be a tf\\.Tensor, received "a"$`) });
+    }
+    const scalar = tf.scalar(1);
+    argumentErrorOf(() => new RealNVP({ numMasked: 1, conditioner }).forward(scalar), {
+      argument: 'x',
+      message: /^RealNVP: x must be a tensor of rank >= 1 \(batch dims \+ event dims\), received a tensor of shape \[\]$/,
+    });
+    scalar.dispose();
+  });
+});
+
+describe('Chain', () => {
+  it('an empty chain returns new tensors, never its input', async () => {
+    const chain = new Chain([]);
+    const x = tf.tensor2d([[1, 2]]);
+    const outputs = [chain.forward(x), chain.inverse(x), chain.forwardAndLogDet(x)[0], chain.inverseAndLogDet(x)[0]];
+    for (const y of outputs) {
+      expect(y).not.toBe(x);
+      y.dispose();
+    }
+    expect(Array.from(await x.data())).toEqual([1, 2]);
+    x.dispose();
+  });
+});
+
+describe('conditioner objects', () => {
+  function network() {
+    const w = tf.variable(tf.ones([1, 2]));
+    let disposed = 0;
+    const contexts: unknown[] = [];
+    return {
+      w,
+      contexts,
+      disposed: () => disposed,
+      call(x1: tf.Tensor, kwargs?: { context?: tf.Tensor }) {
+        contexts.push(kwargs?.context);
+        return tf.matMul(x1, w);
+      },
+      trainableVariables: [w],
+      dispose() {
+        disposed++;
+        w.dispose();
+      },
+    };
+  }
+
+  it('their variables are the layer\'s, and the layer disposes them unless told not to', () => {
+    const owned = network();
+    const layer = new RealNVP({ numMasked: 1, conditioner: owned });
+    expect(layer.trainableVariables).toEqual([owned.w]);
+    layer.dispose();
+    expect(owned.disposed()).toBe(1);
+
+    const shared = network();
+    const borrowing = new RealNVP({ numMasked: 1, conditioner: shared, disposeConditioner: false });
+    borrowing.dispose();
+    expect(shared.disposed()).toBe(0);
+    shared.dispose();
+  });
+
+  it('a context reaches call() as {context}', () => {
+    const net = network();
+    const layer = new RealNVP({ numMasked: 1, conditioner: { call: (x1: tf.Tensor, kw?: { context?: tf.Tensor }) => net.call(tf.add(x1, tf.sum(kw!.context!, -1, true)), kw) }, contextSize: 3 });
+    const x = tf.zeros([4, 2]);
+    const c = tf.ones([4, 3]);
+    tf.dispose(layer.forward(x, { context: c }));
+    expect(net.contexts).toEqual([c]);
+    tf.dispose([x, c]);
+    net.dispose();
+  });
+
+  it('objects without call() and null are refused', () => {
+    for (const bad of [{}, null, { call: 3 }]) {
+      argumentErrorOf(() => new RealNVP({ numMasked: 1, conditioner: bad as never }), { argument: 'conditioner', message: /^RealNVP: conditioner must be a function \(x1, context\?\) => Tensor or an object with call\(x1, \{context\}\), received / });
+    }
+  });
+});
+
+describe('BatchNormalization', () => {
+  it('a training batch of MIN_BATCH_ROWS rows already uses its own statistics', async () => {
+    expect(BatchNormalization.MIN_BATCH_ROWS).toBe(2);
+    const bn = new BatchNormalization({ eventSize: 1, epsilon: 1e-12 });
+    const y = tf.tensor2d([[1], [3]]);
+    const x = bn.inverse(y);
+    // Batch mean 2, variance 1: (y - 2) / 1.
+    await expectAllClose(x, [[-1], [1]], { atol: 1e-5 });
+    tf.dispose([y, x]);
+    expect(bn.trainableVariables.map((v) => v.name.replace(/_\d+$/, ''))).toEqual(['bn_gamma', 'bn_beta']);
+    expect(bn.nonTrainableVariables.map((v) => v.name.replace(/_\d+$/, ''))).toEqual(['bn_moving_mean', 'bn_moving_variance']);
+    bn.dispose();
   });
 });

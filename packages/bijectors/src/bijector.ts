@@ -172,12 +172,9 @@ export abstract class Bijector {
   }
 
   /** Rank >= eventNdims and, where fixed, the last axis equal to eventSize. */
-  protected checkInput(t: unknown, argument: string): void {
-    if (!(t instanceof tf.Tensor)) {
-      throw argumentError(this.name, argument, 'a tf.Tensor', t);
-    }
-    // Disposed tensors and other dtypes fail here, named, before any tfjs op sees them.
-    checkTensor(this.name, argument, t, { dtype: 'float32' });
+  protected checkInput(value: unknown, argument: string): void {
+    // Non-tensors, disposed tensors and other dtypes fail here, named, before any tfjs op sees them.
+    const t = checkTensor(this.name, argument, value, { dtype: 'float32' });
     if (t.rank < this.eventNdims) {
       throw argumentError(
         this.name,
