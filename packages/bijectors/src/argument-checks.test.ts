@@ -21,6 +21,7 @@ import {
   SplineCoupling,
   Tanh,
   Coupling,
+  DEFAULT_LOG_SCALE_CLAMP,
   MaskedAutoregressiveFlow,
   affine,
   deepSigmoid,
@@ -127,6 +128,7 @@ table('elementwise bijectors', [
   ],
 ]);
 
+// Shift = x1, raw log-scale = x1: an affine layer that is not the identity.
 const conditioner = (x: tf.Tensor): tf.Tensor => tf.concat([x, x], -1);
 table('coupling and autoregressive layers', [
   ['Coupling options null', () => new Coupling(null as never), 'options', /^Coupling: options must be an object \{conditioner, transformer, numMasked\?\}, received null$/],
@@ -333,6 +335,20 @@ describe('every method checks its input and names it', () => {
   });
 });
 
+describe('coupling layers with the default split', () => {
+  it('need an event of at least 2 units and accept 2', async () => {
+    const layer = new RealNVP({ conditioner });
+    const one = tf.zeros([3, 1]);
+    argumentErrorOf(() => layer.forward(one), { argument: 'x', message: /^RealNVP: x must be a tensor whose last dimension exceeds numMasked = floor\(D \/ 2\), received a tensor of shape \[3, 1\]$/ });
+    const two = tf.tensor2d([[1, 2]]);
+    // x1 = 1 passes; x2 = 2 becomes 2 exp(s) + 1 with s = c tanh(1 / c), the soft-clamped 1.
+    const s = DEFAULT_LOG_SCALE_CLAMP * Math.tanh(1 / DEFAULT_LOG_SCALE_CLAMP);
+    const y = layer.forward(two);
+    await expectAllClose(y, [[1, 2 * Math.exp(s) + 1]], { rtol: 1e-6 });
+    tf.dispose([one, two, y]);
+  });
+});
+
 describe('Chain', () => {
   it('an empty chain returns new tensors, never its input', async () => {
     const chain = new Chain([]);
@@ -374,6 +390,12 @@ describe('conditioner objects', () => {
     expect(layer.trainableVariables).toEqual([owned.w]);
     layer.dispose();
     expect(owned.disposed()).toBe(1);
+
+    // An object without dispose() is fine too.
+    const bare = network();
+    new RealNVP({ numMasked: 1, conditioner: { call: bare.call } }).dispose();
+    expect(bare.disposed()).toBe(0);
+    bare.dispose();
 
     const shared = network();
     const borrowing = new RealNVP({ numMasked: 1, conditioner: shared, disposeConditioner: false });

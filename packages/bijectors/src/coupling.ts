@@ -70,7 +70,7 @@ export class Coupling extends ConditionedBijector {
     super.checkInput(t, argument);
     const shape = (t as tf.Tensor).shape;
     const size = shape[shape.length - 1]!;
-    if (size <= this.maskedUnits(size) || (this.numMasked === undefined && size < 2)) {
+    if (size <= this.maskedUnits(size)) {
       throw argumentError(
         this.name,
         argument,

@@ -54,6 +54,8 @@ describeEachBackend('deepSigmoid transformer', () => {
     const v = tf.zeros([2, 3]);
     const p = tf.zeros([2, 3, 5]);
     expect(() => deepSigmoid({ hiddenUnits: 2 }).inverse(v, p, 'Layer')).toThrow(/Layer: conditioner output must be a tensor of shape \[2,3,6\]/);
+    // A missing last axis is refused too, though every axis present matches.
+    expect(() => deepSigmoid({ hiddenUnits: 2 }).forward(v, v, 'Layer')).toThrow(/Layer: conditioner output must be a tensor of shape \[2,3,6\]/);
     tf.dispose([v, p]);
   });
 });

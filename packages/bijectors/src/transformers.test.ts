@@ -99,6 +99,7 @@ describeEachBackend('transformer composition', () => {
       const t = make();
       const back = transformerFromJSON(JSON.parse(JSON.stringify(t.toJSON())));
       expect(back.toJSON()).toEqual(t.toJSON());
+      expect(t.kind).toBe(t.toJSON().kind);
       const p = tf.randomNormal([6, 3, t.paramsPerUnit], 0, 3, 'float32', 6);
       const params = t.kind === 'additive' ? tf.reshape(p, [6, 3]) : p;
       const [a, la] = t.forward(x, params, 'test');
