@@ -113,6 +113,22 @@ table('spline settings', [
 ]);
 
 table('elementwise bijectors', [
+  ['options null', () => new Exp(null as never), 'options', /^Exp: options must be an object, received null$/],
+  [
+    'an input of lower rank than a parameter',
+    () => {
+      const shift = new Shift({ shift: [[1, 2]] });
+      const x = tf.zeros([2]);
+      try {
+        return shift.forward(x);
+      } finally {
+        x.dispose();
+        shift.dispose();
+      }
+    },
+    'x',
+    /^Shift: x must be a tensor whose trailing dims match shift's shape \[1, 2\] \(or where shift has size 1\), received a tensor of shape \[2\]$/,
+  ],
   ['a name that is not a string', () => new Exp({ name: 3 } as never), 'name', /^Exp: name must be a string, received 3$/],
   ['PReLU alpha 0', () => new PReLU({ alpha: 0 }), 'alpha', /^PReLU: alpha must be > 0 and finite, received 0$/],
   ['PReLU shape [2.5]', () => new PReLU({ shape: [2.5] }), 'shape', /^PReLU: shape must be an array of positive integers, received \[2\.5\]$/],
