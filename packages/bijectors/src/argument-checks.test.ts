@@ -10,6 +10,10 @@ import {
   Chain,
   ElementwiseBijector,
   Exp,
+  Identity,
+  Invert,
+  LeakyReLU,
+  MaskedAutoregressiveSpline,
   MaskedAutoregressive,
   NICE,
   PReLU,
@@ -129,6 +133,9 @@ table('elementwise bijectors', [
     'x',
     /^Shift: x must be a tensor whose trailing dims match shift's shape \[1, 2\] \(or where shift has size 1\), received a tensor of shape \[2\]$/,
   ],
+  ['an option Exp does not take', () => new Exp({ base: 2 } as never), 'base', /^Exp: unknown option "base" in options; valid options: name, eventNdims, validateArgs$/],
+  ['an option Identity does not take', () => new Identity({ scale: 2 } as never), 'scale', /^Identity: unknown option "scale" in options; valid options: name, eventNdims, validateArgs$/],
+  ['LeakyReLU alpha -1', () => new LeakyReLU({ alpha: -1 }), 'alpha', /^LeakyReLU: alpha must be > 0 and finite, received -1$/],
   ['a name that is not a string', () => new Exp({ name: 3 } as never), 'name', /^Exp: name must be a string, received 3$/],
   ['PReLU alpha 0', () => new PReLU({ alpha: 0 }), 'alpha', /^PReLU: alpha must be > 0 and finite, received 0$/],
   ['PReLU shape [2.5]', () => new PReLU({ shape: [2.5] }), 'shape', /^PReLU: shape must be an array of positive integers, received \[2\.5\]$/],
@@ -153,6 +160,10 @@ table('coupling and autoregressive layers', [
   ['Coupling eventSize not above numMasked', () => new Coupling({ numMasked: 3, eventSize: 3, conditioner, transformer: affine() }), 'eventSize', /^Coupling: eventSize must be an integer > numMasked = 3, received 3$/],
   ['both conditioner and shiftAndLogScale', () => new RealNVP({ numMasked: 1, conditioner, shiftAndLogScale: conditioner }), 'conditioner / shiftAndLogScale', /^RealNVP: conditioner \/ shiftAndLogScale must be one of them \(shiftAndLogScale is another name for conditioner\), received both$/],
   ['MAF with both conditioner and shiftAndLogScale', () => new MaskedAutoregressiveFlow({ conditioner, shiftAndLogScale: conditioner }), 'conditioner / shiftAndLogScale', /^MaskedAutoregressiveFlow: conditioner \/ shiftAndLogScale must be one of them/],
+  // The named layers fill in their transformer, so null options end at the missing conditioner.
+  ['MaskedAutoregressiveFlow options null', () => new MaskedAutoregressiveFlow(null as never), 'conditioner', /^MaskedAutoregressiveFlow: conditioner must be a function \(y, context\?\) => Tensor or an object with call\(y, \{context\}\), received undefined$/],
+  ['MaskedAutoregressiveSpline options null', () => new MaskedAutoregressiveSpline(null as never), 'conditioner', /^MaskedAutoregressiveSpline: conditioner must be a function .*, received undefined$/],
+  ['NICE options null', () => new NICE(null as never), 'conditioner', /^NICE: conditioner must be a function \(x1, context\?\) => Tensor or an object with call\(x1, \{context\}\), received undefined$/],
   ['MaskedAutoregressive options null', () => new MaskedAutoregressive(null as never), 'options', /^MaskedAutoregressive: options must be an object \{conditioner, transformer\}, received null$/],
   ['MaskedAutoregressive conditioner 3', () => new MaskedAutoregressive({ conditioner: 3 as never, transformer: affine() }), 'conditioner', /^MaskedAutoregressive: conditioner must be a function \(y, context\?\) => Tensor or an object with call\(y, \{context\}\), received 3$/],
   ['MaskedAutoregressive transformer {}', () => new MaskedAutoregressive({ conditioner, transformer: {} as never }), 'transformer', /^MaskedAutoregressive: transformer must be a transformer such as affine\(\) or rationalQuadratic\(\), received an empty object$/],
@@ -450,5 +461,33 @@ describe('BatchNormalization', () => {
     expect(bn.trainableVariables.map((v) => v.name.replace(/_\d+$/, ''))).toEqual(['bn_gamma', 'bn_beta']);
     expect(bn.nonTrainableVariables.map((v) => v.name.replace(/_\d+$/, ''))).toEqual(['bn_moving_mean', 'bn_moving_variance']);
     bn.dispose();
+  });
+});
+
+describe('names', () => {
+  it('each class names itself, Invert after what it inverts, and a name option wins', () => {
+    const made = [new Identity(), new Exp(), new LeakyReLU(), new Invert(new Exp()), new Invert(new Exp(), { name: 'Log' }), new NICE({ numMasked: 1, conditioner: (x) => x })];
+    expect(made.map((b) => b.name)).toEqual(['Identity', 'Exp', 'LeakyReLU', 'Invert(Exp)', 'Log', 'NICE']);
+    for (const b of made) b.dispose();
+  });
+});
+
+describe('parameters given as tensors', () => {
+  it('are borrowed: disposing the bijector leaves them alive', async () => {
+    const shift = tf.tensor1d([1, 2]);
+    const b = new Shift({ shift });
+    b.dispose();
+    expect(shift.isDisposed).toBe(false);
+    expect(Array.from(await shift.data())).toEqual([1, 2]);
+    shift.dispose();
+  });
+
+  it('broadcast from the right: a [1, 3] scale over a [4, 3] input', async () => {
+    const b = new Scale({ scale: [[1, 2, 3]] });
+    const x = tf.ones([4, 3]);
+    const y = b.forward(x);
+    await expectAllClose(y, Array.from({ length: 4 }, () => [1, 2, 3]), { atol: 0 });
+    tf.dispose([x, y]);
+    b.dispose();
   });
 });
