@@ -17,6 +17,7 @@ import {
   MaskedAutoregressive,
   NICE,
   PReLU,
+  Permute,
   RationalQuadraticSpline,
   RealNVP,
   Scale,
@@ -136,6 +137,9 @@ table('elementwise bijectors', [
   ['an option Exp does not take', () => new Exp({ base: 2 } as never), 'base', /^Exp: unknown option "base" in options; valid options: name, eventNdims, validateArgs$/],
   ['an option Identity does not take', () => new Identity({ scale: 2 } as never), 'scale', /^Identity: unknown option "scale" in options; valid options: name, eventNdims, validateArgs$/],
   ['LeakyReLU alpha -1', () => new LeakyReLU({ alpha: -1 }), 'alpha', /^LeakyReLU: alpha must be > 0 and finite, received -1$/],
+  ['Permute options null', () => new Permute(null as never), 'options', /^Permute: options must be an object, received null$/],
+  ['Permute index out of range', () => new Permute({ permutation: [0, 2] }), 'permutation', /^Permute: permutation must be a permutation of 0\.\.1 \(each index exactly once\), received \[0, 2\]$/],
+  ['Permute misspelled option', () => new Permute({ perm: [0, 1] } as never), 'perm', /^Permute: unknown option "perm" in options; valid options: permutation, name$/],
   ['a name that is not a string', () => new Exp({ name: 3 } as never), 'name', /^Exp: name must be a string, received 3$/],
   ['PReLU alpha 0', () => new PReLU({ alpha: 0 }), 'alpha', /^PReLU: alpha must be > 0 and finite, received 0$/],
   ['PReLU shape [2.5]', () => new PReLU({ shape: [2.5] }), 'shape', /^PReLU: shape must be an array of positive integers, received \[2\.5\]$/],
@@ -489,5 +493,23 @@ describe('parameters given as tensors', () => {
     await expectAllClose(y, Array.from({ length: 4 }, () => [1, 2, 3]), { atol: 0 });
     tf.dispose([x, y]);
     b.dispose();
+  });
+});
+
+describe('Permute', () => {
+  it('keeps a copy of its permutation and handles an empty batch', async () => {
+    const order = [2, 0, 1];
+    const p = new Permute({ permutation: order });
+    order[0] = 1;
+    expect(p.permutation).toEqual([2, 0, 1]);
+    const x = tf.tensor2d([[10, 20, 30]]);
+    const y = p.forward(x);
+    await expectAllClose(y, [[30, 10, 20]], { atol: 0 });
+    const back = p.inverse(y);
+    await expectAllClose(back, [[10, 20, 30]], { atol: 0 });
+    const empty = tf.zeros([0, 3]);
+    const e = p.forward(empty);
+    expect(e.shape).toEqual([0, 3]);
+    tf.dispose([x, y, back, empty, e]);
   });
 });
