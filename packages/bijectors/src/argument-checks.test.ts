@@ -182,12 +182,14 @@ describe('values just inside the documented ranges are accepted', () => {
       new ActNorm({ eventSize: 1 }),
       new BatchNormalization({ eventSize: 1, momentum: 0, epsilon: 1e-12, training: false }),
       new RationalQuadraticSpline({ numBins: 4, minBinWidth: 0.249, minBinHeight: 0.249, minDerivative: 0.999, bound: 1e-3 }),
+      new RationalQuadraticSpline({ numBins: 2 }),
       new PReLU({ alpha: 1e-6, shape: [1, 3] }),
       new Coupling({ numMasked: 0, contextSize: 1, conditioner, transformer: affine() }),
       new MaskedAutoregressive({ conditioner, transformer: affine({ logScaleClamp: Infinity }), eventSize: 1 }),
       new Coupling({ numMasked: 2, eventSize: 3, conditioner, transformer: deepSigmoid({ hiddenUnits: 1 }) }),
     ];
-    expect(made.map((b) => b.name)).toEqual(['ActNorm', 'BatchNormalization', 'RationalQuadraticSpline', 'PReLU', 'Coupling', 'MaskedAutoregressive', 'Coupling']);
+    expect(made.map((b) => b.name)).toEqual(['ActNorm', 'BatchNormalization', 'RationalQuadraticSpline', 'RationalQuadraticSpline', 'PReLU', 'Coupling', 'MaskedAutoregressive', 'Coupling']);
+    expect((made[4] as PReLU).trainableVariables[0]!.name).toMatch(/^prelu_log_alpha_\d+$/);
     for (const b of made) b.dispose();
     expect(tf.memory().numTensors).toBe(before);
   });
