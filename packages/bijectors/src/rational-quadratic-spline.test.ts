@@ -54,24 +54,28 @@ function referenceSpline(x: number, params: number[], K: number, B: number): [nu
 }
 
 describeEachBackend('rationalQuadraticSpline', () => {
-  it('matches a float64 reference and is monotone with identity tails', async () => {
-    const K = 5;
-    const B = 2;
-    const params = Array.from({ length: 3 * K - 1 }, (_, i) => Math.sin(1.7 * i + 0.3) * 1.5);
-    const xs = Array.from({ length: 41 }, (_, i) => -2.5 + (5 * i) / 40);
-    const x = tf.tensor1d(xs);
-    const p = tf.tensor1d(params);
-    const [y, ld] = rationalQuadraticSpline(x, p, { numBins: K, bound: B });
-    const ref = xs.map((v) => referenceSpline(v, params, K, B));
-    await expectAllClose(y, ref.map((r) => r[0]), { atol: 2e-5, rtol: 1e-5 });
-    await expectAllClose(ld, ref.map((r) => r[1]), { atol: 1e-4, rtol: 1e-4 });
-    const yv = Array.from(await y.data());
-    for (let i = 1; i < yv.length; i++) expect(yv[i]!).toBeGreaterThan(yv[i - 1]!);
-    const [xi, ldi] = rationalQuadraticSpline(y, p, { numBins: K, bound: B, inverse: true });
-    await expectAllClose(xi, xs, { atol: 1e-4, rtol: 1e-4 });
-    await expectAllClose(ldi, ref.map((r) => -r[1]), { atol: 1e-4, rtol: 1e-4 });
-    tf.dispose([x, p, y, ld, xi, ldi]);
-  });
+  // Parameters shared by every x take the composed ops; one parameter row per x takes the fused
+  // kernel on cpu and wasm.
+  for (const perElement of [false, true]) {
+    it(`matches a float64 reference and is monotone with identity tails (${perElement ? 'a parameter row per element' : 'shared parameters'})`, async () => {
+      const K = 5;
+      const B = 2;
+      const params = Array.from({ length: 3 * K - 1 }, (_, i) => Math.sin(1.7 * i + 0.3) * 1.5);
+      const xs = Array.from({ length: 41 }, (_, i) => -2.5 + (5 * i) / 40);
+      const x = tf.tensor1d(xs);
+      const p = perElement ? tf.tensor2d(xs.flatMap(() => params), [xs.length, params.length]) : tf.tensor1d(params);
+      const [y, ld] = rationalQuadraticSpline(x, p, { numBins: K, bound: B });
+      const ref = xs.map((v) => referenceSpline(v, params, K, B));
+      await expectAllClose(y, ref.map((r) => r[0]), { atol: 2e-5, rtol: 1e-5 });
+      await expectAllClose(ld, ref.map((r) => r[1]), { atol: 1e-4, rtol: 1e-4 });
+      const yv = Array.from(await y.data());
+      for (let i = 1; i < yv.length; i++) expect(yv[i]!).toBeGreaterThan(yv[i - 1]!);
+      const [xi, ldi] = rationalQuadraticSpline(y, p, { numBins: K, bound: B, inverse: true });
+      await expectAllClose(xi, xs, { atol: 1e-4, rtol: 1e-4 });
+      await expectAllClose(ldi, ref.map((r) => -r[1]), { atol: 1e-4, rtol: 1e-4 });
+      tf.dispose([x, p, y, ld, xi, ldi]);
+    });
+  }
 });
 
 describeEachBackend('rationalQuadraticSpline tails', () => {
@@ -145,5 +149,52 @@ describe('spline bad input', () => {
     expect(() => new RationalQuadraticSpline({ numBins: 1 })).toThrow(/numBins must be an integer >= 2/);
     expect(() => new RationalQuadraticSpline({ bound: 0 })).toThrow(/bound must be a finite number > 0/);
     tf.dispose([x, p]);
+  });
+});
+
+describeEachBackend('RationalQuadraticSpline initialization and ownership', () => {
+  it('starts as the identity (uniform bins, unit derivatives) inside and outside [-B, B]', async () => {
+    const b = new RationalQuadraticSpline({ numBins: 5, bound: 2, minDerivative: 0.05, shape: [2] });
+    const x = tf.tensor2d([[-3, -1.9], [-0.7, 0.3], [1.2, 1.99], [2.5, 40]]);
+    const [y, ld] = b.forwardAndLogDet(x);
+    await expectAllClose(y, x, { atol: 1e-5 });
+    await expectAllClose(ld, [[0, 0], [0, 0], [0, 0], [0, 0]], { atol: 1e-5 });
+    expect(b.trainableVariables.map((v) => v.shape)).toEqual([[2, 14]]);
+    expect(b.trainableVariables[0]!.name).toMatch(/^rq_spline_params_\d+$/);
+    tf.dispose([x, y, ld]);
+    const before = tf.memory().numTensors;
+    b.dispose();
+    expect(before - tf.memory().numTensors).toBe(1);
+  });
+
+  it('initScale > 0 perturbs the identity reproducibly per seed; a shape of [] is one shared spline', async () => {
+    const make = (seed: number) => new RationalQuadraticSpline({ numBins: 4, initScale: 0.5, seed });
+    const [a, a2, c] = [make(1), make(1), make(2)];
+    const x = tf.linspace(-3, 3, 7);
+    const [ya, ya2, yc] = [a.forward(x), a2.forward(x), c.forward(x)];
+    const va = Array.from(await ya.data());
+    expect(Array.from(await ya2.data())).toEqual(va);
+    expect(Array.from(await yc.data())).not.toEqual(va);
+    const gap = Math.max(...va.map((v, i) => Math.abs(v - (-3 + i))));
+    expect(gap).toBeGreaterThan(1e-2);
+    expect(a.trainableVariables[0]!.shape).toEqual([11]);
+    tf.dispose([x, ya, ya2, yc]);
+    for (const b of [a, a2, c]) b.dispose();
+  });
+
+  it('given params are used as they are, borrowed, with their batch shape', async () => {
+    const params = tf.randomNormal([3, 11], 0, 1, 'float32', 4);
+    const b = new RationalQuadraticSpline({ numBins: 4, bound: 3, params });
+    const x = tf.randomNormal([5, 3], 0, 1, 'float32', 6);
+    const [y, ld] = b.forwardAndLogDet(x);
+    const [ry, rld] = rationalQuadraticSpline(x, params, { numBins: 4, bound: 3 });
+    await expectAllClose(y, ry, { atol: 0 });
+    await expectAllClose(ld, rld, { atol: 0 });
+    expect(b.trainableVariables).toEqual([]);
+    const wide = tf.zeros([5, 4]);
+    expect(() => b.forward(wide)).toThrow(/RationalQuadraticSpline: x must be a tensor whose trailing dims match params's shape \[3\]/);
+    b.dispose();
+    expect(params.isDisposed).toBe(false);
+    tf.dispose([params, x, y, ld, ry, rld, wide]);
   });
 });
