@@ -20,7 +20,9 @@ import {
   Permute,
   RationalQuadraticSpline,
   RealNVP,
+  Reverse,
   Scale,
+  ScaleMatvecLU,
   Shift,
   Softplus,
   SplineCoupling,
@@ -140,6 +142,11 @@ table('elementwise bijectors', [
   ['Permute options null', () => new Permute(null as never), 'options', /^Permute: options must be an object, received null$/],
   ['Permute index out of range', () => new Permute({ permutation: [0, 2] }), 'permutation', /^Permute: permutation must be a permutation of 0\.\.1 \(each index exactly once\), received \[0, 2\]$/],
   ['Permute misspelled option', () => new Permute({ perm: [0, 1] } as never), 'perm', /^Permute: unknown option "perm" in options; valid options: permutation, name$/],
+  ['an option Reverse does not take', () => new Reverse({ axis: 1 } as never), 'axis', /^Reverse: unknown option "axis" in options; valid options: name$/],
+  ['ScaleMatvecLU options null', () => new ScaleMatvecLU(null as never), 'options', /^ScaleMatvecLU: options must be an object, received null$/],
+  ['ScaleMatvecLU no options', () => new ScaleMatvecLU(undefined as never), 'eventSize', /^ScaleMatvecLU: eventSize must be a positive integer, received undefined$/],
+  ['ScaleMatvecLU eventSize 1.5', () => new ScaleMatvecLU({ eventSize: 1.5 }), 'eventSize', /^ScaleMatvecLU: eventSize must be a positive integer, received 1\.5$/],
+  ['ScaleMatvecLU misspelled option', () => new ScaleMatvecLU({ eventSize: 2, sed: 1 } as never), 'sed', /^ScaleMatvecLU: unknown option "sed" in options \(did you mean "seed"\?\); valid options: eventSize, seed, name$/],
   ['a name that is not a string', () => new Exp({ name: 3 } as never), 'name', /^Exp: name must be a string, received 3$/],
   ['PReLU alpha 0', () => new PReLU({ alpha: 0 }), 'alpha', /^PReLU: alpha must be > 0 and finite, received 0$/],
   ['PReLU shape [2.5]', () => new PReLU({ shape: [2.5] }), 'shape', /^PReLU: shape must be an array of positive integers, received \[2\.5\]$/],
@@ -472,8 +479,8 @@ describe('BatchNormalization', () => {
 
 describe('names', () => {
   it('each class names itself, Invert after what it inverts, and a name option wins', () => {
-    const made = [new Identity(), new Exp(), new LeakyReLU(), new Invert(new Exp()), new Invert(new Exp(), { name: 'Log' }), new NICE({ numMasked: 1, conditioner: (x) => x })];
-    expect(made.map((b) => b.name)).toEqual(['Identity', 'Exp', 'LeakyReLU', 'Invert(Exp)', 'Log', 'NICE']);
+    const made = [new Identity(), new Exp(), new LeakyReLU(), new Invert(new Exp()), new Invert(new Exp(), { name: 'Log' }), new NICE({ numMasked: 1, conditioner: (x) => x }), new Reverse({ name: 'flip' })];
+    expect(made.map((b) => b.name)).toEqual(['Identity', 'Exp', 'LeakyReLU', 'Invert(Exp)', 'Log', 'NICE', 'flip']);
     for (const b of made) b.dispose();
   });
 });
