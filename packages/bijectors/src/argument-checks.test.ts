@@ -24,6 +24,7 @@ import {
   Scale,
   ScaleMatvecLU,
   Shift,
+  Sigmoid,
   Softplus,
   SplineCoupling,
   Tanh,
@@ -147,6 +148,11 @@ table('elementwise bijectors', [
   ['ScaleMatvecLU no options', () => new ScaleMatvecLU(undefined as never), 'eventSize', /^ScaleMatvecLU: eventSize must be a positive integer, received undefined$/],
   ['ScaleMatvecLU eventSize 1.5', () => new ScaleMatvecLU({ eventSize: 1.5 }), 'eventSize', /^ScaleMatvecLU: eventSize must be a positive integer, received 1\.5$/],
   ['ScaleMatvecLU misspelled option', () => new ScaleMatvecLU({ eventSize: 2, sed: 1 } as never), 'sed', /^ScaleMatvecLU: unknown option "sed" in options \(did you mean "seed"\?\); valid options: eventSize, seed, name$/],
+  ['Scale without options', () => new Scale(undefined as never), 'scale / logScale', /^Scale: scale \/ logScale must be exactly one of them, received neither$/],
+  ['Shift without options', () => new Shift(undefined as never), 'shift', /^Shift: shift must be .*, received undefined$/],
+  ['an option Softplus does not take', () => new Softplus({ beta: 2 } as never), 'beta', /^Softplus: unknown option "beta" in options; valid options: name, eventNdims, validateArgs$/],
+  ['an option Tanh does not take', () => new Tanh({ scale: 2 } as never), 'scale', /^Tanh: unknown option "scale" in options; valid options: name, eventNdims, validateArgs$/],
+  ['an option Sigmoid does not take', () => new Sigmoid({ low: 0 } as never), 'low', /^Sigmoid: unknown option "low" in options; valid options: name, eventNdims, validateArgs$/],
   ['a name that is not a string', () => new Exp({ name: 3 } as never), 'name', /^Exp: name must be a string, received 3$/],
   ['PReLU alpha 0', () => new PReLU({ alpha: 0 }), 'alpha', /^PReLU: alpha must be > 0 and finite, received 0$/],
   ['PReLU shape [2.5]', () => new PReLU({ shape: [2.5] }), 'shape', /^PReLU: shape must be an array of positive integers, received \[2\.5\]$/],
@@ -263,6 +269,8 @@ describe('validateArgs: inverse inputs outside the range are refused by name', (
   const cases: [string, () => ElementwiseBijector, number[], number[], RegExp][] = [
     ['Exp', () => new Exp({ validateArgs: true }), [1e-30, 5], [0], /^Exp: y must be > 0 \(the range of Exp\), received 0$/],
     ['Softplus', () => new Softplus({ validateArgs: true }), [1e-30, 5], [0], /^Softplus: y must be > 0 \(the range of Softplus\), received 0$/],
+    ['Sigmoid below', () => new Sigmoid({ validateArgs: true }), [1e-30, 0.999], [0], /^Sigmoid: y must be in \(0, 1\) \(the range of Sigmoid\), received 0$/],
+    ['Sigmoid above', () => new Sigmoid({ validateArgs: true }), [1e-30, 0.999], [1], /^Sigmoid: y must be in \(0, 1\) \(the range of Sigmoid\), received 1$/],
     ['Tanh below', () => new Tanh({ validateArgs: true }), [-0.999, 0.999], [-1], /^Tanh: y must be in \(-1, 1\) \(the range of Tanh\), received -1$/],
     ['Tanh above', () => new Tanh({ validateArgs: true }), [-0.999, 0.999], [1], /^Tanh: y must be in \(-1, 1\) \(the range of Tanh\), received 1$/],
   ];
@@ -479,8 +487,8 @@ describe('BatchNormalization', () => {
 
 describe('names', () => {
   it('each class names itself, Invert after what it inverts, and a name option wins', () => {
-    const made = [new Identity(), new Exp(), new LeakyReLU(), new Invert(new Exp()), new Invert(new Exp(), { name: 'Log' }), new NICE({ numMasked: 1, conditioner: (x) => x }), new Reverse({ name: 'flip' })];
-    expect(made.map((b) => b.name)).toEqual(['Identity', 'Exp', 'LeakyReLU', 'Invert(Exp)', 'Log', 'NICE', 'flip']);
+    const made = [new Identity(), new Exp(), new LeakyReLU(), new Invert(new Exp()), new Invert(new Exp(), { name: 'Log' }), new NICE({ numMasked: 1, conditioner: (x) => x }), new Reverse({ name: 'flip' }), new Softplus(), new Tanh(), new Sigmoid()];
+    expect(made.map((b) => b.name)).toEqual(['Identity', 'Exp', 'LeakyReLU', 'Invert(Exp)', 'Log', 'NICE', 'flip', 'Softplus', 'Tanh', 'Sigmoid']);
     for (const b of made) b.dispose();
   });
 });
@@ -520,5 +528,34 @@ describe('Permute', () => {
     const e = p.forward(empty);
     expect(e.shape).toEqual([0, 3]);
     tf.dispose([x, y, back, empty, e]);
+  });
+});
+
+describe('trainable parameters', () => {
+  it('Scale with trainable: true owns a variable copy; false and undefined keep the value', async () => {
+    const value = tf.tensor1d([2, 3]);
+    const trained = new Scale({ scale: value, trainable: true });
+    expect(trained.trainableVariables.length).toBe(1);
+    expect(trained.trainableVariables[0]).not.toBe(value);
+    expect(Array.from(await trained.trainableVariables[0]!.data())).toEqual([2, 3]);
+    for (const trainable of [false, undefined]) {
+      const fixed = new Scale({ scale: value, trainable });
+      expect(fixed.trainableVariables).toEqual([]);
+      fixed.dispose();
+    }
+    trained.dispose();
+    expect(value.isDisposed).toBe(false);
+    value.dispose();
+  });
+
+  it('ScaleMatvecLU: one seed, one matrix; named variables', async () => {
+    const [a, b] = [new ScaleMatvecLU({ eventSize: 3, seed: 5 }), new ScaleMatvecLU({ eventSize: 3, seed: 5 })];
+    const [wa, wb] = [a.matrix(), b.matrix()];
+    expect(Array.from(await wa.data())).toEqual(Array.from(await wb.data()));
+    expect(a.seed).toBe(5);
+    expect(a.trainableVariables.map((v) => v.name.replace(/_\d+$/, ''))).toEqual(['lu_lower', 'lu_upper', 'lu_log_abs_scale']);
+    tf.dispose([wa, wb]);
+    a.dispose();
+    b.dispose();
   });
 });

@@ -212,3 +212,21 @@ describe('elementwise bijectors refuse bad parameters and inputs', () => {
     b.dispose();
   });
 });
+
+describeEachBackend('Softplus series branches against float64', () => {
+  it('forward below log(0.01) and inverse below 0.01 keep float32 accuracy', async () => {
+    const b = new Softplus();
+    // Forward: the series u - u^2/2 + u^3/3 of log1p(u), u = exp(x), just below its switch point.
+    const xs = [-4.62, -5, -7, -12];
+    const x = tf.tensor1d(xs);
+    const y = b.forward(x);
+    await expectAllClose(y, xs.map((v) => Math.log1p(Math.exp(v))), { rtol: 2e-6, atol: 0 });
+    // Inverse: log(y) + log(1 - y/2 + y^2/6 - y^3/24) just below 0.01.
+    const ys = [0.0099, 0.009, 0.003, 1e-5];
+    const yt = tf.tensor1d(ys);
+    const [xi, ld] = b.inverseAndLogDet(yt);
+    await expectAllClose(xi, ys.map((v) => Math.log(Math.expm1(v))), { rtol: 1e-6, atol: 0 });
+    await expectAllClose(ld, ys.map((v) => v - Math.log(Math.expm1(v))), { rtol: 1e-6, atol: 0 });
+    tf.dispose([x, y, yt, xi, ld]);
+  });
+});

@@ -41,12 +41,12 @@ export abstract class ElementwiseBijector extends Bijector {
     if (typeof name !== 'string') throw argumentError(defaultName, 'name', 'a string', name);
     if (optionKeys !== undefined) checkOptionKeys(name, opts, ['name', 'eventNdims', 'validateArgs', ...optionKeys]);
     else if (opts === null || typeof opts !== 'object') throw argumentError(name, 'options', 'an object', opts);
-    const eventNdims = opts.eventNdims ?? 0;
+    const eventNdims = opts?.eventNdims ?? 0;
     if (!Number.isInteger(eventNdims) || eventNdims < 0) {
-      throw argumentError(name, 'eventNdims', 'a non-negative integer', opts.eventNdims);
+      throw argumentError(name, 'eventNdims', 'a non-negative integer', eventNdims);
     }
     super({ eventNdims, name, volumePreserving });
-    this.validateArgs = opts.validateArgs ?? false;
+    this.validateArgs = opts?.validateArgs ?? false;
   }
 
   protected override checkInput(t: unknown, argument: string): void {
