@@ -33,6 +33,7 @@ import {
   MaskedAutoregressiveFlow,
   affine,
   deepSigmoid,
+  isTransformer,
   rationalQuadratic,
   rationalQuadraticSpline,
   type ElementwiseOptions,
@@ -557,5 +558,17 @@ describe('trainable parameters', () => {
     tf.dispose([wa, wb]);
     a.dispose();
     b.dispose();
+  });
+});
+
+describe('isTransformer', () => {
+  it('needs forward, inverse, toJSON and an integer paramsPerUnit', () => {
+    const t = affine();
+    expect(isTransformer(t)).toBe(true);
+    const without = (key: string) => Object.fromEntries(Object.entries({ ...t, forward: t.forward, inverse: t.inverse, toJSON: t.toJSON }).filter(([k]) => k !== key));
+    for (const key of ['forward', 'inverse', 'toJSON', 'paramsPerUnit']) expect(isTransformer(without(key)), key).toBe(false);
+    expect(isTransformer({ ...t, paramsPerUnit: 1.5 })).toBe(false);
+    expect(isTransformer(null)).toBe(false);
+    expect(isTransformer(() => t)).toBe(false);
   });
 });
