@@ -210,7 +210,7 @@ describeEachBackend(
       student.dispose();
     });
   },
-  { webgpu: false, only: ['wasm'] },
+  { webgpu: false },
 );
 
 describe('distill errors', () => {

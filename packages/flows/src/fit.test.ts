@@ -90,7 +90,7 @@ describeEachBackend(
       });
     }
   },
-  { webgpu: false, only: ['wasm'] },
+  { webgpu: false },
 );
 
 describeEachBackend(
@@ -145,7 +145,7 @@ describeEachBackend(
       flow.dispose();
     });
   },
-  { webgpu: false, only: ['wasm'] },
+  { webgpu: false },
 );
 
 describe('fit errors', () => {
