@@ -261,7 +261,8 @@ export class Flow extends TransformedDistribution implements TrainableDensity {
    */
   protected override _logProb(y: tf.Tensor, { context }: LogProbOptions): tf.Tensor {
     const [x, ildj] = this.bijector.inverseAndLogDet(y, context === undefined ? {} : { context });
-    return tf.add(this.distribution.logProb(x), ildj);
+    // An elementwise bijector (eventNdims 0) gives one log-det per unit: summed over the event.
+    return tf.add(this.distribution.logProb(x), this.bijector.eventNdims === 0 ? tf.sum(ildj, -1) : ildj);
   }
 
   /** Runs `fn` with a context broadcast to batchShape + [contextSize] when given as [contextSize]. */
