@@ -14,14 +14,16 @@ import {
   MaskedAutoregressive,
   Permute,
   rationalQuadratic,
+  RealNVP,
   Reverse,
+  Scale,
   Shift,
   Sigmoid,
   Softplus,
   Tanh,
   type Bijector,
 } from '@densityjs/bijectors';
-import { Independent, Laplace, Logistic, MultivariateNormalDiag, Normal, StudentT, Uniform, type Distribution } from '@densityjs/distributions';
+import { Independent, Laplace, Logistic, MultivariateNormalDiag, Normal, StudentT, TransformedDistribution, Uniform, type Distribution } from '@densityjs/distributions';
 import { MADE } from '@densityjs/made';
 import { describeEachBackend, expectAllClose } from '@densityjs/testing';
 import { DenseNetwork, Flow, loadFlow, saveFlow } from './index.js';
@@ -133,6 +135,19 @@ describeEachBackend(
       expect(ma).toMatchObject({ type: 'MaskedAutoregressive', name: 'maf layer', eventSize: 3, contextSize: 2, transformer: { kind: 'affine', logScaleClamp: 3 }, conditioner: { type: 'MADE' } });
       expect(json.base).toEqual({ type: 'MultivariateNormalDiag', loc: [0, 0, 0], scaleDiag: [1, 1, 1] });
       flow.dispose();
+
+      // Options left out stay out, and the rebuilt layer falls back to the same defaults.
+      const bare = new Flow({
+        bijector: new Coupling({ transformer: affine(), conditioner: new DenseNetwork({ inputSize: 1, outputShape: [2, 2], hiddenUnits: [4], seed: 1 }) }),
+        base: new MultivariateNormalDiag({ loc: [0, 0, 0], scaleDiag: [1, 1, 1] }),
+      });
+      const saved = (await saveFlow(bare)).bijector as Record<string, unknown>;
+      expect(Object.keys(saved).sort()).toEqual(['conditioner', 'name', 'transformer', 'type']);
+      const loaded = loadFlow(await saveFlow(bare));
+      const layer = loaded.bijector as Coupling;
+      expect([layer.numMasked, layer.eventSize, layer.contextSize]).toEqual([undefined, undefined, undefined]);
+      bare.dispose();
+      loaded.dispose();
     });
   },
   { webgpu: false },
@@ -164,6 +179,16 @@ describe('parts the architecture JSON cannot hold', () => {
   it('are refused on save with their path and class', async () => {
     const shift = new Flow({ bijector: new Chain([new Identity(), new Shift({ shift: [1, 2] })]) , base: new MultivariateNormalDiag({ loc: [0, 0], scaleDiag: [1, 1] }) });
     await expect(saveFlow(shift)).rejects.toThrow(/^saveFlow: .*received a Shift \(Shift\) at bijector\.bijectors\[1\]/);
+    const objectConditioner = new Flow({ bijector: new RealNVP({ numMasked: 1, eventSize: 2, conditioner: { call: (x1: tf.Tensor) => tf.concat([x1, x1], -1) } }) });
+    await expect(saveFlow(objectConditioner)).rejects.toThrow(/^saveFlow: .*received a conditioner object that is not a MADE or DenseNetwork at bijector\.conditioner$/);
+    const trainedBase = new TransformedDistribution({
+      distribution: new MultivariateNormalDiag({ loc: [0, 0], scaleDiag: [1, 1] }),
+      bijector: new Scale({ scale: [1, 2], trainable: true }),
+    });
+    const trainableBase = new Flow({ bijector: new Identity(), base: trainedBase as never });
+    await expect(saveFlow(trainableBase)).rejects.toThrow(/^saveFlow: .*received a base distribution with trainable variables at base$/);
+    objectConditioner.dispose();
+    trainableBase.dispose();
     shift.dispose();
   });
 
