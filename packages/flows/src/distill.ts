@@ -1,7 +1,7 @@
 // Probability density distillation (van den Oord et al. 2018, "Parallel WaveNet"): a student
 // that samples in one pass (IAF) learns to imitate a teacher that scores in one pass (MAF).
 import * as tf from '@tensorflow/tfjs-core';
-import { argumentError, checkOptionKeys, deriveSeed, registerGradients, resolveFitOptions, tfjsSeed, trainLoop } from '@densityjs/core';
+import { argumentError, checkOptionKeys, deriveSeed, raw, registerGradients, resolveFitOptions, tfjsSeed, trainLoop } from '@densityjs/core';
 import type { Bijector } from '@densityjs/bijectors';
 import { runVariational, type VariationalFlow, type VariationalTarget } from './fit-variational.js';
 import { matchOutputMoments } from './match-output-moments.js';
@@ -147,8 +147,11 @@ async function warmUp(
 ): Promise<number[]> {
   const t = teacher as { sample?: (n: number, o?: { seed?: number; context?: tf.Tensor }) => tf.Tensor };
   const s = student as { logProb?: (x: tf.Tensor, o?: { context?: tf.Tensor }) => tf.Tensor };
-  if (typeof t.sample !== 'function' || typeof s.logProb !== 'function') {
-    throw new Error('distill: warmup needs a teacher with sample() and a student with logProb(); pass warmup: 0 otherwise');
+  if (typeof t.sample !== 'function') {
+    throw argumentError('distill', 'teacher', 'a distribution with sample() for a warmup (pass warmup: 0 otherwise)', teacher);
+  }
+  if (typeof s.logProb !== 'function') {
+    throw argumentError('distill', 'student', 'a flow with logProb() for a warmup (pass warmup: 0 otherwise)', student);
   }
   const poolSize = Math.min(steps * batchSize, 16384);
   const poolSeed = deriveSeed(seed, 1_000_007)!;
@@ -241,8 +244,10 @@ export async function distill(opts: DistillOptions): Promise<DistillResult> {
   }
   const variables = student.trainableVariables;
   const teacherVars = new Set((teacher as { trainableVariables?: tf.Variable[] }).trainableVariables ?? []);
-  if (variables.length === 0) throw new Error(`${owner}: the student has no trainable variables`);
-  if (variables.some((v) => teacherVars.has(v))) throw new Error(`${owner}: the student shares variables with the teacher`);
+  if (variables.length === 0) throw argumentError(owner, 'student', 'a flow with trainable variables', student);
+  if (variables.some((v) => teacherVars.has(v))) {
+    throw argumentError(owner, 'student', 'a flow that shares no variables with the teacher', raw('a student that shares variables with the teacher'));
+  }
   registerGradients();
 
   const batchSize = resolved.batchSize;

@@ -1,6 +1,6 @@
 // A normalizing flow: a bijector pushed onto a base distribution, trainable with `fit`.
 import * as tf from '@tensorflow/tfjs-core';
-import { argumentError, checkContext, checkSeed, normalizeSampleShape, raw, shapeText, type DenseActivation, type TrainableDensity } from '@densityjs/core';
+import { argumentError, checkContext, checkSeed, normalizeSampleShape, raw, shapeText, StateError, type DenseActivation, type TrainableDensity } from '@densityjs/core';
 import { TransformedDistribution, type Distribution, type LogProbOptions, type SampleOptions } from '@densityjs/distributions';
 import { ConditionedBijector, type Bijector } from '@densityjs/bijectors';
 import { StandardNormal } from './standard-normal.js';
@@ -277,7 +277,7 @@ export class Flow extends TransformedDistribution implements TrainableDensity {
   }
 
   private checkAlive(method: string): void {
-    if (this.disposed) throw new Error(`${this.name}.${method}: this flow was disposed`);
+    if (this.disposed) throw new StateError(`${this.name}.${method}: this flow was disposed`);
   }
 
   private checkCall(method: string, x: unknown, opts: LogProbOptions): tf.Tensor | undefined {

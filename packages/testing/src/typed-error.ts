@@ -37,7 +37,7 @@ export async function typedErrorAsync(fn: () => unknown): Promise<DensityError |
  * must match, with no tensor left behind by the rejected call. Fails the test when `fn` returns,
  * throws anything else, or leaks.
  */
-export function argumentErrorOf(fn: () => unknown, expected?: { argument?: string; message?: RegExp }): ArgumentError {
+export function argumentErrorOf(fn: () => unknown, expected?: ExpectedArgumentError): ArgumentError {
   const before = tf.memory().numTensors;
   let caught: unknown;
   try {
@@ -45,10 +45,32 @@ export function argumentErrorOf(fn: () => unknown, expected?: { argument?: strin
   } catch (error) {
     caught = error;
   }
+  return checkedArgumentError(caught, expected, before);
+}
+
+/** `argumentErrorOf` for a function that returns a promise: the rejection is checked. */
+export async function argumentErrorOfAsync(fn: () => Promise<unknown>, expected?: ExpectedArgumentError): Promise<ArgumentError> {
+  const before = tf.memory().numTensors;
+  let caught: unknown;
+  try {
+    await fn();
+  } catch (error) {
+    caught = error;
+  }
+  return checkedArgumentError(caught, expected, before);
+}
+
+/** What a rejected call's ArgumentError must name and say. */
+export interface ExpectedArgumentError {
+  argument?: string;
+  message?: RegExp;
+}
+
+function checkedArgumentError(caught: unknown, expected: ExpectedArgumentError | undefined, tensorsBefore: number): ArgumentError {
   expect(caught, 'expected an ArgumentError').toBeInstanceOf(ArgumentError);
   const error = checked(caught) as ArgumentError;
   if (expected?.message) expect(error.message).toMatch(expected.message);
   if (expected?.argument !== undefined) expect(error.argument, 'the argument the error names').toBe(expected.argument);
-  expect(tf.memory().numTensors, 'tensors left by the rejected call').toBe(before);
+  expect(tf.memory().numTensors, 'tensors left by the rejected call').toBe(tensorsBefore);
   return error;
 }
