@@ -206,7 +206,7 @@ describe('elementwise bijectors refuse bad parameters and inputs', () => {
     const ints = tf.tensor1d([1, 2], 'int32');
     await expectNoLeaks(() => {
       typed(() => b.forward(gone), /Shift: x must be a live tensor \(this one was disposed\)/);
-      typed(() => b.inverseAndLogDet(ints), /Shift: y must be a float32 tensor \(convert with tf.cast\(y, 'float32'\)\), received a int32 tensor of shape \[2\]/);
+      typed(() => b.inverseAndLogDet(ints), /Shift: y must be a float32 tensor \(convert with tf.cast\(y, 'float32'\)\), received an int32 tensor of shape \[2\]/);
     });
     ints.dispose();
     b.dispose();

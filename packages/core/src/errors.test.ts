@@ -68,7 +68,7 @@ describe('error family', () => {
 
   it('describes tensors by dtype and shape, disposed ones as such', () => {
     const t = tf.zeros([2, 3], 'int32');
-    expect(describeValue(t)).toBe('a int32 tensor of shape [2, 3]');
+    expect(describeValue(t)).toBe('an int32 tensor of shape [2, 3]');
     t.dispose();
     expect(describeValue(t)).toBe('a disposed int32 tensor of shape [2, 3]');
     expect(describeValue({ a: 1, b: 2 })).toBe('an object with keys {a, b}');

@@ -170,7 +170,8 @@ function describeUnclipped(value: unknown): string {
   if (value instanceof ArrayBuffer) return `an ArrayBuffer of ${value.byteLength} bytes`;
   const o = value as { shape?: unknown; dtype?: unknown; isDisposed?: unknown };
   if (Array.isArray(o.shape) && typeof o.dtype === 'string') {
-    return `${o.isDisposed === true ? 'a disposed ' : 'a '}${o.dtype} tensor of shape ${shapeText(o.shape as number[])}`;
+    const article = o.isDisposed === true ? 'a disposed ' : /^[aeiou]/.test(o.dtype) ? 'an ' : 'a ';
+    return `${article}${o.dtype} tensor of shape ${shapeText(o.shape as number[])}`;
   }
   if ('shape' in o && Array.isArray(o.shape)) return `a tensor of shape ${shapeText(o.shape as number[])}`;
   const ctor = (value as { constructor?: { name?: string } }).constructor?.name;

@@ -4,8 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { describeEachBackend, expectAllClose, expectNoLeaks } from '@densityjs/testing';
+import { FormatError } from '@densityjs/core';
+import { Chain, Permute, Reverse } from '@densityjs/bijectors';
+import { MultivariateNormalDiag } from '@densityjs/distributions';
 import {
   fileHandler,
+  Flow,
+  flowFromArtifacts,
+  flowToArtifacts,
   FLOW_FORMAT_VERSION,
   flowToIOHandler,
   iaf,
@@ -17,7 +23,6 @@ import {
   realNVP,
   saveFlow,
   saveFlowTo,
-  type Flow,
 } from './index.js';
 import { base64ToBytes, bytesToBase64 } from './save-load.js';
 
@@ -175,5 +180,71 @@ describe('corrupt saved flows', () => {
     expect(() => loadFlow(withNaN)).toThrow(expect.objectContaining({ name: 'FormatError', code: 'ERR_DENSITYJS_FORMAT' }));
     expect(() => loadFlow(truncated)).toThrow(new RegExp(`loadFlow: weights\\[${last}\\] holds 0.75 values`));
     expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('malformed saved flows are FormatErrors that name the field', () => {
+  async function saved() {
+    const flow = realNVP({ eventSize: 2, numLayers: 1, hiddenUnits: [4], seed: 0 });
+    const json = await saveFlow(flow);
+    flow.dispose();
+    return json;
+  }
+
+  it('header fields', async () => {
+    const json = await saved();
+    const cases: [unknown, RegExp][] = [
+      [{ ...json, formatVersion: 0 }, /^loadFlow: formatVersion must be a positive integer, received 0$/],
+      [{ ...json, formatVersion: '2' }, /^loadFlow: formatVersion must be a positive integer, received "2"$/],
+      [{ ...json, config: null }, /^loadFlow: config must be an object, received null$/],
+      [{ ...json, weights: 'AAAA' }, /^loadFlow: weights must be an array, received "AAAA"$/],
+      [{ ...json, weights: [{ shape: [1, 4], dtype: 'int32', data: '' }] }, /^loadFlow: weights\[0\] must be \{shape, dtype: "float32", data: base64\}, received an int32 tensor of shape \[1, 4\]$/],
+      [{ ...json, weights: [{ shape: [1.5], data: '' }] }, /^loadFlow: weights\[0\] must be \{shape, dtype: "float32", data: base64\}/],
+      [{ ...json, weights: [{ shape: [2], data: 'AAAA' }] }, /^loadFlow: weights\[0\] holds 0\.75 values for shape \[2\]$|^loadFlow: weights\[0\] holds \d+(\.\d+)? values for shape \[2\]$/],
+    ];
+    const before = tf.memory().numTensors;
+    for (const [bad, message] of cases) expect(() => loadFlow(bad as never)).toThrow(message);
+    for (const [bad] of cases) expect(() => loadFlow(bad as never)).toThrow(FormatError);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('hand-built flows: a preset asked for, a bad contextSize, an architecture that cannot be rebuilt', async () => {
+    const flow = new Flow({ bijector: new Chain([new Permute({ permutation: [1, 0] }), new Reverse()]), base: new MultivariateNormalDiag({ loc: [0, 0], scaleDiag: [1, 2] }) });
+    const json = await saveFlow(flow);
+    flow.dispose();
+    expect(() => loadFlow(json, { preset: 'maf' })).toThrow(/^loadFlow: expected a saved "maf" flow, but this JSON holds a hand-built flow$/);
+    expect(() => loadFlow({ ...json, contextSize: -1 })).toThrow(/^loadFlow: contextSize must be a non-negative integer, received -1$/);
+    const broken = JSON.parse(JSON.stringify(json));
+    broken.bijector.bijectors[0].permutation = [0, 0];
+    const before = tf.memory().numTensors;
+    let error: unknown;
+    try {
+      loadFlow(broken);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(FormatError);
+    expect((error as Error).message).toMatch(/^loadFlow: the saved architecture cannot be rebuilt \(Permute: permutation must be a permutation of 0\.\.1/);
+    // The base built before the failure is freed.
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('tf.io artifacts without float32 weights, and handlers without save() or load()', async () => {
+    const flow = realNVP({ eventSize: 2, numLayers: 1, hiddenUnits: [4], seed: 0 });
+    const artifacts = await flowToArtifacts(flow);
+    expect(() => flowFromArtifacts({ ...artifacts, weightSpecs: undefined })).toThrow(/^loadFlowFrom: the artifacts carry no weights \(weightSpecs\/weightData missing\)$/);
+    expect(() => flowFromArtifacts({ ...artifacts, weightSpecs: artifacts.weightSpecs!.map((s) => ({ ...s, dtype: 'int32' as const })) })).toThrow(/^loadFlowFrom: the artifacts' weights must be float32$/);
+    expect(() => flowFromArtifacts({ ...artifacts, weightData: (artifacts.weightData as ArrayBuffer).slice(1) })).toThrow(/^loadFlowFrom: the artifacts' weights must be float32$/);
+    // Split weight buffers are joined.
+    const buffer = artifacts.weightData as ArrayBuffer;
+    const loaded = flowFromArtifacts({ ...artifacts, weightData: [buffer.slice(0, 8), buffer.slice(8)] });
+    const x = tf.tensor2d([[0.3, -0.2]]);
+    await expectAllClose(loaded.logProb(x), flow.logProb(x), { atol: 0 });
+    await expect(saveFlowTo(flow, {} as never)).rejects.toThrow(/^saveFlowTo: handler must be a URL string or a tf\.io handler with save\(\), received an empty object$/);
+    await expect(loadFlowFrom({ save: () => undefined } as never)).rejects.toThrow(/^loadFlowFrom: handler must be a URL string or a tf\.io handler with load\(\), received an object with keys \{save\}$/);
+    expect(() => fileHandler('')).toThrow(/^fileHandler: path must be a non-empty string, received ""$/);
+    tf.dispose(x);
+    flow.dispose();
+    loaded.dispose();
   });
 });
