@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { expect, it, vi } from 'vitest';
+import { NumericalError } from '@densityjs/core';
 import { describeEachBackend, expectNoLeaks } from '@densityjs/testing';
 import { fitVariational, iaf, realNVP } from './index.js';
 
@@ -99,6 +100,26 @@ describeEachBackend('fitVariational', () => {
     expect(res.history.elbo[2]).toBeCloseTo(blockMean(20, 25), 10);
     expect(Number.isNaN(res.logZ)).toBe(true);
     expect(res.aborted).toBe(false);
+    flow.dispose();
+  });
+
+  it('a target that turns -Infinity stops training with a NumericalError that says where', async () => {
+    const flow = iaf({ eventSize: 2, numLayers: 1, hiddenUnits: [8], seed: 2 });
+    let calls = 0;
+    // Finite for the first 7 calls, then -Infinity: the loss -ELBO becomes +Infinity in epoch 1.
+    const target = (x: tf.Tensor): tf.Tensor => (calls++ < 7 ? gaussianTarget(x) : tf.fill([x.shape[0]!], -Infinity));
+    let error: unknown;
+    await expectNoLeaks(async () => {
+      try {
+        await fitVariational(flow, target, { steps: 20, samples: 8, stepsPerReport: 5, seed: 1, logZSamples: 0 });
+      } catch (e) {
+        error = e;
+      }
+    });
+    expect(error).toBeInstanceOf(NumericalError);
+    const e = error as NumericalError;
+    expect(e.message).toMatch(/^fitVariational: loss became \+Infinity at epoch 1, step \d \(counting from 0; 5 steps per epoch\)\. The variables were restored to those of epoch 0/);
+    expect([e.epoch, e.loss, e.restoredEpoch]).toEqual([1, Infinity, 0]);
     flow.dispose();
   });
 
