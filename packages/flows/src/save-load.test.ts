@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { describeEachBackend, expectAllClose, expectNoLeaks } from '@densityjs/testing';
 import { FormatError } from '@densityjs/core';
 import { Chain, Permute, Reverse } from '@densityjs/bijectors';
-import { MultivariateNormalDiag } from '@densityjs/distributions';
+import { Independent, Laplace, MultivariateNormalDiag } from '@densityjs/distributions';
 import {
   fileHandler,
   Flow,
@@ -248,3 +248,25 @@ describe('malformed saved flows are FormatErrors that name the field', () => {
     loaded.dispose();
   });
 });
+
+describeEachBackend(
+  'presets on a non-default base',
+  () => {
+    it('every preset saves its base and loads it back', async () => {
+      const base = () => new Independent({ distribution: new Laplace({ loc: [0, 0.5], scale: [1, 2] }), reinterpretedBatchNdims: 1 });
+      const small = { eventSize: 2, numLayers: 1, hiddenUnits: [4], seed: 3 };
+      const flows = [maf({ ...small, base: base() }), iaf({ ...small, base: base() }), realNVP({ ...small, base: base() }), nice({ ...small, base: base() }), neuralSplineFlow({ ...small, base: base() })];
+      const x = tf.tensor2d([[0.3, -1.2], [2, 0.4]]);
+      for (const flow of flows) {
+        const loaded = loadFlow(JSON.parse(JSON.stringify(await saveFlow(flow))));
+        expect(loaded.preset).toBe(flow.preset);
+        expect((loaded.base as Independent).distribution).toBeInstanceOf(Laplace);
+        await expectAllClose(loaded.logProb(x), flow.logProb(x), { atol: 1e-6, rtol: 0 });
+        loaded.dispose();
+        flow.dispose();
+      }
+      x.dispose();
+    });
+  },
+  { webgpu: false },
+);
