@@ -51,3 +51,24 @@ describeEachBackend('affineTransform (fused custom gradient)', () => {
     }
   }
 });
+
+describeEachBackend('affineTransform with two batch axes', () => {
+  for (const direct of [true, false]) {
+    it(`values and gradients equal those of the same rows flattened (${direct ? 'direct kernel' : 'composed op'}, [.., 2n] layout)`, async () => {
+      const previous = setDirectKernelsEnabled(direct);
+      onTestFinished(() => void setDirectKernelsEnabled(previous));
+      const v = tf.randomNormal([2, 4, 3], 0, 1, 'float32', 7);
+      const params = tf.randomNormal([2, 4, 6], 0, 1.5, 'float32', 8);
+      const w = tf.randomNormal([2, 4, 3], 0, 1, 'float32', 9);
+      const loss = (a: tf.Tensor, b: tf.Tensor) => {
+        const [out, ld] = affineTransform(a, b, 2, true, 'test');
+        return tf.add(tf.sum(tf.mul(out, tf.reshape(w, out.shape))), tf.sum(ld));
+      };
+      const g3 = tf.grads(loss)([v, params]);
+      const g2 = tf.grads(loss)([tf.reshape(v, [8, 3]), tf.reshape(params, [8, 6])]);
+      await expectAllClose(g3[0]!, tf.reshape(g2[0]!, [2, 4, 3]), { atol: 1e-5, rtol: 1e-5 }, 'd/dv');
+      await expectAllClose(g3[1]!, tf.reshape(g2[1]!, [2, 4, 6]), { atol: 1e-5, rtol: 1e-5 }, 'd/dparams');
+      tf.dispose([v, params, w, ...g3, ...g2]);
+    });
+  }
+});

@@ -3,7 +3,7 @@
 // no tensor behind. Values just inside each documented range are accepted.
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { argumentErrorOf, expectAllClose } from '@densityjs/testing';
+import { argumentErrorOf, describeEachBackend, expectAllClose } from '@densityjs/testing';
 import {
   ActNorm,
   BatchNormalization,
@@ -36,6 +36,7 @@ import {
   isTransformer,
   rationalQuadratic,
   rationalQuadraticSpline,
+  additive,
   type ElementwiseOptions,
 } from './index.js';
 
@@ -89,6 +90,9 @@ table('transformers', [
   ['affine logScaleClamp "3"', () => affine({ logScaleClamp: '3' as never }), 'logScaleClamp', /^affine: logScaleClamp must be a number > 0 .*, received "3"$/],
   ['deepSigmoid options null', () => deepSigmoid(null as never), 'options', /^deepSigmoid: options must be an object such as \{hiddenUnits: 8\}, received null$/],
   ['deepSigmoid misspelled option', () => deepSigmoid({ hidden: 4 } as never), 'hidden', /^deepSigmoid: unknown option "hidden" in options; valid options: hiddenUnits$/],
+  ['deepSigmoid options 5', () => deepSigmoid(5 as never), 'options', /^deepSigmoid: options must be an object such as \{hiddenUnits: 8\}, received 5$/],
+  ['deepSigmoid hiddenUnits "3"', () => deepSigmoid({ hiddenUnits: '3' as never }), 'hiddenUnits', /^deepSigmoid: hiddenUnits must be a positive integer, received "3"$/],
+  ['deepSigmoid hiddenUnits 2.5', () => deepSigmoid({ hiddenUnits: 2.5 }), 'hiddenUnits', /^deepSigmoid: hiddenUnits must be a positive integer, received 2\.5$/],
   ['deepSigmoid hiddenUnits 0', () => deepSigmoid({ hiddenUnits: 0 }), 'hiddenUnits', /^deepSigmoid: hiddenUnits must be a positive integer, received 0$/],
 ]);
 
@@ -103,6 +107,18 @@ table('spline settings', [
   ['minDerivative 0', () => new RationalQuadraticSpline({ minDerivative: 0 }), 'minDerivative', /^RationalQuadraticSpline: minDerivative must be in \(0, 1\), received 0$/],
   ['minDerivative 1', () => new RationalQuadraticSpline({ minDerivative: 1 }), 'minDerivative', /^RationalQuadraticSpline: minDerivative must be in \(0, 1\), received 1$/],
   ['params of the wrong size', () => new RationalQuadraticSpline({ numBins: 3, params: [[0, 0, 0, 0, 0, 0, 0, 0, 0]] as never }), 'params', /^RationalQuadraticSpline: params must be a tensor of shape \[\.\.\., 8\] \(3 \* numBins - 1\), received a float32 tensor of shape \[1, 9\]$/],
+  ['params a scalar', () => new RationalQuadraticSpline({ numBins: 3, params: 0 as never }), 'params', /^RationalQuadraticSpline: params must be a tensor of shape \[\.\.\., 8\] \(3 \* numBins - 1\), received a float32 tensor of shape \[\]$/],
+  [
+    'rationalQuadraticSpline numBins 1',
+    () => {
+      const [x, p] = [tf.zeros([2]), tf.zeros([2])];
+      try {
+        return rationalQuadraticSpline(x, p, { numBins: 1 });
+      } finally {
+        tf.dispose([x, p]);
+      }
+    },
+    'numBins', /^rationalQuadraticSpline: numBins must be an integer >= 2, received 1$/],
   ['shape [0]', () => new RationalQuadraticSpline({ shape: [0] }), 'shape', /^RationalQuadraticSpline: shape must be an array of positive integers, received \[0\]$/],
   ['shape 3', () => new RationalQuadraticSpline({ shape: 3 as never }), 'shape', /^RationalQuadraticSpline: shape must be an array of positive integers, received 3$/],
   [
@@ -154,6 +170,12 @@ table('elementwise bijectors', [
   ['an option Softplus does not take', () => new Softplus({ beta: 2 } as never), 'beta', /^Softplus: unknown option "beta" in options; valid options: name, eventNdims, validateArgs$/],
   ['an option Tanh does not take', () => new Tanh({ scale: 2 } as never), 'scale', /^Tanh: unknown option "scale" in options; valid options: name, eventNdims, validateArgs$/],
   ['an option Sigmoid does not take', () => new Sigmoid({ low: 0 } as never), 'low', /^Sigmoid: unknown option "low" in options; valid options: name, eventNdims, validateArgs$/],
+  ['Permute without options', () => new Permute(undefined as never), 'permutation', /^Permute: permutation must be a permutation of 0\.\.0 \(each index exactly once\), received undefined$/],
+  ['Permute with a negative index', () => new Permute({ permutation: [1, -1] }), 'permutation', /^Permute: permutation must be a permutation of 0\.\.1 \(each index exactly once\), received \[1, -1\]$/],
+  ['LeakyReLU alpha NaN', () => new LeakyReLU({ alpha: [1, Number.NaN] }), 'alpha', /^LeakyReLU: alpha must be finite \(no NaN or Infinity\), received NaN \(at flat index 1\)$/],
+  ['PReLU shape [0]', () => new PReLU({ shape: [0] }), 'shape', /^PReLU: shape must be an array of positive integers, received \[0\]$/],
+  ['ScaleMatvecLU eventSize 0', () => new ScaleMatvecLU({ eventSize: 0 }), 'eventSize', /^ScaleMatvecLU: eventSize must be a positive integer, received 0$/],
+  ['an elementwise bijector with options 5', () => new Exp(5 as never), 'options', /^Exp: options must be an object, received 5$/],
   ['a name that is not a string', () => new Exp({ name: 3 } as never), 'name', /^Exp: name must be a string, received 3$/],
   ['PReLU alpha 0', () => new PReLU({ alpha: 0 }), 'alpha', /^PReLU: alpha must be > 0 and finite, received 0$/],
   ['PReLU shape [2.5]', () => new PReLU({ shape: [2.5] }), 'shape', /^PReLU: shape must be an array of positive integers, received \[2\.5\]$/],
@@ -182,6 +204,11 @@ table('coupling and autoregressive layers', [
   ['MaskedAutoregressiveFlow options null', () => new MaskedAutoregressiveFlow(null as never), 'conditioner', /^MaskedAutoregressiveFlow: conditioner must be a function \(y, context\?\) => Tensor or an object with call\(y, \{context\}\), received undefined$/],
   ['MaskedAutoregressiveSpline options null', () => new MaskedAutoregressiveSpline(null as never), 'conditioner', /^MaskedAutoregressiveSpline: conditioner must be a function .*, received undefined$/],
   ['NICE options null', () => new NICE(null as never), 'conditioner', /^NICE: conditioner must be a function \(x1, context\?\) => Tensor or an object with call\(x1, \{context\}\), received undefined$/],
+  ['Coupling options 5', () => new Coupling(5 as never), 'options', /^Coupling: options must be an object \{conditioner, transformer, numMasked\?\}, received 5$/],
+  ['an unconditional coupling with numMasked 0', () => new Coupling({ numMasked: 0, conditioner, transformer: affine() }), 'numMasked', /^Coupling: numMasked must be a positive integer \(0 only for a conditional layer, contextSize > 0\), received 0$/],
+  ['MaskedAutoregressive options 5', () => new MaskedAutoregressive(5 as never), 'options', /^MaskedAutoregressive: options must be an object \{conditioner, transformer\}, received 5$/],
+  ['RealNVP options null', () => new RealNVP(null as never), 'conditioner', /^RealNVP: conditioner must be a function .*, received undefined$/],
+  ['SplineCoupling options null', () => new SplineCoupling(null as never), 'conditioner', /^SplineCoupling: conditioner must be a function .*, received undefined$/],
   ['MaskedAutoregressive options null', () => new MaskedAutoregressive(null as never), 'options', /^MaskedAutoregressive: options must be an object \{conditioner, transformer\}, received null$/],
   ['MaskedAutoregressive conditioner 3', () => new MaskedAutoregressive({ conditioner: 3 as never, transformer: affine() }), 'conditioner', /^MaskedAutoregressive: conditioner must be a function \(y, context\?\) => Tensor or an object with call\(y, \{context\}\), received 3$/],
   ['MaskedAutoregressive transformer {}', () => new MaskedAutoregressive({ conditioner, transformer: {} as never }), 'transformer', /^MaskedAutoregressive: transformer must be a transformer such as affine\(\) or rationalQuadratic\(\), received an empty object$/],
@@ -570,5 +597,65 @@ describe('isTransformer', () => {
     expect(isTransformer({ ...t, paramsPerUnit: 1.5 })).toBe(false);
     expect(isTransformer(null)).toBe(false);
     expect(isTransformer(() => t)).toBe(false);
+  });
+});
+
+describe('transformers called directly check their parameters', () => {
+  const cases: [string, () => { forward(v: tf.Tensor, p: tf.Tensor, owner: string): unknown }, number[][], number[], RegExp][] = [
+    ['additive: a unit too many', additive, [[2, 4, 1]], [2, 3], /^layer: conditioner output must be a tensor of shape \[2,3\] \(one shift per unit\), received a tensor of shape \[2, 4, 1\]$/],
+    ['additive: an axis too many', additive, [[2, 5, 3, 1]], [2, 3], /^layer: conditioner output must be a tensor of shape \[2,3\]/],
+    ['additive: another batch', additive, [[5, 3, 1]], [2, 3], /^layer: conditioner output must be a tensor of shape \[2,3\]/],
+    ['affine: pairs for the wrong batch rank', affine, [[3, 2]], [3, 3], /^layer: conditioner output must be a tensor of shape \[3,3,2\] or \[3,6\], received a tensor of shape \[3, 2\]$/],
+    ['affine: halves for the wrong batch rank', affine, [[2, 5, 6]], [2, 3], /^layer: conditioner output must be a tensor of shape \[2,3,2\] or \[2,6\]/],
+    ['rationalQuadratic: a missing last axis', () => rationalQuadratic({ numBins: 2 }), [[2, 3]], [2, 3], /^layer: conditioner output must be a tensor of shape \[2,3,5\]/],
+  ];
+  for (const [label, make, [pshape], vshape, message] of cases) {
+    it(label, () => {
+      const x = tf.zeros(vshape);
+      const params = tf.zeros(pshape!);
+      argumentErrorOf(() => make().forward(x, params, 'layer'), { argument: 'conditioner output', message });
+      tf.dispose([x, params]);
+    });
+  }
+  it('affine(null) is affine() with the default clamp', () => {
+    expect(affine(null as never).toJSON()).toEqual(affine().toJSON());
+  });
+});
+
+describe('variables given as parameters', () => {
+  it('a trainable tf.Variable is reported as trainable, a non-trainable one is not; running statistics are not trainable', () => {
+    const trainable = tf.variable(tf.tensor1d([1, 2]));
+    const frozen = tf.variable(tf.tensor1d([1, 2]), false);
+    const a = new Shift({ shift: trainable });
+    const b = new Shift({ shift: frozen });
+    expect(a.trainableVariables).toEqual([trainable]);
+    expect(b.trainableVariables).toEqual([]);
+    const bn = new BatchNormalization({ eventSize: 2 });
+    expect(bn.nonTrainableVariables.map((s) => s.trainable)).toEqual([false, false]);
+    expect(bn.trainableVariables.map((s) => s.trainable)).toEqual([true, true]);
+    bn.dispose();
+    tf.dispose([trainable, frozen]);
+  });
+});
+
+describeEachBackend('Scale.scale and RealNVP logScaleClamp', () => {
+  it('the scale getter gives exp(logScale) or the scale itself', async () => {
+    const a = new Scale({ logScale: [0, Math.log(2)] });
+    const b = new Scale({ scale: [3, -1] });
+    const [sa, sb] = [a.scale, b.scale];
+    await expectAllClose(sa, [1, 2], { rtol: 1e-6 });
+    await expectAllClose(sb, [3, -1], { atol: 0 });
+    tf.dispose([sa, sb]);
+    a.dispose();
+    b.dispose();
+  });
+
+  it('RealNVP passes its logScaleClamp to the affine transformer', async () => {
+    // Raw log-scale 1e4: clamped to +-c per unit, c = 1 here.
+    const layer = new RealNVP({ numMasked: 1, logScaleClamp: 1, conditioner: (x1) => tf.concat([tf.zerosLike(x1), tf.mul(x1, 1e4)], -1) });
+    const x = tf.tensor2d([[1, 1], [-1, 1]]);
+    const ld = layer.forwardLogDetJacobian(x);
+    await expectAllClose(ld, [1, -1], { rtol: 1e-5 });
+    tf.dispose([x, ld]);
   });
 });

@@ -49,7 +49,7 @@ export class Coupling extends ConditionedBijector {
     if (!isTransformer(opts.transformer)) {
       throw argumentError(name, 'transformer', 'a transformer such as affine(), additive() or rationalQuadratic()', opts.transformer);
     }
-    if (opts.eventSize !== undefined && (!Number.isInteger(opts.eventSize) || opts.eventSize <= (d ?? 1) || opts.eventSize < 1)) {
+    if (opts.eventSize !== undefined && (!Number.isInteger(opts.eventSize) || opts.eventSize <= (d ?? 1))) {
       throw argumentError(name, 'eventSize', `an integer > numMasked = ${d ?? 1}`, opts.eventSize);
     }
     super(
