@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ArgumentError } from './errors.js';
 import { readNpy, writeNpy } from './npy.js';
 
 /** Builds a .npy file by hand from the format spec (numpy.lib.format), independent of writeNpy. */
@@ -77,6 +78,41 @@ describe('readNpy', () => {
     expect(f64.data[0]).toBe(Math.PI);
   });
 
+  it('reads every integer width and signedness, both byte orders, and bool', () => {
+    const cases: [string, number, (v: DataView, o: number, x: number, le: boolean) => void, number[]][] = [
+      ['i1', 1, (v, o, x) => v.setInt8(o, x), [-128, -1, 0, 127]],
+      ['u1', 1, (v, o, x) => v.setUint8(o, x), [0, 1, 200, 255]],
+      ['i2', 2, (v, o, x, le) => v.setInt16(o, x, le), [-32768, -2, 3, 32767]],
+      ['u2', 2, (v, o, x, le) => v.setUint16(o, x, le), [0, 1, 40000, 65535]],
+      ['i4', 4, (v, o, x, le) => v.setInt32(o, x, le), [-2147483648, -3, 4, 2147483647]],
+      ['u4', 4, (v, o, x, le) => v.setUint32(o, x, le), [0, 5, 3000000000, 4294967295]],
+      ['i8', 8, (v, o, x, le) => v.setBigInt64(o, BigInt(x), le), [-(2 ** 53), -7, 8, 2 ** 53]],
+      ['u8', 8, (v, o, x, le) => v.setBigUint64(o, BigInt(x), le), [0, 9, 2 ** 40, 2 ** 53]],
+    ];
+    for (const [dtype, size, set, values] of cases) {
+      for (const little of size === 1 ? [true] : [true, false]) {
+        const body = new Uint8Array(values.length * size);
+        const view = new DataView(body.buffer);
+        values.forEach((x, i) => set(view, i * size, x, little));
+        const order = size === 1 ? '|' : little ? '<' : '>';
+        const read = readNpy(npyBytes(`{'descr': '${order}${dtype}', 'fortran_order': False, 'shape': (4,), }`, body));
+        expect(read.dtype, dtype).toBe(dtype);
+        expect(Array.from(read.data), `${order}${dtype}`).toEqual(values);
+      }
+    }
+    const bools = readNpy(npyBytes("{'descr': '|b1', 'fortran_order': False, 'shape': (3,), }", new Uint8Array([1, 0, 1])));
+    expect([bools.dtype, ...bools.data]).toEqual(['b1', 1, 0, 1]);
+    // 'u1' spelled with kind b but another width, or b1 under another kind, is not a bool array.
+    expect(() => readNpy(npyBytes("{'descr': '|b2', 'fortran_order': False, 'shape': (1,), }", new Uint8Array(2)))).toThrow("unsupported dtype '|b2'");
+  });
+
+  it('names a truncated version-2 header and a negative or fractional shape', () => {
+    const v2 = npyBytes("{'descr': '<f8', 'fortran_order': False, 'shape': (1,), }", float64Body([1]), 2);
+    expect(() => readNpy(v2.subarray(0, 11))).toThrow('readNpy: the buffer is not a valid .npy file: truncated header');
+    expect(() => readNpy(npyBytes("{'descr': '<f8', 'fortran_order': False, 'shape': (-1,), }", float64Body([1])))).toThrow('bad shape (-1,)');
+    expect(() => readNpy(npyBytes("{'descr': '<f8', 'fortran_order': False, 'shape': (1.5,), }", float64Body([1])))).toThrow('bad shape (1.5,)');
+  });
+
   it('names what is wrong with a malformed file', () => {
     expect(() => readNpy(new Uint8Array([1, 2, 3]), 'x.npy')).toThrow(
       'readNpy: x.npy is not a valid .npy file: it does not start with the magic string \\x93NUMPY',
@@ -102,5 +138,15 @@ describe('writeNpy', () => {
     expect(() => writeNpy(new Float32Array(6), [4, 2])).toThrow(
       'writeNpy: shape must be non-negative integers whose product is data.length (6), received [4, 2]',
     );
+  });
+
+  it('writes float32 and float64 only, and refuses a header longer than format 1.0 holds', () => {
+    expect(() => writeNpy(new Int32Array(2) as never, [2])).toThrow(ArgumentError);
+    expect(() => writeNpy(new Int32Array(2) as never, [2])).toThrow('writeNpy: data must be a Float32Array or a Float64Array');
+    const dims = new Array<number>(30_000).fill(1); // '1, ' per dim: over 65535 characters
+    expect(() => writeNpy(new Float64Array(1), dims)).toThrow('writeNpy: header too long for format 1.0');
+    const ok = readNpy(writeNpy(new Float64Array([2.5]), new Array<number>(100).fill(1)));
+    expect(ok.shape.length).toBe(100);
+    expect(Array.from(ok.data)).toEqual([2.5]);
   });
 });

@@ -101,6 +101,23 @@ describe('createRng', () => {
     expect(Math.abs(low / 30_000 - 1 / 3)).toBeLessThan(5 * Math.sqrt(2 / 9 / 30_000));
   });
 
+  it("Lemire's rejection step: n = 1.5 * 2^20 rejects low parts below 2^32 mod n = 2^20 (p = 2^-12 per draw)", () => {
+    const rng = createRng(4);
+    const n = 1.5 * 2 ** 20;
+    const draws = 200_000;
+    let bad = 0;
+    let upperThird = 0;
+    for (let i = 0; i < draws; i++) {
+      const k = rng.int(n);
+      if (!(Number.isInteger(k) && k >= 0 && k < n)) bad++;
+      if (k >= (2 * n) / 3) upperThird++;
+    }
+    // About 49 rejections are expected among these draws; every value still lands in [0, n)
+    // and a third of them in the top third (4 standard errors).
+    expect(bad).toBe(0);
+    expect(Math.abs(upperThird / draws - 1 / 3)).toBeLessThan(4 * Math.sqrt(2 / 9 / draws));
+  });
+
   it('makes permutations', () => {
     const p = permutation(createRng(1), 1000);
     expect([...p].sort((a, b) => a - b)).toEqual(Array.from({ length: 1000 }, (_, i) => i));
