@@ -2,8 +2,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bsds300 } from './bsds300.js';
 import { gas } from './gas.js';
-import { hepmass } from './hepmass.js';
-import { miniboone } from './miniboone.js';
+import { hepmass, preprocessHepmass } from './hepmass.js';
+import { miniboone, preprocessMiniboone } from './miniboone.js';
 import { power, preprocessPower } from './power.js';
 import {
   expectMatchesReference,
@@ -191,5 +191,33 @@ describe('bsds300', () => {
     } finally {
       await cleanup();
     }
+  });
+});
+
+describe('preprocessHepmass table checks', () => {
+  const table = (rows: number[][]) => ({ data: Float64Array.from(rows.flat()), shape: [rows.length, rows[0]!.length] });
+  // Label 1 rows with two features that vary; 20 signal rows so the validation tenth is 2.
+  const signal = (cols: number) => Array.from({ length: 20 }, (_, i) => [1, ...Array.from({ length: cols }, (_, c) => Math.sin(i * (c + 1.3)) + c)]);
+
+  it('names a table without features, a test table of another width, and a test table without signal', () => {
+    const train = table(signal(2));
+    expect(() => preprocessHepmass({ train: { data: new Float64Array(4), shape: [4, 1] }, test: train })).toThrow(
+      'hepmass: 1000_train.csv must be 2-D with a label column and features, received shape [4, 1]',
+    );
+    expect(() => preprocessHepmass({ train, test: table(signal(4)) })).toThrow('hepmass: 1000_test.csv must have as many columns as 1000_train.csv (3) or one more, received 5');
+    expect(() => preprocessHepmass({ train, test: table(signal(2).map((r) => [0, ...r.slice(1)])) })).toThrow('hepmass: 1000_test.csv has no signal rows (label 1)');
+  });
+
+  it('keeps a test table as wide as the train table whole, and drops the one extra column of the original file', () => {
+    const train = table(signal(2));
+    const same = preprocessHepmass({ train, test: table(signal(2)) });
+    const wider = preprocessHepmass({ train, test: table(signal(2).map((r) => [...r, 99])) });
+    expect(Array.from(wider.test.data)).toEqual(Array.from(same.test.data));
+    expect(same.test.shape).toEqual([20, 2]);
+  });
+
+  it('refuses a constant feature it would have to standardize', () => {
+    const rows = Array.from({ length: 30 }, (_, i) => Array.from({ length: 43 }, (_, c) => (c === 5 ? 2 : Math.sin(i * (c + 1.3)))));
+    expect(() => preprocessMiniboone(table(rows))).toThrow('miniboone: column 5 of data.npy (train + val rows) is constant (std 0), so it cannot be standardized');
   });
 });
