@@ -12,6 +12,8 @@
 // --summary-only  rewrite summary.md from the reports already there, run nothing
 // --force         retest every mutant, ignoring the previous report
 // --concurrency   Stryker's test processes (default 1)
+// DENSITYJS_BACKENDS  the backend the tests run on (default cpu; flows' training tests run
+//                     several times faster on wasm)
 //
 // Mutation score = (killed + timed out) / (killed + timed out + survived + no coverage); mutants
 // that do not compile or are ignored by a `// Stryker disable` comment (which states its reason)
@@ -50,12 +52,13 @@ if (!flag('summary-only')) {
     if (flag('force')) strykerArgs.push('--force');
     if (concurrency) strykerArgs.push('--concurrency', concurrency);
     console.log(`\n== ${pkg}: npx ${strykerArgs.join(' ')}`);
+    const backends = process.env.DENSITYJS_BACKENDS ?? 'cpu';
     const result = spawnSync('npx', strykerArgs, {
       cwd: root,
       stdio: 'inherit',
-      env: { ...process.env, DENSITYJS_MUTATION_PACKAGE: pkg, DENSITYJS_BACKENDS: process.env.DENSITYJS_BACKENDS ?? 'cpu' },
+      env: { ...process.env, DENSITYJS_MUTATION_PACKAGE: pkg, DENSITYJS_BACKENDS: backends },
     });
-    runs[pkg] = { status: result.status, minutes: (Date.now() - started) / 60000 };
+    runs[pkg] = { status: result.status, minutes: (Date.now() - started) / 60000, backends };
   }
 }
 
@@ -121,7 +124,7 @@ for (const pkg of allPackages) {
 }
 if (Object.keys(runs).length) out.push('');
 for (const [pkg, run] of Object.entries(runs)) {
-  out.push(`- ${pkg}: this run took ${run.minutes.toFixed(0)} min (exit status ${run.status}).`);
+  out.push(`- ${pkg}: this run took ${run.minutes.toFixed(0)} min on the ${run.backends} backend (exit status ${run.status}).`);
 }
 writeFileSync(join(reportsDir, 'summary.md'), [...out, ...details, ''].join('\n'));
 console.log(`\nwrote ${join('reports', 'mutation', 'summary.md')}`);
