@@ -100,4 +100,23 @@ describe('noise-free outputs against their formulas', () => {
       }
     }
   });
+
+  it('rings: floor(n/4) points on each of the three outer rings, the rest inside, radii 3 (1, 0.75, 0.5, 0.25)', () => {
+    for (const n of [3, 14]) {
+      const { data, labels } = rings(n, { noise: 0, shuffle: false, seed: 1 });
+      const q = Math.floor(n / 4);
+      const sizes = [q, q, q, n - 3 * q];
+      let row = 0;
+      sizes.forEach((m, ring) => {
+        for (let j = 0; j < m; j++, row++) {
+          const t = (2 * Math.PI * j) / m;
+          const r = 3 * [1, 0.75, 0.5, 0.25][ring]!;
+          expect(labels![row]).toBe(ring);
+          expect(data[2 * row]).toBeCloseTo(r * Math.cos(t), 6);
+          expect(data[2 * row + 1]).toBeCloseTo(r * Math.sin(t), 6);
+        }
+      });
+    }
+  });
 });
+

@@ -37,5 +37,14 @@ describe('NumpyRandomState', () => {
   it('rejects seeds numpy rejects', () => {
     expect(() => new NumpyRandomState(-1)).toThrow('seed must be an integer in [0, 2^32)');
     expect(() => new NumpyRandomState(2 ** 32)).toThrow('seed must be an integer in [0, 2^32)');
+    // Both ends of the range are seeds, and different ones.
+    const ends = [0, 2 ** 32 - 1].map((seed) => new NumpyRandomState(seed).nextUint32());
+    expect(ends[0]).not.toBe(ends[1]);
+  });
+
+  it('random_interval(0) is 0 without drawing, as numpy', () => {
+    const a = new NumpyRandomState(7);
+    expect(a.randomInterval(0)).toBe(0);
+    expect(a.nextUint32()).toBe(new NumpyRandomState(7).nextUint32());
   });
 });

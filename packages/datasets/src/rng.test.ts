@@ -118,6 +118,36 @@ describe('createRng', () => {
     expect(Math.abs(upperThird / draws - 1 / 3)).toBeLessThan(4 * Math.sqrt(2 / 9 / draws));
   });
 
+  it('normals follow the polar method on the generator\'s own 32-bit draws, in pairs (float64 reference)', () => {
+    const rng = createRng(21);
+    const raw = createRng(21);
+    const expected: number[] = [];
+    while (expected.length < 200) {
+      let u: number;
+      let v: number;
+      let s: number;
+      do {
+        u = raw.nextUint32() / 2 ** 31 - 1;
+        v = raw.nextUint32() / 2 ** 31 - 1;
+        s = u * u + v * v;
+      } while (s >= 1 || s === 0);
+      const f = Math.sqrt((-2 * Math.log(s)) / s);
+      expected.push(u * f, v * f);
+    }
+    const got = Array.from({ length: 200 }, (_, i) => (i % 3 === 0 ? rng.normal() : 2 + 0.5 * rng.normal(0, 1)));
+    got.forEach((g, i) => expect(i % 3 === 0 ? g : (g - 2) / 0.5).toBeCloseTo(expected[i]!, 12));
+    // mean and std are applied as mean + std z.
+    expect(createRng(21).normal(3, 2)).toBeCloseTo(3 + 2 * expected[0]!, 12);
+  });
+
+  it('uniform(low, high) is low + (high - low) u on the same stream as uniform()', () => {
+    const a = createRng(8);
+    const b = createRng(8);
+    for (let i = 0; i < 20; i++) expect(a.uniform(-3, 5)).toBeCloseTo(-3 + 8 * b.uniform(), 12);
+    expect(createRng(8).uniform(0, 2)).toBeCloseTo(2 * createRng(8).uniform(), 12);
+    expect(createRng(8).uniform(1, 2)).toBeCloseTo(1 + createRng(8).uniform(), 12);
+  });
+
   it('makes permutations', () => {
     const p = permutation(createRng(1), 1000);
     expect([...p].sort((a, b) => a - b)).toEqual(Array.from({ length: 1000 }, (_, i) => i));
