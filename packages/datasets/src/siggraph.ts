@@ -22,11 +22,9 @@ interface LetterSegments {
   length: number;
 }
 
-let cache: LetterSegments[] | undefined;
-
+/** The letters' segments in word coordinates (a few hundred numbers: built per call, microseconds). */
 function letterSegments(): LetterSegments[] {
-  if (cache) return cache;
-  cache = SIGGRAPH_STROKES.map(({ strokes }, k) => {
+  return SIGGRAPH_STROKES.map(({ strokes }, k) => {
     // Glyph frame x in [0, 0.8] -> cell [-4 + k, -3 + k] with a 0.1 margin each side.
     const dx = -4 + k * SIGGRAPH_CELL_WIDTH + 0.1;
     const coords: number[] = [];
@@ -45,7 +43,6 @@ function letterSegments(): LetterSegments[] {
     }
     return { segments, cumulative, length: total };
   });
-  return cache;
 }
 
 /**

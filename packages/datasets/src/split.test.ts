@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ArgumentError } from './errors.js';
 import { inverseSine } from './inverse-sine.js';
 import { split } from './split.js';
 import { twoMoons } from './two-moons.js';
@@ -78,4 +79,48 @@ describe('split', () => {
     expect(() => split(ds, { train: 5, val: 0.5 })).toThrow('split: val must be an integer count (other sizes are counts, > 1), received 0.5');
     expect(() => split(ds, { vali: 0.1 } as never)).toThrow('split: unknown option "vali"');
   });
+
+  it('every dataset check, each an ArgumentError', () => {
+    const bad: [unknown, string][] = [
+      [null, 'split: dataset must be an object {data: Float32Array, shape: [n, d]}, received null'],
+      [5, 'split: dataset must be an object {data: Float32Array, shape: [n, d]}, received 5'],
+      [{ data: new Float64Array(4), shape: [2, 2] }, 'split: dataset must be an object {data: Float32Array, shape: [n, d]}'],
+      [{ data: new Float32Array(4), shape: 4 }, 'split: dataset must be an object {data: Float32Array, shape: [n, d]}'],
+      [{ data: new Float32Array(4), shape: [2, 2, 1] }, 'split: dataset must be an object {data: Float32Array, shape: [n, d]}'],
+      [{ data: new Float32Array(4), shape: [-2, -2] }, 'split: dataset.shape must be [n, d] with n * d = data.length (4), received [-2, -2]'],
+      [{ data: new Float32Array(4), shape: [4.5, 1] }, 'split: dataset.shape must be [n, d] with n * d = data.length (4), received [4.5, 1]'],
+      [{ data: new Float32Array(4), shape: [2, 1.5] }, 'split: dataset.shape must be [n, d] with n * d = data.length (4), received [2, 1.5]'],
+    ];
+    for (const [dataset, message] of bad) {
+      let error: unknown;
+      try {
+        split(dataset as Dataset);
+      } catch (e) {
+        error = e;
+      }
+      expect(error, message).toBeInstanceOf(ArgumentError);
+      expect((error as Error).message.startsWith(message), (error as Error).message).toBe(true);
+    }
+    expect(() => split(traceable(10), { train: 0.7, val: 0.5 })).toThrow(ArgumentError);
+    expect(() => split(traceable(10), { test: Infinity })).toThrow('split: test must be a fraction in [0, 1] or a non-negative integer count, received Infinity');
+    expect(() => split(traceable(10), { test: '0.1' as never })).toThrow('split: test must be a fraction in [0, 1] or a non-negative integer count, received "0.1"');
+  });
+
+  it('sizes at the edges: a fraction of 1 and of 0, a count of 1 next to counts, fractions that add up to exactly 1', () => {
+    const ds = traceable(10);
+    const all = split(ds, { train: 1, seed: 1 });
+    expect([all.train.shape[0], all.val.shape[0], all.test.shape[0]]).toEqual([10, 0, 0]);
+    const none = split(ds, { val: 0, test: 0, seed: 1 });
+    expect(none.train.shape[0]).toBe(10);
+    // With another size above 1 every size is a count: val 1 is one row.
+    const counts = split(ds, { train: 6, val: 1, seed: 1 });
+    expect([counts.train.shape[0], counts.val.shape[0], counts.test.shape[0]]).toEqual([6, 1, 0]);
+    // Fractions summing to 1 over 5 rows: round(2.5) + round(2.5) = 6 > 5, so train gives one back.
+    const five = split(traceable(5), { train: 0.5, test: 0.5, seed: 1 });
+    expect([five.train.shape[0], five.val.shape[0], five.test.shape[0]]).toEqual([2, 0, 3]);
+    // Counts that fill the dataset exactly are fine; one more row is not.
+    expect(split(ds, { train: 7, val: 3 }).test.shape[0]).toBe(0);
+    expect(() => split(ds, { train: 7, val: 3, test: 1 })).toThrow('split: train + val + test must add up to at most the 10 rows of the dataset, received 7 + 3 + 1');
+  });
 });
+

@@ -66,7 +66,7 @@ export function split<T extends Dataset>(dataset: T, options?: SplitOptions): Da
     }
   }
   if (!counts && given.reduce((a, b) => a + b, 0) > 1 + 1e-9) {
-    throw new Error(`split: train + val + test must add up to at most 1 as fractions, received ${given.join(' + ')}`);
+    throw new ArgumentError(`split: train + val + test must add up to at most 1 as fractions, received ${given.join(' + ')}`);
   }
   const size = (v: unknown): number => (counts ? (v as number) : Math.round((v as number) * n));
   const nVal = opts.val === undefined ? 0 : size(opts.val);
