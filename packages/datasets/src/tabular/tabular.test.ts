@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bsds300 } from './bsds300.js';
-import { gas } from './gas.js';
+import { gas, preprocessGas } from './gas.js';
 import { hepmass, preprocessHepmass } from './hepmass.js';
 import { miniboone, preprocessMiniboone } from './miniboone.js';
 import { power, preprocessPower } from './power.js';
@@ -219,5 +219,23 @@ describe('preprocessHepmass table checks', () => {
   it('refuses a constant feature it would have to standardize', () => {
     const rows = Array.from({ length: 30 }, (_, i) => Array.from({ length: 43 }, (_, c) => (c === 5 ? 2 : Math.sin(i * (c + 1.3)))));
     expect(() => preprocessMiniboone(table(rows))).toThrow('miniboone: column 5 of data.npy (train + val rows) is constant (std 0), so it cannot be standardized');
+  });
+});
+
+describe('preprocess functions: seeds and widths', () => {
+  it("power's numpy seed: an integer in [0, 2^32), both ends accepted", () => {
+    const array = { data: powerFixture(), shape: [250, 8] };
+    for (const seed of [-1, 2 ** 32, 1.5, '1']) {
+      expect(() => preprocessPower(array, { seed: seed as number })).toThrow(`power: seed must be an integer in [0, 2^32) (a numpy RandomState seed), received ${typeof seed === 'string' ? '"1"' : seed}`);
+    }
+    const ends = [0, 2 ** 32 - 1].map((seed) => preprocessPower(array, { seed }).train.data);
+    expect(ends[0]).not.toEqual(ends[1]);
+  });
+
+  it('each names its file and the width it needs', () => {
+    const narrow = { data: new Float64Array(20), shape: [10, 2] };
+    expect(() => preprocessMiniboone(narrow)).toThrow('miniboone: data.npy must be a 2-D array with 43 columns (rows x features), received shape [10, 2]');
+    expect(() => preprocessGas(narrow)).toThrow('gas: ethylene_CO.npy must be a 2-D array with 16 columns (rows x features), received shape [10, 2]');
+    expect(() => preprocessPower(narrow)).toThrow('power: data.npy must be a 2-D array with 8 columns (rows x features), received shape [10, 2]');
   });
 });
