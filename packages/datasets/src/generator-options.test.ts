@@ -118,5 +118,30 @@ describe('noise-free outputs against their formulas', () => {
       });
     }
   });
+
+  it('swissRoll: with noise 0 the rows are (t cos t, t sin t) / 5 for the returned t in [1.5 pi, 4.5 pi]', () => {
+    const { data, t } = swissRoll(300, { noise: 0, seed: 4 });
+    for (let i = 0; i < 300; i++) {
+      const ti = t[i]!;
+      expect(ti).toBeGreaterThanOrEqual(1.5 * Math.PI - 1e-5);
+      expect(ti).toBeLessThanOrEqual(4.5 * Math.PI + 1e-5);
+      expect(data[2 * i]).toBeCloseTo((ti * Math.cos(ti)) / 5, 5);
+      expect(data[2 * i + 1]).toBeCloseTo((ti * Math.sin(ti)) / 5, 5);
+    }
+  });
+
+  it('pinwheel: with no spread, arm c is the point 2 (cos a, -sin a) at a = 2 pi c / K + rate e; arms of sizes n / K', () => {
+    const arms = 3;
+    const { data, labels } = pinwheel(11, { arms, radialStd: 0, tangentialStd: 0, rate: 0.5, seed: 2 });
+    const sizes = [0, 0, 0];
+    for (let k = 0; k < 11; k++) {
+      const c = labels![k]!;
+      sizes[c]!++;
+      const a = (2 * Math.PI * c) / arms + 0.5 * Math.E;
+      expect(data[2 * k]).toBeCloseTo(2 * Math.cos(a), 5);
+      expect(data[2 * k + 1]).toBeCloseTo(-2 * Math.sin(a), 5);
+    }
+    expect(sizes).toEqual([4, 4, 3]);
+  });
 });
 
