@@ -113,6 +113,39 @@ describe('readNpy', () => {
     expect(() => readNpy(npyBytes("{'descr': '<f8', 'fortran_order': False, 'shape': (1.5,), }", float64Body([1])))).toThrow('bad shape (1.5,)');
   });
 
+  it('parses headers written with or without spaces, an order-less descr, Python 2 longs', () => {
+    const body = float64Body([1, 2]);
+    for (const header of [
+      "{'descr':'<f8','fortran_order':False,'shape':(2,),}",
+      "{'descr' : '<f8' , 'fortran_order' : False , 'shape' : (2 ,) }",
+      "{'descr': 'f8', 'fortran_order': False, 'shape': (2L,), }",
+    ]) {
+      const read = readNpy(npyBytes(header, body));
+      expect([read.dtype, ...read.shape, ...read.data], header).toEqual(['f8', 2, 1, 2]);
+    }
+    expect(() => readNpy(npyBytes("{'descr': '<f8', 'fortran_order': False, 'shape': (2, -1), }", body))).toThrow('bad shape (2, -1)');
+    expect(() => readNpy(npyBytes("{'descr': '<f8', 'fortran_order': False }", body))).toThrow(
+      `readNpy: the buffer is not a valid .npy file: cannot parse the header "{'descr': '<f8', 'fortran_order': False }"`,
+    );
+  });
+
+  it('takes an ArrayBuffer, any typed-array view or a DataView', () => {
+    const file = npyBytes("{'descr': '<f8', 'fortran_order': False, 'shape': (2,), }", float64Body([3, 4]));
+    const inputs = [file, file.slice().buffer, new DataView(file.buffer), new Uint16Array(file.buffer)];
+    for (const input of inputs) expect(Array.from(readNpy(input).data)).toEqual([3, 4]);
+  });
+
+  it('checks the magic string on files of any length, and a header of length 0', () => {
+    const wrong = npyBytes("{'descr': '<f8', 'fortran_order': False, 'shape': (1,), }", float64Body([1]));
+    wrong[3] = 0x41;
+    expect(() => readNpy(wrong)).toThrow('it does not start with the magic string');
+    // Exactly the 10 bytes of a version-1 preamble with an empty header: the header is the problem.
+    const empty = new Uint8Array([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, 0, 0]);
+    expect(() => readNpy(empty)).toThrow('cannot parse the header ""');
+    const emptyV2 = new Uint8Array([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 2, 0, 0, 0, 0, 0]);
+    expect(() => readNpy(emptyV2)).toThrow('cannot parse the header ""');
+  });
+
   it('names what is wrong with a malformed file', () => {
     expect(() => readNpy(new Uint8Array([1, 2, 3]), 'x.npy')).toThrow(
       'readNpy: x.npy is not a valid .npy file: it does not start with the magic string \\x93NUMPY',
@@ -138,6 +171,12 @@ describe('writeNpy', () => {
     expect(() => writeNpy(new Float32Array(6), [4, 2])).toThrow(
       'writeNpy: shape must be non-negative integers whose product is data.length (6), received [4, 2]',
     );
+  });
+
+  it('writes a 1-D shape as a Python tuple (3,) and refuses negative dimensions', () => {
+    const bytes = writeNpy(new Float64Array(3), [3]);
+    expect(new TextDecoder('latin1').decode(bytes.subarray(10, 10 + new DataView(bytes.buffer).getUint16(8, true)))).toContain("'shape': (3,)");
+    expect(() => writeNpy(new Float64Array(0), [2, -2])).toThrow('writeNpy: shape must be non-negative integers whose product is data.length (0), received [2, -2]');
   });
 
   it('writes float32 and float64 only, and refuses a header longer than format 1.0 holds', () => {
