@@ -111,6 +111,13 @@ describeEachBackend(
         expect(loaded.bijector.members.map((m) => m.name)).toEqual(flow.bijector.members.map((m) => m.name));
         expect(loaded.base.constructor).toBe(flow.base.constructor);
         expect(loaded.contextSize).toBe(flow.contextSize);
+        // Every layer comes back with its own options, BatchNormalization in evaluation mode.
+        const options = (f: Flow) =>
+          f.bijector.members.map((m) => {
+            const l = m as unknown as { numMasked?: number; eventSize?: number; contextSize?: number; training: boolean };
+            return [l.numMasked, l.eventSize, l.contextSize, l.training];
+          });
+        expect(options(loaded)).toEqual(options(flow));
         const y = tf.tensor2d(points);
         const context = flow.contextSize ? tf.tensor2d(points.map((_, i) => [0.5 * i, -1])) : undefined;
         const a = flow.logProb(y, context ? { context } : {});
@@ -197,6 +204,12 @@ describe('parts the architecture JSON cannot hold', () => {
     const json = await saveFlow(flow);
     const withPart = (part: unknown) => ({ ...json, bijector: { ...json.bijector!, bijectors: [{ type: 'Identity', name: 'Identity' }, part] } });
     expect(() => loadFlow(withPart({ type: 'Spiral', name: 's' }) as never)).toThrow(/^loadFlow: bijector\.bijectors\[1\]\.type must name a known bijector \(.*\), received "Spiral"$/);
+    expect(() => loadFlow(withPart(null) as never)).toThrow(/^loadFlow: bijector\.bijectors\[1\]\.type must name a known bijector \(.*\), received undefined$/);
+    expect(() => loadFlow(withPart({ type: 'Invert', name: 'i', bijector: { type: 'Spiral' } }) as never)).toThrow(/^loadFlow: bijector\.bijectors\[1\]\.bijector\.type must name a known bijector/);
+    expect(() => loadFlow(withPart({ type: 'Coupling', name: 'c', transformer: { kind: 'affine' }, conditioner: null }) as never)).toThrow(
+      /^loadFlow: bijector\.bijectors\[1\]\.conditioner\.type must be "MADE" or "DenseNetwork", received undefined$/,
+    );
+    expect(() => loadFlow({ ...json, base: null } as never)).toThrow(/^loadFlow: base\.type must name a known distribution, received undefined$/);
     expect(() => loadFlow(withPart({ type: 'Coupling', name: 'c', transformer: { kind: 'affine' }, conditioner: { type: 'Conv' } }) as never)).toThrow(
       /^loadFlow: bijector\.bijectors\[1\]\.conditioner\.type must be "MADE" or "DenseNetwork", received "Conv"$/,
     );
