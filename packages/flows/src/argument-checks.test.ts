@@ -117,6 +117,17 @@ describe('distill', () => {
     });
   }
 
+  it('a student without logProb() cannot take a warm-up', async () => {
+    const [teacher, flow] = [maf(small), iaf(small)];
+    const student = { sampleAndLogProb: flow.sampleAndLogProb.bind(flow), trainableVariables: flow.trainableVariables, contextSize: 0 };
+    await argumentErrorOfAsync(() => distill({ teacher, student: student as never, steps: 2, batchSize: 4 }), {
+      argument: 'student',
+      message: /^distill: student must be a flow with logProb\(\) for a warmup \(pass warmup: 0 otherwise\), received an object with keys/,
+    });
+    teacher.dispose();
+    flow.dispose();
+  });
+
   it("a student sharing the teacher's variables", async () => {
     const teacher = maf(small);
     const student = new Flow({ bijector: teacher.bijector });
@@ -174,6 +185,32 @@ describe('Flow', () => {
     flow.dispose();
   });
 
+  it('setWeights takes int32 tensors as their float32 values', async () => {
+    const flow = realNVP(small);
+    const weights = flow.getWeights();
+    const ints = weights.map((w) => tf.cast(tf.round(tf.mul(w, 10)), 'int32'));
+    flow.setWeights(ints);
+    const after = flow.getWeights();
+    for (let i = 0; i < ints.length; i++) {
+      expect(after[i]!.dtype).toBe('float32');
+      expect(Array.from(await after[i]!.data())).toEqual(Array.from(await ints[i]!.data()));
+    }
+    tf.dispose([...weights, ...ints, ...after]);
+    flow.dispose();
+  });
+
+  it('prob of a conditional flow takes one context row for every x', async () => {
+    const flow = maf({ ...small, contextSize: 1 });
+    const x = tf.tensor2d([[0.5, -1], [2, 0.1]]);
+    const c = tf.tensor1d([0.7]);
+    const rows = tf.tensor2d([[0.7], [0.7]]);
+    const [p, lp] = [flow.prob(x, { context: c }), flow.logProb(x, { context: rows })];
+    const pv = await p.data();
+    (await lp.data()).forEach((v, i) => expect(pv[i]).toBeCloseTo(Math.exp(v), 6));
+    tf.dispose([x, c, rows, p, lp]);
+    flow.dispose();
+  });
+
   it('prob is exp(logProb) and checks x the same way', async () => {
     const flow = maf(small);
     const x = tf.tensor2d([[0.5, -1], [2, 0.1]]);
@@ -195,6 +232,7 @@ describe('presets', () => {
     ['actnorm 1', () => realNVP({ ...small, actnorm: 1 as never }), 'actnorm', /^realNVP: actnorm must be a boolean, received 1$/],
     ['activation "gelu"', () => maf({ ...small, activation: 'gelu' as never }), 'activation', /^maf: activation must be 'relu', .*'tanh'.*, received "gelu"$/],
     ['numBins and bins that disagree', () => neuralSplineFlow({ ...small, numBins: 4, bins: 5 }), 'numBins / bins', /^neuralSplineFlow: numBins \/ bins must be one of them \(bins is another name for numBins\), received 5$/],
+    ['linear "householder"', () => realNVP({ ...small, linear: 'householder' as never }), 'linear', /^realNVP: linear must be 'lu' or false, received "householder"$/],
     ['variant "mixed"', () => neuralSplineFlow({ ...small, variant: 'mixed' as never }), 'variant', /^neuralSplineFlow: variant must be 'coupling' or 'autoregressive', received "mixed"$/],
   ];
   for (const [label, call, argument, message] of cases) {
@@ -206,6 +244,16 @@ describe('presets', () => {
   it('numBins and bins may both be given when they agree; the variant defaults to coupling', () => {
     const flow = neuralSplineFlow({ ...small, numBins: 5, bins: 5 });
     expect(flow.config).toMatchObject({ bins: 5, variant: 'coupling' });
+    flow.dispose();
+  });
+
+  it('permutation false keeps one MADE order in every layer', () => {
+    const flow = maf({ ...small, numLayers: 2, permutation: false });
+    const orders = flow.bijector.members.map((m) => ((m as MaskedAutoregressiveFlow).conditioner as MADE).getConfig().inputOrder);
+    expect(orders).toEqual([
+      [1, 2],
+      [1, 2],
+    ]);
     flow.dispose();
   });
 

@@ -130,6 +130,14 @@ describe('save/load errors', () => {
     flow.dispose();
   });
 
+  it('a character outside base64 is a FormatError naming it; a disposed flow is not saved', async () => {
+    expect(() => base64ToBytes('AAA*')).toThrow('loadFlow: weights data is not valid base64 (character "*" at 3)');
+    expect(() => base64ToBytes('AAA*')).toThrow(FormatError);
+    const flow = realNVP({ eventSize: 2, numLayers: 1, hiddenUnits: [4], seed: 0 });
+    flow.dispose();
+    await expect(saveFlow(flow)).rejects.toThrow(/^saveFlow: flow must be a flow that is not disposed, received a Flow$/);
+  });
+
   it('base64 round-trips every byte value and length', () => {
     for (const n of [0, 1, 2, 3, 4, 255, 256, 257]) {
       const bytes = Uint8Array.from({ length: n }, (_, i) => (i * 37 + 11) % 256);
