@@ -148,6 +148,38 @@ describe('createRng', () => {
     expect(createRng(8).uniform(1, 2)).toBeCloseTo(1 + createRng(8).uniform(), 12);
   });
 
+  it('int(n) is exactly its documented method on the raw 32-bit stream (float64 reference)', () => {
+    // n <= 2^21: Lemire's multiply-shift with rejection of low parts below 2^32 mod n.
+    // 2^21 < n <= 2^32: rejection of the top 2^32 mod n outputs, then x mod n.
+    // n > 2^32: a 53-bit integer from two outputs (27 + 26 bits), rejecting the top 2^53 mod n.
+    const reference = (raw: ReturnType<typeof createRng>, n: number): number => {
+      if (n <= 2 ** 21) {
+        for (;;) {
+          const m = raw.nextUint32() * n;
+          const hi = Math.floor(m / 2 ** 32);
+          const low = m - hi * 2 ** 32;
+          if (low >= (2 ** 32 - n) % n) return hi;
+        }
+      }
+      if (n <= 2 ** 32) {
+        for (;;) {
+          const x = raw.nextUint32();
+          if (x < 2 ** 32 - (2 ** 32 % n)) return x % n;
+        }
+      }
+      for (;;) {
+        const x = (raw.nextUint32() >>> 5) * 67108864 + (raw.nextUint32() >>> 6);
+        if (x < 2 ** 53 - (2 ** 53 % n)) return x % n;
+      }
+    };
+    for (const [seed, n] of [1, 6, 1000, 1.5 * 2 ** 20, 2 ** 21, 2 ** 21 + 1, 3 * 2 ** 30, 2 ** 32, 2 ** 32 + 1, 3 * 2 ** 51, 2 ** 53 - 1].entries()) {
+      const rng = createRng(seed);
+      const raw = createRng(seed);
+      for (let i = 0; i < 300; i++) expect(rng.int(n), `n = ${n}, draw ${i}`).toBe(reference(raw, n));
+    }
+    expect(() => createRng(1).int(2 ** 53)).toThrow('Rng.int: n must be an integer in [1, 2^53), received 9007199254740992');
+  });
+
   it('makes permutations', () => {
     const p = permutation(createRng(1), 1000);
     expect([...p].sort((a, b) => a - b)).toEqual(Array.from({ length: 1000 }, (_, i) => i));
@@ -159,7 +191,7 @@ describe('createRng', () => {
     expect(() => createRng(2 ** 60)).toThrow('createRng: seed must be a safe integer');
     expect(() => createRng('1' as unknown as number)).toThrow('received "1"');
     const rng = createRng(0);
-    expect(() => rng.int(0)).toThrow('Rng.int: n must be an integer in [1, 2^53], received 0');
+    expect(() => rng.int(0)).toThrow('Rng.int: n must be an integer in [1, 2^53), received 0');
     expect(() => rng.int(2.5)).toThrow('received 2.5');
   });
 });

@@ -24,7 +24,7 @@ export interface Rng {
   uniform(low?: number, high?: number): number;
   /** A normal double with the given mean and standard deviation (default standard normal). */
   normal(mean?: number, std?: number): number;
-  /** A uniform integer in [0, n), without modulo bias; n an integer in [1, 2^53]. */
+  /** A uniform integer in [0, n), without modulo bias; n an integer in [1, 2^53). */
   int(n: number): number;
 }
 
@@ -112,8 +112,8 @@ class Xoshiro128StarStar implements Rng {
   }
 
   int(n: number): number {
-    if (!Number.isSafeInteger(n) || n < 1 || n > TWO_POW_53) {
-      throw argumentError('Rng.int', 'n', 'an integer in [1, 2^53]', n);
+    if (!Number.isSafeInteger(n) || n < 1) {
+      throw argumentError('Rng.int', 'n', 'an integer in [1, 2^53)', n);
     }
     if (n <= TWO_POW_21) {
       // Lemire's multiply-shift (ACM TOMACS 2019): x * n < 2^53 stays exact in a double, and the

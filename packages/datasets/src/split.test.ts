@@ -122,5 +122,24 @@ describe('split', () => {
     expect(split(ds, { train: 7, val: 3 }).test.shape[0]).toBe(0);
     expect(() => split(ds, { train: 7, val: 3, test: 1 })).toThrow('split: train + val + test must add up to at most the 10 rows of the dataset, received 7 + 3 + 1');
   });
+
+  it('train sizes: the rest after val and test counts, a train fraction kept as given, too many counts refused', () => {
+    const ds = traceable(10);
+    const counts = split(ds, { val: 2, test: 3, seed: 1 });
+    expect([counts.train.shape[0], counts.val.shape[0], counts.test.shape[0]]).toEqual([5, 2, 3]);
+    const fractions = split(ds, { train: 0.5, val: 0.1, seed: 1 });
+    expect([fractions.train.shape[0], fractions.val.shape[0], fractions.test.shape[0]]).toEqual([5, 1, 0]);
+    expect(() => split(ds, { val: 8, test: 5 })).toThrow('split: train + val + test must add up to at most the 10 rows of the dataset, received -3 + 8 + 5');
+  });
+
+  it('carries per-row typed arrays along and leaves other fields as they are', () => {
+    const ds = { ...traceable(4), weights: new Float64Array([1, 2, 3, 4]), meta: new Float32Array(3), view: new DataView(new ArrayBuffer(4)), name: 'toy' };
+    const { train, test } = split(ds, { test: 0.5, shuffle: false });
+    expect(Array.from(train.weights)).toEqual([1, 2]);
+    expect(Array.from(test.weights)).toEqual([3, 4]);
+    expect(train.meta).toBe(ds.meta);
+    expect(train.view).toBe(ds.view);
+    expect(train.name).toBe('toy');
+  });
 });
 
