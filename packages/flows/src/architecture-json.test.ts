@@ -194,8 +194,12 @@ describe('parts the architecture JSON cannot hold', () => {
     });
     const trainableBase = new Flow({ bijector: new Identity(), base: trainedBase as never });
     await expect(saveFlow(trainableBase)).rejects.toThrow(/^saveFlow: .*received a base distribution with trainable variables at base$/);
+    const shifted = new TransformedDistribution({ distribution: new MultivariateNormalDiag({ loc: [0, 0], scaleDiag: [1, 1] }), bijector: new Shift({ shift: [1, 1] }) });
+    const unknownBase = new Flow({ bijector: new Identity(), base: shifted as never });
+    await expect(saveFlow(unknownBase)).rejects.toThrow(/^saveFlow: .*received a TransformedDistribution base distribution \(known: Normal, Laplace, Logistic, StudentT, Uniform, MultivariateNormalDiag, Independent\) at base$/);
     objectConditioner.dispose();
     trainableBase.dispose();
+    unknownBase.dispose();
     shift.dispose();
   });
 

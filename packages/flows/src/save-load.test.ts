@@ -53,6 +53,8 @@ describeEachBackend(
         const loaded = loadFlow(json);
         expect(loaded.preset).toBe(flow.preset);
         expect(loaded.config).toEqual(flow.config);
+        // The default standard-normal base is implied, not saved.
+        expect('base' in JSON.parse(json)).toBe(false);
         const x = tf.randomNormal([6, 3], 0, 1, 'float32', 5);
         const context = flow.contextSize ? tf.randomNormal([6, 2], 0, 1, 'float32', 6) : undefined;
         const opts = context ? { context } : {};
