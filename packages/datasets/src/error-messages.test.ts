@@ -14,16 +14,7 @@ import {
   FormatError,
   StateError,
 } from './errors.js';
-
-function messageOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ArgumentError);
-    return (e as Error).message;
-  }
-  throw new Error('expected an ArgumentError');
-}
+import { argumentMessageOf } from './test-helpers.js';
 
 describe('describeValue', () => {
   const cycle: Record<string, unknown> = {};
@@ -84,7 +75,7 @@ describe('error classes', () => {
 
 describe('checkOptions', () => {
   const known = ['noise', 'shuffle', 'seed', 'numSamples'] as const;
-  const suggestion = (key: string): string | undefined => /did you mean "([^"]+)"/.exec(messageOf(() => checkOptions('f', { [key]: 1 }, known)))?.[1];
+  const suggestion = (key: string): string | undefined => /did you mean "([^"]+)"/.exec(argumentMessageOf(() => checkOptions('f', { [key]: 1 }, known)))?.[1];
 
   it('suggests the option one edit away: a swap, an insertion, a deletion, a substitution, any case', () => {
     expect(['nosie', 'noisee', 'nose', 'noize', 'NOISE', 'sede'].map(suggestion)).toEqual(['noise', 'noise', 'noise', 'noise', 'noise', 'seed']);
@@ -98,13 +89,13 @@ describe('checkOptions', () => {
   });
 
   it('on a tie keeps the first known option', () => {
-    expect(/did you mean "([^"]+)"/.exec(messageOf(() => checkOptions('f', { ab: 1 }, ['aa', 'bb'])))?.[1]).toBe('aa');
+    expect(/did you mean "([^"]+)"/.exec(argumentMessageOf(() => checkOptions('f', { ab: 1 }, ['aa', 'bb'])))?.[1]).toBe('aa');
   });
 
   it('lists the valid options and refuses non-objects', () => {
-    expect(messageOf(() => checkOptions('f', { colour: 1 }, known))).toBe('f: unknown option "colour" in options; valid options: noise, shuffle, seed, numSamples');
-    expect(messageOf(() => checkOptions('f', [1], known))).toBe('f: options must be an object, received [1]');
-    expect(messageOf(() => checkOptions('f', null, known))).toBe('f: options must be an object, received null');
+    expect(argumentMessageOf(() => checkOptions('f', { colour: 1 }, known))).toBe('f: unknown option "colour" in options; valid options: noise, shuffle, seed, numSamples');
+    expect(argumentMessageOf(() => checkOptions('f', [1], known))).toBe('f: options must be an object, received [1]');
+    expect(argumentMessageOf(() => checkOptions('f', null, known))).toBe('f: options must be an object, received null');
     expect(checkOptions('f', undefined, known)).toEqual({});
   });
 });
@@ -112,26 +103,26 @@ describe('checkOptions', () => {
 describe('value checks', () => {
   it('checkCount: a positive safe integer up to max, inclusive', () => {
     expect(checkCount('f', 'n', 5, 5)).toBe(5);
-    expect(messageOf(() => checkCount('f', 'n', 6, 5))).toBe('f: n must be at most 5, received 6');
-    expect(messageOf(() => checkCount('f', 'n', 0))).toBe('f: n must be a positive integer, received 0');
-    expect(messageOf(() => checkCount('f', 'n', 2 ** 60))).toBe(`f: n must be a positive integer, received ${2 ** 60}`);
-    expect(messageOf(() => checkCount('f', 'n', '3'))).toBe('f: n must be a positive integer, received "3"');
+    expect(argumentMessageOf(() => checkCount('f', 'n', 6, 5))).toBe('f: n must be at most 5, received 6');
+    expect(argumentMessageOf(() => checkCount('f', 'n', 0))).toBe('f: n must be a positive integer, received 0');
+    expect(argumentMessageOf(() => checkCount('f', 'n', 2 ** 60))).toBe(`f: n must be a positive integer, received ${2 ** 60}`);
+    expect(argumentMessageOf(() => checkCount('f', 'n', '3'))).toBe('f: n must be a positive integer, received "3"');
   });
 
   it('checkNumber: finite, with an inclusive or strict minimum', () => {
     expect(checkNumber('f', 'x', undefined, 7)).toBe(7);
     expect(checkNumber('f', 'x', 0, 7, { min: 0 })).toBe(0);
-    expect(messageOf(() => checkNumber('f', 'x', 0, 7, { min: 0, strict: true }))).toBe('f: x must be a finite number > 0, received 0');
-    expect(messageOf(() => checkNumber('f', 'x', -1, 7, { min: 0 }))).toBe('f: x must be a finite number >= 0, received -1');
-    expect(messageOf(() => checkNumber('f', 'x', Infinity, 7))).toBe('f: x must be a finite number, received Infinity');
-    expect(messageOf(() => checkNumber('f', 'x', '1', 7))).toBe('f: x must be a finite number, received "1"');
+    expect(argumentMessageOf(() => checkNumber('f', 'x', 0, 7, { min: 0, strict: true }))).toBe('f: x must be a finite number > 0, received 0');
+    expect(argumentMessageOf(() => checkNumber('f', 'x', -1, 7, { min: 0 }))).toBe('f: x must be a finite number >= 0, received -1');
+    expect(argumentMessageOf(() => checkNumber('f', 'x', Infinity, 7))).toBe('f: x must be a finite number, received Infinity');
+    expect(argumentMessageOf(() => checkNumber('f', 'x', '1', 7))).toBe('f: x must be a finite number, received "1"');
   });
 
   it('checkBoolean and checkSeed', () => {
     expect(checkBoolean('f', 'b', undefined, true)).toBe(true);
-    expect(messageOf(() => checkBoolean('f', 'b', 1, true))).toBe('f: b must be a boolean, received 1');
+    expect(argumentMessageOf(() => checkBoolean('f', 'b', 1, true))).toBe('f: b must be a boolean, received 1');
     expect(checkSeed('f', 0)).toBe(0);
-    expect(messageOf(() => checkSeed('f', 0.5))).toBe('f: seed must be a safe integer, received 0.5');
+    expect(argumentMessageOf(() => checkSeed('f', 0.5))).toBe('f: seed must be a safe integer, received 0.5');
     const fresh = new Set(Array.from({ length: 5 }, () => checkSeed('f', undefined)));
     expect(fresh.size).toBe(5);
     for (const s of fresh) expect(Number.isSafeInteger(s) && s >= 0 && s < 2 ** 32).toBe(true);

@@ -3,8 +3,8 @@
 // and the documented defaults (shuffle on); plus noise-free outputs against their formulas
 // (float64, scikit-learn's definitions), which pin the geometry that a noisy sample hides.
 import { describe, expect, it } from 'vitest';
-import { ArgumentError } from './errors.js';
 import { checkerboard, circles, eightGaussians, inverseSine, pinwheel, rings, siggraph, swissRoll, twoMoons } from './index.js';
+import { argumentMessageOf } from './test-helpers.js';
 
 type Generator = (n: number, options?: Record<string, unknown>) => { data: Float32Array; shape: number[]; labels?: Int32Array };
 
@@ -21,34 +21,24 @@ const generators: [string, Generator, string[], Record<string, [number, boolean]
   ['checkerboard', checkerboard as Generator, [], {}, []],
 ];
 
-function messageOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ArgumentError);
-    return (e as Error).message;
-  }
-  throw new Error('expected an ArgumentError');
-}
-
 describe('generator options', () => {
   for (const [name, make, keys, numbers, booleans] of generators) {
     describe(name, () => {
       it('lists its options (and seed) for an unknown one', () => {
-        expect(messageOf(() => make(10, { zzzzzz: 1 }))).toBe(`${name}: unknown option "zzzzzz" in options; valid options: ${[...keys, 'seed'].join(', ')}`);
+        expect(argumentMessageOf(() => make(10, { zzzzzz: 1 }))).toBe(`${name}: unknown option "zzzzzz" in options; valid options: ${[...keys, 'seed'].join(', ')}`);
       });
       for (const [option, [min, strict]] of Object.entries(numbers)) {
         it(`${option}: ${strict ? `> ${min}` : `>= ${min}`}, finite`, () => {
           const refused = strict ? min : min - 0.5;
-          expect(messageOf(() => make(10, { [option]: refused, seed: 1 }))).toBe(`${name}: ${option} must be a finite number ${strict ? '>' : '>='} ${min}, received ${refused}`);
-          expect(messageOf(() => make(10, { [option]: '1', seed: 1 }))).toBe(`${name}: ${option} must be a finite number ${strict ? '>' : '>='} ${min}, received "1"`);
+          expect(argumentMessageOf(() => make(10, { [option]: refused, seed: 1 }))).toBe(`${name}: ${option} must be a finite number ${strict ? '>' : '>='} ${min}, received ${refused}`);
+          expect(argumentMessageOf(() => make(10, { [option]: '1', seed: 1 }))).toBe(`${name}: ${option} must be a finite number ${strict ? '>' : '>='} ${min}, received "1"`);
           const accepted = strict ? min + 0.5 : min;
           expect(make(10, { [option]: accepted, seed: 1 }).shape).toEqual([10, 2]);
         });
       }
       for (const option of booleans) {
         it(`${option}: a boolean`, () => {
-          expect(messageOf(() => make(10, { [option]: 'yes', seed: 1 }))).toBe(`${name}: ${option} must be a boolean, received "yes"`);
+          expect(argumentMessageOf(() => make(10, { [option]: 'yes', seed: 1 }))).toBe(`${name}: ${option} must be a boolean, received "yes"`);
         });
       }
       if (booleans.includes('shuffle')) {

@@ -1,5 +1,6 @@
 // Shared checks for the generator tests (excluded from the build by its test- prefix).
 import { expect } from 'vitest';
+import { ArgumentError } from './errors.js';
 import type { Dataset } from './types.js';
 
 type Generator = (n: number, options?: { seed?: number }) => Dataset;
@@ -66,4 +67,15 @@ export function normalCdf(x: number): number {
   const t = 1 / (1 + 0.3275911 * z);
   const erf = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-z * z);
   return x >= 0 ? 0.5 * (1 + erf) : 0.5 * (1 - erf);
+}
+
+/** The message of the ArgumentError `fn` throws; fails the test when it throws anything else or nothing. */
+export function argumentMessageOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(ArgumentError);
+    return (e as Error).message;
+  }
+  throw new Error('expected an ArgumentError');
 }
