@@ -9,6 +9,9 @@ if (!pkg) {
   throw new Error('stryker.config.mjs: set DENSITYJS_MUTATION_PACKAGE (e.g. made), or run `pnpm test:mutation made`');
 }
 const src = `packages/${pkg}/src`;
+// A part of the package (`pnpm test:mutation <package> --files GLOB`): its own report file.
+const files = process.env.DENSITYJS_MUTATION_FILES;
+const part = files ? `--${files.replace(/[^a-zA-Z0-9]+/g, '-').replace(/^-|-$/g, '')}` : '';
 
 // Source left unmutated, with the reason.
 const notMutated = {
@@ -30,7 +33,7 @@ export default {
   vitest: { configFile: `packages/${pkg}/vitest.config.ts`, dir: `packages/${pkg}` },
   // The library code only: not the tests, nor their float64 references and fixtures (test-*.ts).
   mutate: [
-    `${src}/**/*.ts`,
+    `${src}/${files ?? '**/*.ts'}`,
     `!${src}/**/*.test.ts`,
     `!${src}/**/test-*.ts`,
     ...(notMutated[pkg] ?? []).map((file) => `!${src}/${file}`),
@@ -43,7 +46,7 @@ export default {
   timeoutMS: 20000,
   // Files the package's tests never read stay out of the sandbox.
   ignorePatterns: ['/apps', '/docs', '/coverage', '**/dist', '**/.turbo', '/.changeset', '/.github', '/.ci', '/.stryker-tmp'],
-  tempDirName: `.stryker-tmp/${pkg}`,
+  tempDirName: `.stryker-tmp/${pkg}${part}`,
   cleanTempDir: 'always',
   // mutant-log streams the undetected mutants to reports/mutation/<package>.undetected.jsonl.
   reporters: ['clear-text', 'progress-append-only', 'mutant-log'],
@@ -51,6 +54,6 @@ export default {
   // killed it) doubles as the incremental file: a rerun only tests mutants whose code or
   // covering tests changed since the last report.
   incremental: true,
-  incrementalFile: `reports/mutation/${pkg}.json`,
+  incrementalFile: `reports/mutation/${pkg}${part}.json`,
   thresholds: { high: 85, low: 70, break: null },
 };

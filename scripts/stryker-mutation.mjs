@@ -6,9 +6,13 @@
 // file, so a rerun tests only what changed), and reports/mutation/summary.md is rewritten from
 // every report present: the score per package and each surviving mutant.
 //
-//   pnpm test:mutation [package ...] [--summary-only] [--force] [--concurrency N]
+//   pnpm test:mutation [package ...] [--summary-only] [--force] [--concurrency N] [--files GLOB]
 //
 // package         core, distributions, bijectors, made, mdn, flows, datasets (default: all)
+// --files         mutate only the package's source files matching GLOB (relative to its src/,
+//                 e.g. 'kernels/**'), a part of a package too large for one sitting; the part's
+//                 report is reports/mutation/<package>--<part>.json, and the summary counts a
+//                 package's parts together (a file's newest report wins)
 // --summary-only  rewrite summary.md from the reports already there, run nothing
 // --force         retest every mutant, ignoring the previous report
 // --concurrency   Stryker's test processes (default 1)
@@ -19,7 +23,7 @@
 // that do not compile or are ignored by a `// Stryker disable` comment (which states its reason)
 // do not count.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -35,7 +39,8 @@ const option = (name) => {
   return i >= 0 ? args[i + 1] : undefined;
 };
 const concurrency = option('concurrency');
-const named = args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--concurrency');
+const files = option('files');
+const named = args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--concurrency' && args[i - 1] !== '--files');
 const unknown = named.filter((p) => !allPackages.includes(p));
 if (unknown.length) {
   console.error(`unknown package(s): ${unknown.join(', ')}; expected some of ${allPackages.join(', ')}`);
@@ -56,7 +61,12 @@ if (!flag('summary-only')) {
     const result = spawnSync('npx', strykerArgs, {
       cwd: root,
       stdio: 'inherit',
-      env: { ...process.env, DENSITYJS_MUTATION_PACKAGE: pkg, DENSITYJS_BACKENDS: backends },
+      env: {
+        ...process.env,
+        DENSITYJS_MUTATION_PACKAGE: pkg,
+        DENSITYJS_BACKENDS: backends,
+        ...(files ? { DENSITYJS_MUTATION_FILES: files } : {}),
+      },
     });
     runs[pkg] = { status: result.status, minutes: (Date.now() - started) / 60000, backends };
   }
@@ -64,9 +74,15 @@ if (!flag('summary-only')) {
 
 /** Counts of a mutation-testing-elements report, and its survivors. */
 function readReport(pkg) {
-  const file = join(reportsDir, `${pkg}.json`);
-  if (!existsSync(file)) return undefined;
-  const report = JSON.parse(readFileSync(file, 'utf8'));
+  // The package's whole-package report and its parts (--files); per source file, the newest wins.
+  const reports = readdirSync(reportsDir)
+    .filter((f) => f === `${pkg}.json` || (f.startsWith(`${pkg}--`) && f.endsWith('.json')))
+    .map((f) => join(reportsDir, f))
+    .sort((a, b) => statSync(a).mtimeMs - statSync(b).mtimeMs);
+  if (reports.length === 0) return undefined;
+  const report = { files: {} };
+  for (const file of reports) Object.assign(report.files, JSON.parse(readFileSync(file, 'utf8')).files);
+  const file = reports.at(-1);
   const counts = {};
   const survivors = [];
   for (const [path, { source, mutants }] of Object.entries(report.files)) {
@@ -83,7 +99,9 @@ function readReport(pkg) {
   const detected = (counts.Killed ?? 0) + (counts.Timeout ?? 0);
   const undetected = (counts.Survived ?? 0) + (counts.NoCoverage ?? 0);
   const score = detected + undetected ? (100 * detected) / (detected + undetected) : NaN;
-  return { counts, survivors, score, detected, undetected, written: statSync(file).mtime };
+  // Parts only (no whole-package report): the score covers the files run so far.
+  const partial = !reports.some((f) => f.endsWith(`${pkg}.json`));
+  return { counts, survivors, score, detected, undetected, written: statSync(file).mtime, partial, files: Object.keys(report.files).length };
 }
 
 const oneLine = (s) => String(s).replace(/\s+/g, ' ').replace(/\|/g, '\\|').slice(0, 90);
@@ -113,7 +131,7 @@ for (const pkg of allPackages) {
   const other = total - r.detected - r.undetected;
   const when = r.written.toISOString().slice(0, 16).replace('T', ' ');
   out.push(
-    `| ${pkg} | ${total} | ${c.Killed ?? 0} | ${c.Timeout ?? 0} | ${c.Survived ?? 0} | ${c.NoCoverage ?? 0} | ${other} | ${r.score.toFixed(1)}% | ${when} UTC |`,
+    `| ${pkg}${r.partial ? ` (parts: ${r.files} files)` : ''} | ${total} | ${c.Killed ?? 0} | ${c.Timeout ?? 0} | ${c.Survived ?? 0} | ${c.NoCoverage ?? 0} | ${other} | ${r.score.toFixed(1)}% | ${when} UTC |`,
   );
   if (r.survivors.length) {
     details.push('', `## ${pkg}: ${r.survivors.length} undetected`, '', '| where | status | mutator | original line | replaced by |', '| --- | --- | --- | --- | --- |');
