@@ -91,6 +91,10 @@ describe('distill', () => {
     ['damping 0', (t, s) => distill({ teacher: t, student: s, damping: 0 }), 'damping', /^distill: damping must be a number > 0 \(Infinity: the plain KL\), received 0$/],
     ['warmup -1', (t, s) => distill({ teacher: t, student: s, warmup: -1 }), 'warmup', /^distill: warmup must be a non-negative integer, received -1$/],
     ['clipNorm 0', (t, s) => distill({ teacher: t, student: s, clipNorm: 0 }), 'clipNorm', /^distill: clipNorm must be a number > 0 \(Infinity: no clipping\), received 0$/],
+    ['damping "5"', (t, s) => distill({ teacher: t, student: s, damping: '5' as never }), 'damping', /^distill: damping must be a number > 0 \(Infinity: the plain KL\), received "5"$/],
+    ['clipNorm "5"', (t, s) => distill({ teacher: t, student: s, clipNorm: '5' as never }), 'clipNorm', /^distill: clipNorm must be a number > 0 \(Infinity: no clipping\), received "5"$/],
+    ['dampingRelease "0.5"', (t, s) => distill({ teacher: t, student: s, dampingRelease: '0.5' as never }), 'dampingRelease', /^distill: dampingRelease must be a number in \[0, 1\], received "0\.5"$/],
+    ['dampingRelease -0.1', (t, s) => distill({ teacher: t, student: s, dampingRelease: -0.1 }), 'dampingRelease', /^distill: dampingRelease must be a number in \[0, 1\], received -0\.1$/],
     ['dampingRelease 1.5', (t, s) => distill({ teacher: t, student: s, dampingRelease: 1.5 }), 'dampingRelease', /^distill: dampingRelease must be a number in \[0, 1\], received 1\.5$/],
     [
       'a context for unconditional flows',
@@ -129,6 +133,28 @@ describe('distill', () => {
     });
     teacher.dispose();
     flow.dispose();
+  });
+
+  it('a conditional pair refuses a context of the wrong rank, width or no rows', async () => {
+    const [teacher, student] = [maf({ ...small, contextSize: 2 }), iaf({ ...small, contextSize: 2, seed: 5 })];
+    for (const shape of [[4], [4, 3], [0, 2]]) {
+      const context = tf.zeros(shape);
+      await argumentErrorOfAsync(() => distill({ teacher, student, context }), {
+        argument: 'context',
+        message: /^distill: context must be a 2-D tensor of shape \[m, 2\] \(the flows are conditional\), received a float32 tensor of shape/,
+      });
+      context.dispose();
+    }
+    teacher.dispose();
+    student.dispose();
+  });
+
+  it('a student sharing even one of its variables with the teacher', async () => {
+    const [flow, student] = [maf(small), iaf(small)];
+    const teacher = { logProb: flow.logProb.bind(flow), sample: flow.sample.bind(flow), trainableVariables: [student.trainableVariables[0]!] };
+    await argumentErrorOfAsync(() => distill({ teacher: teacher as never, student }), { argument: 'student', message: /shares no variables with the teacher/ });
+    flow.dispose();
+    student.dispose();
   });
 
   it("a student sharing the teacher's variables", async () => {

@@ -234,3 +234,54 @@ describe('distill errors', () => {
     conditional.dispose();
   });
 });
+
+describe('distill around its loop', () => {
+  const small = { eventSize: 2, numLayers: 1, hiddenUnits: [4], seed: 3 };
+
+  it('scores with the teacher in evaluation mode and gives it back in the mode it had; onStep sees the reported KL', async () => {
+    const teacher = maf({ ...small, numLayers: 2, batchNorm: true });
+    teacher.training = true;
+    const student = iaf(small);
+    const modes: boolean[] = [];
+    const kls: number[] = [];
+    const res = await distill({
+      teacher,
+      student,
+      steps: 3,
+      batchSize: 8,
+      warmup: 0,
+      seed: 1,
+      onStep: (_, { kl }) => {
+        modes.push(teacher.training);
+        kls.push(kl);
+      },
+    });
+    expect(modes).toEqual([false, false, false]);
+    expect(teacher.training).toBe(true);
+    expect(kls).toEqual(res.history.kl);
+    teacher.dispose();
+    student.dispose();
+  });
+
+  it('initializes the student from teacher samples unless told not to', async () => {
+    // A teacher far from the origin: an initialized student's data-side bias moves to its mean.
+    const teacher = maf(small);
+    const shift = teacher.bijector.members[0]!.trainableVariables.at(-1)!;
+    shift.assign(tf.tensor1d([8, 0, -6, 0]));
+    const bias = async (initialize: boolean | undefined): Promise<number[]> => {
+      const student = iaf(small);
+      await distill({ teacher, student, steps: 1, batchSize: 8, warmup: 0, seed: 1, learningRate: 1e-9, ...(initialize === undefined ? {} : { initialize }) });
+      const own = student.bijector.members[0]!.trainableVariables;
+      const values = Array.from(await own[own.length - 1]!.data());
+      student.dispose();
+      return values;
+    };
+    const fresh = iaf(small);
+    const start = Array.from(await fresh.bijector.members[0]!.trainableVariables.at(-1)!.data());
+    fresh.dispose();
+    const [byDefault, off] = [await bias(undefined), await bias(false)];
+    off.forEach((v, i) => expect(v).toBeCloseTo(start[i]!, 5));
+    expect(Math.max(...byDefault.map((v, i) => Math.abs(v - start[i]!)))).toBeGreaterThan(1);
+    teacher.dispose();
+  });
+});
