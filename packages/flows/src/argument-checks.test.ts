@@ -15,6 +15,10 @@ const target = (x: tf.Tensor): tf.Tensor => tf.mul(tf.sum(tf.square(x), -1), -0.
 describe('fitVariational', () => {
   const cases: [string, (flow: Flow) => Promise<unknown>, string, RegExp][] = [
     ['flow {}', () => fitVariational({} as never, target), 'flow', /^fitVariational: flow must be a trainable flow with sampleAndLogProb \(e\.g\. iaf\(\) or realNVP\(\)\), received an empty object$/],
+    ['flow null', () => fitVariational(null as never, target), 'flow', /^fitVariational: flow must be a trainable flow with sampleAndLogProb \(e\.g\. iaf\(\) or realNVP\(\)\), received null$/],
+    ['flow without sampleAndLogProb', () => fitVariational({ trainableVariables: [] } as never, target), 'flow', /^fitVariational: flow must be a trainable flow with sampleAndLogProb/],
+    ['target null', (f) => fitVariational(f, null as never), 'target', /^fitVariational: target must be a function x => log p~\(x\) or an object with logProb\(x\), received null$/],
+    ['target "p"', (f) => fitVariational(f, 'p' as never), 'target', /^fitVariational: target must be a function .*, received "p"$/],
     ['target 3', (f) => fitVariational(f, 3 as never), 'target', /^fitVariational: target must be a function x => log p~\(x\) or an object with logProb\(x\), received 3$/],
     ['target {}', (f) => fitVariational(f, {} as never), 'target', /^fitVariational: target must be a function/],
     ['options null', (f) => fitVariational(f, target, null as never), 'options', /^fitVariational: options must be an object, received null$/],
