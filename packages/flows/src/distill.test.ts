@@ -284,4 +284,19 @@ describe('distill around its loop', () => {
     expect(Math.max(...byDefault.map((v, i) => Math.abs(v - start[i]!)))).toBeGreaterThan(1);
     teacher.dispose();
   });
+
+  it('uses the optimizer it is given, for the warm-up and the reverse-KL steps', async () => {
+    const teacher = maf(small);
+    const student = iaf(small);
+    const before = await Promise.all(student.getWeights().map((w) => w.data()));
+    const optimizer = tf.train.sgd(0);
+    await distill({ teacher, student, steps: 4, batchSize: 8, warmup: 4, initialize: false, seed: 1, optimizer });
+    const after = student.getWeights();
+    expect(await Promise.all(after.map((w) => w.data()))).toEqual(before);
+    tf.dispose(after);
+    optimizer.dispose();
+    teacher.dispose();
+    student.dispose();
+  });
 });
+

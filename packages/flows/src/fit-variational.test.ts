@@ -164,3 +164,28 @@ describeEachBackend('fitVariational', () => {
     });
   });
 });
+
+describeEachBackend('fitVariational with a given optimizer, and reports', () => {
+  it('uses the optimizer it is given (SGD with learning rate 0 changes nothing) and reports each block', async () => {
+    const flow = iaf({ eventSize: 2, numLayers: 1, hiddenUnits: [8], seed: 2 });
+    const before = await Promise.all(flow.getWeights().map((w) => w.data()));
+    const optimizer = tf.train.sgd(0);
+    const reports: [number, number][] = [];
+    const res = await fitVariational(flow, gaussianTarget, {
+      steps: 6,
+      samples: 16,
+      stepsPerReport: 2,
+      seed: 1,
+      logZSamples: 0,
+      optimizer,
+      onReport: (k, { elbo }) => void reports.push([k, elbo]),
+    });
+    const after = flow.getWeights();
+    expect(await Promise.all(after.map((w) => w.data()))).toEqual(before);
+    expect(reports.map(([k]) => k)).toEqual([0, 1, 2]);
+    expect(reports.map(([, e]) => e)).toEqual(res.history.elbo);
+    tf.dispose(after);
+    optimizer.dispose();
+    flow.dispose();
+  });
+});
