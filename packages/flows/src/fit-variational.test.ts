@@ -188,4 +188,47 @@ describeEachBackend('fitVariational with a given optimizer, and reports', () => 
     optimizer.dispose();
     flow.dispose();
   });
+
+  it('is reproducible per seed, releases the damping where told, and stops at once on an aborted signal', async () => {
+    const run = async (opts: Parameters<typeof fitVariational>[2]) => {
+      const flow = iaf({ eventSize: 2, numLayers: 1, hiddenUnits: [8], seed: 2 });
+      const res = await fitVariational(flow, gaussianTarget, { steps: 6, samples: 16, stepsPerReport: 2, seed: 1, logZSamples: 0, learningRate: 0.05, ...opts });
+      const weights = flow.getWeights();
+      const values = (await Promise.all(weights.map((w) => w.data()))).flatMap((v) => Array.from(v));
+      tf.dispose(weights);
+      flow.dispose();
+      return { res, values };
+    };
+    const a = await run({ damping: 0.1, dampingRelease: 0.5 });
+    const again = await run({ damping: 0.1, dampingRelease: 0.5 });
+    expect(again.values).toEqual(a.values);
+    expect(again.res.history.elbo).toEqual(a.res.history.elbo);
+    // Released at step 3 of 6, at once, or never: three different runs.
+    const atOnce = await run({ damping: 0.1, dampingRelease: 0 });
+    const never = await run({ damping: 0.1, dampingRelease: 1 });
+    expect(atOnce.values).not.toEqual(a.values);
+    expect(never.values).not.toEqual(a.values);
+    const controller = new AbortController();
+    controller.abort();
+    const stopped = await run({ signal: controller.signal });
+    expect(stopped.res.aborted).toBe(true);
+    expect(stopped.res.history.elbo).toEqual([]);
+  });
+
+  it('refuses a signal that is not an AbortSignal', async () => {
+    const flow = iaf({ eventSize: 2, numLayers: 1, hiddenUnits: [8], seed: 2 });
+    await expect(fitVariational(flow, gaussianTarget, { steps: 2, signal: 'stop' as never })).rejects.toThrow(/^fitVariational: signal must be an AbortSignal/);
+    flow.dispose();
+  });
+
+  it('samples in evaluation mode and gives the flow back in the mode it had', async () => {
+    const flow = iaf({ eventSize: 2, numLayers: 2, hiddenUnits: [8], seed: 2, batchNorm: true });
+    flow.training = true;
+    const modes: boolean[] = [];
+    await fitVariational(flow, gaussianTarget, { steps: 2, samples: 16, stepsPerReport: 1, seed: 1, logZSamples: 0, onStep: () => void modes.push(flow.training) });
+    expect(modes).toEqual([false, false]);
+    expect(flow.training).toBe(true);
+    flow.dispose();
+  });
 });
+
