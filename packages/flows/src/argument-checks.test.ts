@@ -202,6 +202,9 @@ describe('Flow', () => {
     const batched = new MultivariateNormalDiag({ loc: [[0, 0], [1, 1], [2, 2]], scaleDiag: [[1, 1], [1, 1], [1, 1]] });
     argumentErrorOf(() => new Flow({ bijector: b, base: batched }), { argument: 'base', message: /^Flow: base must be a distribution with event shape \[D\] and no batch shape .*, received a distribution with batch shape \[3\] and event shape \[2\]$/ });
     batched.dispose();
+    // A hand-built flow has no preset configuration.
+    const handBuilt = new Flow({ bijector: b });
+    expect(handBuilt.config).toBeUndefined();
     b.dispose();
     base.dispose();
   });
@@ -212,6 +215,9 @@ describe('Flow', () => {
     const before = await Promise.all(weights.map((w) => w.data()));
     argumentErrorOf(() => flow.setWeights(weights.slice(1)), { argument: 'weights', message: new RegExp(`^realNVP\\.setWeights: weights must be an array of ${weights.length} tensors, received ${weights.length - 1} tensors$`) });
     argumentErrorOf(() => flow.setWeights('w' as never), { argument: 'weights', message: /^realNVP\.setWeights: weights must be an array of \d+ tensors, received "w"$/ });
+    const gone = tf.zeros(weights[0]!.shape);
+    gone.dispose();
+    argumentErrorOf(() => flow.setWeights([gone, ...weights.slice(1)]), { argument: 'weights[0]', message: /^realNVP\.setWeights: weights\[0\] must be a tensor of shape \[.*\], received a disposed float32 tensor/ });
     const wrong = tf.zeros([7]);
     const noisy = weights.map((w) => tf.add(w, 1));
     argumentErrorOf(() => flow.setWeights([...noisy.slice(0, -1), wrong]), {
@@ -262,6 +268,8 @@ describe('Flow', () => {
     tf.dispose([x, p, lp, wide]);
     flow.dispose();
     expect(() => flow.logProb(x)).toThrow(StateError);
+    expect(() => flow.getWeights()).toThrow(/^maf\.getWeights: this flow was disposed$/);
+    expect(() => flow.setWeights([])).toThrow(/^maf\.setWeights: this flow was disposed$/);
   });
 });
 
