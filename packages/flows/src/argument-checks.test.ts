@@ -256,6 +256,30 @@ describe('Flow', () => {
     flow.dispose();
   });
 
+  it('a shared context row equals one row per x, for a batch, a single event and samples, without leaks', async () => {
+    const flow = maf({ ...small, contextSize: 1 });
+    const x = tf.tensor2d([[0.5, -1], [2, 0.1], [-0.3, 0.4]]);
+    const row = tf.tensor1d([0.7]);
+    const rows = tf.tensor2d([[0.7], [0.7], [0.7]]);
+    const before = tf.memory().numTensors;
+    const [shared, each] = [flow.logProb(x, { context: row }), flow.logProb(x, { context: rows })];
+    expect(tf.memory().numTensors - before).toBe(2);
+    expect(Array.from(await shared.data())).toEqual(Array.from(await each.data()));
+    const one = tf.tensor1d([0.5, -1]);
+    const single = flow.logProb(one, { context: row });
+    expect(single.shape).toEqual([]);
+    expect((await single.data())[0]).toBeCloseTo((await each.data())[0]!, 5);
+    const a = flow.sampleAndLogProb(3, { context: row, seed: 2 });
+    const b = flow.sampleAndLogProb(3, { context: rows, seed: 2 });
+    expect(Array.from(await a.sample.data())).toEqual(Array.from(await b.sample.data()));
+    expect(Array.from(await a.logProb.data())).toEqual(Array.from(await b.logProb.data()));
+    tf.dispose([x, row, rows, shared, each, one, single, a.sample, a.logProb, b.sample, b.logProb]);
+    expect(flow.isDisposed).toBe(false);
+    flow.dispose();
+    expect(flow.isDisposed).toBe(true);
+    flow.dispose(); // a second dispose is a no-op
+  });
+
   it('prob is exp(logProb) and checks x the same way', async () => {
     const flow = maf(small);
     const x = tf.tensor2d([[0.5, -1], [2, 0.1]]);
