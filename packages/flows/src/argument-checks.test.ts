@@ -273,7 +273,11 @@ describe('Flow', () => {
     const b = flow.sampleAndLogProb(3, { context: rows, seed: 2 });
     expect(Array.from(await a.sample.data())).toEqual(Array.from(await b.sample.data()));
     expect(Array.from(await a.logProb.data())).toEqual(Array.from(await b.logProb.data()));
-    tf.dispose([x, row, rows, shared, each, one, single, a.sample, a.logProb, b.sample, b.logProb]);
+    const scalar = tf.scalar(1);
+    const twoRows = tf.tensor2d([[0.7], [0.1]]);
+    argumentErrorOf(() => flow.logProb(scalar, { context: row }), { argument: 'x', message: /^maf\.logProb: x must be a tensor of shape \[\.\.\., 2\] \(eventSize 2\), received a float32 tensor of shape \[\]$/ });
+    argumentErrorOf(() => flow.logProb(x, { context: twoRows }), { argument: 'context' });
+    tf.dispose([x, row, rows, shared, each, one, single, a.sample, a.logProb, b.sample, b.logProb, scalar, twoRows]);
     expect(flow.isDisposed).toBe(false);
     flow.dispose();
     expect(flow.isDisposed).toBe(true);
