@@ -316,6 +316,30 @@ describe('presets', () => {
     });
   }
 
+  it('the documented defaults: 5 layers of [64, 64] relu units, reversed orders, no context, no normalization', () => {
+    const flow = maf({ eventSize: 3, seed: 1 });
+    expect(flow.config).toEqual({
+      eventSize: 3,
+      numLayers: 5,
+      hiddenUnits: [64, 64],
+      contextSize: 0,
+      batchNorm: false,
+      actnorm: false,
+      linear: false,
+      permutation: 'reverse',
+      activation: 'relu',
+      seed: 1,
+    });
+    flow.dispose();
+  });
+
+  it('eventSize is a positive integer, "2" and 2.5 included', () => {
+    for (const eventSize of ['2', 2.5, 0]) {
+      argumentErrorOf(() => maf({ eventSize: eventSize as never }), { argument: 'eventSize', message: new RegExp(`^maf: eventSize must be a positive integer \\(the data dimension\\), received ${eventSize === '2' ? '"2"' : eventSize}$`) });
+    }
+    argumentErrorOf(() => maf(null as never), { argument: 'options', message: /^maf: options must be an object such as \{eventSize: 2\}, received null$/ });
+  });
+
   it('numBins and bins may both be given when they agree; the variant defaults to coupling', () => {
     const flow = neuralSplineFlow({ ...small, numBins: 5, bins: 5 });
     expect(flow.config).toMatchObject({ bins: 5, variant: 'coupling' });
