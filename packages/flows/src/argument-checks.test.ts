@@ -303,6 +303,13 @@ describe('Flow', () => {
 
 describe('presets', () => {
   const cases: [string, () => unknown, string, RegExp][] = [
+    ['numLayers 2.5', () => maf({ ...small, numLayers: 2.5 }), 'numLayers', /^maf: numLayers must be a positive integer, received 2\.5$/],
+    ['numLayers "3"', () => maf({ ...small, numLayers: '3' as never }), 'numLayers', /^maf: numLayers must be a positive integer, received "3"$/],
+    ['hiddenUnits with one bad width', () => maf({ ...small, hiddenUnits: [64, 0] }), 'hiddenUnits', /^maf: hiddenUnits must be an array of positive integers such as \[64, 64\], received \[64, 0\]$/],
+    ['hiddenUnits with a fraction', () => maf({ ...small, hiddenUnits: [64, 1.5] }), 'hiddenUnits', /^maf: hiddenUnits must be an array of positive integers/],
+    ['hiddenUnits with a string', () => maf({ ...small, hiddenUnits: [64, '8' as never] }), 'hiddenUnits', /^maf: hiddenUnits must be an array of positive integers/],
+    ['contextSize 1.5', () => maf({ ...small, contextSize: 1.5 }), 'contextSize', /^maf: contextSize must be a non-negative integer, received 1\.5$/],
+    ['contextSize "1"', () => maf({ ...small, contextSize: '1' as never }), 'contextSize', /^maf: contextSize must be a non-negative integer, received "1"$/],
     ['batchNorm "yes"', () => maf({ ...small, batchNorm: 'yes' as never }), 'batchNorm', /^maf: batchNorm must be a boolean, received "yes"$/],
     ['actnorm 1', () => realNVP({ ...small, actnorm: 1 as never }), 'actnorm', /^realNVP: actnorm must be a boolean, received 1$/],
     ['activation "gelu"', () => maf({ ...small, activation: 'gelu' as never }), 'activation', /^maf: activation must be 'relu', .*'tanh'.*, received "gelu"$/],
