@@ -353,6 +353,21 @@ describe('presets', () => {
     flow.dispose();
   });
 
+  it('coupling flows: Reverse between layers, a seeded Permute per layer for random, nothing for false', () => {
+    const names = (permutation: 'reverse' | 'random' | false) => {
+      const flow = realNVP({ ...small, eventSize: 3, numLayers: 3, permutation });
+      const members = flow.bijector.members.map((m) => m.name);
+      const orders = flow.bijector.members.filter((m) => m.name === 'Permute').map((m) => (m as unknown as { permutation: number[] }).permutation.join());
+      flow.dispose();
+      return { members, orders };
+    };
+    expect(names('reverse').members).toEqual(['RealNVP', 'Reverse', 'RealNVP', 'Reverse', 'RealNVP']);
+    expect(names(false).members).toEqual(['RealNVP', 'RealNVP', 'RealNVP']);
+    const random = names('random');
+    expect(random.members).toEqual(['RealNVP', 'Permute', 'RealNVP', 'Permute', 'RealNVP']);
+    expect(names('random').orders).toEqual(random.orders);
+  });
+
   it('permutation false keeps one MADE order in every layer', () => {
     const flow = maf({ ...small, numLayers: 2, permutation: false });
     const orders = flow.bijector.members.map((m) => ((m as MaskedAutoregressiveFlow).conditioner as MADE).getConfig().inputOrder);
