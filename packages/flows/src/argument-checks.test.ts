@@ -130,11 +130,16 @@ describe('distill', () => {
 
   it('a student without logProb() cannot take a warm-up', async () => {
     const [teacher, flow] = [maf(small), iaf(small)];
-    const student = { sampleAndLogProb: flow.sampleAndLogProb.bind(flow), trainableVariables: flow.trainableVariables, contextSize: 0 };
+    // It has a bijector, so the initialization would change it: the refusal must come first.
+    const student = { sampleAndLogProb: flow.sampleAndLogProb.bind(flow), trainableVariables: flow.trainableVariables, contextSize: 0, bijector: flow.bijector };
+    const before = await Promise.all(flow.getWeights().map((w) => w.data()));
     await argumentErrorOfAsync(() => distill({ teacher, student: student as never, steps: 2, batchSize: 4 }), {
       argument: 'student',
       message: /^distill: student must be a flow with logProb\(\) for a warmup \(pass warmup: 0 otherwise\), received an object with keys/,
     });
+    const after = flow.getWeights();
+    expect(await Promise.all(after.map((w) => w.data()))).toEqual(before);
+    tf.dispose(after);
     teacher.dispose();
     flow.dispose();
   });

@@ -147,12 +147,6 @@ async function warmUp(
 ): Promise<number[]> {
   const t = teacher as { sample?: (n: number, o?: { seed?: number; context?: tf.Tensor }) => tf.Tensor };
   const s = student as { logProb?: (x: tf.Tensor, o?: { context?: tf.Tensor }) => tf.Tensor };
-  if (typeof t.sample !== 'function') {
-    throw argumentError('distill', 'teacher', 'a distribution with sample() for a warmup (pass warmup: 0 otherwise)', teacher);
-  }
-  if (typeof s.logProb !== 'function') {
-    throw argumentError('distill', 'student', 'a flow with logProb() for a warmup (pass warmup: 0 otherwise)', student);
-  }
   const poolSize = Math.min(steps * batchSize, 16384);
   const poolSeed = deriveSeed(seed, 1_000_007)!;
   const [pool, poolContext] = tf.tidy(() => {
@@ -257,6 +251,13 @@ export async function distill(opts: DistillOptions): Promise<DistillResult> {
   if (typeof damping !== 'number' || !(damping > 0)) throw argumentError(owner, 'damping', 'a number > 0 (Infinity: the plain KL)', opts.damping);
   const warmup = opts.warmup ?? Math.round(0.4 * steps);
   if (!Number.isInteger(warmup) || warmup < 0) throw argumentError(owner, 'warmup', 'a non-negative integer', opts.warmup);
+  // Checked here, before the initialization changes the student, so a refused call changes nothing.
+  if (warmup > 0 && typeof (teacher as { sample?: unknown }).sample !== 'function') {
+    throw argumentError(owner, 'teacher', 'a distribution with sample() for a warmup (pass warmup: 0 otherwise)', teacher);
+  }
+  if (warmup > 0 && typeof (student as { logProb?: unknown }).logProb !== 'function') {
+    throw argumentError(owner, 'student', 'a flow with logProb() for a warmup (pass warmup: 0 otherwise)', student);
+  }
   const clipNorm = opts.clipNorm ?? 10;
   if (typeof clipNorm !== 'number' || !(clipNorm > 0)) throw argumentError(owner, 'clipNorm', 'a number > 0 (Infinity: no clipping)', opts.clipNorm);
   const dampingRelease = opts.dampingRelease ?? 0.5;
