@@ -22,6 +22,7 @@ describe('fitVariational', () => {
     ['target 3', (f) => fitVariational(f, 3 as never), 'target', /^fitVariational: target must be a function x => log p~\(x\) or an object with logProb\(x\), received 3$/],
     ['target {}', (f) => fitVariational(f, {} as never), 'target', /^fitVariational: target must be a function/],
     ['options null', (f) => fitVariational(f, target, null as never), 'options', /^fitVariational: options must be an object, received null$/],
+    ['options [1]', (f) => fitVariational(f, target, [1] as never), 'options', /^fitVariational: options must be an object, received \[1\]$/],
     ['steps 0', (f) => fitVariational(f, target, { steps: 0 }), 'steps', /^fitVariational: steps must be a positive integer, received 0$/],
     ['samples 1.5', (f) => fitVariational(f, target, { samples: 1.5 }), 'samples', /^fitVariational: samples must be a positive integer, received 1\.5$/],
     ['stepsPerReport "5"', (f) => fitVariational(f, target, { stepsPerReport: '5' as never }), 'stepsPerReport', /^fitVariational: stepsPerReport must be a positive integer, received "5"$/],
@@ -83,6 +84,8 @@ describe('fitVariational', () => {
 describe('distill', () => {
   const cases: [string, (teacher: Flow, student: Flow) => Promise<unknown>, string, RegExp][] = [
     ['options null', () => distill(null as never), 'options', /^distill: options must be an object, received null$/],
+    ['options undefined', () => distill(undefined as never), 'options', /^distill: options must be an object, received undefined$/],
+    ['options "x"', () => distill('x' as never), 'options', /^distill: options must be an object, received "x"$/],
     ['teacher {}', (_, s) => distill({ teacher: {} as never, student: s }), 'teacher', /^distill: teacher must be a distribution with logProb \(e\.g\. a trained maf\(\)\), received an empty object$/],
     ['student {}', (t) => distill({ teacher: t, student: {} as never }), 'student', /^distill: student must be a trainable flow with sampleAndLogProb \(e\.g\. iaf\(\)\), received an empty object$/],
     ['student null', (t) => distill({ teacher: t, student: null as never }), 'student', /^distill: student must be a trainable flow with sampleAndLogProb \(e\.g\. iaf\(\)\), received null$/],

@@ -285,6 +285,20 @@ describe('distill around its loop', () => {
     teacher.dispose();
   });
 
+  it('takes a teacher with only logProb when there is no warm-up, and leaves it as it was; dampingRelease 0 and 1 are in range', async () => {
+    const reference = new MultivariateNormalDiag({ loc: [1, -1], scaleDiag: [0.5, 2] });
+    const teacher = { logProb: (x: tf.Tensor) => reference.logProb(x) };
+    for (const dampingRelease of [0, 1]) {
+      const student = iaf(small);
+      const res = await distill({ teacher, student, steps: 2, batchSize: 8, warmup: 0, dampingRelease, seed: 1 });
+      expect(res.history.kl).toHaveLength(2);
+      expect(res.history.kl.every(Number.isFinite)).toBe(true);
+      student.dispose();
+    }
+    expect(Object.keys(teacher)).toEqual(['logProb']);
+    reference.dispose();
+  });
+
   it('uses the optimizer it is given, for the warm-up and the reverse-KL steps', async () => {
     const teacher = maf(small);
     const student = iaf(small);

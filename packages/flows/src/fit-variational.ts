@@ -183,7 +183,6 @@ export async function runVariational(owner: string, flow: VariationalFlow, targe
   if (typeof target !== 'function' && (target === null || typeof target !== 'object' || typeof target.logProb !== 'function')) {
     throw argumentError(owner, 'target', 'a function x => log p~(x) or an object with logProb(x)', target);
   }
-  if (opts === null || typeof opts !== 'object') throw argumentError(owner, 'options', 'an object', opts);
   checkOptionKeys(owner, opts, [...KEYS, ...MORE_KEYS]);
   const { steps = 2000, samples = 256, gradient = 'pathwise', stepsPerReport = 50, logZSamples = 10_000, onReport, onStep, context } = opts;
   const positive = (name: string, v: unknown): void => {

@@ -89,4 +89,15 @@ describe('naf options', () => {
     expect(() => naf({ eventSize: 2, sigmoids: 3 } as never)).toThrow(/naf/);
     expect(() => naf({ eventSize: 3, hiddenUnits: [1] })).toThrow(/naf: hiddenUnits\[0\] must be >= eventSize - 1 = 2/);
   });
+
+  it('refuses missing options as an ArgumentError, and takes a single sigmoid (the smallest mixture)', () => {
+    expect(() => naf(undefined as never)).toThrow(/^naf: options must be an object such as \{eventSize: 2\}, received undefined$/);
+    const flow = naf({ eventSize: 2, numLayers: 1, hiddenUnits: [4], hiddenSigmoids: 1, seed: 1 });
+    expect(flow.config?.hiddenSigmoids).toBe(1);
+    const x = tf.tensor2d([[0.1, -0.2]]);
+    const lp = flow.logProb(x);
+    expect(Number.isFinite(lp.dataSync()[0])).toBe(true);
+    tf.dispose([x, lp]);
+    flow.dispose();
+  });
 });
