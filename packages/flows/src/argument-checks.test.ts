@@ -32,6 +32,10 @@ describe('fitVariational', () => {
     ['onStep "x"', (f) => fitVariational(f, target, { onStep: 'x' as never }), 'onStep', /^fitVariational: onStep must be a function \(step, \{elbo\}\) => void, received "x"$/],
     ['damping 0', (f) => fitVariational(f, target, { damping: 0 }), 'damping', /^fitVariational: damping must be a number > 0 \(Infinity: no damping\), received 0$/],
     ['dampingRelease 2', (f) => fitVariational(f, target, { dampingRelease: 2 }), 'dampingRelease', /^fitVariational: dampingRelease must be a number in \[0, 1\], received 2$/],
+    ['dampingRelease -0.5', (f) => fitVariational(f, target, { dampingRelease: -0.5 }), 'dampingRelease', /^fitVariational: dampingRelease must be a number in \[0, 1\], received -0\.5$/],
+    ['dampingRelease "0.5"', (f) => fitVariational(f, target, { dampingRelease: '0.5' as never }), 'dampingRelease', /^fitVariational: dampingRelease must be a number in \[0, 1\], received "0\.5"$/],
+    ['damping "3"', (f) => fitVariational(f, target, { damping: '3' as never }), 'damping', /^fitVariational: damping must be a number > 0 \(Infinity: no damping\), received "3"$/],
+    ['logZSamples 1.5', (f) => fitVariational(f, target, { logZSamples: 1.5 }), 'logZSamples', /^fitVariational: logZSamples must be a non-negative integer \(0: no log Z estimate\), received 1\.5$/],
     [
       'a context for an unconditional flow',
       async (f) => {
@@ -64,6 +68,14 @@ describe('fitVariational', () => {
       argument: 'context',
       message: /^fitVariational: context must be a 2-D tensor of shape \[m, 2\] \(the flow is conditional\), received undefined$/,
     });
+    for (const shape of [[4], [4, 1], [0, 2], [2, 2, 1]]) {
+      const c = tf.zeros(shape);
+      await argumentErrorOfAsync(() => fitVariational(conditional, target, { context: c, steps: 1 }), {
+        argument: 'context',
+        message: new RegExp(`^fitVariational: context must be a 2-D tensor of shape \\[m, 2\\] \\(the flow is conditional\\), received a float32 tensor of shape \\[${shape.join(', ')}\\]$`),
+      });
+      c.dispose();
+    }
     conditional.dispose();
     const fixed = new Flow({ bijector: new Reverse(), base: new MultivariateNormalDiag({ loc: [0, 0], scaleDiag: [1, 1] }) });
     await argumentErrorOfAsync(() => fitVariational(fixed, target), { argument: 'flow', message: /^fitVariational: flow must be a flow with trainable variables, received a Flow$/ });

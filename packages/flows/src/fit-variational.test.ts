@@ -77,6 +77,22 @@ describeEachBackend('fitVariational', () => {
     flow.dispose();
   });
 
+  it("gradient: 'stl' scores a conditional flow's samples at their context rows (one row is enough) and frees its frozen copy", async () => {
+    const flow = iaf({ eventSize: 2, numLayers: 1, hiddenUnits: [8], contextSize: 1, seed: 7 });
+    const context = tf.tensor2d([[1.5]]);
+    // Normalized p(x | c) = N(x; (c, -c), I).
+    const target = (x: tf.Tensor, c?: tf.Tensor): tf.Tensor =>
+      tf.tidy(() => tf.sub(tf.mul(tf.sum(tf.square(tf.sub(x, tf.concat([c!, tf.neg(c!)], 1))), -1), -0.5), Math.log(2 * Math.PI)));
+    let res: Awaited<ReturnType<typeof fitVariational>> | undefined;
+    await expectNoLeaks(async () => {
+      res = await fitVariational(flow, target, { steps: 4, samples: 16, gradient: 'stl', seed: 2, context, logZSamples: 0 });
+    });
+    // The ELBO of a normalized target is at most log Z = 0.
+    expect(res!.history.elbo.every((v) => Number.isFinite(v) && v < 0)).toBe(true);
+    context.dispose();
+    flow.dispose();
+  });
+
   it('runs exactly `steps` steps, reporting each (onStep) and each block (the last one shorter)', async () => {
     const flow = iaf({ eventSize: 2, numLayers: 1, hiddenUnits: [8], seed: 2 });
     const seen: [number, number][] = [];
