@@ -222,6 +222,21 @@ describe('Flow', () => {
     const batched = new MultivariateNormalDiag({ loc: [[0, 0], [1, 1], [2, 2]], scaleDiag: [[1, 1], [1, 1], [1, 1]] });
     argumentErrorOf(() => new Flow({ bijector: b, base: batched }), { argument: 'base', message: /^Flow: base must be a distribution with event shape \[D\] and no batch shape .*, received a distribution with batch shape \[3\] and event shape \[2\]$/ });
     batched.dispose();
+    const wrongBase = /^Flow: base must be a distribution with event shape \[D\] and no batch shape \(wrap scalar families in Independent\), received /;
+    argumentErrorOf(() => new Flow({ bijector: b, base: null as never }), { argument: 'base', message: new RegExp(`${wrongBase.source}null$`) });
+    // Shapes alone are not a distribution; a scalar family has event shape [].
+    argumentErrorOf(() => new Flow({ bijector: b, base: { eventShape: [2], batchShape: [] } as never }), {
+      argument: 'base',
+      message: new RegExp(`${wrongBase.source}a distribution with batch shape \\[\\] and event shape \\[2\\]$`),
+    });
+    argumentErrorOf(() => new Flow({ bijector: b, base: { logProb: () => 0, eventShape: [], batchShape: [] } as never }), {
+      argument: 'base',
+      message: new RegExp(`${wrongBase.source}a distribution with batch shape \\[\\] and event shape \\[\\]$`),
+    });
+    argumentErrorOf(() => new Flow({ bijector: b, base: { logProb: () => 0, eventShape: 2, batchShape: [] } as never }), {
+      argument: 'base',
+      message: new RegExp(`${wrongBase.source}an object with keys \\{logProb, eventShape, batchShape\\}$`),
+    });
     // A hand-built flow has no preset configuration.
     const handBuilt = new Flow({ bijector: b });
     expect(handBuilt.config).toBeUndefined();
