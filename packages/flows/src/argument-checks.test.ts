@@ -216,6 +216,8 @@ describe('Flow', () => {
       message: /^Flow: base must be a distribution of event shape \[2\] \(the bijector's event size\), received event shape \[3\]$/,
     });
     argumentErrorOf(() => new Flow({ bijector: b, contextSize: -1 }), { argument: 'contextSize', message: /^Flow: contextSize must be a non-negative integer, received -1$/ });
+    argumentErrorOf(() => new Flow({ bijector: b, contextSize: 1.5 }), { argument: 'contextSize', message: /^Flow: contextSize must be a non-negative integer, received 1\.5$/ });
+    argumentErrorOf(() => new Flow({ bijector: b, contextSize: '1' as never }), { argument: 'contextSize', message: /^Flow: contextSize must be a non-negative integer, received "1"$/ });
     argumentErrorOf(() => new Flow(5 as never), { argument: 'options', message: /^Flow: options must be an object \{bijector, base\?, contextSize\?\}, received 5$/ });
     argumentErrorOf(() => new Flow({ bijector: { members: [] } as never }), { argument: 'bijector', message: /^Flow: bijector must be a Bijector from @densityjs\/bijectors, received an object with keys \{members\}$/ });
     argumentErrorOf(() => new Flow({ bijector: b, base: {} as never }), { argument: 'base', message: /^Flow: base must be a distribution with event shape \[D\] and no batch shape \(wrap scalar families in Independent\), received an empty object$/ });
