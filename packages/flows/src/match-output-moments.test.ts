@@ -53,6 +53,30 @@ describe('matchOutputMoments', () => {
     flow.dispose();
   });
 
+  it('takes a single layer as well as a chain: a MAF layer, and an IAF layer (an inverted one)', async () => {
+    const flow = maf(small);
+    const layer = flow.bijector.members[0]!;
+    const c = (layer as unknown as { transformer: { toJSON(): { logScaleClamp: number } } }).transformer.toJSON().logScaleClamp;
+    expect(matchOutputMoments(layer, mean, std)).toBe(true);
+    const expectedMaf = mean.flatMap((m, i) => [m, c * Math.atanh(Math.log(std[i]!) / c)]);
+    (await dataSideBias(flow)).forEach((v, i) => expect(v).toBeCloseTo(expectedMaf[i]!, 5));
+    flow.dispose();
+    const inverse = iaf(small);
+    expect(matchOutputMoments(inverse.bijector.members[0]!, mean, std)).toBe(true);
+    const expectedIaf = mean.flatMap((m, i) => [-m / std[i]!, c * Math.atanh(-Math.log(std[i]!) / c)]);
+    (await dataSideBias(inverse)).forEach((v, i) => expect(v).toBeCloseTo(expectedIaf[i]!, 5));
+    inverse.dispose();
+  });
+
+  it('leaves an affine coupling layer whose output bias happens to hold 2 x mean.length values unchanged', async () => {
+    // A 4-D affine coupling transforms 2 units: its conditioner's output bias has 4 = 2 * 2 entries.
+    const coupling = realNVP({ ...small, eventSize: 4 });
+    const before = await Promise.all(coupling.trainableVariables.map((v) => v.data()));
+    expect(matchOutputMoments(coupling.bijector, mean, std)).toBe(false);
+    expect(await Promise.all(coupling.trainableVariables.map((v) => v.data()))).toEqual(before);
+    coupling.dispose();
+  });
+
   it('clips log-scales just inside the clamp, and tiny stds at 1e-6', async () => {
     const flow = maf(small);
     const c = (flow.bijector.members[0] as unknown as { transformer: { toJSON(): { logScaleClamp: number } } }).transformer.toJSON().logScaleClamp;
