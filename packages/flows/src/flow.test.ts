@@ -6,7 +6,7 @@ import { Chain, MaskedAutoregressiveFlow, Reverse, RealNVP, Exp, Invert, Scale, 
 import { Independent, MultivariateNormalDiag, Normal, StudentT, TransformedDistribution } from '@densityjs/distributions';
 import { MADE } from '@densityjs/made';
 import { describeEachBackend, expectAllClose, expectNoLeaks } from '@densityjs/testing';
-import { DenseNetwork, fit, Flow, loadFlow, maf, realNVP, saveFlow } from './index.js';
+import { DenseNetwork, fit, Flow, iaf, loadFlow, maf, naf, neuralSplineFlow, realNVP, saveFlow } from './index.js';
 
 const LOG_2PI = Math.log(2 * Math.PI);
 
@@ -183,3 +183,54 @@ describeEachBackend('affine bijectors declare it', () => {
     expect(() => curved.mean()).toThrow(/affine/);
   });
 }, { webgpu: false });
+
+describeEachBackend('conditional Flow calls', () => {
+  const presets = { maf, iaf, realNVP, neuralSplineFlow, naf };
+  it.each(Object.keys(presets) as (keyof typeof presets)[])('%s: a single context row stands for every row of a batch, in logProb, prob, sample and sampleAndLogProb', async (name) => {
+    const flow = presets[name]({ eventSize: 2, contextSize: 1, numLayers: 2, hiddenUnits: [8], seed: 4 });
+    const x = tf.randomNormal([2, 3, 2], 0, 1, 'float32', 1);
+    const row = tf.tensor1d([0.7]);
+    const rows = tf.fill([2, 3, 1], 0.7);
+    await expectNoLeaks(async () => {
+      const [a, b] = [flow.logProb(x, { context: row }), flow.logProb(x, { context: rows })];
+      expect(a.shape).toEqual([2, 3]);
+      await expectAllClose(a, b, { atol: 1e-6 });
+      const [p, q] = [flow.prob(x, { context: row }), flow.prob(x, { context: rows })];
+      await expectAllClose(p, q, { atol: 1e-6 });
+      const expB = tf.exp(b);
+      await expectAllClose(p, expB, { rtol: 1e-5 });
+      const [s, t] = [flow.sample([2, 3], { seed: 5, context: row }), flow.sample([2, 3], { seed: 5, context: rows })];
+      expect(s.shape).toEqual([2, 3, 2]);
+      await expectAllClose(s, t, { atol: 1e-6 });
+      const one = flow.sampleAndLogProb([2, 3], { seed: 6, context: row });
+      const all = flow.sampleAndLogProb([2, 3], { seed: 6, context: rows });
+      await expectAllClose(one.sample, all.sample, { atol: 1e-6 });
+      await expectAllClose(one.logProb, all.logProb, { atol: 1e-5 });
+      tf.dispose([a, b, expB, p, q, s, t, one.sample, one.logProb, all.sample, all.logProb]);
+    });
+    tf.dispose([x, row, rows]);
+    flow.dispose();
+  });
+
+  it('names the method in its argument errors', () => {
+    const flow = maf({ eventSize: 2, contextSize: 1, numLayers: 1, hiddenUnits: [4], seed: 4 });
+    const x = tf.zeros([3, 2]);
+    const [row, wide] = [tf.zeros([1]), tf.zeros([3, 2])];
+    expect(() => flow.sample(-1)).toThrow(/^maf\.sample: sampleShape/);
+    expect(() => flow.sampleAndLogProb(-1)).toThrow(/^maf\.sampleAndLogProb: sampleShape/);
+    expect(() => flow.sampleAndLogProb(2, { seed: 'x' as never, context: row })).toThrow(/^maf\.sampleAndLogProb: seed/);
+    expect(() => flow.sampleAndLogProb(2, { context: wide })).toThrow(/^maf\.sampleAndLogProb: context must be a tensor of shape \[2, 1\] or \[1\]/);
+    expect(() => flow.prob(x, { context: wide })).toThrow(/^maf\.prob: context must be a tensor of shape \[3, 1\] or \[1\]/);
+    tf.dispose([x, row, wide]);
+    flow.dispose();
+  });
+
+  it('disposes a base that has no dispose method', () => {
+    const mvn = new MultivariateNormalDiag({ loc: [0, 0], scaleDiag: [1, 1] });
+    const base = { logProb: (x: tf.Tensor) => mvn.logProb(x), sample: (n: number) => mvn.sample(n), eventShape: [2], batchShape: [] };
+    const flow = new Flow({ bijector: new Reverse(), base: base as never });
+    expect(() => flow.dispose()).not.toThrow();
+    expect(flow.isDisposed).toBe(true);
+    mvn.dispose();
+  });
+});
