@@ -144,12 +144,29 @@ describeEachBackend(
   { webgpu: false },
 );
 
+describe('coupling presets split the units', () => {
+  it('the first floor(D / 2) units pass through each coupling layer (at least one)', () => {
+    for (const [eventSize, masked] of [[2, 1], [3, 1], [5, 2], [8, 4]] as const) {
+      for (const preset of [realNVP, nice, neuralSplineFlow]) {
+        const flow = preset({ eventSize, numLayers: 2, hiddenUnits: [4], seed: 1 });
+        const couplings = flow.bijector.members.filter((m) => 'numMasked' in m) as unknown as { numMasked: number }[];
+        expect(couplings).toHaveLength(2);
+        couplings.forEach((c) => expect(c.numMasked).toBe(masked));
+        flow.dispose();
+      }
+    }
+  });
+});
+
 describe('flow preset errors', () => {
   it('validates options with clear messages', () => {
     expect(() => maf({ eventSize: 0 })).toThrow('maf: eventSize must be a positive integer (the data dimension), received 0');
     expect(() => maf({ eventSize: 2, numLayers: 0 })).toThrow(/maf: numLayers must be a positive integer, received 0/);
     expect(() => maf({ eventSize: 2, hiddenUnits: [0] })).toThrow(/maf: hiddenUnits must be an array of positive integers/);
     expect(() => maf({ eventSize: 4, hiddenUnits: [2] })).toThrow(/maf: hiddenUnits\[0\] must be >= eventSize - 1 = 3/);
+    expect(() => iaf({ eventSize: 4, hiddenUnits: [8, 2] })).toThrow(/^iaf: hiddenUnits\[1\] must be >= eventSize - 1 = 3 for a MADE conditioner, received 2$/);
+    // Exactly eventSize - 1 units reach every output.
+    for (const preset of [maf, iaf]) preset({ eventSize: 4, numLayers: 1, hiddenUnits: [3], seed: 1 }).dispose();
     expect(() => realNVP({ eventSize: 1 })).toThrow(/realNVP: eventSize must be an integer >= 2 for an unconditional coupling flow/);
     expect(() => nice({ eventSize: 2, permutation: 'shuffle' as never })).toThrow(/nice: permutation must be 'reverse', 'random' or false/);
     expect(() => iaf({ eventSize: 2, contextSize: -1 })).toThrow(/iaf: contextSize must be a non-negative integer/);
