@@ -168,6 +168,8 @@ describe('flow preset errors', () => {
     // Exactly eventSize - 1 units reach every output.
     for (const preset of [maf, iaf]) preset({ eventSize: 4, numLayers: 1, hiddenUnits: [3], seed: 1 }).dispose();
     expect(() => realNVP({ eventSize: 1 })).toThrow(/realNVP: eventSize must be an integer >= 2 for an unconditional coupling flow/);
+    expect(() => nice({ eventSize: 1 })).toThrow(/^nice: eventSize must be an integer >= 2 for an unconditional coupling flow/);
+    expect(() => neuralSplineFlow({ eventSize: 1 })).toThrow(/^neuralSplineFlow: eventSize must be an integer >= 2 for an unconditional coupling flow/);
     expect(() => nice({ eventSize: 2, permutation: 'shuffle' as never })).toThrow(/nice: permutation must be 'reverse', 'random' or false/);
     expect(() => iaf({ eventSize: 2, contextSize: -1 })).toThrow(/iaf: contextSize must be a non-negative integer/);
     expect(() => neuralSplineFlow({ eventSize: 2, variant: 'x' as never })).toThrow(/neuralSplineFlow: variant must be 'coupling' or 'autoregressive'/);
