@@ -174,6 +174,12 @@ describeEachBackend('a flow of an elementwise bijector', () => {
     const y = tf.tensor2d(points);
     const lp = flow.logProb(y);
     await expectAllClose(lp, reference, { atol: 1e-5, rtol: 1e-6 });
+    // Two batch axes: still one log-density per row.
+    const y3 = tf.tensor3d([points]);
+    const lp3 = flow.logProb(y3);
+    expect(lp3.shape).toEqual([1, 2]);
+    await expectAllClose(lp3, [reference], { atol: 1e-5, rtol: 1e-6 });
+    tf.dispose([y3, lp3]);
     const { sample, logProb } = flow.sampleAndLogProb(4, { seed: 3 });
     const again = flow.logProb(sample);
     await expectAllClose(logProb, again, { atol: 1e-4, rtol: 1e-5 });

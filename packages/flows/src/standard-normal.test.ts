@@ -14,6 +14,12 @@ describeEachBackend('StandardNormal (the flows\' base, one custom-gradient op)',
     // Through a nonlinearity, so the upstream gradient dy differs per row.
     await expectGradientsMatchFiniteDifferences((x) => tf.sin(base.logProb(x)), [z], { label: 'StandardNormal.logProb', directions: 3 });
     z.dispose();
+    // Two batch axes: dy of shape [2, 3] meets z of shape [2, 3, 2] on its batch axes.
+    const z3 = tf.tensor3d([[[0.5, -1], [2, 0.3], [-0.4, 1.1]], [[1.5, 0.2], [-2, -0.6], [0.9, 0.7]]]);
+    const base2 = new StandardNormal(2);
+    await expectGradientsMatchFiniteDifferences((x) => tf.sin(base2.logProb(x)), [z3], { label: 'StandardNormal.logProb, batch [2, 3]', directions: 3 });
+    z3.dispose();
+    base2.dispose();
     base.dispose();
   });
 });
