@@ -7,7 +7,7 @@
 // whole update is one kernel (kernels/adam-update-kernel.ts), elsewhere the gradients are
 // concatenated into one flat vector and the update is ~12 elementwise kernels in total.
 import * as tf from '@tensorflow/tfjs-core';
-import { argumentError } from './errors.js';
+import { argumentError, raw } from './errors.js';
 import { directKernelsActive } from './kernels/direct-backend.js';
 import { ADAM_UPDATE_KERNEL, registerAdamUpdateKernel } from './kernels/adam-update-kernel.js';
 
@@ -83,12 +83,15 @@ export class FusedAdam extends tf.Optimizer {
     const registry = tf.engine().registeredVariables;
     const vars = names.map((n) => {
       const v = registry[n];
-      if (!v) throw new Error(`FusedAdam: no registered variable named ${JSON.stringify(n)}`);
+      if (!v) throw argumentError('FusedAdam.applyGradients', 'variableGradients', 'gradients keyed by the names of registered variables', raw(`a gradient for ${JSON.stringify(n)}`));
       return v;
     });
     const sizes = vars.map((v) => v.size);
     const total = sizes.reduce((a, b) => a + b, 0);
-    if (names.join('\u0000') !== this.names.join('\u0000') || !this.m || !this.v) {
+    if (this.names.length === 0 && this.m && this.m.size === total) {
+      // Moments restored by setWeights: they belong to the variables of this first step.
+      this.names = names;
+    } else if (names.join('\u0000') !== this.names.join('\u0000') || !this.m || !this.v) {
       // A new set of variables: fresh moments (as tf.train.adam's per-variable slots would be).
       tf.dispose([this.m, this.v]);
       this.names = names;
@@ -163,7 +166,10 @@ export class FusedAdam extends tf.Optimizer {
     return out;
   }
 
-  /** Restores a state read with `getWeights` (step count and moments). */
+  /**
+   * Restores a state read with `getWeights` (step count and moments), into this optimizer or a
+   * new one: the next step continues it when its variables hold as many values as the moments.
+   */
   override async setWeights(weightValues: NamedTensor[]): Promise<void> {
     const rest = await this.extractIterations(weightValues);
     this.step = this.iterations;
@@ -171,8 +177,9 @@ export class FusedAdam extends tf.Optimizer {
     const v = rest.find((w) => w.name === 'fused_adam/v');
     if (m && v) {
       tf.dispose([this.m, this.v]);
-      this.m = tf.tidy(() => tf.variable(tf.clone(m.tensor), false));
-      this.v = tf.tidy(() => tf.variable(tf.clone(v.tensor), false));
+      this.m = tf.tidy(() => tf.variable(tf.reshape(m.tensor, [-1]), false));
+      this.v = tf.tidy(() => tf.variable(tf.reshape(v.tensor, [-1]), false));
+      this.names = [];
     }
   }
 
