@@ -88,10 +88,9 @@ export class FusedAdam extends tf.Optimizer {
     });
     const sizes = vars.map((v) => v.size);
     const total = sizes.reduce((a, b) => a + b, 0);
-    if (this.names.length === 0 && this.m && this.m.size === total) {
-      // Moments restored by setWeights: they belong to the variables of this first step.
-      this.names = names;
-    } else if (names.join('\u0000') !== this.names.join('\u0000') || !this.m || !this.v) {
+    // Moments restored by setWeights belong to the variables of the first step after it.
+    if (this.names.length === 0 && this.m?.size === total) this.names = names;
+    if (names.join('\u0000') !== this.names.join('\u0000') || !this.m || !this.v) {
       // A new set of variables: fresh moments (as tf.train.adam's per-variable slots would be).
       tf.dispose([this.m, this.v]);
       this.names = names;
