@@ -108,11 +108,6 @@ export function mlpBackward(d: DirectBackend, { inputs, attrs }: { inputs: tf.Na
     const db = d.sumRows(dz);
     grads[2 * i] = d.keep(dW);
     grads[2 * i + 1] = d.keep(db);
-    if (i === 0 && config.inputGrad === false && !layer.context) {
-      if (dz !== g) d.free(dz);
-      if (g !== inputs['dy']) d.free(g);
-      continue;
-    }
     const kernel = layer.masked ? d.run('Multiply', { a: inputs[`k${i}`], b: inputs[`m${i}`] }) : inputs[`k${i}`]!;
     const dInput = d.matMul(dz, kernel, { transposeB: true });
     if (layer.masked) d.free(kernel);
@@ -138,7 +133,7 @@ export function mlpBackward(d: DirectBackend, { inputs, attrs }: { inputs: tf.Na
       dh[i] = dInput;
     }
   }
-  const out = [d.keep(dh[0] ?? d.zeros([batch, config.inputSize]))];
+  const out = [d.keep(dh[0]!)];
   if (dc) out.push(d.keep(dc));
   return [...out, ...grads];
 }

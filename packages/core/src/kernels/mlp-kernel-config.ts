@@ -31,12 +31,6 @@ export interface MlpKernelConfig {
   contextBatch: number;
   /** Slope of 'leakyrelu' for negative inputs. */
   leakyreluAlpha: number;
-  /**
-   * false: the network input is data, its gradient dx is not wanted (the backward kernel then
-   * returns zeros for it and skips the first layer's input-gradient matMul when that layer has
-   * no context). Default true.
-   */
-  inputGrad?: boolean;
 }
 
 /**
