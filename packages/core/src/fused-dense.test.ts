@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { describeEachBackend, expectAllClose, expectNoLeaks } from '@densityjs/testing';
+import { argumentErrorOf, describeEachBackend, expectAllClose, expectNoLeaks } from '@densityjs/testing';
 import { fusedDense, fusedMlp, type DenseActivation, type FusedLayer } from './fused-dense.js';
 import { setDirectKernelsEnabled } from './kernels/direct-backend.js';
 
@@ -134,20 +134,45 @@ describeEachBackend('fusedMlp direct kernels', () => {
 });
 
 describe('fusedMlp: bad input', () => {
-  it('names the layer and the expected shape', () => {
-    tf.tidy(() => {
-      const x = tf.zeros([2, 3]);
-      const W = tf.zeros([3, 4]) as tf.Tensor2D;
-      expect(() => fusedMlp(x, undefined, [])).toThrow(/layers must be a non-empty array/);
-      expect(() => fusedDense(tf.zeros([2, 2]), W, tf.zeros([4]) as tf.Tensor1D)).toThrow(/layer 0 kernel must have shape \[2, units\]/);
-      expect(() => fusedDense(x, W, tf.zeros([3]) as tf.Tensor1D)).toThrow(/layer 0 bias must have shape \[4\]/);
-      expect(() => fusedDense(x, W, tf.zeros([4]) as tf.Tensor1D, { activation: 'gelu' as never })).toThrow(/activation must be one of/);
-      expect(() =>
-        fusedMlp(x, undefined, [{ kernel: W, bias: tf.zeros([4]) as tf.Tensor1D, activation: 'linear', skipFrom: 0 }]),
-      ).toThrow(/skipFrom must index an earlier layer input of width 4/);
-      expect(() => fusedMlp(x, undefined, [{ kernel: tf.zeros([5, 4]) as tf.Tensor2D, bias: tf.zeros([4]) as tf.Tensor1D, activation: 'linear', context: true }])).toThrow(
-        /context must be a tensor, received undefined/,
-      );
-    });
+  it('is an ArgumentError naming the argument (the layer and field for a layer), expected and received', () => {
+    const x = tf.zeros([2, 3]);
+    const W = tf.zeros([3, 4]) as tf.Tensor2D;
+    const b = tf.zeros([4]) as tf.Tensor1D;
+    const layer = { kernel: W, bias: b, activation: 'linear' as const };
+    // The refused inputs, made before the calls (a refused call must leave no tensor behind).
+    const [scalar, x2, kernel1d, bias3, bias2d, maskT, square, contextKernel, context3] = [
+      tf.scalar(1), tf.zeros([2, 2]), tf.zeros([3]), tf.zeros([3]), tf.zeros([1, 4]), tf.ones([4, 3]), tf.zeros([4, 4]), tf.zeros([5, 4]), tf.zeros([3, 2]),
+    ];
+    const hidden = (skipFrom: number) => ({ kernel: square as tf.Tensor2D, bias: b, activation: 'relu' as const, skipFrom });
+    const cases: [string, () => unknown, string, RegExp][] = [
+      ['no layers', () => fusedMlp(x, undefined, []), 'layers', /^fusedMlp: layers must be a non-empty array, received \[\]$/],
+      ['a scalar x', () => fusedMlp(scalar, undefined, [layer]), 'x', /^fusedMlp: x must be a tensor of rank >= 1, received a float32 tensor of shape \[\]$/],
+      ['kernel rows', () => fusedDense(x2, W, b), 'layers[0].kernel', /^fusedMlp: layers\[0\]\.kernel must be a tensor of shape \[2, units\], received a float32 tensor of shape \[3, 4\]$/],
+      ['kernel rank', () => fusedMlp(x, undefined, [{ ...layer, kernel: kernel1d as never }]), 'layers[0].kernel', /^fusedMlp: layers\[0\]\.kernel must be a tensor of shape \[3, units\]/],
+      ['bias size', () => fusedDense(x, W, bias3 as tf.Tensor1D), 'layers[0].bias', /^fusedMlp: layers\[0\]\.bias must be a tensor of shape \[4\], received a float32 tensor of shape \[3\]$/],
+      ['bias rank', () => fusedDense(x, W, bias2d as never), 'layers[0].bias', /^fusedMlp: layers\[0\]\.bias must be a tensor of shape \[4\], received a float32 tensor of shape \[1, 4\]$/],
+      ['mask shape', () => fusedDense(x, W, b, { mask: maskT as tf.Tensor2D }), 'layers[0].mask', /^fusedMlp: layers\[0\]\.mask must be a tensor of the kernel's shape \[3, 4\], received a float32 tensor of shape \[4, 3\]$/],
+      ['activation', () => fusedDense(x, W, b, { activation: 'gelu' as never }), 'layers[0].activation', /^fusedMlp: layers\[0\]\.activation must be one of linear, relu, leakyrelu, elu, sigmoid, tanh, received "gelu"$/],
+      ['skipFrom width', () => fusedMlp(x, undefined, [{ ...layer, skipFrom: 0 }]), 'layers[0].skipFrom', /^fusedMlp: layers\[0\]\.skipFrom must be the index of an earlier layer input of width 4, received 0$/],
+      ['skipFrom ahead', () => fusedMlp(x, undefined, [layer, hidden(2)]), 'layers[1].skipFrom', /^fusedMlp: layers\[1\]\.skipFrom must be the index of an earlier layer input of width 4, received 2$/],
+      ['skipFrom negative', () => fusedMlp(x, undefined, [layer, hidden(-1)]), 'layers[1].skipFrom', /received -1$/],
+      ['skipFrom fractional', () => fusedMlp(x, undefined, [layer, hidden(0.5)]), 'layers[1].skipFrom', /received 0\.5$/],
+      ['no context', () => fusedMlp(x, undefined, [{ ...layer, kernel: contextKernel as tf.Tensor2D, context: true }]), 'context', /^fusedMlp: context must be a tensor \(a layer takes the context\), received undefined$/],
+      ['context rows', () => fusedMlp(x, context3, [{ ...layer, kernel: contextKernel as tf.Tensor2D, context: true }]), 'context', /^fusedMlp: context must be a tensor of shape \[2, 2\] or \[2\], received a float32 tensor of shape \[3, 2\]$/],
+      ['outputShape', () => fusedMlp(x, undefined, [layer], { outputShape: [3, 2] }), 'outputShape', /^fusedMlp: outputShape must be a shape of 4 elements, received \[3, 2\]$/],
+    ];
+    for (const [label, call, argument, message] of cases) {
+      expect(argumentErrorOf(call, { argument, message }).message, label).toMatch(/^fusedMlp: /);
+    }
+    // The skip of a later layer may reach back to the network input when the widths agree.
+    const skip = fusedMlp(tf.ones([2, 4]), undefined, [
+      { kernel: tf.zeros([4, 4]) as tf.Tensor2D, bias: b, activation: 'linear' },
+      { kernel: tf.zeros([4, 4]) as tf.Tensor2D, bias: b, activation: 'relu', skipFrom: 0 },
+    ]);
+    expect(Array.from(skip.dataSync())).toEqual(new Array(8).fill(1));
+    // A single context row serves the whole batch.
+    const shared = fusedMlp(x, tf.ones([2]), [{ ...layer, kernel: tf.ones([5, 4]) as tf.Tensor2D, context: true }]);
+    expect(Array.from(shared.dataSync())).toEqual(new Array(8).fill(2));
+    tf.dispose([x, W, b, skip, shared, scalar, x2, kernel1d, bias3, bias2d, maskT, square, contextKernel, context3]);
   });
 });

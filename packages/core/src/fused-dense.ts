@@ -13,11 +13,14 @@
 // uses `matMulFast` (on wasm an explicit `tf.transpose` + plain `tf.matMul`), so it needs no
 // registered gradient at all.
 import * as tf from '@tensorflow/tfjs-core';
+import { argumentError, shapeText } from './errors.js';
 import { matMulFast } from './gradients/matmul-gradient.js';
 import { directKernelsActive, recordingGradients } from './kernels/direct-backend.js';
 import type { MlpKernelConfig } from './kernels/mlp-kernel-config.js';
 import { MLP_FORWARD_KERNEL, registerMlpForwardKernel } from './kernels/mlp-forward-kernel.js';
 import { MLP_BACKWARD_KERNEL, registerMlpBackwardKernel } from './kernels/mlp-backward-kernel.js';
+
+const OWNER = 'fusedMlp';
 
 /** Activations that backward can differentiate from the layer output alone. */
 export type DenseActivation = 'linear' | 'relu' | 'leakyrelu' | 'elu' | 'sigmoid' | 'tanh';
@@ -102,22 +105,22 @@ function checkLayers(layers: FusedLayer[], inputSize: number, contextSize: numbe
   layers.forEach((layer, i) => {
     const rows = width + (layer.context ? contextSize : 0);
     if (layer.kernel.rank !== 2 || layer.kernel.shape[0] !== rows) {
-      throw new Error(`fusedMlp: layer ${i} kernel must have shape [${rows}, units], received [${layer.kernel.shape}]`);
+      throw argumentError(OWNER, `layers[${i}].kernel`, `a tensor of shape [${rows}, units]`, layer.kernel);
     }
     const units = layer.kernel.shape[1];
     if (layer.bias.rank !== 1 || layer.bias.shape[0] !== units) {
-      throw new Error(`fusedMlp: layer ${i} bias must have shape [${units}], received [${layer.bias.shape}]`);
+      throw argumentError(OWNER, `layers[${i}].bias`, `a tensor of shape [${units}]`, layer.bias);
     }
     if (layer.mask && layer.mask.shape.join() !== layer.kernel.shape.join()) {
-      throw new Error(`fusedMlp: layer ${i} mask must have the kernel's shape [${layer.kernel.shape}], received [${layer.mask.shape}]`);
+      throw argumentError(OWNER, `layers[${i}].mask`, `a tensor of the kernel's shape ${shapeText(layer.kernel.shape)}`, layer.mask);
     }
     if (!DENSE_ACTIVATIONS.includes(layer.activation)) {
-      throw new Error(`fusedMlp: layer ${i} activation must be one of ${DENSE_ACTIVATIONS.join(', ')}, received ${String(layer.activation)}`);
+      throw argumentError(OWNER, `layers[${i}].activation`, `one of ${DENSE_ACTIVATIONS.join(', ')}`, layer.activation);
     }
     if (layer.skipFrom !== undefined) {
       const k = layer.skipFrom;
       if (!Number.isInteger(k) || k < 0 || k > i || widths[k] !== units) {
-        throw new Error(`fusedMlp: layer ${i} skipFrom must index an earlier layer input of width ${units}, received ${k}`);
+        throw argumentError(OWNER, `layers[${i}].skipFrom`, `the index of an earlier layer input of width ${units}`, k);
       }
     }
     width = units;
@@ -142,28 +145,26 @@ export function fusedMlp(
   layers: FusedLayer[],
   { outputShape }: FusedMlpOptions = {},
 ): tf.Tensor {
-  if (layers.length === 0) throw new Error('fusedMlp: layers must be a non-empty array, received []');
-  if (x.rank < 1) throw new Error(`fusedMlp: x must have rank >= 1, received shape [${x.shape}]`);
+  if (layers.length === 0) throw argumentError(OWNER, 'layers', 'a non-empty array', layers);
+  if (x.rank < 1) throw argumentError(OWNER, 'x', 'a tensor of rank >= 1', x);
   const inputSize = x.shape[x.rank - 1]!;
   const batchShape = x.shape.slice(0, -1);
   const batch = batchShape.reduce((a, b) => a * b, 1);
   const usesContext = layers.some((l) => l.context);
   const contextSize = usesContext && context ? context.shape[context.rank - 1]! : 0;
-  if (usesContext && !context) throw new Error('fusedMlp: context must be a tensor, received undefined');
+  if (usesContext && !context) throw argumentError(OWNER, 'context', 'a tensor (a layer takes the context)', context);
   checkLayers(layers, inputSize, contextSize);
   const units = layers[layers.length - 1]!.kernel.shape[1];
   const outTail = outputShape ?? [units];
   if (outTail.reduce((a, b) => a * b, 1) !== units) {
-    throw new Error(`fusedMlp: outputShape must have ${units} elements, received [${outTail}]`);
+    throw argumentError(OWNER, 'outputShape', `a shape of ${units} elements`, outTail);
   }
   let contextBatch = 0;
   if (usesContext && context) {
     const cBatch = context.shape.slice(0, -1);
     contextBatch = cBatch.reduce((a, b) => a * b, 1);
     if (contextBatch !== 1 && cBatch.join() !== batchShape.join()) {
-      throw new Error(
-        `fusedMlp: context must have shape [${[...batchShape, contextSize]}] or [${contextSize}], received [${context.shape}]`,
-      );
+      throw argumentError(OWNER, 'context', `a tensor of shape ${shapeText([...batchShape, contextSize])} or [${contextSize}]`, context);
     }
   }
 
