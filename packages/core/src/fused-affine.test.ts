@@ -81,7 +81,33 @@ describeEachBackend(
         setDirectKernelsEnabled(previous);
       }
       expect(() => fusedAffineTransform(v, p5)).toThrow(/params must have shape \[2,3,2\] or \[2,6\], received \[2,5\]/);
-      tf.dispose([v, p6, p5]);
+      // Each part of the shape: rank, units, the pair axis, the batch (every axis of it).
+      const v3 = tf.zeros([2, 2, 3]);
+      for (const [value, shape] of [[v, [2, 9, 3, 2]], [v, [2, 9, 6]], [v, [2, 4, 2]], [v, [2, 3, 3]], [v, [4, 6]], [v3, [2, 5, 6]], [v3, [5, 2, 3, 2]]] as const) {
+        const bad = tf.zeros([...shape]);
+        expect(() => fusedAffineTransform(value, bad), `[${shape}]`).toThrow(/^fusedAffineTransform: params must have shape /);
+        bad.dispose();
+      }
+      tf.dispose([v, p6, p5, v3]);
+    });
+
+    it('takes two batch axes and int32 inputs (cast to float32)', async () => {
+      const rows = [[0.5, -1, 2], [0.1, 0.3, -0.7], [1, 2, 3], [-2, 0, 1]];
+      const params = [[0.2, -0.4, 1, 0.5, 0.3, -0.2], [0, 1, -1, 0.25, -0.5, 2], [1, 1, 1, 0, 0, 0], [-1, 0.5, 2, 1, -1, 0.3]];
+      const [ys, lds] = reference(rows, params, 3, false, false);
+      const v = tf.tensor3d([rows.slice(0, 2), rows.slice(2)]);
+      const p = tf.tensor3d([params.slice(0, 2), params.slice(2)]);
+      const [y, ld] = fusedAffineTransform(v, p, { logScaleClamp: 3 })!;
+      expect([y.shape, ld.shape]).toEqual([[2, 2, 3], [2, 2]]);
+      await expectAllClose(y, [ys.slice(0, 2), ys.slice(2)], { atol: 1e-5, rtol: 1e-5 });
+      await expectAllClose(ld, [lds.slice(0, 2), lds.slice(2)], { atol: 1e-5, rtol: 1e-5 });
+      const vi = tf.tensor2d([[1, -2, 3]], [1, 3], 'int32');
+      const pi = tf.tensor2d([[1, 0, -1, 2, 0, -3]], [1, 6], 'int32');
+      const [yi, ldi] = fusedAffineTransform(vi, pi)!;
+      const [yr, ldr] = reference([[1, -2, 3]], [[1, 0, -1, 2, 0, -3]], Infinity, false, false);
+      await expectAllClose(yi, yr, { atol: 1e-5, rtol: 1e-5 });
+      await expectAllClose(ldi, ldr, { atol: 1e-6 });
+      tf.dispose([v, p, y, ld, vi, pi, yi, ldi]);
     });
   },
   { webgpu: false },
