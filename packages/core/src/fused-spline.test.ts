@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
 import { describeEachBackend, expectAllClose, expectNoLeaks } from '@densityjs/testing';
 import { fusedRationalQuadraticSpline } from './fused-spline.js';
+import { setDirectKernelsEnabled } from './kernels/direct-backend.js';
 import { mulberry32 } from './mulberry32.js';
 
 const K = 5;
@@ -109,10 +110,23 @@ describeEachBackend(
       });
     }
 
-    it('leaves broadcast parameters to the caller (undefined)', () => {
-      const [x, p] = [tf.zeros([2, 3]), tf.zeros([3, 14])];
-      expect(fusedRationalQuadraticSpline(x, p, settings)).toBeUndefined();
-      tf.dispose([x, p]);
+    it('leaves broadcast or misshaped parameters, and disabled direct kernels, to the caller (undefined)', () => {
+      const x = tf.zeros([2, 3]);
+      for (const shape of [[3, 14], [2, 3, 13], [2, 4, 14], [4, 3, 14], [1, 3, 14], [2, 3, 14, 1]]) {
+        const p = tf.zeros(shape);
+        expect(fusedRationalQuadraticSpline(x, p, settings), `[${shape}]`).toBeUndefined();
+        p.dispose();
+      }
+      const p = tf.zeros([2, 3, 14]);
+      const previous = setDirectKernelsEnabled(false);
+      try {
+        expect(fusedRationalQuadraticSpline(x, p, settings)).toBeUndefined();
+      } finally {
+        setDirectKernelsEnabled(previous);
+      }
+      const out = fusedRationalQuadraticSpline(x, p, settings)!;
+      expect(out.map((t) => t.shape)).toEqual([[2, 3], [2, 3]]);
+      tf.dispose([x, p, ...out]);
     });
   },
   { webgpu: false },
