@@ -6,6 +6,7 @@ import type { GradConfig } from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { describeEachBackend, expectAllClose, expectNoLeaks } from '@densityjs/testing';
 import { expect, it } from 'vitest';
+import { ArgumentError } from './errors.js';
 import { gradientConfigs, registerGradients } from './register-gradients.js';
 
 const ours = new Map(gradientConfigs.map((c) => [c.kernelName, c]));
@@ -173,6 +174,24 @@ describeEachBackend('registerGradients: each gradient equals tfjs\' own', () => 
     }
     await expectAllClose(g, expected);
     tf.dispose([x, indices, g]);
+  });
+
+  it('GatherV2 with batch dimensions has no gradient here, and says so', () => {
+    const x = r([2, 3], 1);
+    const indices = tf.tensor2d([[0, 2], [1, 1]], [2, 2], 'int32');
+    // (The refusal comes from inside tf.grad, whose tape keeps what the forward pass saved.)
+    let error: unknown;
+    withOurGradient('GatherV2', () => {
+      try {
+        tf.grad((t: tf.Tensor) => tf.sum(tf.gather(t, indices, 1, 1)))(x);
+      } catch (e) {
+        error = e;
+      }
+    });
+    expect(error).toBeInstanceOf(ArgumentError);
+    expect((error as ArgumentError).argument).toBe('batchDims');
+    expect((error as Error).message).toBe('gather (gradient): batchDims must be 0: the registered gradient of gather has no batch dimensions, received 1');
+    tf.dispose([x, indices]);
   });
 
   it('gives zero gradients through integer index kernels (OneHot, ArgMax, Any)', async () => {

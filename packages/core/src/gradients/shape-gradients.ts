@@ -1,6 +1,7 @@
 // Gradients of kernels that move data without arithmetic: the adjoint moves the gradient back.
 import * as tf from '@tensorflow/tfjs-core';
 import type { GradConfig } from '@tensorflow/tfjs-core';
+import { argumentError } from '../errors.js';
 import { unbroadcast } from './gradient-utils.js';
 
 const reshapeLike = (kernelName: string, input = 'x'): GradConfig => ({
@@ -110,7 +111,7 @@ const gatherGradient: GradConfig = {
     const [x, indices] = saved as [tf.Tensor, tf.Tensor];
     const axis = tf.util.parseAxisParam(attrs.axis as number, x.shape)[0]!;
     if ((attrs.batchDims as number) !== 0) {
-      throw new Error('registerGradients: the gradient of gather with batchDims > 0 is not supported');
+      throw argumentError('gather (gradient)', 'batchDims', '0: the registered gradient of gather has no batch dimensions', attrs.batchDims);
     }
     const g = dy as tf.Tensor;
     return {
