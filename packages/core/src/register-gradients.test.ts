@@ -176,6 +176,29 @@ describeEachBackend('registerGradients: each gradient equals tfjs\' own', () => 
     tf.dispose([x, indices, g]);
   });
 
+  it('GatherV2 with 2-D indices from the middle of a rank-4 tensor', async () => {
+    // x [2, 4, 2, 3], indices [2, 2] on axis 1: gathered [2, 2, 2, 2, 3], weighted by w = 0, 1, 2, ...
+    const x = r([2, 4, 2, 3], 3);
+    const idx = [[3, 0], [1, 3]];
+    const indices = tf.tensor2d(idx, [2, 2], 'int32');
+    const w = tf.reshape(tf.range(0, 48), [2, 2, 2, 2, 3]);
+    const g = withOurGradient('GatherV2', () => tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.gather(t, indices, 1), w)))(x));
+    // d/dx[a, j, b, c] = sum of w[a, k, l, b, c] over the (k, l) with idx[k][l] = j.
+    const expected = Array.from({ length: 2 }, (_, a) =>
+      Array.from({ length: 4 }, (_, j) =>
+        Array.from({ length: 2 }, (_, b) =>
+          Array.from({ length: 3 }, (_, c) => {
+            let sum = 0;
+            for (let k = 0; k < 2; k++) for (let l = 0; l < 2; l++) if (idx[k]![l] === j) sum += (((a * 2 + k) * 2 + l) * 2 + b) * 3 + c;
+            return sum;
+          }),
+        ),
+      ),
+    );
+    await expectAllClose(g, expected);
+    tf.dispose([x, indices, w, g]);
+  });
+
   it('GatherV2 with batch dimensions has no gradient here, and says so', () => {
     const x = r([2, 3], 1);
     const indices = tf.tensor2d([[0, 2], [1, 1]], [2, 2], 'int32');
