@@ -8,6 +8,26 @@ describeEachBackend(
   'FusedAdam',
   () => {
     for (const direct of [true, false]) {
+      it(`matches tf.train.adam with non-default betas and a large epsilon (${direct ? 'one kernel' : 'composed ops'})`, async () => {
+        const previous = setDirectKernelsEnabled(direct);
+        const init = [tf.tensor1d([0.5, -1, 2]), tf.tensor2d([[0.3], [-0.2]])];
+        const a = init.map((t) => tf.variable(t.clone()));
+        const b = init.map((t) => tf.variable(t.clone()));
+        const loss = (vs: tf.Variable[]) => () => tf.add(tf.sum(tf.square(tf.sub(vs[0]!, 0.7))), tf.sum(tf.pow(vs[1]!, 4))) as tf.Scalar;
+        // ε = 0.1 is comparable to sqrt(v̂): the update depends on where ε enters.
+        const ref = tf.train.adam(0.05, 0.7, 0.95, 0.1);
+        const fused = new FusedAdam({ learningRate: 0.05, beta1: 0.7, beta2: 0.95, epsilon: 0.1 });
+        for (let i = 0; i < 10; i++) {
+          ref.minimize(loss(a), false, a);
+          fused.minimize(loss(b), false, b);
+        }
+        for (let i = 0; i < 2; i++) await expectAllClose(b[i]!, a[i]!, { atol: 1e-5, rtol: 1e-5 });
+        ref.dispose();
+        fused.dispose();
+        tf.dispose([...init, ...a, ...b]);
+        setDirectKernelsEnabled(previous);
+      });
+
     it(`takes exactly the steps of tf.train.adam over several variables (${direct ? 'one kernel' : 'composed ops'})`, async () => {
       const previous = setDirectKernelsEnabled(direct);
       const init = [tf.tensor2d([[0.5, -1], [2, 0.1]]), tf.tensor1d([0.3, -0.7, 1.5]), tf.scalar(-2)];
