@@ -131,6 +131,40 @@ describeEachBackend('fusedMlp direct kernels', () => {
     });
     tf.dispose([...args, ...masks, r]);
   });
+
+  it('equal the composed path: one shared context row, relu and linear layers without masks, a skip from the input', async () => {
+    const x = seeded([6, 3], 3);
+    const c = seeded([2], 4);
+    const params = [seeded([5, 3], 11), seeded([3], 12), seeded([3, 3], 13), seeded([3], 14), seeded([3, 4], 15), seeded([4], 16)];
+    const r = seeded([6, 4], 8);
+    const net = (xx: tf.Tensor, cc: tf.Tensor, ...ps: tf.Tensor[]) => {
+      const layers: FusedLayer[] = [
+        { kernel: ps[0] as tf.Tensor2D, bias: ps[1] as tf.Tensor1D, activation: 'relu', context: true },
+        { kernel: ps[2] as tf.Tensor2D, bias: ps[3] as tf.Tensor1D, activation: 'relu', skipFrom: 0 },
+        { kernel: ps[4] as tf.Tensor2D, bias: ps[5] as tf.Tensor1D, activation: 'linear' },
+      ];
+      return tf.sum(tf.mul(fusedMlp(xx, cc, layers), r));
+    };
+    const args = [x, c, ...params];
+    const run = (direct: boolean) => {
+      const previous = setDirectKernelsEnabled(direct);
+      try {
+        return tf.valueAndGrads(net)(args);
+      } finally {
+        setDirectKernelsEnabled(previous);
+      }
+    };
+    await expectNoLeaks(async () => {
+      const a = run(true);
+      const b = run(false);
+      await expectAllClose(a.value, b.value, { atol: 1e-4, rtol: 1e-5 });
+      // The shared row's gradient sums the rows' contributions: shape [2].
+      expect(a.grads[1]!.shape).toEqual([2]);
+      for (let i = 0; i < args.length; i++) await expectAllClose(a.grads[i]!, b.grads[i]!, { atol: 1e-4, rtol: 1e-4 }, `grad ${i}`);
+      tf.dispose([a.value, b.value, ...a.grads, ...b.grads]);
+    });
+    tf.dispose([...args, r]);
+  });
 });
 
 describe('fusedMlp: bad input', () => {
