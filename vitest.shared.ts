@@ -4,6 +4,7 @@
 import { fileURLToPath } from 'node:url';
 import { readdirSync } from 'node:fs';
 import { defineConfig } from 'vitest/config';
+import { LoadFailureAsFailedTest } from './scripts/vitest-load-failure-reporter.mjs';
 
 const packagesDir = fileURLToPath(new URL('./packages/', import.meta.url));
 
@@ -30,6 +31,9 @@ export function packageConfig(configUrl: string) {
       // tfjs backends hold global state; one file per worker keeps them isolated.
       pool: 'forks',
       maxWorkers: 2,
+      // In a mutation run (`pnpm test:mutation`), a test file that cannot load is a failed test,
+      // so a mutant that breaks a module's import counts as killed (see the reporter).
+      ...(process.env.DENSITYJS_MUTATION_PACKAGE ? { reporters: ['default', new LoadFailureAsFailedTest()] } : {}),
     },
   });
 }
