@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { GradConfig } from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { describeEachBackend, expectAllClose, expectNoLeaks } from '@densityjs/testing';
-import { expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ArgumentError } from './errors.js';
 import { gradientConfigs, registerGradients } from './register-gradients.js';
 
@@ -95,6 +95,28 @@ const cases: Case[] = [
   { kernel: 'BatchMatMul', inputs: () => [r([3, 4], 1), r([5, 4], 2)], f: (a, b) => tf.matMul(a!, b!, false, true) },
   { kernel: 'BatchMatMul', inputs: () => [r([4, 3], 1), r([5, 4], 2)], f: (a, b) => tf.matMul(a!, b!, true, true) },
   { kernel: 'BatchMatMul', numeric: true, inputs: () => [r([2, 3, 4], 1), r([4, 5], 2)], f: (a, b) => tf.matMul(a!, b!) },
+  { kernel: 'Relu6', inputs: () => [r([3, 4], 1, -2, 8)], f: (x) => tf.relu6(x!) },
+  { kernel: 'Selu', inputs: () => [r([3, 4], 1)], f: (x) => tf.selu(x!) },
+  { kernel: 'Tan', inputs: () => [r([3, 4], 1, -1.2, 1.2)], f: (x) => tf.tan(x!) },
+  { kernel: 'Asin', inputs: () => [r([3, 4], 1, -0.9, 0.9)], f: (x) => tf.asin(x!) },
+  { kernel: 'Acos', inputs: () => [r([3, 4], 1, -0.9, 0.9)], f: (x) => tf.acos(x!) },
+  { kernel: 'Sinh', inputs: () => [r([3, 4], 1)], f: (x) => tf.sinh(x!) },
+  { kernel: 'Cosh', inputs: () => [r([3, 4], 1)], f: (x) => tf.cosh(x!) },
+  { kernel: 'Asinh', inputs: () => [r([3, 4], 1)], f: (x) => tf.asinh(x!) },
+  { kernel: 'Atanh', inputs: () => [r([3, 4], 1, -0.9, 0.9)], f: (x) => tf.atanh(x!) },
+  { kernel: 'Atan2', inputs: () => [r([3, 4], 1), pos([4], 2)], f: (a, b) => tf.atan2(a!, b!) },
+  { kernel: 'LogSoftmax', inputs: () => [r([3, 4], 1)], f: (x) => tf.logSoftmax(x!) },
+  { kernel: 'Identity', inputs: () => [r([3, 4], 1)], f: (x) => tf.mul(tf.clone(x!), x!) },
+  { kernel: 'Cast', inputs: () => [r([3, 4], 1)], f: (x) => tf.mul(tf.cast(x!, 'float32'), x!) },
+  { kernel: 'AddN', inputs: () => [r([3, 4], 1), r([3, 4], 2)], f: (a, b) => tf.addN([a!, b!, a!]) },
+  // mod(a, b) = a - b floor(a / b): d/da = 1, d/db = -floor(a / b) away from the jumps.
+  { kernel: 'Mod', numeric: true, inputs: () => [r([3, 4], 1, 0.3, 5), tf.tensor1d([0.7, 1.3, 2.1, 3.4])], f: (a, b) => tf.mod(a!, b!) },
+  // Piecewise-constant kernels, times x: the product rule leaves the kernel's own value.
+  ...(['Sign', 'Floor', 'Ceil', 'Round', 'Step'] as const).map((kernel): Case => ({
+    kernel,
+    inputs: () => [r([3, 4], 1)],
+    f: (x) => tf.mul({ Sign: tf.sign, Floor: tf.floor, Ceil: tf.ceil, Round: tf.round, Step: (t: tf.Tensor) => tf.step(t) }[kernel](x!), x!),
+  })),
 ];
 
 /** Gradients of sum(f(x) * w) for a fixed random weight w, so every output element counts. */
@@ -217,15 +239,17 @@ describeEachBackend('registerGradients: each gradient equals tfjs\' own', () => 
     tf.dispose([x, indices]);
   });
 
-  it('gives zero gradients through integer index kernels (OneHot, ArgMax, Any)', async () => {
+  it('gives zero gradients through integer index kernels (OneHot, ArgMax, ArgMin, Any, All)', async () => {
     const x = tf.tensor2d([[0.1, 2, -1], [3, 0.5, 0.2]]);
     const g = tf.grad((t: tf.Tensor) => {
-      // The one-hot of the argmax selects each row's maximum: d/dx = that one-hot.
+      // The one-hots of the argmax and argmin select each row's maximum and minimum: d/dx = their sum.
       const pick = tf.cast(tf.oneHot(tf.argMax(t, 1), 3), 'float32');
+      const pickMin = tf.cast(tf.oneHot(tf.argMin(t, 1), 3), 'float32');
       const any = tf.cast(tf.any(tf.greater(t, 2.5)), 'float32');
-      return tf.add(tf.sum(tf.mul(t, pick)), any);
+      const all = tf.cast(tf.all(tf.greater(t, -5)), 'float32');
+      return tf.add(tf.add(tf.sum(tf.mul(t, pick)), tf.sum(tf.mul(t, pickMin))), tf.add(any, all));
     })(x);
-    await expectAllClose(g, [[0, 1, 0], [1, 0, 0]]);
+    await expectAllClose(g, [[0, 1, 1], [1, 0, 1]]);
     tf.dispose([x, g]);
   });
 
@@ -234,6 +258,28 @@ describeEachBackend('registerGradients: each gradient equals tfjs\' own', () => 
     const g = withOurGradient('Greater', () => tf.grad((t: tf.Tensor) => tf.sum(tf.where(tf.greater(t, 0), tf.square(t), tf.neg(t))))(x));
     await expectAllClose(g, [-1, -1, 1, 4]);
     tf.dispose([x, g]);
+  });
+});
+
+describe('gradients of kernels whose outputs are piecewise constant or not floats', () => {
+  const zeroGradient = ['IsNan', 'IsInf', 'IsFinite', 'LogicalNot', 'OnesLike', 'ZerosLike', 'Greater', 'GreaterEqual', 'Less', 'LessEqual', 'Equal', 'NotEqual', 'LogicalAnd', 'LogicalOr', 'FloorDiv'];
+  it.each(zeroGradient)('%s: zero for every input', async (kernel) => {
+    const config = ours.get(kernel)!;
+    const inputs = [r([3, 4], 1), r([4], 2)];
+    const grads = tf.tidy(() => {
+      const dy = r([3, 4], 3);
+      const saved = [...(config.inputsToSave ?? []).map((_, i) => inputs[i]!), ...(config.outputsToSave ?? []).map(() => dy)];
+      const fns = config.gradFunc(dy, saved, {});
+      return Object.entries(fns).map(([name, fn]) => [name, fn()] as const);
+    });
+    expect(grads.length).toBeGreaterThan(0);
+    for (const [name, g] of grads) await expectAllClose(g, new Array(g.size).fill(0), { atol: 0 }, name);
+    tf.dispose([...inputs, ...grads.map(([, g]) => g)]);
+  });
+
+  it('every registered gradient is checked by a test of this file', () => {
+    const checked = new Set([...cases.map((c) => c.kernel), ...zeroGradient, 'GatherV2', 'OneHot', 'ArgMax', 'ArgMin', 'Any', 'All']);
+    expect([...ours.keys()].filter((k) => !checked.has(k))).toEqual([]);
   });
 });
 

@@ -65,9 +65,15 @@ export const binaryGradients: GradConfig[] = [
     (dy, a, b) => tf.div(tf.mul(dy, b), tf.add(tf.square(a), tf.square(b))),
     (dy, a, b) => tf.div(tf.neg(tf.mul(dy, a)), tf.add(tf.square(a), tf.square(b))),
   ),
+  // mod(a, b) = a - b floor(a / b), away from its jumps.
+  binary(
+    'Mod',
+    (dy) => dy,
+    (dy, a, b) => tf.mul(dy, tf.neg(tf.floor(tf.div(a, b)))),
+  ),
   // Comparisons and logical ops are piecewise constant: zero gradients keep tf.where usable
   // with conditions computed from taped tensors.
-  ...['Greater', 'GreaterEqual', 'Less', 'LessEqual', 'Equal', 'NotEqual', 'LogicalAnd', 'LogicalOr', 'FloorDiv', 'Mod'].map(
+  ...['Greater', 'GreaterEqual', 'Less', 'LessEqual', 'Equal', 'NotEqual', 'LogicalAnd', 'LogicalOr', 'FloorDiv'].map(
     (name) => binary(name, zeroPartial, zeroPartial),
   ),
 ];
