@@ -132,16 +132,19 @@ describeEachBackend('fusedMlp direct kernels', () => {
     tf.dispose([...args, ...masks, r]);
   });
 
-  it('equal the composed path: one shared context row, relu and linear layers without masks, a skip from the input', async () => {
+  it('equal the composed path: one shared context row, relu and linear layers without masks, a skip from the input, linear hidden layers', async () => {
     const x = seeded([6, 3], 3);
     const c = seeded([2], 4);
-    const params = [seeded([5, 3], 11), seeded([3], 12), seeded([3, 3], 13), seeded([3], 14), seeded([3, 4], 15), seeded([4], 16)];
+    const params = [seeded([5, 3], 11), seeded([3], 12), seeded([3, 3], 13), seeded([3], 14), seeded([3, 3], 17), seeded([3], 18), seeded([3, 4], 15), seeded([4], 16)];
     const r = seeded([6, 4], 8);
+    // Saved activations: layer 1 reuses layer 0's output slot; layer 2 (after a linear layer)
+    // and layer 3 (after a skip) have inputs of their own.
     const net = (xx: tf.Tensor, cc: tf.Tensor, ...ps: tf.Tensor[]) => {
       const layers: FusedLayer[] = [
         { kernel: ps[0] as tf.Tensor2D, bias: ps[1] as tf.Tensor1D, activation: 'relu', context: true },
-        { kernel: ps[2] as tf.Tensor2D, bias: ps[3] as tf.Tensor1D, activation: 'relu', skipFrom: 0 },
-        { kernel: ps[4] as tf.Tensor2D, bias: ps[5] as tf.Tensor1D, activation: 'linear' },
+        { kernel: ps[2] as tf.Tensor2D, bias: ps[3] as tf.Tensor1D, activation: 'linear' },
+        { kernel: ps[4] as tf.Tensor2D, bias: ps[5] as tf.Tensor1D, activation: 'relu', skipFrom: 0 },
+        { kernel: ps[6] as tf.Tensor2D, bias: ps[7] as tf.Tensor1D, activation: 'linear' },
       ];
       return tf.sum(tf.mul(fusedMlp(xx, cc, layers), r));
     };
