@@ -97,6 +97,77 @@ describeEachBackend(
       });
     }
 
+    it('moves a variable without a gradient in a step by its moments alone (a zero gradient), as float64 Adam does', async () => {
+      const [lr, b1, b2, eps] = [0.1, 0.8, 0.9, 1e-3];
+      const a = tf.variable(tf.tensor1d([1, -2]));
+      const b = tf.variable(tf.tensor1d([0.5]));
+      const adam = new FusedAdam({ learningRate: lr, beta1: b1, beta2: b2, epsilon: eps });
+      const ga = tf.tensor1d([0.3, -0.6]);
+      const gb = tf.tensor1d([2]);
+      adam.applyGradients({ [a.name]: ga, [b.name]: gb });
+      adam.applyGradients([{ name: a.name, tensor: ga }, { name: b.name, tensor: undefined as never }]);
+      // b: m = (1 - β1) g b1^(1), v = (1 - β2) g² β2 after the zero-gradient step; t = 2.
+      const adamStep = (p: number, g: number[]) => {
+        let [m, v, x] = [0, 0, p];
+        g.forEach((gt, i) => {
+          const t = i + 1;
+          m = b1 * m + (1 - b1) * gt;
+          v = b2 * v + (1 - b2) * gt * gt;
+          x -= (lr * (m / (1 - b1 ** t))) / (Math.sqrt(v / (1 - b2 ** t)) + eps);
+        });
+        return x;
+      };
+      await expectAllClose(b, [adamStep(0.5, [2, 0])], { atol: 1e-6, rtol: 1e-6 });
+      await expectAllClose(a, [adamStep(1, [0.3, 0.3]), adamStep(-2, [-0.6, -0.6])], { atol: 1e-6, rtol: 1e-6 });
+      tf.dispose([a, b, ga, gb]);
+      adam.dispose();
+    });
+
+    it('starts fresh moments for another set of variables, frees the old ones, and keeps them out of the trainable variables', async () => {
+      const trainable = () => Object.values(tf.engine().registeredVariables).filter((v) => v.trainable).length;
+      const x = tf.variable(tf.tensor1d([1, 2]));
+      const y = tf.variable(tf.tensor1d([3, -1, 0.5]));
+      const loss = (v: tf.Variable) => () => tf.sum(tf.square(tf.sub(v, 0.25))) as tf.Scalar;
+      const adam = new FusedAdam({ learningRate: 0.05 });
+      const before = trainable();
+      adam.minimize(loss(x), false, [x]);
+      adam.minimize(loss(x), false, [x]);
+      expect(trainable()).toBe(before);
+      // Switching to y: the same steps as a fresh optimizer, and the old moments are freed.
+      const yFresh = tf.variable(y.clone());
+      const fresh = new FusedAdam({ learningRate: 0.05 });
+      await expectNoLeaks(() => {
+        adam.minimize(loss(y), false, [y]);
+        fresh.minimize(loss(yFresh), false, [yFresh]);
+      }, { expectedNew: 2 });
+      await expectAllClose(y, yFresh, { atol: 0 });
+      tf.dispose([x, y, yFresh]);
+      adam.dispose();
+      fresh.dispose();
+    });
+
+    it('restores a state saved before any step, or with its entries in another order; restoring frees the moments it replaces', async () => {
+      const x = tf.variable(tf.tensor1d([1, 2]));
+      const loss = () => tf.sum(tf.square(x)) as tf.Scalar;
+      const empty = await new FusedAdam().getWeights();
+      const adam = new FusedAdam({ beta1: 0.5 });
+      await adam.setWeights(empty);
+      expect(adam.iterations).toBe(0);
+      adam.minimize(loss, false, [x]);
+      adam.minimize(loss, false, [x]);
+      const saved = await adam.getWeights();
+      const [iter, m, v] = saved;
+      const copy = new FusedAdam({ beta1: 0.5 });
+      await copy.setWeights([iter!, v!, m!]);
+      const restored = await copy.getWeights();
+      await expectAllClose(restored[1]!.tensor, m!.tensor, { atol: 0 });
+      await expectAllClose(restored[2]!.tensor, v!.tensor, { atol: 0 });
+      await expectNoLeaks(() => copy.setWeights(saved));
+      tf.dispose([x, ...saved.map((w) => w.tensor), ...empty.map((w) => w.tensor), restored[0]!.tensor]);
+      adam.dispose();
+      copy.dispose();
+    });
+
     it('validates its hyperparameters, each at its bounds', () => {
       const refused: [FusedAdamOptions, string, string][] = [
         [{ learningRate: 0 }, 'learningRate', 'a finite number > 0, received 0'],
