@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { describeEachBackend, expectAllClose, expectNoLeaks } from '@densityjs/testing';
-import { expect, it } from 'vitest';
+import { argumentErrorOf, describeEachBackend, expectAllClose, expectNoLeaks } from '@densityjs/testing';
+import { describe, expect, it } from 'vitest';
 import { cholesky } from './cholesky.js';
+import { triangularSolveLower } from './linear-algebra.js';
 
 /** Float64 Cholesky–Banachiewicz, row by row (a different order from the code under test). */
 function choleskyRef(a: number[][]): number[][] {
@@ -62,5 +63,17 @@ describeEachBackend('cholesky', () => {
       tf.dispose([a, cholesky(bad), tf.grad((m: tf.Tensor) => tf.sum(cholesky(m)))(a)]);
     });
     bad.dispose();
+  });
+});
+
+describe('shape checks of cholesky and triangularSolveLower', () => {
+  it('name the argument, expected and received shapes', () => {
+    const [vector, wide, square, rhs] = [tf.zeros([3]), tf.zeros([2, 3]), tf.eye(3), tf.zeros([4, 2])];
+    argumentErrorOf(() => cholesky(vector), { argument: 'matrix', message: /^cholesky: matrix must be a tensor of shape \[\.\.\., d, d\], received a float32 tensor of shape \[3\]$/ });
+    argumentErrorOf(() => cholesky(wide), { argument: 'matrix', message: /received a float32 tensor of shape \[2, 3\]$/ });
+    argumentErrorOf(() => triangularSolveLower(wide, rhs), { argument: 'lower', message: /^triangularSolveLower: lower must be a tensor of shape \[\.\.\., d, d\], received a float32 tensor of shape \[2, 3\]$/ });
+    argumentErrorOf(() => triangularSolveLower(vector, rhs), { argument: 'lower', message: /shape \[3\]$/ });
+    argumentErrorOf(() => triangularSolveLower(square, rhs), { argument: 'rhs', message: /^triangularSolveLower: rhs must be a tensor of shape \[\.\.\., 3\], received a float32 tensor of shape \[4, 2\]$/ });
+    tf.dispose([vector, wide, square, rhs]);
   });
 });

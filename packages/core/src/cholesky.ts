@@ -1,5 +1,6 @@
 // The Cholesky factor of symmetric positive-definite matrices, as differentiable tfjs ops.
 import * as tf from '@tensorflow/tfjs-core';
+import { argumentError } from './errors.js';
 
 /**
  * The lower-triangular L with positive diagonal and L Lᵀ = A, for A of shape [..., d, d]
@@ -13,7 +14,7 @@ export function cholesky(matrix: tf.Tensor): tf.Tensor {
   return tf.tidy(() => {
     const d = matrix.shape[matrix.rank - 1]!;
     if (matrix.rank < 2 || matrix.shape[matrix.rank - 2] !== d) {
-      throw new Error(`cholesky: matrix must have shape [..., d, d], received [${matrix.shape}]`);
+      throw argumentError('cholesky', 'matrix', 'a tensor of shape [..., d, d]', matrix);
     }
     const a = matrix.dtype === 'float32' ? matrix : tf.cast(matrix, 'float32');
     const columnsOfA = tf.unstack(a, a.rank - 1); // A[..., :, j], each [..., d]

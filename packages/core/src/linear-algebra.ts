@@ -1,5 +1,6 @@
 // Linear algebra tfjs lacks, as compositions of differentiable ops (autodiff gives gradients).
 import * as tf from '@tensorflow/tfjs-core';
+import { argumentError } from './errors.js';
 
 /**
  * Solves L x = b for lower-triangular L by forward substitution over the last dimension:
@@ -11,10 +12,10 @@ export function triangularSolveLower(lower: tf.Tensor, rhs: tf.Tensor): tf.Tenso
   return tf.tidy(() => {
     const d = lower.shape[lower.rank - 1]!;
     if (lower.rank < 2 || lower.shape[lower.rank - 2] !== d) {
-      throw new Error(`triangularSolveLower: lower must have shape [..., d, d], received [${lower.shape}]`);
+      throw argumentError('triangularSolveLower', 'lower', 'a tensor of shape [..., d, d]', lower);
     }
     if (rhs.shape[rhs.rank - 1] !== d) {
-      throw new Error(`triangularSolveLower: rhs must have shape [..., ${d}], received [${rhs.shape}]`);
+      throw argumentError('triangularSolveLower', 'rhs', `a tensor of shape [..., ${d}]`, rhs);
     }
     const columns = tf.unstack(lower, lower.rank - 1); // L[..., :, j], each [..., d]
     let r: tf.Tensor = rhs;
