@@ -73,7 +73,23 @@ describe('error family', () => {
     expect(describeValue(t)).toBe('a disposed int32 tensor of shape [2, 3]');
     expect(describeValue({ a: 1, b: 2 })).toBe('an object with keys {a, b}');
     expect(describeValue(new Map())).toBe('a Map');
+    expect(describeValue(new (class Optimizer {})())).toBe('an Optimizer');
     expect(describeValue(-0)).toBe('-0');
     expect(describeValue([1, NaN])).toBe('[1, NaN]');
+  });
+
+  it('describes functions, buffers, typed arrays, shape-only objects and objects with many keys', () => {
+    expect(describeValue(function logProb() {})).toBe('a function logProb');
+    expect(describeValue(Object.defineProperty(() => 0, 'name', { value: '' }))).toBe('a function');
+    expect(describeValue(new DataView(new ArrayBuffer(6)))).toBe('a DataView of 6 bytes');
+    expect(describeValue(new ArrayBuffer(12))).toBe('an ArrayBuffer of 12 bytes');
+    expect(describeValue(new Float32Array([1, 2]))).toBe('[1, 2]');
+    expect(describeValue(new Int32Array(10))).toBe('an Int32Array of length 10 [0, 0, 0, 0, 0, 0, 0, 0, …]');
+    expect(describeValue({ shape: [2, 3] })).toBe('a tensor of shape [2, 3]');
+    const keys = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`k${i}`, i]));
+    expect(describeValue(keys)).toBe('an object with keys {k0, k1, k2, k3, k4, k5, k6, k7, …}');
+    expect(describeValue({})).toBe('an empty object');
+    expect(describeValue(Symbol('s'))).toBe('Symbol(s)');
+    expect(describeValue(10n)).toBe('10');
   });
 });

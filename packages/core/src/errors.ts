@@ -134,6 +134,11 @@ export class StateError extends DensityError {
   }
 }
 
+/** "an int32 ...", "a float32 ...", "an Int32Array". */
+function withArticle(words: string): string {
+  return `${/^[aeiou]/i.test(words) ? 'an' : 'a'} ${words}`;
+}
+
 function describeNumber(v: number): string {
   return Object.is(v, -0) ? '-0' : String(v);
 }
@@ -165,17 +170,17 @@ function describeUnclipped(value: unknown): string {
   if (ArrayBuffer.isView(value)) {
     const name = value.constructor?.name ?? 'typed array';
     if (value instanceof DataView) return `a DataView of ${value.byteLength} bytes`;
-    return describeList(value as unknown as ArrayLike<number>, `a ${name}`);
+    return describeList(value as unknown as ArrayLike<number>, withArticle(name));
   }
   if (value instanceof ArrayBuffer) return `an ArrayBuffer of ${value.byteLength} bytes`;
   const o = value as { shape?: unknown; dtype?: unknown; isDisposed?: unknown };
   if (Array.isArray(o.shape) && typeof o.dtype === 'string') {
-    const article = o.isDisposed === true ? 'a disposed ' : /^[aeiou]/.test(o.dtype) ? 'an ' : 'a ';
-    return `${article}${o.dtype} tensor of shape ${shapeText(o.shape as number[])}`;
+    const what = `${o.dtype} tensor of shape ${shapeText(o.shape as number[])}`;
+    return o.isDisposed === true ? `a disposed ${what}` : withArticle(what);
   }
   if ('shape' in o && Array.isArray(o.shape)) return `a tensor of shape ${shapeText(o.shape as number[])}`;
   const ctor = (value as { constructor?: { name?: string } }).constructor?.name;
-  if (ctor && ctor !== 'Object') return `a ${ctor}`;
+  if (ctor && ctor !== 'Object') return withArticle(ctor);
   const keys = Object.keys(value as object);
   return keys.length === 0 ? 'an empty object' : `an object with keys {${keys.slice(0, 8).join(', ')}${keys.length > 8 ? ', …' : ''}}`;
 }

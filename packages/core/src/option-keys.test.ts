@@ -50,4 +50,12 @@ describe('checkOptionKeys', () => {
     expect(() => checkOptionKeys('x', undefined, known)).not.toThrow();
     expect(() => checkOptionKeys('x', { epochs: 1 }, known)).not.toThrow();
   });
+
+  it('says when a function takes no options, and shortens a long unknown key', () => {
+    expect(() => checkOptionKeys('dispose', { force: true }, [])).toThrow(/^dispose: unknown option "force" in options; it takes no options$/);
+    const long = 'x'.repeat(50);
+    expect(() => checkOptionKeys('f', { [long]: 1 }, ['seed'], { argument: 'settings' })).toThrow(
+      new RegExp(`^f: unknown option "${'x'.repeat(39)}…" in settings; valid options: seed$`),
+    );
+  });
 });

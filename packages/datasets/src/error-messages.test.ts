@@ -31,7 +31,7 @@ describe('describeValue', () => {
     ['an array of 9', [1, 2, 3, 4, 5, 6, 7, 8, 9], 'an array of length 9 [1, 2, 3, 4, 5, 6, 7, 8, …]'],
     ['nested arrays', [[1], 'a'], '[[1], "a"]'],
     ['a typed array', new Float32Array([0.5, 2]), '[0.5, 2]'],
-    ['a long typed array', new Int8Array(10), 'a Int8Array of length 10 [0, 0, 0, 0, 0, 0, 0, 0, …]'],
+    ['a long typed array', new Int8Array(10), 'an Int8Array of length 10 [0, 0, 0, 0, 0, 0, 0, 0, …]'],
     ['a DataView', new DataView(new ArrayBuffer(12)), 'a DataView of 12 bytes'],
     ['a function', () => 1, 'a function'],
     ['a plain object', { a: 1 }, '{"a":1}'],

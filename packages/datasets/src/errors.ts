@@ -82,7 +82,8 @@ function describeUnclipped(value: unknown): string {
   if (value === null || value === undefined) return String(value);
   if (ArrayBuffer.isView(value)) {
     if (value instanceof DataView) return `a DataView of ${value.byteLength} bytes`;
-    return describeList(value as unknown as ArrayLike<number>, `a ${value.constructor.name}`);
+    const name = value.constructor.name;
+    return describeList(value as unknown as ArrayLike<number>, `${/^[aeiou]/i.test(name) ? 'an' : 'a'} ${name}`);
   }
   if (typeof value === 'function') return 'a function';
   try {
