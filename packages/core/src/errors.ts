@@ -134,8 +134,8 @@ export class StateError extends DensityError {
   }
 }
 
-/** "an int32 ...", "a float32 ...", "an Int32Array". */
-function withArticle(words: string): string {
+/** `words` after "a" or "an" as their first letter asks: "an int32 ...", "a float32 ...". */
+export function withArticle(words: string): string {
   return `${/^[aeiou]/i.test(words) ? 'an' : 'a'} ${words}`;
 }
 

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ArgumentError, argumentError, raw, shapeText } from './errors.js';
+import { ArgumentError, argumentError, raw, shapeText, withArticle } from './errors.js';
 
 /** A number, an array, a 2-D array or a tensor: what parameters and data arguments accept. */
 export type TensorLike = number | number[] | number[][] | tf.Tensor;
@@ -21,12 +21,18 @@ export function toFloatTensor(value: TensorLike, owner: string, argument: string
 }
 
 function isRectangularNumberArray(value: unknown[]): boolean {
-  if (value.length === 0) return true;
-  if (value.every((v) => typeof v === 'number')) return true;
-  if (!value.every((v) => Array.isArray(v))) return false;
-  const rows = value as unknown[][];
-  const width = rows[0]!.length;
-  return rows.every((row) => row.length === width && isRectangularNumberArray(row));
+  return hasShape(value, shapeOfFirst(value));
+}
+
+/** The shape the first elements spell out, level by level: [[1, 2], ...] -> [n, 2]. */
+function shapeOfFirst(value: unknown): number[] {
+  return Array.isArray(value) ? [value.length, ...(value.length > 0 ? shapeOfFirst(value[0]) : [])] : [];
+}
+
+/** Whether `value` is a nested array of numbers of exactly `shape` (every branch alike). */
+function hasShape(value: unknown, shape: readonly number[]): boolean {
+  if (shape.length === 0) return typeof value === 'number';
+  return Array.isArray(value) && value.length === shape[0] && value.every((v) => hasShape(v, shape.slice(1)));
 }
 
 /**
@@ -145,7 +151,7 @@ export function checkTensor(owner: string, argument: string, value: unknown, che
     const allowed = typeof dtype === 'string' ? [dtype] : dtype;
     if (!allowed.includes(value.dtype)) {
       const hint = allowed.includes('float32') ? ` (convert with tf.cast(${argument}, 'float32'))` : '';
-      throw argumentError(owner, argument, `a ${allowed.join(' or ')} tensor${hint}`, value);
+      throw argumentError(owner, argument, `${withArticle(allowed.join(' or '))} tensor${hint}`, value);
     }
   }
   if (value.rank < minRank) throw argumentError(owner, argument, `a tensor of rank >= ${minRank}`, value);
