@@ -88,6 +88,31 @@ describeEachBackend('fusedMlp', () => {
   });
 });
 
+/**
+ * Value and gradients of `net` at `args` with the direct kernels and with the composed ops:
+ * equal within float32 tolerance, nothing leaked. Returns the gradients' shapes.
+ */
+async function expectDirectEqualsComposed(net: (...xs: tf.Tensor[]) => tf.Tensor, args: tf.Tensor[]): Promise<number[][]> {
+  const run = (direct: boolean) => {
+    const previous = setDirectKernelsEnabled(direct);
+    try {
+      return tf.valueAndGrads(net)(args);
+    } finally {
+      setDirectKernelsEnabled(previous);
+    }
+  };
+  let shapes: number[][] = [];
+  await expectNoLeaks(async () => {
+    const a = run(true);
+    const b = run(false);
+    await expectAllClose(a.value, b.value, { atol: 1e-4, rtol: 1e-5 });
+    for (let i = 0; i < args.length; i++) await expectAllClose(a.grads[i]!, b.grads[i]!, { atol: 1e-4, rtol: 1e-4 }, `grad ${i}`);
+    shapes = a.grads.map((g) => g.shape);
+    tf.dispose([a.value, b.value, ...a.grads, ...b.grads]);
+  });
+  return shapes;
+}
+
 describeEachBackend('fusedMlp direct kernels', () => {
   it('equal the composed path: rank-3 batch, per-row context, masks, skips, every activation', async () => {
     const x = seeded([2, 3, 4], 1);
@@ -114,21 +139,7 @@ describeEachBackend('fusedMlp direct kernels', () => {
       return tf.sum(tf.mul(fusedMlp(xx, cc, layers), r));
     };
     const args = [x, c, ...params];
-    const run = (direct: boolean) => {
-      const previous = setDirectKernelsEnabled(direct);
-      try {
-        return tf.valueAndGrads(net)(args);
-      } finally {
-        setDirectKernelsEnabled(previous);
-      }
-    };
-    await expectNoLeaks(async () => {
-      const a = run(true);
-      const b = run(false);
-      await expectAllClose(a.value, b.value, { atol: 1e-4, rtol: 1e-5 });
-      for (let i = 0; i < args.length; i++) await expectAllClose(a.grads[i]!, b.grads[i]!, { atol: 1e-4, rtol: 1e-4 }, `grad ${i}`);
-      tf.dispose([a.value, b.value, ...a.grads, ...b.grads]);
-    });
+    await expectDirectEqualsComposed(net, args);
     tf.dispose([...args, ...masks, r]);
   });
 
@@ -149,23 +160,9 @@ describeEachBackend('fusedMlp direct kernels', () => {
       return tf.sum(tf.mul(fusedMlp(xx, cc, layers), r));
     };
     const args = [x, c, ...params];
-    const run = (direct: boolean) => {
-      const previous = setDirectKernelsEnabled(direct);
-      try {
-        return tf.valueAndGrads(net)(args);
-      } finally {
-        setDirectKernelsEnabled(previous);
-      }
-    };
-    await expectNoLeaks(async () => {
-      const a = run(true);
-      const b = run(false);
-      await expectAllClose(a.value, b.value, { atol: 1e-4, rtol: 1e-5 });
-      // The shared row's gradient sums the rows' contributions: shape [2].
-      expect(a.grads[1]!.shape).toEqual([2]);
-      for (let i = 0; i < args.length; i++) await expectAllClose(a.grads[i]!, b.grads[i]!, { atol: 1e-4, rtol: 1e-4 }, `grad ${i}`);
-      tf.dispose([a.value, b.value, ...a.grads, ...b.grads]);
-    });
+    const grads = await expectDirectEqualsComposed(net, args);
+    // The shared row's gradient sums the rows' contributions: shape [2].
+    expect(grads[1]).toEqual([2]);
     tf.dispose([...args, r]);
   });
 });
