@@ -6,11 +6,20 @@ import { StateError } from '@densityjs/core';
 import { MaskedAutoregressiveFlow, Reverse } from '@densityjs/bijectors';
 import { MultivariateNormalDiag } from '@densityjs/distributions';
 import { MADE } from '@densityjs/made';
-import { argumentErrorOf, argumentErrorOfAsync } from '@densityjs/testing';
+import { argumentErrorOf, argumentErrorOfAsync, type ExpectedArgumentError } from '@densityjs/testing';
 import { DenseNetwork, distill, fitVariational, Flow, iaf, maf, neuralSplineFlow, realNVP } from './index.js';
 
 const small = { eventSize: 2, numLayers: 1, hiddenUnits: [4], seed: 1 };
 const target = (x: tf.Tensor): tf.Tensor => tf.mul(tf.sum(tf.square(x), -1), -0.5);
+
+/** The call is refused with the expected ArgumentError, and `flow`'s weights are unchanged. */
+async function expectRefusalKeepsWeights(flow: Flow, call: () => Promise<unknown>, expected: ExpectedArgumentError): Promise<void> {
+  const before = await Promise.all(flow.getWeights().map((w) => w.data()));
+  await argumentErrorOfAsync(call, expected);
+  const after = flow.getWeights();
+  expect(await Promise.all(after.map((w) => w.data()))).toEqual(before);
+  tf.dispose(after);
+}
 
 describe('fitVariational', () => {
   const cases: [string, (flow: Flow) => Promise<unknown>, string, RegExp][] = [
@@ -53,11 +62,7 @@ describe('fitVariational', () => {
   for (const [label, call, argument, message] of cases) {
     it(label, async () => {
       const flow = iaf(small);
-      const before = await Promise.all(flow.getWeights().map((w) => w.data()));
-      await argumentErrorOfAsync(() => call(flow), { argument, message });
-      const after = flow.getWeights();
-      expect(await Promise.all(after.map((w) => w.data()))).toEqual(before);
-      tf.dispose(after);
+      await expectRefusalKeepsWeights(flow, () => call(flow), { argument, message });
       flow.dispose();
     });
   }
@@ -133,11 +138,7 @@ describe('distill', () => {
   for (const [label, call, argument, message] of cases) {
     it(label, async () => {
       const [teacher, student] = [maf({ ...small, seed: 2 }), iaf(small)];
-      const before = await Promise.all(student.getWeights().map((w) => w.data()));
-      await argumentErrorOfAsync(() => call(teacher, student), { argument, message });
-      const after = student.getWeights();
-      expect(await Promise.all(after.map((w) => w.data()))).toEqual(before);
-      tf.dispose(after);
+      await expectRefusalKeepsWeights(student, () => call(teacher, student), { argument, message });
       teacher.dispose();
       student.dispose();
     });
@@ -147,14 +148,10 @@ describe('distill', () => {
     const [teacher, flow] = [maf(small), iaf(small)];
     // It has a bijector, so the initialization would change it: the refusal must come first.
     const student = { sampleAndLogProb: flow.sampleAndLogProb.bind(flow), trainableVariables: flow.trainableVariables, contextSize: 0, bijector: flow.bijector };
-    const before = await Promise.all(flow.getWeights().map((w) => w.data()));
-    await argumentErrorOfAsync(() => distill({ teacher, student: student as never, steps: 2, batchSize: 4 }), {
+    await expectRefusalKeepsWeights(flow, () => distill({ teacher, student: student as never, steps: 2, batchSize: 4 }), {
       argument: 'student',
       message: /^distill: student must be a flow with logProb\(\) for a warmup \(pass warmup: 0 otherwise\), received an object with keys/,
     });
-    const after = flow.getWeights();
-    expect(await Promise.all(after.map((w) => w.data()))).toEqual(before);
-    tf.dispose(after);
     teacher.dispose();
     flow.dispose();
   });
