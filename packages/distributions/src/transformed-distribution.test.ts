@@ -90,6 +90,7 @@ describeDistribution({
   paramEventRanks: { loc: 1, scaleDiag: 1 },
   make: (p) =>
     new TransformedDistribution({ distribution: new MultivariateNormalDiag({ loc: p.loc!, scaleDiag: p.scaleDiag! }), bijector: affine() }),
+  reparameterized: ['loc', 'scaleDiag'],
   batchShape: [2],
   eventShape: [3],
   points: [-20, -1, 0, 2, 20].map((t) => mvnLoc.map((m) => m.map((v, k) => v + t * (k + 1) * 0.3))),

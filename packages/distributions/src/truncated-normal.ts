@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { argumentError, logNdtr, ndtri, tryReadSync } from '@densityjs/core';
+import { argumentError, logNdtr, ndtri, raw, tryReadSync } from '@densityjs/core';
 import { BaseDistribution, broadcastTo, maskOutside, whereConst, type BaseOptions, type ParamLike, type SampleOptions } from './distribution.js';
 import { uniformOpen } from './random.js';
 
@@ -81,11 +81,17 @@ export class TruncatedNormal extends BaseDistribution {
     this.check(this.high, (v) => v > -Infinity, 'high', 'above -Infinity');
     this._batchShape = this.batchOf({ loc: this.loc, scale: this.scale, low: this.low, high: this.high });
     if (this.validateArgs) {
-      const width = tf.tidy(() => tf.sub(this.high, this.low));
-      const values = tryReadSync(width);
-      width.dispose();
-      if (values && !Array.from(values).every((v) => v > 0)) {
-        throw this.fail(argumentError(this.name, 'high', '> low elementwise', this.high));
+      // Both bounds at the batch shape, so the message can show the first pair out of order.
+      const [lows, highs] = [this.low, this.high].map((t) => {
+        const full = tf.tidy(() => broadcastTo(t, this._batchShape));
+        const values = tryReadSync(full);
+        if (full !== t) full.dispose();
+        return values;
+      });
+      const i = lows && highs ? Array.from(highs).findIndex((h, k) => !(h > lows[k]!)) : -1;
+      if (i >= 0) {
+        const where = highs!.length > 1 ? ` (at flat index ${i})` : '';
+        throw this.fail(argumentError(this.name, 'high', '> low elementwise', raw(`${highs![i]} where low is ${lows![i]}${where}`)));
       }
     }
   }

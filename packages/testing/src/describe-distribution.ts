@@ -28,6 +28,8 @@ export type Nested = number | Nested[];
 export interface DistributionUnderTest {
   readonly batchShape: number[];
   readonly eventShape: number[];
+  /** Whether samples are differentiable functions of the parameters. */
+  readonly reparameterized?: boolean;
   sample(sampleShape?: number | number[], opts?: { seed?: number }): tf.Tensor;
   logProb(x: tf.Tensor): tf.Tensor;
   prob(x: tf.Tensor): tf.Tensor;
@@ -581,6 +583,17 @@ export function describeDistribution(c: DistributionCase): void {
           }
           tf.dispose(grads);
           expect(bad).toEqual([]);
+        } finally {
+          tf.dispose(Object.values(tensors));
+        }
+      });
+
+      it(`reparameterized is ${Boolean(c.reparameterized?.length)}: whether gradients flow through samples`, () => {
+        const tensors = toTensors(c.params);
+        try {
+          const d = c.make(tensors);
+          expect(d.reparameterized).toBe(Boolean(c.reparameterized?.length));
+          d.dispose?.();
         } finally {
           tf.dispose(Object.values(tensors));
         }

@@ -63,13 +63,15 @@ export async function argumentErrorOfAsync(fn: () => Promise<unknown>, expected?
 /** What a rejected call's ArgumentError must name and say. */
 export interface ExpectedArgumentError {
   argument?: string;
-  message?: RegExp;
+  /** A pattern the message must match, or the whole message. */
+  message?: RegExp | string;
 }
 
 function checkedArgumentError(caught: unknown, expected: ExpectedArgumentError | undefined, tensorsBefore: number): ArgumentError {
   expect(caught, 'expected an ArgumentError').toBeInstanceOf(ArgumentError);
   const error = checked(caught) as ArgumentError;
-  if (expected?.message) expect(error.message).toMatch(expected.message);
+  if (typeof expected?.message === 'string') expect(error.message).toBe(expected.message);
+  else if (expected?.message) expect(error.message).toMatch(expected.message);
   if (expected?.argument !== undefined) expect(error.argument, 'the argument the error names').toBe(expected.argument);
   expect(tf.memory().numTensors, 'tensors left by the rejected call').toBe(tensorsBefore);
   return error;

@@ -1,0 +1,379 @@
+// One table over every parametric family: each parameter refused when NaN or missing, each
+// domain check refused just outside its domain and passed on its edge, validateArgs: false
+// skipping the value checks, misspelled options answered with the closest name and the full
+// list. Every refusal is an ArgumentError naming the argument, with its exact message, and
+// leaves no tensor behind (argumentErrorOf checks all three).
+import { argumentErrorOf, expectNoLeaks } from '@densityjs/testing';
+import { describe, expect, it } from 'vitest';
+import { Bernoulli } from './bernoulli.js';
+import { Beta } from './beta.js';
+import { Binomial } from './binomial.js';
+import { Categorical } from './categorical.js';
+import { Cauchy } from './cauchy.js';
+import { Chi2 } from './chi2.js';
+import { Dirichlet } from './dirichlet.js';
+import { Exponential } from './exponential.js';
+import { Gamma } from './gamma.js';
+import { HalfNormal } from './half-normal.js';
+import { Laplace } from './laplace.js';
+import { Logistic } from './logistic.js';
+import { LogNormal } from './log-normal.js';
+import { Multinomial } from './multinomial.js';
+import { MultivariateNormalDiag } from './multivariate-normal-diag.js';
+import { MultivariateNormalFullCovariance } from './multivariate-normal-full-covariance.js';
+import { MultivariateNormalTriL } from './multivariate-normal-tril.js';
+import { Normal } from './normal.js';
+import { Poisson } from './poisson.js';
+import { StudentT } from './student-t.js';
+import { TruncatedNormal } from './truncated-normal.js';
+import { Uniform } from './uniform.js';
+import { VonMises } from './von-mises.js';
+
+type Options = Record<string, unknown>;
+
+interface Family {
+  name: string;
+  make: (options: Options) => { dispose(): void };
+  /** A valid options object (validateArgs aside). */
+  valid: Options;
+  /** Every option the constructor takes, in the order its "valid options" list names them. */
+  keys: string[];
+  /**
+   * [argument, value replacing the valid one, expected text, received text (default: the
+   * float32 number), argument the error names (default: argument)]: each refused.
+   */
+  refused: [string, unknown, string, string?, string?][];
+  /** [argument, value on the domain's edge]: each accepted. */
+  accepted?: [string, unknown][];
+  /** Two parameters of which exactly one must be given (`valid` holds the first). */
+  alternatives?: [string, unknown];
+}
+
+const locScale = (name: string, make: (o: Options) => { dispose(): void }): Family => ({
+  name,
+  make,
+  valid: { loc: 0.5, scale: 2 },
+  keys: ['loc', 'scale'],
+  refused: [
+    ['loc', Infinity, 'finite'],
+    ['scale', Infinity, 'finite'],
+    ['scale', 0, '> 0'],
+  ],
+  accepted: [['scale', 1e-30]],
+});
+
+const families: Family[] = [
+  locScale('Normal', (o) => new Normal(o as never)),
+  locScale('Laplace', (o) => new Laplace(o as never)),
+  locScale('Logistic', (o) => new Logistic(o as never)),
+  locScale('Cauchy', (o) => new Cauchy(o as never)),
+  locScale('LogNormal', (o) => new LogNormal(o as never)),
+  {
+    name: 'Uniform',
+    make: (o) => new Uniform(o as never),
+    valid: { low: -1, high: 2 },
+    keys: ['low', 'high'],
+    refused: [
+      ['low', -Infinity, 'finite'],
+      ['high', Infinity, 'finite'],
+      ['high', -1, '> 0 (low < high elementwise)', '0', 'high - low'],
+    ],
+    accepted: [['high', -0.999]],
+  },
+  {
+    name: 'Exponential',
+    make: (o) => new Exponential(o as never),
+    valid: { rate: 1.5 },
+    keys: ['rate'],
+    refused: [
+      ['rate', Infinity, 'finite'],
+      ['rate', 0, '> 0'],
+    ],
+    accepted: [['rate', 1e-30]],
+  },
+  {
+    name: 'Gamma',
+    make: (o) => new Gamma(o as never),
+    valid: { concentration: 2, rate: 0.5 },
+    keys: ['concentration', 'rate'],
+    refused: [
+      ['concentration', Infinity, 'finite'],
+      ['concentration', 0, '> 0'],
+      ['rate', Infinity, 'finite'],
+      ['rate', 0, '> 0'],
+    ],
+  },
+  {
+    name: 'Beta',
+    make: (o) => new Beta(o as never),
+    valid: { concentration1: 2, concentration0: 3 },
+    keys: ['concentration1', 'concentration0'],
+    refused: [
+      ['concentration1', Infinity, 'finite'],
+      ['concentration1', 0, '> 0'],
+      ['concentration0', Infinity, 'finite'],
+      ['concentration0', 0, '> 0'],
+    ],
+  },
+  {
+    name: 'Chi2',
+    make: (o) => new Chi2(o as never),
+    valid: { df: 3 },
+    keys: ['df'],
+    refused: [
+      ['df', Infinity, 'finite'],
+      ['df', 0, '> 0'],
+    ],
+  },
+  {
+    name: 'StudentT',
+    make: (o) => new StudentT(o as never),
+    valid: { df: 3, loc: 1, scale: 2 },
+    keys: ['df', 'loc', 'scale'],
+    refused: [
+      ['df', Infinity, 'finite'],
+      ['df', 0, '> 0'],
+      ['loc', Infinity, 'finite'],
+      ['scale', Infinity, 'finite'],
+      ['scale', 0, '> 0'],
+    ],
+  },
+  {
+    name: 'HalfNormal',
+    make: (o) => new HalfNormal(o as never),
+    valid: { scale: 2 },
+    keys: ['scale'],
+    refused: [
+      ['scale', Infinity, 'finite'],
+      ['scale', 0, '> 0'],
+    ],
+  },
+  {
+    name: 'TruncatedNormal',
+    make: (o) => new TruncatedNormal(o as never),
+    valid: { loc: 0, scale: 1, low: -1, high: 2 },
+    keys: ['loc', 'scale', 'low', 'high'],
+    refused: [
+      ['loc', Infinity, 'finite'],
+      ['scale', Infinity, 'finite'],
+      ['scale', 0, '> 0'],
+      ['low', Infinity, 'below +Infinity'],
+      ['high', -Infinity, 'above -Infinity'],
+      ['high', -1, '> low elementwise', '-1 where low is -1'],
+    ],
+    accepted: [
+      ['low', -Infinity],
+      ['high', Infinity],
+    ],
+  },
+  {
+    name: 'VonMises',
+    make: (o) => new VonMises(o as never),
+    valid: { loc: 1, concentration: 2 },
+    keys: ['loc', 'concentration'],
+    refused: [
+      ['loc', Infinity, 'finite'],
+      ['concentration', Infinity, 'finite'],
+      ['concentration', -(2 ** -20), '>= 0'],
+    ],
+    accepted: [['concentration', 0]],
+  },
+  {
+    name: 'Poisson',
+    make: (o) => new Poisson(o as never),
+    valid: { rate: 3 },
+    keys: ['rate', 'logRate'],
+    refused: [
+      ['rate', Infinity, 'finite'],
+      ['rate', 0, '> 0'],
+    ],
+    alternatives: ['logRate', 1],
+  },
+  {
+    name: 'Bernoulli',
+    make: (o) => new Bernoulli(o as never),
+    valid: { probs: 0.3 },
+    keys: ['logits', 'probs'],
+    refused: [
+      ['probs', -(2 ** -20), 'in [0, 1]'],
+      ['probs', 1 + 2 ** -20, 'in [0, 1]'],
+    ],
+    accepted: [
+      ['probs', 0],
+      ['probs', 1],
+    ],
+    alternatives: ['logits', 0],
+  },
+  {
+    name: 'Binomial',
+    make: (o) => new Binomial(o as never),
+    valid: { totalCount: 5, probs: 0.3 },
+    keys: ['totalCount', 'logits', 'probs'],
+    refused: [
+      ['totalCount', -1, 'a non-negative integer'],
+      ['totalCount', 2.5, 'a non-negative integer'],
+      ['probs', -(2 ** -20), 'in [0, 1]'],
+      ['probs', 1 + 2 ** -20, 'in [0, 1]'],
+    ],
+    accepted: [
+      ['totalCount', 0],
+      ['probs', 0],
+      ['probs', 1],
+    ],
+    alternatives: ['logits', 0],
+  },
+  {
+    name: 'Categorical',
+    make: (o) => new Categorical(o as never),
+    valid: { logits: [0, 1, -1] },
+    keys: ['logits', 'probs'],
+    refused: [['logits', [0, Infinity], 'finite or -Infinity', 'Infinity (at flat index 1)']],
+    accepted: [['logits', [0, -Infinity]]],
+    alternatives: ['probs', [0.5, 0.5]],
+  },
+  {
+    name: 'Multinomial',
+    make: (o) => new Multinomial(o as never),
+    valid: { totalCount: 4, logits: [0, 1, -1] },
+    keys: ['totalCount', 'logits', 'probs'],
+    refused: [
+      ['totalCount', -1, 'a non-negative integer'],
+      ['totalCount', 0.5, 'a non-negative integer'],
+      ['logits', [0, Infinity], 'below +Infinity', 'Infinity (at flat index 1)'],
+    ],
+    accepted: [
+      ['totalCount', 0],
+      ['logits', [0, -Infinity]],
+    ],
+    alternatives: ['probs', [0.5, 0.5]],
+  },
+  {
+    name: 'Dirichlet',
+    make: (o) => new Dirichlet(o as never),
+    valid: { concentration: [1, 2, 3] },
+    keys: ['concentration'],
+    refused: [
+      ['concentration', [1, Infinity], 'finite', 'Infinity (at flat index 1)'],
+      ['concentration', [1, 0], '> 0', '0 (at flat index 1)'],
+    ],
+  },
+  {
+    name: 'MultivariateNormalDiag',
+    make: (o) => new MultivariateNormalDiag(o as never),
+    valid: { loc: [0, 1], scaleDiag: [1, 2] },
+    keys: ['loc', 'scaleDiag'],
+    refused: [
+      ['loc', [0, Infinity], 'finite', 'Infinity (at flat index 1)'],
+      ['scaleDiag', [1, Infinity], 'finite', 'Infinity (at flat index 1)'],
+      ['scaleDiag', [1, 0], '> 0', '0 (at flat index 1)'],
+    ],
+  },
+  {
+    name: 'MultivariateNormalTriL',
+    make: (o) => new MultivariateNormalTriL(o as never),
+    valid: { loc: [0, 1], scaleTril: [[1, 0], [0.5, 2]] },
+    keys: ['loc', 'scaleTril'],
+    refused: [
+      ['loc', [0, Infinity], 'finite', 'Infinity (at flat index 1)'],
+      ['scaleTril', [[1, 0], [Infinity, 2]], 'finite', 'Infinity (at flat index 2)'],
+      ['scaleTril', [[1, 0.5], [0.5, 2]], 'lower triangular (zeros above the diagonal)', '0.5 at [0, 1] of matrix 0'],
+      ['scaleTril', [[1, 0], [0.5, 0]], 'a positive diagonal', '0 at [1, 1] of matrix 0'],
+    ],
+  },
+  {
+    name: 'MultivariateNormalFullCovariance',
+    make: (o) => new MultivariateNormalFullCovariance(o as never),
+    valid: { loc: [0, 1], covarianceMatrix: [[2, 0.5], [0.5, 1]] },
+    keys: ['loc', 'covarianceMatrix'],
+    refused: [
+      ['loc', [0, Infinity], 'finite', 'Infinity (at flat index 1)'],
+      ['covarianceMatrix', [[2, 0.5], [0.5, Infinity]], 'finite', 'Infinity (at flat index 3)'],
+      ['covarianceMatrix', [[2, 0.5], [0.375, 1]], 'symmetric', '0.375 at [1, 0] but 0.5 at [0, 1] of matrix 0'],
+    ],
+  },
+];
+
+/** `value` with every number replaced by NaN (same shape). */
+const allNaN = (value: unknown): unknown => (Array.isArray(value) ? value.map(allNaN) : NaN);
+
+/** The ArgumentError message for `argument` of `family`. */
+const message = (family: string, argument: string, expected: string, received: string) =>
+  `${family}: ${argument} must be ${expected}, received ${received}`;
+
+/** Constructs, disposes and checks that nothing was left behind. */
+async function constructs(f: Family, options: Options): Promise<void> {
+  await expectNoLeaks(() => f.make(options).dispose(), { label: `${f.name}(${Object.keys(options).join(', ')})` });
+}
+
+for (const f of families) {
+  describe(`${f.name} parameter checks`, () => {
+    it('accepts its valid options and the edges of its parameter domains', async () => {
+      await constructs(f, f.valid);
+      for (const [argument, value] of f.accepted ?? []) await constructs(f, { ...f.valid, [argument]: value });
+    });
+
+    it('refuses each parameter when NaN or missing, naming it', () => {
+      for (const argument of Object.keys(f.valid)) {
+        const value = f.valid[argument];
+        argumentErrorOf(() => f.make({ ...f.valid, [argument]: allNaN(value) }), {
+          argument,
+          message: `${f.name}: ${argument} must be a number (not NaN), received NaN${Array.isArray(value) ? ' (at flat index 0)' : ''}`,
+        });
+        if (f.alternatives && argument === Object.keys(f.valid).at(-1)) continue;
+        const rest = { ...f.valid };
+        delete rest[argument];
+        argumentErrorOf(() => f.make(rest), {
+          argument,
+          message: `${f.name}: ${argument} must be a number, an array or a Tensor, received undefined`,
+        });
+      }
+    });
+
+    it('refuses each value outside its domain, with the expected domain and the value received', () => {
+      for (const [argument, value, expected, received = String(Math.fround(value as number)), reported = argument] of f.refused) {
+        argumentErrorOf(() => f.make({ ...f.valid, [argument]: value }), { argument: reported, message: message(f.name, reported, expected, received) });
+      }
+    });
+
+    it('skips the value checks with validateArgs: false', async () => {
+      for (const [argument, value] of f.refused) await constructs(f, { ...f.valid, [argument]: value, validateArgs: false });
+      for (const [argument, value] of Object.entries(f.valid)) await constructs(f, { ...f.valid, [argument]: allNaN(value), validateArgs: false });
+    });
+
+    it('answers a misspelled option with the closest name and every valid one', () => {
+      const key = f.keys[0]!;
+      argumentErrorOf(() => f.make({ ...f.valid, [`${key}s`]: 1 }), {
+        argument: `${key}s`,
+        message: `${f.name}: unknown option "${key}s" in options (did you mean "${key}"?); valid options: ${[...f.keys, 'validateArgs'].join(', ')}`,
+      });
+      argumentErrorOf(() => f.make({ ...f.valid, validateArgs: 'yes' }), {
+        argument: 'validateArgs',
+        message: `${f.name}: validateArgs must be a boolean, received "yes"`,
+      });
+    });
+
+    if (f.alternatives) {
+      const [other, value] = f.alternatives;
+      const first = Object.keys(f.valid).find((k) => f.keys.includes(k) && !['totalCount'].includes(k))!;
+      it(`takes exactly one of ${first} and ${other}`, async () => {
+        await constructs(f, { ...f.valid, [first]: undefined, [other]: value });
+        const pair = f.keys.indexOf(first) < f.keys.indexOf(other) ? `${first}/${other}` : `${other}/${first}`;
+        const sentence = `exactly one of ${pair.replace('/', ' or ')}`;
+        argumentErrorOf(() => f.make({ ...f.valid, [other]: value }), { argument: pair, message: message(f.name, pair, sentence, '"both"') });
+        argumentErrorOf(() => f.make({ ...f.valid, [first]: undefined }), { argument: pair, message: message(f.name, pair, sentence, '"neither"') });
+      });
+    }
+  });
+}
+
+describe('parameter checks table', () => {
+  it('lists every family the package exports with parameters of its own', async () => {
+    const exported = await import('./index.js');
+    const composite = ['BaseDistribution', 'LocScaleDistribution', 'Independent', 'MixtureSameFamily', 'Mixture', 'TransformedDistribution'];
+    const classes = Object.entries(exported)
+      .filter(([name, value]) => typeof value === 'function' && /^[A-Z]/.test(name) && !composite.includes(name))
+      .map(([name]) => name)
+      .sort();
+    expect(families.map((f) => f.name).sort()).toEqual(classes);
+  });
+});
