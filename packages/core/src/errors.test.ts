@@ -5,6 +5,7 @@ import {
   DensityError,
   FormatError,
   MAX_ERROR_MESSAGE_LENGTH,
+  NotImplementedError,
   NumericalError,
   StateError,
   argumentError,
@@ -18,15 +19,16 @@ describe('error family', () => {
       [new NumericalError('b'), 'NumericalError', 'ERR_DENSITYJS_NUMERICAL'],
       [new FormatError('c'), 'FormatError', 'ERR_DENSITYJS_FORMAT'],
       [new StateError('d'), 'StateError', 'ERR_DENSITYJS_STATE'],
+      [new NotImplementedError('e'), 'NotImplementedError', 'ERR_DENSITYJS_NOT_IMPLEMENTED'],
     ];
-    const classes = [ArgumentError, NumericalError, FormatError, StateError];
+    const classes = [ArgumentError, NumericalError, FormatError, StateError, NotImplementedError];
     for (const [i, [e, name, code]] of cases.entries()) {
       expect(e.name).toBe(name);
       expect(e.code).toBe(code);
       expect(e).toBeInstanceOf(Error);
       expect(e).toBeInstanceOf(DensityError);
       classes.forEach((C, j) => expect(e instanceof C).toBe(i === j));
-      expect(String(e)).toBe(`${name}: ${'abcd'[i]}`);
+      expect(String(e)).toBe(`${name}: ${'abcde'[i]}`);
     }
     expect(new Error('x') instanceof DensityError).toBe(false);
     expect((null as unknown) instanceof ArgumentError).toBe(false);

@@ -1,6 +1,7 @@
 // The error family every densityjs package throws, so a program can tell a user mistake
 // (ArgumentError) from a numerical failure (NumericalError), a bad saved file (FormatError) or
-// an object in the wrong state (StateError), by class or by the stable `code`:
+// an object in the wrong state (StateError) or a method a distribution does not define
+// (NotImplementedError), by class or by the stable `code`:
 //
 //   try { await fit(flow, x) } catch (e) { if (e instanceof NumericalError) ... }
 //   if (e.code === 'ERR_DENSITYJS_ARGUMENT') ...
@@ -26,7 +27,8 @@ export type DensityErrorCode =
   | 'ERR_DENSITYJS_ARGUMENT'
   | 'ERR_DENSITYJS_NUMERICAL'
   | 'ERR_DENSITYJS_FORMAT'
-  | 'ERR_DENSITYJS_STATE';
+  | 'ERR_DENSITYJS_STATE'
+  | 'ERR_DENSITYJS_NOT_IMPLEMENTED';
 
 const CODE_PREFIX = 'ERR_DENSITYJS_';
 
@@ -131,6 +133,18 @@ export class StateError extends DensityError {
   static readonly errorCode = 'ERR_DENSITYJS_STATE';
   constructor(message: string, options?: ErrorOptions) {
     super(message, 'ERR_DENSITYJS_STATE', 'StateError', options);
+  }
+}
+
+/**
+ * A method the object does not define: the entropy of a mixture, the mean of a distribution
+ * pushed through a non-affine bijector, the quantile of a vector-valued distribution.
+ */
+export class NotImplementedError extends DensityError {
+  /** The `code` every NotImplementedError carries. */
+  static readonly errorCode = 'ERR_DENSITYJS_NOT_IMPLEMENTED';
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, 'ERR_DENSITYJS_NOT_IMPLEMENTED', 'NotImplementedError', options);
   }
 }
 

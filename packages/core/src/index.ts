@@ -3,6 +3,7 @@ export {
   DensityError,
   FormatError,
   MAX_ERROR_MESSAGE_LENGTH,
+  NotImplementedError,
   NumericalError,
   StateError,
   argumentError,

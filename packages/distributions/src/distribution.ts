@@ -3,6 +3,7 @@
 // default two-pass sampleAndLogProb, parameter conversion and the validateArgs switch.
 import * as tf from '@tensorflow/tfjs-core';
 import {
+  NotImplementedError,
   argumentError,
   broadcastShapeOf,
   broadcastShapes,
@@ -243,9 +244,9 @@ export abstract class BaseDistribution implements Distribution {
   /** Checks the options of sample/sampleAndLogProb: an object, a valid seed, a live context. */
   protected sampleOptions(opts: SampleOptions): SampleOptions {
     if (opts === null || typeof opts !== 'object') throw argumentError(this.name, 'options', 'an object', opts);
-    const seed = checkSeed(this.name, opts.seed);
+    checkSeed(this.name, opts.seed);
     if (opts.context !== undefined) checkTensor(this.name, 'context', opts.context);
-    return seed === opts.seed ? opts : { ...opts, seed };
+    return opts;
   }
 
   logProb(x: tf.Tensor, opts: LogProbOptions = {}): tf.Tensor {
@@ -336,8 +337,8 @@ export abstract class BaseDistribution implements Distribution {
   }
 
   /** The error a method throws when the family does not define it. */
-  protected notImplemented(method: string): Error {
-    return new Error(`${this.name}: ${method} is not implemented for this distribution`);
+  protected notImplemented(method: string): NotImplementedError {
+    return new NotImplementedError(`${this.name}: ${method} is not implemented for this distribution`);
   }
 
   /**

@@ -1,0 +1,125 @@
+// The base class on its own: what a family gets without overriding anything (typed
+// NotImplementedErrors, cdf and the survival function derived from logCdf), empty draws, and
+// the checks every public method makes before the family's code runs.
+import * as tf from '@tensorflow/tfjs-core';
+import { NotImplementedError } from '@densityjs/core';
+import { argumentErrorOf, expectAllClose, expectNoLeaks } from '@densityjs/testing';
+import { describe, expect, it } from 'vitest';
+import { BaseDistribution } from './distribution.js';
+
+/**
+ * The standard exponential with a batch of two, defining only what the base class requires
+ * (log p and sampling) plus, when `withLogCdf`, log F(x) = log(1 - e^{-x}).
+ */
+class Minimal extends BaseDistribution {
+  constructor(
+    private readonly withLogCdf = false,
+    eventShape: number[] = [],
+  ) {
+    super('Minimal', undefined);
+    this._batchShape = [2];
+    this._eventShape = eventShape;
+  }
+  protected _logProb(x: tf.Tensor): tf.Tensor {
+    const perElement = tf.neg(x);
+    return this._eventShape.length ? tf.sum(perElement, -1) : tf.add(perElement, tf.zeros(this._batchShape));
+  }
+  protected _sample(sampleShape: number[]): tf.Tensor {
+    return tf.ones(this.drawShape(sampleShape));
+  }
+  protected override _logCdf(x: tf.Tensor): tf.Tensor {
+    if (!this.withLogCdf) return super._logCdf(x);
+    return tf.log(tf.neg(tf.expm1(tf.neg(x))));
+  }
+}
+
+function notImplemented(fn: () => unknown, message: string): void {
+  const before = tf.memory().numTensors;
+  let caught: unknown;
+  try {
+    fn();
+  } catch (e) {
+    caught = e;
+  }
+  expect(caught).toBeInstanceOf(NotImplementedError);
+  expect((caught as Error).message).toBe(message);
+  expect(tf.memory().numTensors).toBe(before);
+}
+
+describe('BaseDistribution', () => {
+  it('throws a NotImplementedError naming the method a family does not define', () => {
+    const d = new Minimal();
+    const x = tf.tensor1d([0.5, 1]);
+    const says = (method: string) => `Minimal: ${method} is not implemented for this distribution`;
+    notImplemented(() => d.mean(), says('mean'));
+    notImplemented(() => d.variance(), says('variance'));
+    notImplemented(() => d.stddev(), says('variance'));
+    notImplemented(() => d.mode(), says('mode'));
+    notImplemented(() => d.entropy(), says('entropy'));
+    notImplemented(() => d.cdf(x), says('cdf/logCdf'));
+    notImplemented(() => d.logCdf(x), says('cdf/logCdf'));
+    notImplemented(() => d.survivalFunction(x), says('cdf/logCdf'));
+    notImplemented(() => d.quantile(x), says('quantile'));
+    notImplemented(() => new Minimal(false, [3]).quantile(x), says('quantile (scalar events only)'));
+    x.dispose();
+  });
+
+  it('derives cdf and the survival function from logCdf, on both sides of the log1mexp switch', async () => {
+    const d = new Minimal(true);
+    // log1mexp switches formulas where -log F(x) = ln 2, i.e. F = 1/2 at x = ln 2: points on both sides.
+    const points = [0.05, 0.3, Math.LN2 - 0.01, Math.LN2 + 0.01, 2, 4];
+    const x = tf.tensor2d(points.map((v) => [v, v]));
+    const expected = (f: (v: number) => number) => points.map((v) => [f(v), f(v)]);
+    await expectNoLeaks(async () => {
+      const results = [d.cdf(x), d.survivalFunction(x), d.logSurvivalFunction(x)];
+      await expectAllClose(results[0]!, expected((v) => -Math.expm1(-v)), { rtol: 1e-5 });
+      await expectAllClose(results[1]!, expected((v) => Math.exp(-v)), { rtol: 1e-5 });
+      await expectAllClose(results[2]!, expected((v) => -v), { rtol: 1e-5, atol: 1e-6 });
+      tf.dispose(results);
+    });
+    x.dispose();
+  });
+
+  it('returns empty draws and log-densities of the right shape and dtype without calling the family', async () => {
+    const d = new Minimal(true);
+    await expectNoLeaks(() => {
+      const s = d.sample([0, 3]);
+      expect([s.shape, s.dtype]).toEqual([[0, 3, 2], 'float32']);
+      const both = d.sampleAndLogProb([4, 0]);
+      expect([both.sample.shape, both.logProb.shape]).toEqual([[4, 0, 2], [4, 0, 2]]);
+      const empty = tf.zeros([0, 2]);
+      for (const r of [d.logProb(empty), d.prob(empty), d.cdf(empty), d.logCdf(empty), d.survivalFunction(empty), d.logSurvivalFunction(empty), d.quantile(empty)]) {
+        expect(r.shape).toEqual([0, 2]);
+        r.dispose();
+      }
+      tf.dispose([s, both.sample, both.logProb, empty]);
+    });
+  });
+
+  it('draws and scores through the family for non-empty shapes', async () => {
+    const d = new Minimal();
+    await expectNoLeaks(async () => {
+      const both = d.sampleAndLogProb(3, { seed: 0 });
+      expect(both.sample.shape).toEqual([3, 2]);
+      await expectAllClose(both.logProb, [[-1, -1], [-1, -1], [-1, -1]]);
+      const x = tf.tensor1d([0, 2], 'int32');
+      const p = d.prob(x);
+      await expectAllClose(p, [1, Math.exp(-2)], { rtol: 1e-6 });
+      tf.dispose([both.sample, both.logProb, x, p]);
+    });
+  });
+
+  it('refuses bad options and probabilities before the family runs', () => {
+    const d = new Minimal(true);
+    argumentErrorOf(() => d.sample(2, null as never), { argument: 'options', message: 'Minimal: options must be an object, received null' });
+    argumentErrorOf(() => d.sampleAndLogProb(2, 3 as never), { argument: 'options', message: 'Minimal: options must be an object, received 3' });
+    argumentErrorOf(() => d.sample(2, { context: [1] as never }), { argument: 'context', message: 'Minimal: context must be a tf.Tensor, received [1]' });
+    const p = tf.tensor1d([0.5, 1.5]);
+    argumentErrorOf(() => d.quantile(p), { argument: 'p', message: 'Minimal: p must be a probability in [0, 1], received 1.5 (at flat index 1)' });
+    p.dispose();
+    argumentErrorOf(() => d.sample(-1), { argument: 'sampleShape' });
+    expect(d.reparameterized).toBe(false);
+    expect(d.validateArgs).toBe(true);
+    expect([d.batchShape, d.eventShape]).toEqual([[2], []]);
+  });
+});
