@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { describeEachBackend, expectAllClose, expectNoLeaks } from '@densityjs/testing';
+import { argumentErrorOf, describeEachBackend, expectAllClose, expectNoLeaks } from '@densityjs/testing';
 import { expect, it } from 'vitest';
 import { Categorical } from './categorical.js';
 import type { Distribution } from './distribution.js';
@@ -291,6 +291,35 @@ describeEachBackend('klDivergence', () => {
     await expectAllClose(kl, ref, { atol: 0.01, rtol: 0 });
     await expectAllClose(again, kl, { atol: 0, rtol: 0 });
     tf.dispose([kl, again]);
+  });
+
+  it('refuses what is not a distribution pair it can compare, naming the argument', () => {
+    const p = new Normal({ loc: [0, 1], scale: 1 });
+    const wide = new Normal({ loc: [0, 1, 2], scale: 1 });
+    const mvn = new MultivariateNormalDiag({ loc: [0, 1], scaleDiag: [1, 1] });
+    const q = new Laplace({ loc: 0, scale: 1 });
+    const says = (argument: string, message: string) => ({ argument, message: `klDivergence: ${message}` });
+    argumentErrorOf(() => klDivergence({} as never, p), says('p', 'p must be a distribution (logProb, sampleAndLogProb, batchShape, eventShape), received an empty object'));
+    argumentErrorOf(() => klDivergence(p, null as never), says('q', 'q must be a distribution (logProb, sampleAndLogProb, batchShape, eventShape), received null'));
+    argumentErrorOf(
+      () => klDivergence(p, wide),
+      says('q', "q must be a distribution with p's event shape [] and a batch shape that broadcasts with p's [2], received batch shape [3], event shape []"),
+    );
+    argumentErrorOf(
+      () => klDivergence(p, mvn, { samples: 10 }),
+      says('q', "q must be a distribution with p's event shape [] and a batch shape that broadcasts with p's [2], received batch shape [], event shape [2]"),
+    );
+    argumentErrorOf(() => klDivergence(p, q, { sample: 10 } as never), says('sample', 'unknown option "sample" in opts (did you mean "samples"?); valid options: samples, seed'));
+    argumentErrorOf(() => klDivergence(p, q, { samples: 0 }), says('opts.samples', 'opts.samples must be a positive integer, received 0'));
+    argumentErrorOf(() => klDivergence(p, q, { samples: 2.5 }), says('opts.samples', 'opts.samples must be a positive integer, received 2.5'));
+    argumentErrorOf(() => klDivergence(p, q, { samples: 10, seed: 0.5 }), says('opts.seed', 'opts.seed must be an integer (any safe integer, 0 included), received 0.5'));
+    const reinterpretedOnce = new Independent({ distribution: new Normal({ loc: [[0, 1]], scale: 1 }), reinterpretedBatchNdims: 1 });
+    const nested = new Independent({ distribution: new Independent({ distribution: new Normal({ loc: [0, 1], scale: 1 }), reinterpretedBatchNdims: 1 }), reinterpretedBatchNdims: 0 });
+    argumentErrorOf(() => klDivergence(reinterpretedOnce, nested), says('q', 'q must be an Independent reinterpreting 1 batch dims, as p does, received one reinterpreting 0'));
+    argumentErrorOf(() => registerKL(Normal, Normal, 'closed form' as never), { argument: 'fn', message: 'registerKL: fn must be a function (p, q) => KL tensor, received "closed form"' });
+    argumentErrorOf(() => registerKL(undefined as never, Normal, () => tf.scalar(0)), { argument: 'P', message: "registerKL: P must be a distribution class (p's), received undefined" });
+    argumentErrorOf(() => registerKL(Normal, {} as never, () => tf.scalar(0)), { argument: 'Q', message: "registerKL: Q must be a distribution class (q's), received an empty object" });
+    for (const d of [p, wide, mvn, q, reinterpretedOnce, nested]) d.dispose();
   });
 
   it('uses a user-registered closed form, and leaks nothing', async () => {

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { argumentError, broadcastShapeOf } from '@densityjs/core';
+import { argumentError, broadcastShapeOf, checkOptionKeys, checkSeed, raw, shapeText } from '@densityjs/core';
 import { Categorical } from './categorical.js';
 import type { Distribution } from './distribution.js';
 import { Independent } from './independent.js';
@@ -33,6 +33,9 @@ export function registerKL<P extends Distribution, Q extends Distribution>(
   Q: Constructor<Q>,
   fn: KLFunction<P, Q>,
 ): void {
+  if (typeof P !== 'function') throw argumentError('registerKL', 'P', "a distribution class (p's)", P);
+  if (typeof Q !== 'function') throw argumentError('registerKL', 'Q', "a distribution class (q's)", Q);
+  if (typeof fn !== 'function') throw argumentError('registerKL', 'fn', 'a function (p, q) => KL tensor', fn);
   let inner = registry.get(P);
   if (!inner) registry.set(P, (inner = new Map()));
   inner.set(Q, fn as KLFunction<Distribution, Distribution>);
@@ -79,9 +82,21 @@ export interface KLOptions {
  * x_i ~ p (seeded by `seed`), which is unbiased with standard error ~ 1/sqrt(samples).
  */
 export function klDivergence(p: Distribution, q: Distribution, opts: KLOptions = {}): tf.Tensor {
+  checkDistribution(p, 'p');
+  checkDistribution(q, 'q');
+  checkOptionKeys('klDivergence', opts, ['samples', 'seed'], { argument: 'opts' });
+  const { samples, seed } = opts;
+  checkSeed('klDivergence', seed, 'opts.seed');
+  if (shapeText(p.eventShape) !== shapeText(q.eventShape) || !broadcastShapeOf(p.batchShape, q.batchShape)) {
+    throw argumentError(
+      'klDivergence',
+      'q',
+      `a distribution with p's event shape ${shapeText(p.eventShape)} and a batch shape that broadcasts with p's ${shapeText(p.batchShape)}`,
+      raw(`batch shape ${shapeText(q.batchShape)}, event shape ${shapeText(q.eventShape)}`),
+    );
+  }
   const fn = findKL(p, q);
   if (fn) return tf.tidy(() => fn(p, q));
-  const { samples, seed } = opts;
   if (samples === undefined) {
     throw argumentError(
       'klDivergence',
@@ -97,6 +112,14 @@ export function klDivergence(p: Distribution, q: Distribution, opts: KLOptions =
     const { sample, logProb } = p.sampleAndLogProb(samples, { seed });
     return tf.mean(tf.sub(logProb, q.logProb(sample)), 0);
   });
+}
+
+/** A distribution: an object with logProb, sampleAndLogProb and batch and event shapes. */
+function checkDistribution(d: unknown, argument: string): void {
+  const x = d as Partial<Distribution> | null;
+  const ok =
+    typeof x === 'object' && x !== null && typeof x.logProb === 'function' && typeof x.sampleAndLogProb === 'function' && Array.isArray(x.batchShape) && Array.isArray(x.eventShape);
+  if (!ok) throw argumentError('klDivergence', argument, 'a distribution (logProb, sampleAndLogProb, batchShape, eventShape)', d);
 }
 
 function nameOf(d: Distribution): string {
@@ -129,9 +152,12 @@ registerKL(Categorical, Categorical, (p, q) => {
 
 // Independent of a registered pair: the base KL summed over the reinterpreted dims.
 registerKL(Independent, Independent, (p, q) => {
-  if (p.reinterpretedBatchNdims !== q.reinterpretedBatchNdims || p.eventShape.length !== q.eventShape.length) {
-    throw new Error(
-      `klDivergence: Independent distributions must reinterpret the same number of batch dims, received ${p.reinterpretedBatchNdims} and ${q.reinterpretedBatchNdims}`,
+  if (p.reinterpretedBatchNdims !== q.reinterpretedBatchNdims) {
+    throw argumentError(
+      'klDivergence',
+      'q',
+      `an Independent reinterpreting ${p.reinterpretedBatchNdims} batch dims, as p does`,
+      raw(`one reinterpreting ${q.reinterpretedBatchNdims}`),
     );
   }
   const base = klDivergence(p.distribution, q.distribution);
