@@ -88,6 +88,16 @@ describeEachBackend('elementwise numerics', () => {
     tf.dispose([x, tanhLd, sigLd]);
   });
 
+  it('Tanh inverts small y to float32 precision (atanh y ≈ y), on every backend', async () => {
+    const ys = [-0.3, -1e-3, -2e-6, 1e-8, 3e-5, 0.6].map(Math.fround);
+    const y = tf.tensor1d(ys);
+    const [x, ld] = new Tanh().inverseAndLogDet(y);
+    await expectAllClose(x, ys.map(Math.atanh), { rtol: 1e-6, atol: 0 });
+    // log1p(y) + log1p(-y) cancels to ~1e-10 absolute near 0 (and stays exact near ±1).
+    await expectAllClose(ld, ys.map((v) => -Math.log1p(-v * v)), { rtol: 1e-5, atol: 3e-10 });
+    tf.dispose([y, x, ld]);
+  });
+
   it('maps inputs outside the range to -Infinity log-dets, without NaN', async () => {
     const y = tf.tensor1d([-0.5, 0, 1, 1.5, 0.25]);
     const [x, ld] = new Sigmoid().inverseAndLogDet(y);

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { log1p } from '@densityjs/core';
 import { ElementwiseBijector, maskOutsideSupport, infiniteLimit, openInterval, type ElementwiseOptions } from './elementwise.js';
 
 const LOG2 = Math.log(2);
@@ -22,8 +23,8 @@ export class Tanh extends ElementwiseBijector {
     this.checkRange(y, (v) => v > -1 && v < 1, 'in (-1, 1) (the range of Tanh)');
     const inside = openInterval(y, -1, 1);
     const safe = tf.where(inside, y, tf.zerosLike(y));
-    const a = tf.log1p(safe);
-    const b = tf.log1p(tf.neg(safe));
+    const a = log1p(safe);
+    const b = log1p(tf.neg(safe));
     const x = tf.mul(tf.sub(a, b), 0.5);
     const limit = infiniteLimit(y, 0);
     return maskOutsideSupport(inside, x, tf.neg(tf.add(a, b)), limit);

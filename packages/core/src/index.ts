@@ -50,6 +50,7 @@ export {
 export { igammaInv, igammacInv } from './inverse-incomplete-gamma.js';
 export { betaincInv, betaincInvLogit } from './inverse-incomplete-beta.js';
 export { ndtri } from './ndtri.js';
+export { log1p } from './log1p.js';
 export { logBesselI0, logBesselI0e } from './log-bessel-i0.js';
 export { matrixDiagPart, triangularSolveLower } from './linear-algebra.js';
 export { cholesky } from './cholesky.js';

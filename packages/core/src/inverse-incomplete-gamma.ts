@@ -1,5 +1,6 @@
 // The inverses of the regularized incomplete gamma functions P(a, x) and Q(a, x), as tfjs ops.
 import * as tf from '@tensorflow/tfjs-core';
+import { log1p } from './log1p.js';
 import { recordingGradients } from './kernels/direct-backend.js';
 import { nonDifferentiable } from './non-differentiable.js';
 import { lgamma, logIgammaPair } from './special-functions.js';
@@ -35,7 +36,7 @@ function startLogX(a: tf.Tensor, logP: tf.Tensor, logQ: tf.Tensor, lower: tf.Ten
   const large = tf.where(lower, tf.maximum(logWilsonHilferty, logAsymptote), logWilsonHilferty);
   const tSmall = tf.sub(scalar(1), tf.mul(a, tf.add(scalar(0.253), tf.mul(scalar(0.12), a))));
   const logPower = tf.div(tf.sub(logP, tf.log(tSmall)), a);
-  const logExponential = tf.log(tf.sub(scalar(1), tf.sub(logQ, tf.log1p(tf.neg(tSmall)))));
+  const logExponential = tf.log(tf.sub(scalar(1), tf.sub(logQ, log1p(tf.neg(tSmall)))));
   const small = tf.where(tf.less(tf.exp(logP), tSmall), logPower, logExponential);
   return tf.clipByValue(tf.where(tf.greater(a, scalar(1)), large, small), LOG_X_MIN, LOG_X_MAX);
 }

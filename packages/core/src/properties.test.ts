@@ -21,13 +21,13 @@ const params = { numRuns: RUNS };
  */
 const COVERAGE: Record<string, string> = {
   ArgumentError: 'properties', DensityError: 'properties', FormatError: 'errors.test.ts', NumericalError: 'properties',
-  StateError: 'properties', MAX_ERROR_MESSAGE_LENGTH: 'properties', argumentError: 'properties', describeValue: 'properties',
+  StateError: 'properties', NotImplementedError: 'errors.test.ts, distributions distribution.test.ts', log1p: 'log1p.test.ts', MAX_ERROR_MESSAGE_LENGTH: 'properties', argumentError: 'properties', describeValue: 'properties',
   raw: 'properties', shapeText: 'properties', checkOptionKeys: 'properties', closestMatch: 'properties', editDistance: 'properties',
   checkSeed: 'properties', deriveSeed: 'properties', freshSeed: 'properties', tfjsSeed: 'properties',
   broadcastShapeOf: 'properties', broadcastShapes: 'properties', checkTensor: 'properties', checkValues: 'properties',
   checkValuesAsync: 'properties', normalizeSampleShape: 'properties', toFloatTensor: 'properties', tryReadSync: 'properties',
   gradientConfigs: 'register-gradients.test.ts', registerGradients: 'register-gradients.test.ts', matMulFast: 'register-gradients.test.ts',
-  betainc: 'properties', digamma: 'properties', erfc: 'properties', igamma: 'properties', igammaGradA: 'properties', lbeta: 'properties',
+  betainc: 'properties', digamma: 'properties', erfc: 'properties', igamma: 'properties', igammaGradA: 'properties', lbeta: 'properties, distributions special-functions.test.ts',
   logIgamma: 'properties', lgamma: 'properties', logErfc: 'properties', logNdtr: 'properties', ndtr: 'properties', ndtri: 'properties, ndtri.test.ts',
   igammac: 'distributions tail tests (Gamma, Chi2, Poisson)', logIgammac: 'distributions tail tests (Gamma, Chi2)',
   logBetainc: 'distributions tail tests (Beta, StudentT, Binomial)', logBetaincPair: 'inverse-incomplete-beta.test.ts, distributions discrete quantiles (Binomial)',

@@ -2,6 +2,7 @@
 // beta function), written as compositions of differentiable tfjs ops so autodiff gives their
 // gradients with no extra registration, and evaluated with float32-friendly formulas.
 import * as tf from '@tensorflow/tfjs-core';
+import { log1p } from './log1p.js';
 
 const HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
 
@@ -14,6 +15,16 @@ function polyval(coefficients: readonly number[], t: tf.Tensor): tf.Tensor {
   let acc: tf.Tensor = scalar(coefficients[coefficients.length - 1]!);
   for (let i = coefficients.length - 2; i >= 0; i--) acc = tf.add(tf.mul(acc, t), scalar(coefficients[i]!));
   return acc;
+}
+
+/**
+ * The remainder of Stirling's series for z >= 8,
+ *   log Γ(z) - [(z - 1/2) log z - z + log(2π)/2] = 1/(12z) - 1/(360z^3) + 1/(1260z^5) - 1/(1680z^7),
+ * small (< 0.011) and accurate to ~1e-11 (Abramowitz & Stegun 6.1.41).
+ */
+function stirlingCorrection(z: tf.Tensor): tf.Tensor {
+  const r = tf.reciprocal(z);
+  return tf.mul(r, polyval([1 / 12, -1 / 360, 1 / 1260, -1 / 1680], tf.square(r)));
 }
 
 /**
@@ -35,9 +46,7 @@ export function lgamma(x: tf.Tensor): tf.Tensor {
     let prod: tf.Tensor = xc;
     for (let k = 1; k < 8; k++) prod = tf.mul(prod, tf.add(xc, scalar(k)));
     const correction = tf.mul(shift, tf.log(prod));
-    const r = tf.reciprocal(z);
-    const r2 = tf.square(r);
-    const series = tf.mul(r, polyval([1 / 12, -1 / 360, 1 / 1260, -1 / 1680], r2));
+    const series = stirlingCorrection(z);
     // (z - 1/2) log z - z written as (z - 1/2)(log z - 1) - 1/2 keeps the two large terms
     // from cancelling in float32.
     const main = tf.sub(tf.mul(tf.sub(z, scalar(0.5)), tf.sub(tf.log(z), scalar(1))), scalar(0.5));
@@ -67,9 +76,50 @@ export function digamma(x: tf.Tensor): tf.Tensor {
   });
 }
 
-/** log B(a, b) = log Γ(a) + log Γ(b) - log Γ(a + b). */
+/**
+ * log B(a, b) = log Γ(a) + log Γ(b) - log Γ(a + b) for a, b > 0 (elementwise, broadcasting).
+ *
+ * With s = min(a, b), l = max(a, b), t = a + b, the log-gammas are not subtracted where they
+ * are large (their float32 rounding, ~1e-5 at log Γ(50), would swamp a result near 1):
+ * - s >= 8: Stirling's series for all three, with the large terms cancelled analytically,
+ *     log B = (s - 1/2) log(s/t) + l log1p(-s/t) - (log l)/2 + log(2π)/2 + c(s) + c(l) - c(t),
+ * - l >= 8 > s: log Γ(s) plus log Γ(l) - log Γ(t) from the same series,
+ *     (l - 1/2) log1p(-s/t) - s log t + s + c(l) - c(t),
+ * - l < 8: the three log-gammas (each below 27 in magnitude),
+ * where c is the remainder of Stirling's series. Its autodiff gradient is ψ(a) - ψ(a + b).
+ */
 export function lbeta(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
-  return tf.tidy(() => tf.sub(tf.add(lgamma(a), lgamma(b)), lgamma(tf.add(a, b))));
+  return tf.tidy(() => {
+    // Both at the broadcast shape, so tf.where's gradient needs no reduction; where rather than
+    // minimum/maximum, whose gradients would both go to a when a = b.
+    const shape = tf.broadcast_util.assertAndGetBroadcastShape(a.shape, b.shape);
+    const af = tf.broadcastTo(a.dtype === 'float32' ? a : tf.cast(a, 'float32'), shape);
+    const bf = tf.broadcastTo(b.dtype === 'float32' ? b : tf.cast(b, 'float32'), shape);
+    const aSmaller = tf.lessEqual(af, bf);
+    const small = tf.where(aSmaller, af, bf);
+    const large = tf.where(aSmaller, bf, af);
+    const eight = scalar(8);
+    const half = scalar(0.5);
+    const c = stirlingCorrection;
+    // Each series branch sees its arguments clamped to >= 8, the range it is used in, so the
+    // branches tf.where discards stay finite and pass no NaN into the gradient.
+    const l = tf.maximum(large, eight);
+    const sBoth = tf.maximum(small, eight);
+    const tBoth = tf.add(sBoth, l);
+    const ratioBoth = tf.div(sBoth, tBoth);
+    const bothLarge = tf.add(
+      tf.add(tf.mul(tf.sub(sBoth, half), tf.log(ratioBoth)), tf.mul(l, log1p(tf.neg(ratioBoth)))),
+      tf.add(tf.sub(scalar(HALF_LOG_TWO_PI), tf.mul(half, tf.log(l))), tf.sub(tf.add(c(sBoth), c(l)), c(tBoth))),
+    );
+    const tOne = tf.add(small, l);
+    const gammaRatio = tf.add(
+      tf.sub(tf.mul(tf.sub(l, half), log1p(tf.neg(tf.div(small, tOne)))), tf.mul(small, tf.log(tOne))),
+      tf.add(small, tf.sub(c(l), c(tOne))),
+    );
+    const oneLarge = tf.add(lgamma(small), gammaRatio);
+    const direct = tf.sub(tf.add(lgamma(af), lgamma(bf)), lgamma(tf.add(af, bf)));
+    return tf.where(tf.greaterEqual(small, eight), bothLarge, tf.where(tf.greaterEqual(large, eight), oneLarge, direct));
+  });
 }
 
 // Chebyshev fit of erfc (Numerical Recipes, `erfcc`): erfc(z) = t exp(-z^2 + P(t)),
@@ -114,7 +164,7 @@ export function logNdtr(z: tf.Tensor): tf.Tensor {
   return tf.tidy(() => {
     const le = logErfcNonNegative(tf.mul(tf.abs(z), scalar(Math.SQRT1_2)));
     const left = tf.sub(le, scalar(Math.LN2));
-    const right = tf.log1p(tf.mul(scalar(-0.5), tf.exp(le)));
+    const right = log1p(tf.mul(scalar(-0.5), tf.exp(le)));
     return tf.where(tf.lessEqual(z, scalar(0)), left, right);
   });
 }
@@ -189,7 +239,7 @@ export function betainc(a: tf.Tensor, b: tf.Tensor, x: tf.Tensor, iterations = 4
 
     const h = betaincFraction(aa, bb, xx, iterations);
     const logFront = tf.sub(
-      tf.add(tf.mul(aa, tf.log(xx)), tf.mul(bb, tf.log1p(tf.neg(xx)))),
+      tf.add(tf.mul(aa, tf.log(xx)), tf.mul(bb, log1p(tf.neg(xx)))),
       tf.add(lbeta(aa, bb), tf.log(aa)),
     );
     const partial = tf.mul(tf.exp(logFront), h);
@@ -240,7 +290,7 @@ export function logBetaincPair(
       ),
       scalar(0),
     );
-    const logRest = tf.log1p(tf.neg(tf.exp(logPartial)));
+    const logRest = log1p(tf.neg(tf.exp(logPartial)));
     let logCdf = tf.where(flip, logRest, logPartial);
     let logSurvival = tf.where(flip, logPartial, logRest);
     const atZero = tf.lessEqual(X, scalar(0));
@@ -319,7 +369,7 @@ export function igamma(a: tf.Tensor, x: tf.Tensor, iterations = 64): tf.Tensor {
 export function logIgamma(a: tf.Tensor, x: tf.Tensor, iterations = 64): tf.Tensor {
   return tf.tidy(() => {
     const { X, useSeries, logSeries, q } = igammaParts(a, x, iterations);
-    const result = tf.where(useSeries, tf.minimum(logSeries, tf.scalar(0)), tf.log1p(tf.neg(q)));
+    const result = tf.where(useSeries, tf.minimum(logSeries, tf.scalar(0)), log1p(tf.neg(q)));
     return tf.where(tf.lessEqual(X, tf.scalar(0)), tf.fill(result.shape, -Infinity), result);
   });
 }
@@ -346,7 +396,7 @@ export function logIgammac(a: tf.Tensor, x: tf.Tensor, iterations = 64): tf.Tens
   return tf.tidy(() => {
     const { X, useSeries, logSeries, logFraction } = igammaParts(a, x, iterations);
     const p = tf.exp(tf.minimum(logSeries, tf.scalar(0)));
-    const result = tf.where(useSeries, tf.log1p(tf.neg(p)), tf.minimum(logFraction, tf.scalar(0)));
+    const result = tf.where(useSeries, log1p(tf.neg(p)), tf.minimum(logFraction, tf.scalar(0)));
     return tf.where(tf.lessEqual(X, tf.scalar(0)), tf.zerosLike(result), result);
   });
 }
@@ -369,8 +419,8 @@ export function logIgammaPair(
     const { X, useSeries, logSeries, logFraction, q } = igammaParts(a, x, iterations);
     const logP = tf.minimum(logSeries, tf.scalar(0));
     const atZero = tf.lessEqual(X, tf.scalar(0));
-    const logCdf = tf.where(atZero, tf.fill(logP.shape, -Infinity), tf.where(useSeries, logP, tf.log1p(tf.neg(q))));
-    const logQ = tf.where(useSeries, tf.log1p(tf.neg(tf.exp(logP))), tf.minimum(logFraction, tf.scalar(0)));
+    const logCdf = tf.where(atZero, tf.fill(logP.shape, -Infinity), tf.where(useSeries, logP, log1p(tf.neg(q))));
+    const logQ = tf.where(useSeries, log1p(tf.neg(tf.exp(logP))), tf.minimum(logFraction, tf.scalar(0)));
     const logSurvival = tf.where(atZero, tf.zerosLike(logQ), logQ);
     return { logCdf, logSurvival };
   });

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { argumentError, broadcastShapeOf, nonDifferentiable } from '@densityjs/core';
+import { argumentError, broadcastShapeOf, log1p, nonDifferentiable } from '@densityjs/core';
 import { BaseDistribution, maskOutside, type BaseOptions, type ParamLike, type SampleOptions } from './distribution.js';
 import { uniform } from './random.js';
 
@@ -44,7 +44,7 @@ export class Bernoulli extends BaseDistribution {
   logProbsOneZero(): [tf.Tensor, tf.Tensor] {
     if (this.logits) return [tf.neg(tf.softplus(tf.neg(this.logits))), tf.neg(tf.softplus(this.logits))];
     const p = this.probs!;
-    return [tf.log(p), tf.log1p(tf.neg(p))];
+    return [tf.log(p), log1p(tf.neg(p))];
   }
 
   /** P(x = 1) (not tidied: call inside tf.tidy). */

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { betainc, betaincInv, deriveSeed, digamma, lbeta, logBetainc } from '@densityjs/core';
+import { betainc, betaincInv, deriveSeed, digamma, lbeta, log1p, logBetainc } from '@densityjs/core';
 import { BaseDistribution, broadcastTo, maskOutside, whereConst, type BaseOptions, type ParamLike, type SampleOptions } from './distribution.js';
 import { standardGamma } from './random.js';
 
@@ -53,7 +53,7 @@ export class Beta extends BaseDistribution {
     const xs = whereConst(inside, x, 0.5);
     const one = tf.scalar(1);
     const value = tf.sub(
-      tf.add(xlogy(tf.sub(a, one), tf.log(xs)), xlogy(tf.sub(b, one), tf.log1p(tf.neg(xs)))),
+      tf.add(xlogy(tf.sub(a, one), tf.log(xs)), xlogy(tf.sub(b, one), log1p(tf.neg(xs)))),
       lbeta(a, b),
     );
     return maskOutside(inside, value);
@@ -81,7 +81,7 @@ export class Beta extends BaseDistribution {
     const upper = logBetainc(this.concentration0, this.concentration1, tf.sub(tf.scalar(1), xc));
     const logF = logBetainc(this.concentration1, this.concentration0, xc);
     const fromCdf = tf.logicalAnd(tf.less(logF, tf.scalar(-Math.LN2)), tf.less(xc, tf.scalar(0.5)));
-    return tf.where(fromCdf, tf.log1p(tf.neg(tf.exp(logF))), upper);
+    return tf.where(fromCdf, log1p(tf.neg(tf.exp(logF))), upper);
   }
   protected override _quantile(p: tf.Tensor): tf.Tensor {
     return betaincInv(this.concentration1, this.concentration0, p);

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { argumentError, deriveSeed, logBetainc, logBetaincPair, nonDifferentiable } from '@densityjs/core';
+import { argumentError, deriveSeed, log1p, logBetainc, logBetaincPair, nonDifferentiable } from '@densityjs/core';
 import { integerQuantile, largestEntry } from './integer-quantile.js';
 import { BaseDistribution, broadcastTo, maskOutside, whereConst, type BaseOptions, type ParamLike, type SampleOptions } from './distribution.js';
 import { uniform } from './random.js';
@@ -65,7 +65,7 @@ function drawBinomial(n: tf.Tensor, p: tf.Tensor, shape: number[], seed: number 
     const pb = broadcastTo(p, shape);
     const q = tf.sub(tf.scalar(1), pb);
     const logP = tf.log(tf.maximum(pb, tf.scalar(1e-37)));
-    const logQ = tf.log1p(tf.neg(pb));
+    const logQ = log1p(tf.neg(pb));
     // Inversion: f(0) = q^n, f(i + 1) = f(i) (n - i)/(i + 1) p/q.
     const ratio = tf.div(pb, tf.maximum(q, tf.scalar(1e-37)));
     let term = tf.exp(tf.mul(nb, logQ));
@@ -166,7 +166,7 @@ export class Binomial extends BaseDistribution {
   /** [log p, log(1 - p)] (not tidied). */
   private logPQ(): [tf.Tensor, tf.Tensor] {
     if (this.logits) return [tf.neg(tf.softplus(tf.neg(this.logits))), tf.neg(tf.softplus(this.logits))];
-    return [tf.log(this.probs!), tf.log1p(tf.neg(this.probs!))];
+    return [tf.log(this.probs!), log1p(tf.neg(this.probs!))];
   }
 
   private p(): tf.Tensor {

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { log1p } from '@densityjs/core';
 import { broadcastTo, type SampleOptions } from './distribution.js';
 import { LocScaleDistribution, type LocScaleOptions } from './loc-scale-distribution.js';
 import { uniformOpen } from './random.js';
@@ -26,8 +27,8 @@ export class Cauchy extends LocScaleDistribution {
     const big = tf.greater(a, tf.scalar(1));
     const zSmall = tf.minimum(a, tf.scalar(1));
     const zBig = tf.maximum(a, tf.scalar(1));
-    const near = tf.log1p(tf.square(zSmall));
-    const far = tf.add(tf.mul(tf.scalar(2), tf.log(zBig)), tf.log1p(tf.reciprocal(tf.square(zBig))));
+    const near = log1p(tf.square(zSmall));
+    const far = tf.add(tf.mul(tf.scalar(2), tf.log(zBig)), log1p(tf.reciprocal(tf.square(zBig))));
     return tf.sub(tf.neg(tf.where(big, far, near)), tf.add(tf.log(this.scale), tf.scalar(Math.log(Math.PI))));
   }
 

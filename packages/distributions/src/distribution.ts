@@ -11,6 +11,7 @@ import {
   checkSeed,
   checkTensor,
   checkValues,
+  log1p,
   normalizeSampleShape,
   registerGradients,
   shapeText,
@@ -416,7 +417,7 @@ export abstract class BaseDistribution implements Distribution {
     const logCdf = this._logCdf(x);
     const a = tf.neg(logCdf);
     // log1mexp(a) = log(1 - e^{-a}) for a > 0 (Mächler 2012); a = 0 gives -Infinity.
-    return tf.where(tf.less(a, tf.scalar(Math.LN2)), tf.log(tf.neg(tf.expm1(logCdf))), tf.log1p(tf.neg(tf.exp(logCdf))));
+    return tf.where(tf.less(a, tf.scalar(Math.LN2)), tf.log(tf.neg(tf.expm1(logCdf))), log1p(tf.neg(tf.exp(logCdf))));
   }
 
   /** The quantile for a checked float32 `p` in [0, 1]; throws unless the family overrides it. */

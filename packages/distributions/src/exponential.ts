@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { log1p } from '@densityjs/core';
 import { BaseDistribution, broadcastTo, maskOutside, whereConst, type BaseOptions, type ParamLike, type SampleOptions } from './distribution.js';
 import { uniformOpen } from './random.js';
 
@@ -13,7 +14,7 @@ export function log1mexp(a: tf.Tensor): tf.Tensor {
   return tf.where(
     tf.less(a, tf.scalar(Math.LN2)),
     tf.log(tf.neg(tf.expm1(tf.neg(a)))),
-    tf.log1p(tf.neg(tf.exp(tf.neg(a)))),
+    log1p(tf.neg(tf.exp(tf.neg(a)))),
   );
 }
 
@@ -45,7 +46,7 @@ export class Exponential extends BaseDistribution {
 
   protected _sample(sampleShape: number[], { seed }: SampleOptions): tf.Tensor {
     const u = uniformOpen(this.drawShape(sampleShape), seed);
-    return tf.div(tf.neg(tf.log1p(tf.neg(u))), this.rate);
+    return tf.div(tf.neg(log1p(tf.neg(u))), this.rate);
   }
 
   protected override _cdf(x: tf.Tensor): tf.Tensor {
@@ -79,6 +80,6 @@ export class Exponential extends BaseDistribution {
   }
   /** x = -log1p(-p) / λ. */
   protected override _quantile(p: tf.Tensor): tf.Tensor {
-    return tf.div(tf.neg(tf.log1p(tf.neg(p))), this.rate);
+    return tf.div(tf.neg(log1p(tf.neg(p))), this.rate);
   }
 }

@@ -1,6 +1,6 @@
 // The quantile of a distribution on the integers {0, 1, ..., high}, by bisection on its cdf.
 import * as tf from '@tensorflow/tfjs-core';
-import { nonDifferentiable, tryReadSync } from '@densityjs/core';
+import { log1p, nonDifferentiable, tryReadSync } from '@densityjs/core';
 
 /**
  * Bisection steps when the upper ends cannot be read synchronously (webgpu): 25 cover [0, 2^24],
@@ -58,7 +58,7 @@ export function integerQuantile(
       const upper = tf.greater(pv, tf.scalar(0.5));
       const lower = tf.logicalNot(upper);
       const logP = tf.log(pv);
-      const logRest = tf.log1p(tf.neg(pv));
+      const logRest = log1p(tf.neg(pv));
       for (let i = 0; i < steps; i++) {
         // One tidy per step: the evaluations' intermediates are freed as the search goes.
         const [nextLo, nextHi] = tf.tidy(() => {

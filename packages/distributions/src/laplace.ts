@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { log1p } from '@densityjs/core';
 import { broadcastTo, type SampleOptions } from './distribution.js';
 import { LocScaleDistribution, type LocScaleOptions } from './loc-scale-distribution.js';
 import { uniform } from './random.js';
@@ -26,7 +27,7 @@ export class Laplace extends LocScaleDistribution {
   protected _sample(sampleShape: number[], { seed }: SampleOptions): tf.Tensor {
     // u in (-1, 1): clip keeps log1p(-|u|) finite when float32 rounds a draw to ±1.
     const u = tf.clipByValue(uniform(this.drawShape(sampleShape), -1, 1, seed), -1 + 2 ** -24, 1 - 2 ** -24);
-    const e = tf.mul(tf.sign(u), tf.log1p(tf.neg(tf.abs(u))));
+    const e = tf.mul(tf.sign(u), log1p(tf.neg(tf.abs(u))));
     return tf.sub(this.loc, tf.mul(this.scale, e));
   }
 
@@ -38,7 +39,7 @@ export class Laplace extends LocScaleDistribution {
   protected override _logCdf(x: tf.Tensor): tf.Tensor {
     const z = this.z(x);
     const left = tf.sub(z, tf.scalar(Math.LN2));
-    const right = tf.log1p(tf.mul(tf.scalar(-0.5), tf.exp(tf.neg(tf.abs(z)))));
+    const right = log1p(tf.mul(tf.scalar(-0.5), tf.exp(tf.neg(tf.abs(z)))));
     return tf.where(tf.less(z, tf.scalar(0)), left, right);
   }
   protected override _mean(): tf.Tensor {
@@ -64,7 +65,7 @@ export class Laplace extends LocScaleDistribution {
   protected override _logSurvivalFunction(x: tf.Tensor): tf.Tensor {
     const z = this.z(x);
     const right = tf.sub(tf.neg(z), tf.scalar(Math.LN2));
-    const left = tf.log1p(tf.mul(tf.scalar(-0.5), tf.exp(tf.neg(tf.abs(z)))));
+    const left = log1p(tf.mul(tf.scalar(-0.5), tf.exp(tf.neg(tf.abs(z)))));
     return tf.where(tf.greater(z, tf.scalar(0)), right, left);
   }
   /** x = loc + scale log(2p) for p < 1/2, loc - scale log(2(1 - p)) above. */

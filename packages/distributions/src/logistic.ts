@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { log1p } from '@densityjs/core';
 import { broadcastTo, type SampleOptions } from './distribution.js';
 import { LocScaleDistribution, type LocScaleOptions } from './loc-scale-distribution.js';
 import { uniformOpen } from './random.js';
@@ -26,7 +27,7 @@ export class Logistic extends LocScaleDistribution {
 
   protected _sample(sampleShape: number[], { seed }: SampleOptions): tf.Tensor {
     const u = uniformOpen(this.drawShape(sampleShape), seed);
-    const logit = tf.sub(tf.log(u), tf.log1p(tf.neg(u)));
+    const logit = tf.sub(tf.log(u), log1p(tf.neg(u)));
     return tf.add(this.loc, tf.mul(this.scale, logit));
   }
 
@@ -58,6 +59,6 @@ export class Logistic extends LocScaleDistribution {
   }
   /** x = loc + scale (log p - log1p(-p)). */
   protected override _quantile(p: tf.Tensor): tf.Tensor {
-    return tf.add(this.loc, tf.mul(this.scale, tf.sub(tf.log(p), tf.log1p(tf.neg(p)))));
+    return tf.add(this.loc, tf.mul(this.scale, tf.sub(tf.log(p), log1p(tf.neg(p)))));
   }
 }

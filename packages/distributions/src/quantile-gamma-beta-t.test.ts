@@ -83,6 +83,18 @@ const TAIL_CASES: TailCase[] = [
     bracket: [0, 1],
   },
   {
+    // Mass near 0: F(x) rounds to 1 in float32 well below x = 1/2, where log S must come from
+    // the upper incomplete beta, not from log(1 - F).
+    name: 'Beta(0.5, 50)',
+    webgpu: false,
+    make: () => new Beta({ concentration1: 0.5, concentration0: 50 }),
+    points: [1e-6, 0.01, 0.1, 0.3],
+    cdf: (x) => betainc(0.5, 50, x),
+    logSurvival: (x) => Math.log(betainc(50, 0.5, 1 - x)),
+    // F(0.1) and F(0.3) round to 1 in float32, so quantile cannot give them back.
+    quantilePoints: [1e-6, 0.01],
+  },
+  {
     name: 'StudentT(3, 1, 2)',
     make: () => new StudentT({ df: 3, loc: 1, scale: 2 }),
     points: [-1e4, -100, -5, 0, 1, 3, 50, 1e4],

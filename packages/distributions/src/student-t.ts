@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { betaincInvLogit, deriveSeed, digamma, lbeta, lgamma, logBetainc } from '@densityjs/core';
+import { betaincInvLogit, deriveSeed, digamma, lbeta, lgamma, log1p, logBetainc } from '@densityjs/core';
 import { BaseDistribution, broadcastTo, whereConst, type BaseOptions, type ParamLike, type SampleOptions } from './distribution.js';
 import { standardGamma, standardNormal } from './random.js';
 
@@ -61,7 +61,7 @@ export class StudentT extends BaseDistribution {
       tf.add(tf.mul(half, tf.log(tf.mul(nu, tf.scalar(Math.PI)))), tf.log(this.scale)),
     );
     const z = this.z(x);
-    return tf.sub(normalizer, tf.mul(nuPlus1Half, tf.log1p(tf.div(tf.square(z), nu))));
+    return tf.sub(normalizer, tf.mul(nuPlus1Half, log1p(tf.div(tf.square(z), nu))));
   }
 
   protected _sample(sampleShape: number[], { seed }: SampleOptions): tf.Tensor {
@@ -84,7 +84,7 @@ export class StudentT extends BaseDistribution {
     const z = this.z(x);
     const logTail = this.logTail(z);
     const inTail = upper ? tf.greater(z, tf.scalar(0)) : tf.less(z, tf.scalar(0));
-    return tf.where(inTail, logTail, tf.log1p(tf.neg(tf.exp(logTail))));
+    return tf.where(inTail, logTail, log1p(tf.neg(tf.exp(logTail))));
   }
   protected override _logCdf(x: tf.Tensor): tf.Tensor {
     return this.logSide(x, false);

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { argumentError, logNdtr, ndtri, raw, tryReadSync } from '@densityjs/core';
+import { argumentError, log1p, logNdtr, ndtri, raw, tryReadSync } from '@densityjs/core';
 import { BaseDistribution, broadcastTo, maskOutside, whereConst, type BaseOptions, type ParamLike, type SampleOptions } from './distribution.js';
 import { uniformOpen } from './random.js';
 
@@ -22,7 +22,7 @@ function logDiffExp(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
   const d = tf.minimum(tf.sub(b, a), tf.scalar(0)); // <= 0
   const safe = tf.where(tf.isNaN(d), tf.fill(d.shape, -Infinity), d);
   const nearZero = tf.greater(safe, tf.scalar(-Math.LN2));
-  const log1mexp = tf.where(nearZero, tf.log(tf.neg(tf.expm1(tf.minimum(safe, tf.scalar(-1e-30))))), tf.log1p(tf.neg(tf.exp(tf.minimum(safe, tf.scalar(-Math.LN2))))));
+  const log1mexp = tf.where(nearZero, tf.log(tf.neg(tf.expm1(tf.minimum(safe, tf.scalar(-1e-30))))), log1p(tf.neg(tf.exp(tf.minimum(safe, tf.scalar(-Math.LN2))))));
   // e^a - e^a = 0 exactly.
   return tf.where(tf.equal(safe, tf.scalar(0)), tf.fill(safe.shape, -Infinity), tf.add(a, log1mexp));
 }
@@ -150,7 +150,7 @@ export class TruncatedNormal extends BaseDistribution {
     // bottom for p <= 1/2 (p Z), from the top above (with 1 - p, exact in float32 there).
     const fromBottom = tf.lessEqual(p, tf.scalar(0.5));
     const logPZ = tf.add(tf.log(p), logZ);
-    const logQZ = tf.add(tf.log1p(tf.neg(p)), logZ);
+    const logQZ = tf.add(log1p(tf.neg(p)), logZ);
     // Lower side: Φ(ξ) = Φ(α) + p Z = Φ(β) - (1 - p) Z.
     const lowerLog = tf.where(fromBottom, logAddExp(logNdtr(a), logPZ), logDiffExp(logNdtr(b), logQZ));
     // Upper side: Φ(-ξ) = Φ(-α) - p Z = Φ(-β) + (1 - p) Z.
