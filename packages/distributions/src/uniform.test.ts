@@ -21,6 +21,7 @@ describeDistribution({
   reference: {
     logProb: (_x, p) => -Math.log(span(p)),
     cdf: (x, p) => Math.min(Math.max((x - (p.low as number)) / span(p), 0), 1),
+    logCdf: (x, p) => Math.log(Math.min(Math.max((x - (p.low as number)) / span(p), 0), 1)),
     mean: (p) => ((p.low as number) + (p.high as number)) / 2,
     variance: (p) => span(p) ** 2 / 12,
     entropy: (p) => Math.log(span(p)),

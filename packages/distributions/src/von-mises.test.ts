@@ -77,6 +77,7 @@ describeDistribution({
   reference: {
     logProb: (x, p) => logPdf(num(x), num(p.loc), num(p.concentration)),
     cdf: (x, p) => cachedCdf(num(p.loc), num(p.concentration))(x),
+    logCdf: (x, p) => Math.log(cachedCdf(num(p.loc), num(p.concentration))(x)),
     mean: (p) => num(p.loc),
     mode: (p) => num(p.loc),
     entropy: (p) => entropy(num(p.concentration)),
@@ -87,6 +88,8 @@ describeDistribution({
     logProb: { rtol: 2e-6, atol: 2e-5 },
     prob: { rtol: 1e-4, atol: 1e-6 },
     cdf: { rtol: 1e-5, atol: 2e-6 },
+    // log of that cdf: an absolute error near 1e-7 is 4e-4 of log F where F is 2e-4.
+    logCdf: { rtol: 1e-5, atol: 1e-3 },
     entropy: { rtol: 1e-5, atol: 2e-6 },
   },
   // Moments of angles are circular, not linear: the sampler has its own test below.
