@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { argumentError, deriveSeed, raw, shapeText, nonDifferentiable } from '@densityjs/core';
+import { argumentError, checkOptionKeys, deriveSeed, nonDifferentiable, raw, shapeText } from '@densityjs/core';
 import { Categorical } from './categorical.js';
 import { BaseDistribution, type BaseOptions, type Distribution, type LogProbOptions, type SampleOptions } from './distribution.js';
 
@@ -121,7 +121,9 @@ export class MixtureSameFamily extends BaseDistribution {
    * over n draws x_i (`samples`, default 1000; reproducible with `seed`), shape batchShape. Its
    * standard error is the standard deviation of log p(X) over √n.
    */
-  entropyEstimate({ samples = 1000, seed }: { samples?: number; seed?: number } = {}): tf.Tensor {
+  entropyEstimate(opts: { samples?: number; seed?: number } = {}): tf.Tensor {
+    checkOptionKeys(`${this.name}.entropyEstimate`, opts, ['samples', 'seed']);
+    const { samples = 1000, seed } = opts;
     if (!Number.isInteger(samples) || samples < 1) throw argumentError(this.name, 'samples', 'a positive integer', samples);
     return tf.tidy(() => {
       const { logProb } = this.sampleAndLogProb(samples, { seed });

@@ -15,9 +15,12 @@ import { Dirichlet } from './dirichlet.js';
 import { Exponential } from './exponential.js';
 import { Gamma } from './gamma.js';
 import { HalfNormal } from './half-normal.js';
+import { Independent } from './independent.js';
 import { Laplace } from './laplace.js';
 import { Logistic } from './logistic.js';
 import { LogNormal } from './log-normal.js';
+import { Mixture } from './mixture.js';
+import { MixtureSameFamily } from './mixture-same-family.js';
 import { Multinomial } from './multinomial.js';
 import { MultivariateNormalDiag } from './multivariate-normal-diag.js';
 import { MultivariateNormalFullCovariance } from './multivariate-normal-full-covariance.js';
@@ -25,6 +28,7 @@ import { MultivariateNormalTriL } from './multivariate-normal-tril.js';
 import { Normal } from './normal.js';
 import { Poisson } from './poisson.js';
 import { StudentT } from './student-t.js';
+import { TransformedDistribution } from './transformed-distribution.js';
 import { TruncatedNormal } from './truncated-normal.js';
 import { Uniform } from './uniform.js';
 import { VonMises } from './von-mises.js';
@@ -375,5 +379,93 @@ describe('parameter checks table', () => {
       .map(([name]) => name)
       .sort();
     expect(families.map((f) => f.name).sort()).toEqual(classes);
+  });
+});
+
+describe('composite distributions refuse malformed parts', () => {
+  // The parts are made before each refused call, so its leak check sees only what it made.
+  const makeParts = () => ({
+    normal: new Normal({ loc: 0, scale: 1 }),
+    pair: new Normal({ loc: [0, 1], scale: 1 }),
+    triple: new Normal({ loc: [0, 1, 2], scale: 1 }),
+    mvn: new MultivariateNormalDiag({ loc: [0, 1], scaleDiag: [1, 1] }),
+    cat: new Categorical({ logits: [0, 1] }),
+  });
+  type Parts = ReturnType<typeof makeParts>;
+  const cases: [string, (p: Parts) => unknown, string, string][] = [
+    ['Mixture without a Categorical', (p) => new Mixture({ cat: p.normal as never, components: [p.normal, p.normal] }), 'cat', 'Mixture: cat must be a Categorical, received a Normal'],
+    ['Mixture without components', (p) => new Mixture({ cat: p.cat, components: [] }), 'components', 'Mixture: components must be a non-empty array of distributions, received []'],
+    ['Mixture with too few components', (p) => new Mixture({ cat: p.cat, components: [p.normal] }), 'components', 'Mixture: components must be 2 distributions (one per category of cat), received 1 distributions'],
+    ['Mixture with a non-distribution', (p) => new Mixture({ cat: p.cat, components: [p.normal, 3 as never] }), 'components[1]', 'Mixture: components[1] must be a distribution, received 3'],
+    [
+      'Mixture with a batched component',
+      (p) => new Mixture({ cat: p.cat, components: [p.normal, p.pair] }),
+      'components[1]',
+      "Mixture: components[1] must be a distribution of batch shape [] (cat's), received batch shape [2]",
+    ],
+    [
+      'Mixture with a vector component',
+      (p) => new Mixture({ cat: p.cat, components: [p.normal, p.mvn] }),
+      'components[1]',
+      "Mixture: components[1] must be a distribution of event shape [] (components[0]'s), received event shape [2]",
+    ],
+    ['Mixture with a misspelled option', (p) => new Mixture({ cat: p.cat, component: [] } as never), 'component', 'Mixture: unknown option "component" in options (did you mean "components"?); valid options: cat, components, validateArgs'],
+    [
+      'MixtureSameFamily without a Categorical',
+      (p) => new MixtureSameFamily({ mixtureDistribution: {} as never, componentsDistribution: p.normal }),
+      'mixtureDistribution',
+      'MixtureSameFamily: mixtureDistribution must be a Categorical, received an empty object',
+    ],
+    [
+      'MixtureSameFamily without components',
+      (p) => new MixtureSameFamily({ mixtureDistribution: p.cat, componentsDistribution: null as never }),
+      'componentsDistribution',
+      'MixtureSameFamily: componentsDistribution must be a Distribution, received null',
+    ],
+    [
+      'MixtureSameFamily with one component too many',
+      (p) => new MixtureSameFamily({ mixtureDistribution: p.cat, componentsDistribution: p.triple }),
+      'componentsDistribution',
+      "MixtureSameFamily: componentsDistribution must be batch shape [2] (mixtureDistribution's batch shape + [numComponents]), received batch shape [3]",
+    ],
+    ['Independent of nothing', (p) => new Independent({ distribution: undefined as never }), 'distribution', 'Independent: distribution must be a Distribution, received undefined'],
+    [
+      'Independent reinterpreting too many dims',
+      (p) => new Independent({ distribution: p.pair, reinterpretedBatchNdims: 2 }),
+      'reinterpretedBatchNdims',
+      'Independent: reinterpretedBatchNdims must be an integer in [0, 1] (the base batch rank), received 2',
+    ],
+    [
+      'Independent reinterpreting a fraction',
+      (p) => new Independent({ distribution: p.pair, reinterpretedBatchNdims: 0.5 }),
+      'reinterpretedBatchNdims',
+      'Independent: reinterpretedBatchNdims must be an integer in [0, 1] (the base batch rank), received 0.5',
+    ],
+    ['TransformedDistribution of nothing', (p) => new TransformedDistribution({ distribution: {} as never, bijector: {} as never }), 'distribution', 'TransformedDistribution: distribution must be a Distribution, received an empty object'],
+    [
+      'TransformedDistribution without a bijector',
+      (p) => new TransformedDistribution({ distribution: p.normal, bijector: { eventNdims: 0 } as never }),
+      'bijector',
+      'TransformedDistribution: bijector must be a bijector (forwardAndLogDet, inverseAndLogDet, eventNdims), received an object with keys {eventNdims}',
+    ],
+  ];
+  for (const [what, make, argument, message] of cases) {
+    it(`${what}: an ArgumentError naming ${argument}`, () => {
+      const parts = makeParts();
+      argumentErrorOf(() => make(parts), { argument, message });
+      for (const d of Object.values(parts)) d.dispose();
+    });
+  }
+
+  it('MixtureSameFamily.entropyEstimate checks its options', () => {
+    const p = makeParts();
+    const d = new MixtureSameFamily({ mixtureDistribution: p.cat, componentsDistribution: p.pair });
+    argumentErrorOf(() => d.entropyEstimate({ sample: 10 } as never), {
+      argument: 'sample',
+      message: 'MixtureSameFamily.entropyEstimate: unknown option "sample" in options (did you mean "samples"?); valid options: samples, seed',
+    });
+    argumentErrorOf(() => d.entropyEstimate({ samples: 0 }), { argument: 'samples', message: 'MixtureSameFamily: samples must be a positive integer, received 0' });
+    argumentErrorOf(() => d.entropyEstimate({ samples: 10, seed: 1.5 }), { argument: 'seed' });
+    for (const part of Object.values(p)) part.dispose();
   });
 });
