@@ -121,5 +121,9 @@ describe('BaseDistribution', () => {
     expect(d.reparameterized).toBe(false);
     expect(d.validateArgs).toBe(true);
     expect([d.batchShape, d.eventShape]).toEqual([[2], []]);
+    // The shapes are copies: changing one changes nothing in the distribution.
+    d.batchShape.push(7);
+    d.eventShape.push(7);
+    expect([d.batchShape, d.eventShape]).toEqual([[2], []]);
   });
 });

@@ -330,6 +330,10 @@ for (const f of families) {
           argument,
           message: `${f.name}: ${argument} must be a number, an array or a Tensor, received undefined`,
         });
+        argumentErrorOf(() => f.make({ ...f.valid, [argument]: null }), {
+          argument,
+          message: `${f.name}: ${argument} must be a number, an array or a Tensor, received null`,
+        });
       }
     });
 
