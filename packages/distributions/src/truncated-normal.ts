@@ -88,10 +88,12 @@ export class TruncatedNormal extends BaseDistribution {
         if (full !== t) full.dispose();
         return values;
       });
-      const i = lows && highs ? Array.from(highs).findIndex((h, k) => !(h > lows[k]!)) : -1;
-      if (i >= 0) {
-        const where = highs!.length > 1 ? ` (at flat index ${i})` : '';
-        throw this.fail(argumentError(this.name, 'high', '> low elementwise', raw(`${highs![i]} where low is ${lows![i]}${where}`)));
+      if (lows && highs) {
+        const i = Array.from(highs).findIndex((h, k) => !(h > lows[k]!));
+        if (i >= 0) {
+          const where = highs.length > 1 ? ` (at flat index ${i})` : '';
+          throw this.fail(argumentError(this.name, 'high', '> low elementwise', raw(`${highs[i]} where low is ${lows[i]}${where}`)));
+        }
       }
     }
   }
