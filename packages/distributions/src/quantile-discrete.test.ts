@@ -109,7 +109,8 @@ describeEachBackend('discrete quantiles', () => {
     dl.dispose();
   });
   it('Binomial: quantile just below and just above cdf(k) gives k and k + 1; cdf and survival in both tails', async () => {
-    for (const [n, pr] of [[12, 0.4], [80, 0.1]] as const) {
+    // n = 1, 2, 3: the fewest bisection steps, where one step too few gives a wrong k.
+    for (const [n, pr] of [[12, 0.4], [80, 0.1], [1, 0.3], [2, 0.5], [3, 0.7]] as const) {
       const t = logTails(binomialLogPmf(n, f(pr)), n);
       const { ps, ks } = straddle(t);
       const d = new Binomial({ totalCount: n, probs: pr });
