@@ -113,6 +113,19 @@ describe('VonMises cdf and entropy', () => {
     d.dispose();
     e.dispose();
   });
+  it("cdf from Hill's normal approximation (κ >= 10.5) matches float64 across the circle", async () => {
+    const ks = [11, 30];
+    // z = √(2/π) sin(x/2) / I0e(κ) between 1 and 2.5 (x near 0.3 to 0.7), where every term of
+    // the correction shows, and both tails.
+    const xs = [-2.5, -1, -0.4, -0.1, 0.2, 0.3, 0.46, 0.7, 1.5, 3];
+    const d = new VonMises({ loc: 0, concentration: ks.map((k) => [k]) });
+    const x = tf.tensor1d(xs.map(Math.fround));
+    const c = d.cdf(x);
+    await expectAllClose(c, ks.map((k) => xs.map((v) => cachedCdf(0, Math.fround(k))(Math.fround(v)))), { rtol: 0, atol: 2e-7 });
+    tf.dispose([x, c]);
+    d.dispose();
+  });
+
   it('d entropy/dκ and d cdf/dκ equal float64 central differences', async () => {
     const ks = [0.5, 5, 15, 40];
     const g = tf.grad((k: tf.Tensor) => tf.sum(new VonMises({ loc: 0, concentration: k }).entropy()))(tf.tensor1d(ks));
