@@ -168,6 +168,8 @@ const families: Family[] = [
     accepted: [
       ['low', -Infinity],
       ['high', Infinity],
+      // Bounds of different shapes, broadcast for the check.
+      ['high', [2, 3]],
     ],
   },
   {
