@@ -4,6 +4,8 @@
 // (sibling packages included: the tests import them from source through vitest.shared.ts),
 // mutates the package's source there, never in the working tree, and runs the package's own
 // vitest suite against each mutant.
+import { createHash } from 'node:crypto';
+
 const pkg = process.env.DENSITYJS_MUTATION_PACKAGE;
 if (!pkg) {
   throw new Error('stryker.config.mjs: set DENSITYJS_MUTATION_PACKAGE (e.g. made), or run `pnpm test:mutation made`');
@@ -11,7 +13,11 @@ if (!pkg) {
 const src = `packages/${pkg}/src`;
 // A part of the package (`pnpm test:mutation <package> --files GLOB`): its own report file.
 const files = process.env.DENSITYJS_MUTATION_FILES;
-const part = files ? `--${files.replace(/[^a-zA-Z0-9]+/g, '-').replace(/^-|-$/g, '')}` : '';
+// The glob as a file name; a long one (a list of files) is cut and keeps a hash of the whole,
+// so that two lists with the same start stay apart and no name passes the file system's limit
+// of 255 bytes.
+const slug = files ? files.replace(/[^a-zA-Z0-9]+/g, '-').replace(/^-|-$/g, '') : '';
+const part = !files ? '' : slug.length <= 200 ? `--${slug}` : `--${slug.slice(0, 100)}-${createHash('sha256').update(files).digest('hex').slice(0, 8)}`;
 
 // Source left unmutated, with the reason.
 const notMutated = {
