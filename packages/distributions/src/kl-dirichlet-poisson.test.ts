@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { describeEachBackend, expectAllClose, expectNoLeaks } from '@densityjs/testing';
+import { argumentErrorOf, describeEachBackend, expectAllClose, expectNoLeaks } from '@densityjs/testing';
 import { expect, it } from 'vitest';
 import { Dirichlet } from './dirichlet.js';
 import { klDivergence } from './kl-divergence.js';
-import './kl-dirichlet-poisson.js';
+import { klDirichlet, klPoisson } from './kl-dirichlet-poisson.js';
 import { Poisson } from './poisson.js';
 import { lgamma } from './test-reference.js';
 
@@ -52,5 +52,27 @@ describeEachBackend('KL of Dirichlet and Poisson pairs', () => {
     tf.dispose([kl, same]);
     p.dispose();
     q.dispose();
+  });
+});
+
+describeEachBackend('klDirichlet and klPoisson called directly', () => {
+  it('equal klDivergence, leak nothing, and refuse other families or mismatched K', async () => {
+    const p = new Dirichlet({ concentration: [[1, 2, 3], [0.5, 0.5, 4]] });
+    const q = new Dirichlet({ concentration: [2, 2, 2] });
+    const r = new Poisson({ rate: [1, 30] });
+    const s = new Poisson({ logRate: [0.5, 3] });
+    const viaRegistry = [klDivergence(p, q), klDivergence(r, s)];
+    await expectNoLeaks(async () => {
+      const direct = [klDirichlet(p, q), klPoisson(r, s)];
+      await expectAllClose(direct[0]!, viaRegistry[0]!, { rtol: 0, atol: 0 });
+      await expectAllClose(direct[1]!, viaRegistry[1]!, { rtol: 0, atol: 0 });
+      tf.dispose(direct);
+    });
+    const three = new Dirichlet({ concentration: [1, 1] });
+    argumentErrorOf(() => klDirichlet(p, three), { argument: 'q', message: 'klDirichlet: q must be a Dirichlet of event shape [3] like p, received [2]' });
+    argumentErrorOf(() => klDirichlet(r as never, q), { argument: 'p', message: 'klDirichlet: p must be a Dirichlet, received a Poisson' });
+    argumentErrorOf(() => klPoisson(r, q as never), { argument: 'q', message: 'klPoisson: q must be a Poisson, received a Dirichlet' });
+    tf.dispose(viaRegistry);
+    for (const d of [p, q, r, s, three]) d.dispose();
   });
 });

@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { describeEachBackend, expectAllClose, expectNoLeaks } from '@densityjs/testing';
+import { argumentErrorOf, describeEachBackend, expectAllClose, expectNoLeaks } from '@densityjs/testing';
 import { expect, it } from 'vitest';
 import { klDivergence } from './kl-divergence.js';
-import './kl-multivariate-normal.js';
+import { klMultivariateNormal } from './kl-multivariate-normal.js';
+import { Normal } from './normal.js';
 import { MultivariateNormalDiag } from './multivariate-normal-diag.js';
 import { MultivariateNormalFullCovariance } from './multivariate-normal-full-covariance.js';
 import { MultivariateNormalTriL } from './multivariate-normal-tril.js';
@@ -93,5 +94,34 @@ describeEachBackend('KL between multivariate normal families', () => {
     tf.dispose(kl);
     a.dispose();
     b.dispose();
+  });
+});
+
+describeEachBackend('klMultivariateNormal called directly', () => {
+  it('equals klDivergence for every pair of families, leaks nothing, and refuses other families or sizes', async () => {
+    const diag = new MultivariateNormalDiag({ loc: [0, 1], scaleDiag: [1, 2] });
+    const tril = new MultivariateNormalTriL({ loc: [1, 0], scaleTril: [[1, 0], [0.5, 1.5]] });
+    const full = new MultivariateNormalFullCovariance({ loc: [[0, 0], [1, -1]], covarianceMatrix: [[2, 0.3], [0.3, 1]] });
+    const all = [diag, tril, full];
+    for (const p of all) {
+      for (const q of all) {
+        const viaRegistry = klDivergence(p, q);
+        await expectNoLeaks(async () => {
+          const direct = klMultivariateNormal(p, q);
+          await expectAllClose(direct, viaRegistry, { rtol: 1e-6, atol: 1e-6 });
+          direct.dispose();
+        });
+        viaRegistry.dispose();
+      }
+    }
+    const three = new MultivariateNormalDiag({ loc: [0, 0, 0], scaleDiag: [1, 1, 1] });
+    const normal = new Normal({ loc: 0, scale: 1 });
+    argumentErrorOf(() => klMultivariateNormal(tril, three), { argument: 'q', message: 'klMultivariateNormal: q must be a distribution of event shape [2] like p, received [3]' });
+    argumentErrorOf(() => klMultivariateNormal(normal as never, tril), {
+      argument: 'p',
+      message: 'klMultivariateNormal: p must be a MultivariateNormalDiag, MultivariateNormalTriL or MultivariateNormalFullCovariance, received a Normal',
+    });
+    argumentErrorOf(() => klMultivariateNormal(tril, normal as never), { argument: 'q' });
+    for (const d of [...all, three, normal]) d.dispose();
   });
 });

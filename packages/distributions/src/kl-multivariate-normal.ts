@@ -13,6 +13,8 @@ import { MultivariateNormalTriL } from './multivariate-normal-tril.js';
  */
 type AnyMultivariateNormal = MultivariateNormalDiag | MultivariateNormalTriL | MultivariateNormalFullCovariance;
 
+const families = [MultivariateNormalDiag, MultivariateNormalTriL, MultivariateNormalFullCovariance] as const;
+
 /** The lower-triangular scale L (covariance L Lᵀ) of any of the three, shape batch + [d, d]. */
 function scaleTrilOf(d: AnyMultivariateNormal): tf.Tensor {
   if (d instanceof MultivariateNormalDiag) {
@@ -27,8 +29,17 @@ function scaleTrilOf(d: AnyMultivariateNormal): tf.Tensor {
  * + Σ log diag Lq - Σ log diag Lp, by triangular solves (no inverse), broadcasting batch shapes.
  */
 export function klMultivariateNormal(p: AnyMultivariateNormal, q: AnyMultivariateNormal): tf.Tensor {
+  for (const [argument, value] of [['p', p], ['q', q]] as const) {
+    if (!families.some((F) => value instanceof F)) {
+      throw argumentError('klMultivariateNormal', argument, 'a MultivariateNormalDiag, MultivariateNormalTriL or MultivariateNormalFullCovariance', value);
+    }
+  }
   const d = p.eventShape[0]!;
-  if (q.eventShape[0] !== d) throw argumentError('klDivergence', 'q', `a distribution of event shape [${d}] like p`, q.eventShape);
+  if (q.eventShape[0] !== d) throw argumentError('klMultivariateNormal', 'q', `a distribution of event shape [${d}] like p`, q.eventShape);
+  return tf.tidy(() => klOfScales(p, q, d));
+}
+
+function klOfScales(p: AnyMultivariateNormal, q: AnyMultivariateNormal, d: number): tf.Tensor {
   const Lp = scaleTrilOf(p);
   const Lq = scaleTrilOf(q);
   const perm = [...Array(Lp.rank - 2).keys(), Lp.rank - 1, Lp.rank - 2];
@@ -40,7 +51,6 @@ export function klMultivariateNormal(p: AnyMultivariateNormal, q: AnyMultivariat
   return tf.add(tf.mul(tf.scalar(0.5), tf.sub(tf.add(trace, mahalanobis), tf.scalar(d))), logDet);
 }
 
-const families = [MultivariateNormalDiag, MultivariateNormalTriL, MultivariateNormalFullCovariance] as const;
 for (const P of families) {
   for (const Q of families) {
     // Diag-Diag and TriL-TriL have their own registrations (the diagonal one needs no solve).
