@@ -75,6 +75,10 @@ describeDistribution({
       const q = parts(p);
       return q.cdfs(x).reduce((s, c, k) => s + c * Math.exp(q.logW[k]!), 0);
     },
+    logCdf: (x, p) => {
+      const q = parts(p);
+      return Math.log(q.cdfs(x).reduce((s, c, k) => s + c * Math.exp(q.logW[k]!), 0));
+    },
     mean: (p) => {
       const q = parts(p);
       return q.means.reduce((s, m, k) => s + m * Math.exp(q.logW[k]!), 0);
@@ -85,7 +89,7 @@ describeDistribution({
       return q.means.reduce((s, m, k) => s + (q.vars[k]! + m * m) * Math.exp(q.logW[k]!), 0) - mean * mean;
     },
   },
-  tolerance: { cdf: { rtol: 1e-4, atol: 1e-6 }, moments: { rtol: 1e-5, atol: 1e-5 } },
+  tolerance: { cdf: { rtol: 1e-4, atol: 1e-6 }, logCdf: { rtol: 1e-4, atol: 1e-5 }, moments: { rtol: 1e-5, atol: 1e-5 } },
   gradientCheck: { points: [[-1.5, -3.5], [0.7, 0.5], [2, 3]], rtol: 1e-2 },
 });
 

@@ -88,7 +88,11 @@ describeEachBackend('discrete quantiles', () => {
     const ls = d.logSurvivalFunction(x);
     await expectAllClose(lc, ks.map((k) => t.logCdf[k]!), { rtol: 2e-5, atol: 1e-5 }, 'logCdf');
     await expectAllClose(ls, ks.map((k) => t.logSurvival[k]!), { rtol: 2e-5, atol: 1e-5 }, 'logSurvivalFunction');
-    tf.dispose([x, lc, ls]);
+    // Below the support S = 1; above, S keeps its digits where 1 - F would not.
+    const xs = tf.tensor1d([-2, ...ks]);
+    const sf = d.survivalFunction(xs);
+    await expectAllClose(sf, [1, ...ks.map((k) => Math.exp(t.logSurvival[k]!))], { rtol: 2e-5, atol: 1e-30 }, 'survivalFunction');
+    tf.dispose([x, lc, ls, xs, sf]);
     d.dispose();
   });
   it('Binomial: the smallest k with cdf(k) >= p, probs and logits, p = 0 to 1', async () => {

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { describeDistribution, expectAllClose, expectNoLeaks, type Nested } from '@densityjs/testing';
+import { argumentErrorOf, describeDistribution, expectAllClose, expectNoLeaks, type Nested } from '@densityjs/testing';
 import { describe, expect, it } from 'vitest';
 import type { BijectorCallOptions, BijectorLike } from '@densityjs/core';
 import { MultivariateNormalDiag } from './multivariate-normal-diag.js';
@@ -194,3 +194,81 @@ describe('TransformedDistribution', () => {
     base.dispose();
   });
 });
+
+describe('TransformedDistribution state', () => {
+  /** y = x · s elementwise with a trainable s, a running statistic and a training flag. */
+  function scaling(shared?: tf.Variable): BijectorLike & { training: boolean } {
+    const s = shared ?? tf.variable(tf.scalar(2));
+    const running = tf.variable(tf.scalar(0), false);
+    return {
+      eventNdims: 0,
+      training: false,
+      trainableVariables: [s],
+      nonTrainableVariables: [running],
+      forward: (x) => tf.mul(x, s),
+      inverse: (y) => tf.div(y, s),
+      forwardAndLogDet: (x) => [tf.mul(x, s), tf.fill(x.shape, Math.log(2))],
+      inverseAndLogDet: (y) => [tf.div(y, s), tf.fill(y.shape, -Math.log(2))],
+    };
+  }
+
+  it("lists the bijector's then the base's variables without repeats, and the bijector's non-trainable state", () => {
+    const shared = tf.variable(tf.scalar(2));
+    const own = tf.variable(tf.scalar(0.5));
+    const bijector = scaling(shared);
+    const base = Object.assign(new Normal({ loc: 0, scale: 1 }), { trainableVariables: [own, shared] });
+    const d = new TransformedDistribution({ distribution: base, bijector });
+    expect(d.trainableVariables).toEqual([shared, own]);
+    expect(d.nonTrainableVariables).toEqual(bijector.nonTrainableVariables);
+    // Copies: changing the lists changes nothing.
+    d.trainableVariables.pop();
+    d.nonTrainableVariables.pop();
+    expect([d.trainableVariables.length, d.nonTrainableVariables.length]).toEqual([2, 1]);
+    const plain = new TransformedDistribution({ distribution: base, bijector: affineMapOfRank0() });
+    expect([plain.trainableVariables, plain.nonTrainableVariables]).toEqual([[own, shared], []]);
+    tf.dispose([shared, own, ...bijector.nonTrainableVariables!]);
+    base.dispose();
+  });
+
+  it("passes training to the bijector that has the flag, reads false without one, and refuses a non-boolean", () => {
+    const base = new Normal({ loc: 0, scale: 1 });
+    const bijector = scaling();
+    const d = new TransformedDistribution({ distribution: base, bijector });
+    expect(d.training).toBe(false);
+    d.training = true;
+    expect([d.training, bijector.training]).toEqual([true, true]);
+    d.training = false;
+    expect(bijector.training).toBe(false);
+    argumentErrorOf(() => {
+      d.training = 'yes' as never;
+    }, { argument: 'training', message: 'TransformedDistribution: training must be a boolean, received "yes"' });
+    expect(bijector.training).toBe(false);
+    const flagless = affineMapOfRank0();
+    const plain = new TransformedDistribution({ distribution: base, bijector: flagless });
+    expect(plain.training).toBe(false);
+    plain.training = true;
+    expect([plain.training, 'training' in flagless]).toEqual([false, false]);
+    tf.dispose([...bijector.trainableVariables!, ...bijector.nonTrainableVariables!]);
+    base.dispose();
+  });
+
+  it('refuses a bijector acting on more dimensions than the base has', () => {
+    const base = new Normal({ loc: [0, 1], scale: 1 });
+    argumentErrorOf(() => new TransformedDistribution({ distribution: base, bijector: { ...affineMapOfRank0(), eventNdims: 2 } }), {
+      argument: 'bijector',
+      message: 'TransformedDistribution: bijector must be eventNdims <= base batch rank + event rank (1), received 2',
+    });
+    base.dispose();
+  });
+});
+
+/** y = x + 1 elementwise, stateless. */
+function affineMapOfRank0(): BijectorLike {
+  return {
+    eventNdims: 0,
+    forward: (x) => tf.add(x, tf.scalar(1)),
+    inverse: (y) => tf.sub(y, tf.scalar(1)),
+    forwardAndLogDet: (x) => [tf.add(x, tf.scalar(1)), tf.zerosLike(x)],
+    inverseAndLogDet: (y) => [tf.sub(y, tf.scalar(1)), tf.zerosLike(y)],
+  };
+}
