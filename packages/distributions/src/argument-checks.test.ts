@@ -48,7 +48,7 @@ describe('distribution parameters', () => {
 
   it('refuses a Categorical without categories', async () => {
     await expectNoLeaks(() => {
-      rejects(() => new Categorical({ logits: [] }), /Categorical: logits must be at least one category/);
+      rejects(() => new Categorical({ logits: [] }), /Categorical: logits must be a tensor of rank >= 1 \(batch \+ \[K\]\) with K >= 1/);
       rejects(() => new Categorical({ probs: [[], []] }), /Categorical: probs must be/);
     });
   });

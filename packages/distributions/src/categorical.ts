@@ -32,9 +32,13 @@ export class Categorical extends BaseDistribution {
     if ((logits === undefined) === (probs === undefined)) {
       throw argumentError('Categorical', 'logits/probs', 'exactly one of logits or probs', logits === undefined ? 'neither' : 'both');
     }
+    const argument = probs !== undefined ? 'probs' : 'logits';
+    const t = this.param(probs ?? logits, argument);
+    if (t.rank < 1 || t.shape[t.rank - 1]! < 1) {
+      throw this.fail(argumentError('Categorical', argument, 'a tensor of rank >= 1 (batch + [K]) with K >= 1', t));
+    }
     if (probs !== undefined) {
-      this.probs = this.param(probs, 'probs');
-      if (this.probs.rank < 1) throw this.fail(argumentError('Categorical', 'probs', 'a tensor of rank >= 1 (batch + [K])', this.probs));
+      this.probs = t;
       if (this.validateArgs) {
         try {
           checkSimplex(this.probs, 'Categorical', 'probs');
@@ -45,15 +49,11 @@ export class Categorical extends BaseDistribution {
       this.logits = tf.log(this.probs);
       this.owned.push(this.logits);
     } else {
-      this.logits = this.param(logits, 'logits');
+      this.logits = t;
       this.probs = undefined;
-      if (this.logits.rank < 1) throw this.fail(argumentError('Categorical', 'logits', 'a tensor of rank >= 1 (batch + [K])', this.logits));
       this.check(this.logits, (v) => !Number.isNaN(v) && v !== Infinity, 'logits', 'finite or -Infinity');
     }
     this.numCategories = this.logits.shape[this.logits.rank - 1]!;
-    if (this.numCategories < 1) {
-      throw this.fail(argumentError('Categorical', probs !== undefined ? 'probs' : 'logits', 'at least one category (a last axis of size >= 1)', this.logits));
-    }
     this._batchShape = this.logits.shape.slice(0, -1);
   }
 

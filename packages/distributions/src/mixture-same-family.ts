@@ -80,7 +80,10 @@ export class MixtureSameFamily extends BaseDistribution {
     // One component: every draw is its own (tfjs' oneHot needs a depth >= 2).
     let mask = K === 1 ? tf.onesLike(tf.expandDims(tf.cast(index, 'float32'), -1)) : nonDifferentiable((i) => tf.cast(tf.oneHot(i, K), 'float32'), index); // S + B + [K]
     for (let i = 0; i < this._eventShape.length; i++) mask = tf.expandDims(mask, -1);
-    return tf.sum(tf.mul(values, mask), sampleShape.length + this._batchShape.length);
+    const mixed = tf.sum(tf.mul(values, mask), sampleShape.length + this._batchShape.length);
+    // Integer components (Poisson, Binomial) keep their int32 draws through the float mask.
+    const dtype = this.sampleDtype();
+    return dtype === 'float32' ? mixed : tf.cast(mixed, dtype);
   }
 
   private weights(): tf.Tensor {
