@@ -35,7 +35,6 @@ export class Bernoulli extends BaseDistribution {
       this._batchShape = this.probs.shape.slice();
     } else {
       this.logits = this.param(logits, 'logits');
-      this.check(this.logits, (v) => !Number.isNaN(v), 'logits', 'not NaN');
       this._batchShape = this.logits.shape.slice();
     }
   }

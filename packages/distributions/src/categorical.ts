@@ -51,7 +51,8 @@ export class Categorical extends BaseDistribution {
     } else {
       this.logits = t;
       this.probs = undefined;
-      this.check(this.logits, (v) => !Number.isNaN(v) && v !== Infinity, 'logits', 'finite or -Infinity');
+      // NaN is refused with every parameter (BaseDistribution.param).
+      this.check(this.logits, (v) => v !== Infinity, 'logits', 'finite or -Infinity');
     }
     this.numCategories = this.logits.shape[this.logits.rank - 1]!;
     this._batchShape = this.logits.shape.slice(0, -1);

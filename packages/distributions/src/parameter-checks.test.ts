@@ -367,6 +367,10 @@ for (const f of families) {
       const first = Object.keys(f.valid).find((k) => f.keys.includes(k) && !['totalCount'].includes(k))!;
       it(`takes exactly one of ${first} and ${other}`, async () => {
         await constructs(f, { ...f.valid, [first]: undefined, [other]: value });
+        argumentErrorOf(() => f.make({ ...f.valid, [first]: undefined, [other]: allNaN(value) }), {
+          argument: other,
+          message: `${f.name}: ${other} must be a number (not NaN), received NaN${Array.isArray(value) ? ' (at flat index 0)' : ''}`,
+        });
         const pair = f.keys.indexOf(first) < f.keys.indexOf(other) ? `${first}/${other}` : `${other}/${first}`;
         const sentence = `exactly one of ${pair.replace('/', ' or ')}`;
         argumentErrorOf(() => f.make({ ...f.valid, [other]: value }), { argument: pair, message: message(f.name, pair, sentence, '"both"') });
