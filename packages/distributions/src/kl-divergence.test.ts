@@ -322,6 +322,19 @@ describeEachBackend('klDivergence', () => {
     for (const d of [p, wide, mvn, q, reinterpretedOnce, nested]) d.dispose();
   });
 
+  it("finds the closed form of the nearest registered classes up both prototype chains", async () => {
+    class WideNormal extends Normal {}
+    const p = new WideNormal({ loc: 0.5, scale: 2 });
+    const q = new WideNormal({ loc: -1, scale: 1 });
+    const mixed = new Normal({ loc: 0, scale: 1 });
+    // No samples option: a Monte Carlo fallback would refuse to run.
+    const kls = [klDivergence(p, q), klDivergence(mixed, q), klDivergence(p, mixed)];
+    const normalKl = (m1: number, s1: number, m2: number, s2: number) => Math.log(s2 / s1) + (s1 * s1 + (m1 - m2) ** 2) / (2 * s2 * s2) - 0.5;
+    await expectAllClose(tf.stack(kls), [normalKl(0.5, 2, -1, 1), normalKl(0, 1, -1, 1), normalKl(0.5, 2, 0, 1)], { rtol: 1e-6, atol: 1e-6 });
+    tf.dispose(kls);
+    for (const d of [p, q, mixed]) d.dispose();
+  });
+
   it('uses a user-registered closed form, and leaks nothing', async () => {
     registerKL(Logistic, Logistic, (p, q) => tf.sub(p.loc, q.loc));
     const p = new Logistic({ loc: 3, scale: 1 });

@@ -56,6 +56,8 @@ function refuses(fn: () => unknown, message: string): void {
 describe('composite distributions without a method of their parts', () => {
   it('Independent: the moments and entropy the base lacks', () => {
     const d = new Independent({ distribution: bare([2, 3]), reinterpretedBatchNdims: 1 });
+    // A base that does not say is taken as not reparameterized.
+    expect(d.reparameterized).toBe(false);
     refuses(() => d.mean(), 'Independent: mean');
     refuses(() => d.variance(), 'Independent: variance');
     refuses(() => d.mode(), 'Independent: mode');

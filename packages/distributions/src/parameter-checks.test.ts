@@ -439,6 +439,19 @@ describe('composite distributions refuse malformed parts', () => {
       "MixtureSameFamily: componentsDistribution must be batch shape [2] (mixtureDistribution's batch shape + [numComponents]), received batch shape [3]",
     ],
     ['Independent of nothing', (p) => new Independent({ distribution: undefined as never }), 'distribution', 'Independent: distribution must be a Distribution, received undefined'],
+    ['Independent of a non-distribution', (p) => new Independent({ distribution: { batchShape: [] } as never }), 'distribution', 'Independent: distribution must be a Distribution, received an object with keys {batchShape}'],
+    [
+      'Independent with a misspelled option',
+      (p) => new Independent({ distribution: p.pair, reinterpretedBatchNdim: 1 } as never),
+      'reinterpretedBatchNdim',
+      'Independent: unknown option "reinterpretedBatchNdim" in options (did you mean "reinterpretedBatchNdims"?); valid options: distribution, reinterpretedBatchNdims, validateArgs',
+    ],
+    [
+      'MixtureSameFamily with a misspelled option',
+      (p) => new MixtureSameFamily({ mixtureDistribution: p.cat, componentDistribution: p.pair } as never),
+      'componentDistribution',
+      'MixtureSameFamily: unknown option "componentDistribution" in options (did you mean "componentsDistribution"?); valid options: mixtureDistribution, componentsDistribution, validateArgs',
+    ],
     [
       'Independent reinterpreting too many dims',
       (p) => new Independent({ distribution: p.pair, reinterpretedBatchNdims: 2 }),
@@ -450,6 +463,12 @@ describe('composite distributions refuse malformed parts', () => {
       (p) => new Independent({ distribution: p.pair, reinterpretedBatchNdims: 0.5 }),
       'reinterpretedBatchNdims',
       'Independent: reinterpretedBatchNdims must be an integer in [0, 1] (the base batch rank), received 0.5',
+    ],
+    [
+      'TransformedDistribution with a misspelled option',
+      (p) => new TransformedDistribution({ distribution: p.normal, bijectors: [] } as never),
+      'bijectors',
+      'TransformedDistribution: unknown option "bijectors" in options (did you mean "bijector"?); valid options: distribution, bijector, name, validateArgs',
     ],
     ['TransformedDistribution of nothing', (p) => new TransformedDistribution({ distribution: {} as never, bijector: {} as never }), 'distribution', 'TransformedDistribution: distribution must be a Distribution, received an empty object'],
     [
