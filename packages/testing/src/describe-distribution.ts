@@ -265,6 +265,35 @@ export function describeDistribution(c: DistributionCase): void {
         }
       });
 
+      if (heavy) {
+        // Reductions over the event or component axis written as axis 1 instead of -1 agree
+        // while the batch has rank 1; one more leading batch axis of size 1 tells them apart.
+        it('gives the same values with one more leading batch axis (batch shape [1, ...batchShape])', async () => {
+          setup();
+          const wrapped = toTensors(Object.fromEntries(Object.entries(c.params).map(([k, v]) => [k, [v]])));
+          const wide = c.make(wrapped);
+          const x = tf.tensor(c.points as number[], undefined, 'float32');
+          try {
+            expect(wide.batchShape).toEqual([1, ...c.batchShape]);
+            const pairs: [string, tf.Tensor, tf.Tensor][] = [['logProb', dist.logProb(x), wide.logProb(x)]];
+            for (const m of methods) {
+              pairs.push([m, call<tf.Tensor>(dist, m, ...(m === 'cdf' || m === 'logCdf' ? [x] : [])), call<tf.Tensor>(wide, m, ...(m === 'cdf' || m === 'logCdf' ? [x] : []))]);
+            }
+            for (const [name, narrow, widened] of pairs) {
+              const expectedShape = name === 'logProb' || name === 'cdf' || name === 'logCdf' ? narrow.shape : [1, ...narrow.shape];
+              expect(widened.shape, name).toEqual(expectedShape);
+              await expectAllClose(widened, await narrow.data(), { rtol: 1e-6, atol: 1e-6 }, name);
+            }
+            tf.dispose(pairs.flatMap(([, a, b]) => [a, b]));
+          } finally {
+            x.dispose();
+            wide.dispose?.();
+            tf.dispose(Object.values(wrapped));
+            teardown();
+          }
+        });
+      }
+
       if (c.outside && heavy) {
         it('logProb is -Infinity outside the support (never NaN)', async () => {
           setup();
