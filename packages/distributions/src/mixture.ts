@@ -41,12 +41,14 @@ export class Mixture extends BaseDistribution {
     if (components.length !== cat.numCategories) {
       throw argumentError(this.name, 'components', `${cat.numCategories} distributions (one per category of cat)`, raw(`${components.length} distributions`));
     }
-    const batch = cat.batchShape;
-    const event = components[0]!.eventShape;
     components.forEach((c, k) => {
       if (c === null || typeof c !== 'object' || typeof (c as Distribution).logProb !== 'function') {
         throw argumentError(this.name, `components[${k}]`, 'a distribution', c);
       }
+    });
+    const batch = cat.batchShape;
+    const event = components[0]!.eventShape;
+    components.forEach((c, k) => {
       if (shapeText(c.batchShape) !== shapeText(batch)) {
         throw argumentError(this.name, `components[${k}]`, `a distribution of batch shape ${shapeText(batch)} (cat's)`, raw(`batch shape ${shapeText(c.batchShape)}`));
       }

@@ -407,6 +407,11 @@ describe('composite distributions refuse malformed parts', () => {
     ['Mixture without components', (p) => new Mixture({ cat: p.cat, components: [] }), 'components', 'Mixture: components must be a non-empty array of distributions, received []'],
     ['Mixture with too few components', (p) => new Mixture({ cat: p.cat, components: [p.normal] }), 'components', 'Mixture: components must be 2 distributions (one per category of cat), received 1 distributions'],
     ['Mixture with a non-distribution', (p) => new Mixture({ cat: p.cat, components: [p.normal, 3 as never] }), 'components[1]', 'Mixture: components[1] must be a distribution, received 3'],
+    ['Mixture with a null component', (p) => new Mixture({ cat: p.cat, components: [null as never, p.normal] }), 'components[0]', 'Mixture: components[0] must be a distribution, received null'],
+    ['Mixture with an object for a component', (p) => new Mixture({ cat: p.cat, components: [p.normal, { sample: 1 } as never] }), 'components[1]', 'Mixture: components[1] must be a distribution, received an object with keys {sample}'],
+    ['Multinomial without categories', () => new Multinomial({ totalCount: 3, logits: [] }), 'logits', 'Multinomial: logits must be a tensor of rank >= 1 (batch + [K]) with K >= 1, received a float32 tensor of shape [0]'],
+    ['Multinomial with scalar probs', () => new Multinomial({ totalCount: 3, probs: 1 }), 'probs', 'Multinomial: probs must be a tensor of rank >= 1 (batch + [K]) with K >= 1, received a float32 tensor of shape []'],
+    ['Dirichlet without categories', () => new Dirichlet({ concentration: [[], []] }), 'concentration', 'Dirichlet: concentration must be a tensor of rank >= 1 (batch + [K]) with K >= 1, received a float32 tensor of shape [2, 0]'],
     [
       'Mixture with a batched component',
       (p) => new Mixture({ cat: p.cat, components: [p.normal, p.pair] }),
