@@ -296,6 +296,8 @@ const families: Family[] = [
       ['covarianceMatrix', [[2, 0.5], [0.5, Infinity]], 'finite', 'Infinity (at flat index 3)'],
       ['covarianceMatrix', [[2, 0.5], [0.375, 1]], 'symmetric', '0.375 at [1, 0] but 0.5 at [0, 1] of matrix 0'],
     ],
+    // Symmetric to float32 rounding (a relative 1e-6).
+    accepted: [['covarianceMatrix', [[2, 0.5], [0.5000002, 1]]]],
   },
 ];
 
@@ -411,6 +413,61 @@ describe('composite distributions refuse malformed parts', () => {
     ['Mixture with an object for a component', (p) => new Mixture({ cat: p.cat, components: [p.normal, { sample: 1 } as never] }), 'components[1]', 'Mixture: components[1] must be a distribution, received an object with keys {sample}'],
     ['Multinomial without categories', () => new Multinomial({ totalCount: 3, logits: [] }), 'logits', 'Multinomial: logits must be a tensor of rank >= 1 (batch + [K]) with K >= 1, received a float32 tensor of shape [0]'],
     ['Multinomial with scalar probs', () => new Multinomial({ totalCount: 3, probs: 1 }), 'probs', 'Multinomial: probs must be a tensor of rank >= 1 (batch + [K]) with K >= 1, received a float32 tensor of shape []'],
+    ['MultivariateNormalTriL with a scalar loc', () => new MultivariateNormalTriL({ loc: 0, scaleTril: [[1]] }), 'loc', 'MultivariateNormalTriL: loc must be a tensor of rank >= 1 (batch + [d]), received a float32 tensor of shape []'],
+    [
+      'MultivariateNormalTriL with a non-square scale',
+      () => new MultivariateNormalTriL({ loc: [0, 0, 0], scaleTril: [[1, 0, 0], [0, 1, 0]] }),
+      'scaleTril',
+      'MultivariateNormalTriL: scaleTril must be a tensor of shape batch + [d, d] (square in its last two dims), received a float32 tensor of shape [2, 3]',
+    ],
+    [
+      'MultivariateNormalTriL with a vector for a scale',
+      () => new MultivariateNormalTriL({ loc: [0], scaleTril: [1] }),
+      'scaleTril',
+      'MultivariateNormalTriL: scaleTril must be a tensor of shape batch + [d, d] (square in its last two dims), received a float32 tensor of shape [1]',
+    ],
+    [
+      'MultivariateNormalTriL with a loc of another size',
+      () => new MultivariateNormalTriL({ loc: [0, 1, 2], scaleTril: [[1, 0], [0, 1]] }),
+      'loc',
+      'MultivariateNormalTriL: loc must be a tensor of shape batch + [2] to match scaleTril, received a float32 tensor of shape [3]',
+    ],
+    [
+      'MultivariateNormalTriL with a zero on the diagonal of its second matrix',
+      () => new MultivariateNormalTriL({ loc: [0, 1], scaleTril: [[[1, 0], [0, 1]], [[1, 0], [3, 0]]] }),
+      'scaleTril',
+      'MultivariateNormalTriL: scaleTril must be a positive diagonal, received 0 at [1, 1] of matrix 1',
+    ],
+    [
+      'MultivariateNormalFullCovariance with a scalar loc',
+      () => new MultivariateNormalFullCovariance({ loc: 0, covarianceMatrix: [[1]] }),
+      'loc',
+      'MultivariateNormalFullCovariance: loc must be a tensor of rank >= 1 (batch + [d]), received a float32 tensor of shape []',
+    ],
+    [
+      'MultivariateNormalFullCovariance with a non-square covariance',
+      () => new MultivariateNormalFullCovariance({ loc: [0, 0], covarianceMatrix: [[1, 0], [0, 1], [0, 0]] }),
+      'covarianceMatrix',
+      'MultivariateNormalFullCovariance: covarianceMatrix must be a tensor of shape batch + [d, d] (square in its last two dims), received a float32 tensor of shape [3, 2]',
+    ],
+    [
+      'MultivariateNormalFullCovariance with a loc of another size',
+      () => new MultivariateNormalFullCovariance({ loc: [0], covarianceMatrix: [[1, 0], [0, 1]] }),
+      'loc',
+      'MultivariateNormalFullCovariance: loc must be a tensor of shape batch + [2] to match covarianceMatrix, received a float32 tensor of shape [1]',
+    ],
+    [
+      'MultivariateNormalFullCovariance with an asymmetric second matrix',
+      () => new MultivariateNormalFullCovariance({ loc: [0, 1, 2], covarianceMatrix: [[[1, 0, 0], [0, 1, 0], [0, 0, 1]], [[4, 0, 0], [0, 2, 0.5], [0, 0.5000011, 3]]] }),
+      'covarianceMatrix',
+      'MultivariateNormalFullCovariance: covarianceMatrix must be symmetric, received 0.500001072883606 at [2, 1] but 0.5 at [1, 2] of matrix 1',
+    ],
+    [
+      'MultivariateNormalFullCovariance with an indefinite covariance',
+      () => new MultivariateNormalFullCovariance({ loc: [0, 1], covarianceMatrix: [[1, 2], [2, 1]] }),
+      'covarianceMatrix',
+      'MultivariateNormalFullCovariance: covarianceMatrix must be positive definite (its Cholesky factorization failed), received a float32 tensor of shape [2, 2]',
+    ],
     ['Dirichlet without categories', () => new Dirichlet({ concentration: [[], []] }), 'concentration', 'Dirichlet: concentration must be a tensor of rank >= 1 (batch + [K]) with K >= 1, received a float32 tensor of shape [2, 0]'],
     [
       'Mixture with a batched component',
