@@ -185,4 +185,12 @@ describeEachBackend('discrete quantiles (few calls)', () => {
     q.dispose();
     d.dispose();
   });
+  it('Categorical: at most K - 1 where the float32 cumulative sum ends below 1, without a batch too', async () => {
+    // Twelve equal categories: the float32 cumulative sum of the softmax ends at 0.99999988.
+    const d = new Categorical({ logits: new Array(12).fill(0) });
+    const q = d.quantile(tf.tensor1d([0, 0.5, 0.9999999, 1]));
+    expect(Array.from(await q.data())).toEqual([0, 5, 11, 11]);
+    q.dispose();
+    d.dispose();
+  });
 });
