@@ -70,6 +70,10 @@ describe('Categorical parameters', () => {
     d.dispose();
   });
 
+  it('takes probs whose rows sum to 1 within K · 1e-5 (float32 rounding of K terms)', async () => {
+    await expectNoLeaks(() => new Categorical({ probs: [[0.5, 0.25, 0.25002], [0.2, 0.3, 0.49998]] }).dispose());
+  });
+
   it('refuses probs or logits without a category axis', () => {
     const expected = 'a tensor of rank >= 1 (batch + [K]) with K >= 1, received a float32 tensor of shape';
     argumentErrorOf(() => new Categorical({ probs: 0.5 }), { argument: 'probs', message: `Categorical: probs must be ${expected} []` });

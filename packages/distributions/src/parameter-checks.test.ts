@@ -234,7 +234,9 @@ const families: Family[] = [
     valid: { logits: [0, 1, -1] },
     keys: ['logits', 'probs'],
     refused: [['logits', [0, Infinity], 'finite or -Infinity', 'Infinity (at flat index 1)']],
-    accepted: [['logits', [0, -Infinity]]],
+    accepted: [
+      ['logits', [0, -Infinity]],
+    ],
     alternatives: ['probs', [0.5, 0.5]],
   },
   {
@@ -467,6 +469,18 @@ describe('composite distributions refuse malformed parts', () => {
       () => new MultivariateNormalFullCovariance({ loc: [0, 1], covarianceMatrix: [[1, 2], [2, 1]] }),
       'covarianceMatrix',
       'MultivariateNormalFullCovariance: covarianceMatrix must be positive definite (its Cholesky factorization failed), received a float32 tensor of shape [2, 2]',
+    ],
+    [
+      'Categorical with a negative probability in a row that sums to 1',
+      () => new Categorical({ probs: [0.5, -0.125, 0.625] }),
+      'probs',
+      'Categorical: probs must be a simplex along the last axis (entries in [0, 1]), received -0.125 (at flat index 1)',
+    ],
+    [
+      'Categorical with a second row off 1 by more than rounding',
+      () => new Categorical({ probs: [[0.5, 0.5, 0], [0.5, 0.25, 0.2505]] }),
+      'probs',
+      'Categorical: probs must be a simplex along the last axis (entries summing to 1), received a row summing to 1.000499963760376 (row 1)',
     ],
     ['Dirichlet without categories', () => new Dirichlet({ concentration: [[], []] }), 'concentration', 'Dirichlet: concentration must be a tensor of rank >= 1 (batch + [K]) with K >= 1, received a float32 tensor of shape [2, 0]'],
     [
