@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { describeDistribution, type Nested } from '@densityjs/testing';
+import { describeDistribution, expectAllClose, type Nested } from '@densityjs/testing';
 import { describe, expect, it } from 'vitest';
 import { Categorical } from './categorical.js';
 import { Exponential } from './exponential.js';
@@ -108,6 +108,25 @@ describe('Mixture', () => {
     expect(s.shape).toEqual([3, 1, 2]);
     s.dispose();
   });
+  it('mean and variance of vector events: Σ π_k μ_k and Σ π_k (σ_k² + μ_k²) - mean², per coordinate', async () => {
+    const cat = new Categorical({ logits: [[0, Math.log(3)]] });
+    const a = new MultivariateNormalDiag({ loc: [[0, 1]], scaleDiag: [[1, 2]] });
+    const b = new MultivariateNormalDiag({ loc: [[4, -1]], scaleDiag: [[0.5, 1]] });
+    const components = [a, b];
+    const m = new Mixture({ cat, components });
+    // The mixture keeps its own list: the caller's array may change afterwards.
+    components.pop();
+    const [w0, w1] = [0.25, 0.75];
+    const mean = [w0 * 0 + w1 * 4, w0 * 1 + w1 * -1];
+    const second = [w0 * (1 + 0) + w1 * (0.25 + 16), w0 * (4 + 1) + w1 * (1 + 1)];
+    const [mu, v] = [m.mean(), m.variance()];
+    expect(mu.shape).toEqual([1, 2]);
+    await expectAllClose(mu, [mean], { rtol: 1e-6, atol: 1e-6 });
+    await expectAllClose(v, [second.map((s2, i) => s2 - mean[i]! ** 2)], { rtol: 1e-5, atol: 1e-6 });
+    tf.dispose([mu, v]);
+    for (const d of [cat, a, b]) d.dispose();
+  });
+
   it('refuses a cat that is not a Categorical, a wrong number of components and mismatched shapes, naming them', () => {
     const cat = new Categorical({ logits: [0, 0] });
     expect(() => new Mixture({ cat: new Normal({ loc: 0, scale: 1 }) as never, components: [] })).toThrow(/Mixture: cat must be a Categorical/);

@@ -3,6 +3,7 @@
 // skipping the value checks, misspelled options answered with the closest name and the full
 // list. Every refusal is an ArgumentError naming the argument, with its exact message, and
 // leaves no tensor behind (argumentErrorOf checks all three).
+import * as tf from '@tensorflow/tfjs-core';
 import { argumentErrorOf, expectNoLeaks } from '@densityjs/testing';
 import { describe, expect, it } from 'vitest';
 import { Bernoulli } from './bernoulli.js';
@@ -404,6 +405,8 @@ describe('composite distributions refuse malformed parts', () => {
     triple: new Normal({ loc: [0, 1, 2], scale: 1 }),
     mvn: new MultivariateNormalDiag({ loc: [0, 1], scaleDiag: [1, 1] }),
     cat: new Categorical({ logits: [0, 1] }),
+    batchedCat: new Categorical({ logits: [[0, 1], [1, 0]] }),
+    grid: new Normal({ loc: [[0, 1, 2], [3, 4, 5]], scale: 1 }),
   });
   type Parts = ReturnType<typeof makeParts>;
   const cases: [string, (p: Parts) => unknown, string, string][] = [
@@ -514,6 +517,18 @@ describe('composite distributions refuse malformed parts', () => {
       'componentsDistribution',
       "MixtureSameFamily: componentsDistribution must be batch shape [2] (mixtureDistribution's batch shape + [numComponents]), received batch shape [3]",
     ],
+    [
+      'MixtureSameFamily with scalar components',
+      (p) => new MixtureSameFamily({ mixtureDistribution: p.cat, componentsDistribution: p.normal }),
+      'componentsDistribution',
+      "MixtureSameFamily: componentsDistribution must be batch shape [2] (mixtureDistribution's batch shape + [numComponents]), received batch shape []",
+    ],
+    [
+      'MixtureSameFamily with components of another batch',
+      (p) => new MixtureSameFamily({ mixtureDistribution: p.batchedCat, componentsDistribution: p.grid }),
+      'componentsDistribution',
+      "MixtureSameFamily: componentsDistribution must be batch shape [2, 2] (mixtureDistribution's batch shape + [numComponents]), received batch shape [2, 3]",
+    ],
     ['Independent of nothing', (p) => new Independent({ distribution: undefined as never }), 'distribution', 'Independent: distribution must be a Distribution, received undefined'],
     ['Independent of a non-distribution', (p) => new Independent({ distribution: { batchShape: [] } as never }), 'distribution', 'Independent: distribution must be a Distribution, received an object with keys {batchShape}'],
     [
@@ -571,6 +586,11 @@ describe('composite distributions refuse malformed parts', () => {
     });
     argumentErrorOf(() => d.entropyEstimate({ samples: 0 }), { argument: 'samples', message: 'MixtureSameFamily: samples must be a positive integer, received 0' });
     argumentErrorOf(() => d.entropyEstimate({ samples: 10, seed: 1.5 }), { argument: 'seed' });
+    // One draw is the smallest estimate: -log p(x) of that draw.
+    const one = d.entropyEstimate({ samples: 1, seed: 4 });
+    const draw = d.sampleAndLogProb(1, { seed: 4 });
+    expect(Array.from(one.dataSync())).toEqual(Array.from(draw.logProb.dataSync()).map((v) => -v));
+    tf.dispose([one, draw.sample, draw.logProb]);
     for (const part of Object.values(p)) part.dispose();
   });
 });
