@@ -131,4 +131,11 @@ describe('multivariate normal arguments and extras', () => {
     tf.dispose([s, cov]);
     d.dispose();
   });
+  it('MultivariateNormalDiag covariance() is diag(scaleDiag²) per batch member', async () => {
+    const d = new MultivariateNormalDiag({ loc: [[0, 1, 2], [3, 4, 5]], scaleDiag: [[1, 2, 0.5], [3, 1, 1]] });
+    const cov = d.covariance();
+    await expectAllClose(cov, [[[1, 0, 0], [0, 4, 0], [0, 0, 0.25]], [[9, 0, 0], [0, 1, 0], [0, 0, 1]]], { rtol: 0, atol: 0 });
+    cov.dispose();
+    d.dispose();
+  });
 });
