@@ -92,7 +92,9 @@ describeEachBackend('discrete quantiles', () => {
     const xs = tf.tensor1d([-2, ...ks]);
     const sf = d.survivalFunction(xs);
     await expectAllClose(sf, [1, ...ks.map((k) => Math.exp(t.logSurvival[k]!))], { rtol: 2e-5, atol: 1e-30 }, 'survivalFunction');
-    tf.dispose([x, lc, ls, xs, sf]);
+    const below = d.logCdf(xs);
+    expect((await below.data())[0]).toBe(-Infinity);
+    tf.dispose([x, lc, ls, xs, sf, below]);
     d.dispose();
   });
   it('Binomial: the smallest k with cdf(k) >= p, probs and logits, p = 0 to 1', async () => {
