@@ -346,3 +346,57 @@ describeEachBackend('klDivergence', () => {
     });
   });
 }, { webgpu: false });
+
+describeEachBackend('KL closed forms without a batch and with a batch of rank 2', () => {
+  it('give the values of the same pairs in a batch of rank 1 (the reductions run over the event axis)', async () => {
+    await import('./kl-dirichlet-poisson.js');
+    await import('./kl-multivariate-normal.js');
+    const { Dirichlet } = await import('./dirichlet.js');
+    const { MultivariateNormalFullCovariance } = await import('./multivariate-normal-full-covariance.js');
+    // Each maker builds p and q from parameters with a leading batch axis of the given shape.
+    const pairs: [string, (lead: number[]) => [Distribution, Distribution]][] = [
+      ['Categorical', (lead) => [new Categorical({ logits: nest(lead, [0, 1, -1]) }), new Categorical({ logits: nest(lead, [1, 1, 0.5]) })]],
+      ['Dirichlet', (lead) => [new Dirichlet({ concentration: nest(lead, [1, 2, 3]) }), new Dirichlet({ concentration: nest(lead, [2, 2, 0.5]) })]],
+      [
+        'MultivariateNormalDiag',
+        (lead) => [
+          new MultivariateNormalDiag({ loc: nest(lead, [0, 1]), scaleDiag: nest(lead, [1, 2]) }),
+          new MultivariateNormalDiag({ loc: nest(lead, [1, -1]), scaleDiag: nest(lead, [0.5, 1]) }),
+        ],
+      ],
+      [
+        'MultivariateNormalTriL',
+        (lead) => [
+          new MultivariateNormalTriL({ loc: nest(lead, [0, 1]), scaleTril: nest(lead, [[1, 0], [0.5, 2]]) }),
+          new MultivariateNormalTriL({ loc: nest(lead, [1, -1]), scaleTril: nest(lead, [[2, 0], [-1, 1]]) }),
+        ],
+      ],
+      [
+        'MultivariateNormalDiag || MultivariateNormalFullCovariance',
+        (lead) => [
+          new MultivariateNormalDiag({ loc: nest(lead, [0, 1]), scaleDiag: nest(lead, [1, 2]) }),
+          new MultivariateNormalFullCovariance({ loc: nest(lead, [1, -1]), covarianceMatrix: nest(lead, [[2, 0.3], [0.3, 1]]) }),
+        ],
+      ],
+    ];
+    for (const [name, make] of pairs) {
+      const values: number[][] = [];
+      for (const lead of [[], [1], [1, 1]]) {
+        const [p, q] = make(lead);
+        const kl = klDivergence(p, q);
+        expect(kl.shape, name).toEqual(lead);
+        values.push(Array.from(await kl.data()));
+        kl.dispose();
+        p.dispose?.();
+        q.dispose?.();
+      }
+      expect(values[1], name).toEqual(values[0]);
+      expect(values[2], name).toEqual(values[0]);
+    }
+  });
+}, { webgpu: false });
+
+/** `value` inside as many arrays as `lead` has entries (all of size 1). */
+function nest(lead: number[], value: unknown): never {
+  return lead.reduce<unknown>((v) => [v], value) as never;
+}
