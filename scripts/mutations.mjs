@@ -129,7 +129,7 @@ export const mutations = [
   {
     id: 'laplace-sampler-draws-normal',
     file: 'packages/distributions/src/laplace.ts',
-    find: 'const e = tf.mul(tf.sign(u), tf.log1p(tf.neg(tf.abs(u))));',
+    find: 'const e = tf.mul(tf.sign(u), log1p(tf.neg(tf.abs(u))));',
     replace: 'const e = tf.mul(tf.randomNormal(u.shape, 0, Math.SQRT2, "float32", seed), -1);',
     tests: ['src/laplace-logistic.test.ts'],
   },
@@ -172,9 +172,10 @@ export const mutations = [
   },
   {
     id: 'distill-drops-student-log-q',
-    file: 'packages/flows/src/distill.ts',
-    find: 'const l = tf.sub(logProb, teacherLogProb);',
-    replace: 'const l = tf.sub(tf.mul(logProb, 0), teacherLogProb);',
+    // distill minimizes fitVariational's objective with the teacher as target.
+    file: 'packages/flows/src/fit-variational.ts',
+    find: 'return tf.mean(dampedLogRatio(tf.sub(logQ, logP), k < releaseStep ? damping : Infinity)) as tf.Scalar;',
+    replace: 'return tf.mean(dampedLogRatio(tf.sub(tf.mul(logQ, 0), logP), k < releaseStep ? damping : Infinity)) as tf.Scalar;',
     tests: ['src/distill.test.ts'],
   },
   {
