@@ -7,4 +7,4 @@ export { ksStatistic, ksCriticalValue, chiSquaredTest, chiSquaredCriticalValue, 
 export { describeEachBackend } from './describe-each-backend.js';
 export { describeBijector, type BijectorCase, type BijectorLike } from './describe-bijector.js';
 export { describeDistribution, shapeOf, type DistributionCase, type DistributionReference, type DistributionUnderTest, type MemberParams, type Method, type Nested } from './describe-distribution.js';
-export { argumentErrorOf, argumentErrorOfAsync, typedError, typedErrorAsync, type ExpectedArgumentError } from './typed-error.js';
+export { argumentErrorOf, argumentErrorOfAsync, notImplementedErrorOf, typedError, typedErrorAsync, type ExpectedArgumentError } from './typed-error.js';

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ArgumentError, DensityError, MAX_ERROR_MESSAGE_LENGTH } from '@densityjs/core';
+import { ArgumentError, DensityError, MAX_ERROR_MESSAGE_LENGTH, NotImplementedError } from '@densityjs/core';
 import { expect } from 'vitest';
 
 function checked(e: unknown): DensityError {
@@ -74,5 +74,24 @@ function checkedArgumentError(caught: unknown, expected: ExpectedArgumentError |
   else if (expected?.message) expect(error.message).toMatch(expected.message);
   if (expected?.argument !== undefined) expect(error.argument, 'the argument the error names').toBe(expected.argument);
   expect(tf.memory().numTensors, 'tensors left by the rejected call').toBe(tensorsBefore);
+  return error;
+}
+
+/**
+ * The NotImplementedError `fn` throws, with exactly `message`, and no tensor left behind. Fails
+ * the test when `fn` returns, throws anything else, or leaks.
+ */
+export function notImplementedErrorOf(fn: () => unknown, message: string): NotImplementedError {
+  const before = tf.memory().numTensors;
+  let caught: unknown;
+  try {
+    fn();
+  } catch (error) {
+    caught = error;
+  }
+  expect(caught, 'expected a NotImplementedError').toBeInstanceOf(NotImplementedError);
+  const error = checked(caught) as NotImplementedError;
+  expect(error.message).toBe(message);
+  expect(tf.memory().numTensors, 'tensors left by the rejected call').toBe(before);
   return error;
 }
