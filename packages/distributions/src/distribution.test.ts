@@ -79,6 +79,12 @@ describe('BaseDistribution', () => {
         r.dispose();
       }
       tf.dispose([s, both.sample, both.logProb, empty]);
+      // Vector events: the event axis is not part of logProb's shape.
+      const vector = new Minimal(false, [3]);
+      const rows = tf.zeros([0, 1, 3]);
+      const lp = vector.logProb(rows);
+      expect(lp.shape).toEqual([0, 2]);
+      tf.dispose([rows, lp]);
     });
   });
 
