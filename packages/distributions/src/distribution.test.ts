@@ -110,6 +110,19 @@ describe('BaseDistribution', () => {
     argumentErrorOf(() => d.quantile(p), { argument: 'p', message: 'Minimal: p must be a probability in [0, 1], received 1.5 (at flat index 1)' });
     p.dispose();
     argumentErrorOf(() => d.sample(-1), { argument: 'sampleShape' });
+    // Every method that takes a value names it x and checks it the same way.
+    const text = tf.tensor1d(['a', 'b'] as never, 'string');
+    for (const method of ['logProb', 'prob', 'cdf', 'logCdf', 'survivalFunction', 'logSurvivalFunction'] as const) {
+      argumentErrorOf(() => d[method](text), { argument: 'x', message: 'Minimal: x must be a float32 or int32 or bool tensor (convert with tf.cast(x, \'float32\')), received a string tensor of shape [2]' });
+    }
+    text.dispose();
+    const vector = new Minimal(false, [3]);
+    const ends = 'Minimal: x must be a tensor whose shape ends with the event shape [3], received a float32 tensor of shape';
+    for (const shape of [[], [2], [4, 2]]) {
+      const x = tf.zeros(shape);
+      argumentErrorOf(() => vector.logProb(x), { argument: 'x', message: `${ends} [${shape.join(', ')}]` });
+      x.dispose();
+    }
     expect(d.reparameterized).toBe(false);
     expect(d.validateArgs).toBe(true);
     expect([d.batchShape, d.eventShape]).toEqual([[2], []]);
