@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { argumentErrorOf, expectAllClose, expectNoLeaks, notImplementedErrorOf } from '@densityjs/testing';
 import { describe, expect, it } from 'vitest';
 import { BaseDistribution } from './distribution.js';
+import { Normal } from './normal.js';
 
 /**
  * The standard exponential with a batch of two, defining only what the base class requires
@@ -33,6 +34,16 @@ class Minimal extends BaseDistribution {
 }
 
 describe('BaseDistribution', () => {
+  it('with validateArgs: false, gives NaN for probabilities outside [0, 1] instead of refusing them', async () => {
+    const d = new Normal({ loc: 0, scale: 1, validateArgs: false });
+    const p = tf.tensor1d([-0.25, 0.5, 1.5]);
+    const q = d.quantile(p);
+    const v = Array.from(await q.data());
+    expect([Number.isNaN(v[0]), v[1], Number.isNaN(v[2])]).toEqual([true, 0, true]);
+    tf.dispose([p, q]);
+    d.dispose();
+  });
+
   it('throws a NotImplementedError naming the method a family does not define', () => {
     const d = new Minimal();
     const x = tf.tensor1d([0.5, 1]);
@@ -108,6 +119,8 @@ describe('BaseDistribution', () => {
     argumentErrorOf(() => d.sample(2, { context: [1] as never }), { argument: 'context', message: 'Minimal: context must be a tf.Tensor, received [1]' });
     const p = tf.tensor1d([0.5, 1.5]);
     argumentErrorOf(() => d.quantile(p), { argument: 'p', message: 'Minimal: p must be a probability in [0, 1], received 1.5 (at flat index 1)' });
+    const negative = tf.tensor1d([-0.25, 0.5]);
+    argumentErrorOf(() => d.quantile(negative), { argument: 'p', message: 'Minimal: p must be a probability in [0, 1], received -0.25 (at flat index 0)' });
     p.dispose();
     argumentErrorOf(() => d.sample(-1), { argument: 'sampleShape' });
     // Every method that takes a value names it x and checks it the same way.
@@ -123,6 +136,7 @@ describe('BaseDistribution', () => {
       argumentErrorOf(() => vector.logProb(x), { argument: 'x', message: `${ends} [${shape.join(', ')}]` });
       x.dispose();
     }
+    negative.dispose();
     expect(d.reparameterized).toBe(false);
     expect(d.validateArgs).toBe(true);
     expect([d.batchShape, d.eventShape]).toEqual([[2], []]);
