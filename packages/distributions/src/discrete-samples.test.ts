@@ -70,8 +70,9 @@ describe('Categorical parameters', () => {
     d.dispose();
   });
 
-  it('takes probs whose rows sum to 1 within K · 1e-5 (float32 rounding of K terms)', async () => {
+  it('takes probs whose rows sum to 1 within K · 1e-5 (float32 rounding of K terms), and any probs with validateArgs: false', async () => {
     await expectNoLeaks(() => new Categorical({ probs: [[0.5, 0.25, 0.25002], [0.2, 0.3, 0.49998]] }).dispose());
+    await expectNoLeaks(() => new Categorical({ probs: [0.5, 0.7], validateArgs: false }).dispose());
   });
 
   it('refuses probs or logits without a category axis', () => {

@@ -311,6 +311,13 @@ describeEachBackend('klDivergence', () => {
     );
     argumentErrorOf(() => klDivergence(p, q, { sample: 10 } as never), says('sample', 'unknown option "sample" in opts (did you mean "samples"?); valid options: samples, seed'));
     argumentErrorOf(() => klDivergence(p, q, { samples: 0 }), says('opts.samples', 'opts.samples must be a positive integer, received 0'));
+    const single = klDivergence(p, q, { samples: 1, seed: 2 });
+    expect(single.shape).toEqual([2]);
+    single.dispose();
+    const partial = { logProb: p.logProb.bind(p), batchShape: [2], eventShape: [] };
+    argumentErrorOf(() => klDivergence(partial as never, q), says('p', 'p must be a distribution (logProb, sampleAndLogProb, batchShape, eventShape), received an object with keys {logProb, batchShape, eventShape}'));
+    argumentErrorOf(() => klDivergence(p, { ...partial, sampleAndLogProb: () => 0, eventShape: 'scalar' } as never), { argument: 'q' });
+    argumentErrorOf(() => klDivergence({ sampleAndLogProb: () => 0, batchShape: [], eventShape: [] } as never, q), { argument: 'p' });
     argumentErrorOf(() => klDivergence(p, q, { samples: 2.5 }), says('opts.samples', 'opts.samples must be a positive integer, received 2.5'));
     argumentErrorOf(() => klDivergence(p, q, { samples: 10, seed: 0.5 }), says('opts.seed', 'opts.seed must be an integer (any safe integer, 0 included), received 0.5'));
     const reinterpretedOnce = new Independent({ distribution: new Normal({ loc: [[0, 1]], scale: 1 }), reinterpretedBatchNdims: 1 });
@@ -320,6 +327,19 @@ describeEachBackend('klDivergence', () => {
     argumentErrorOf(() => registerKL(undefined as never, Normal, () => tf.scalar(0)), { argument: 'P', message: "registerKL: P must be a distribution class (p's), received undefined" });
     argumentErrorOf(() => registerKL(Normal, {} as never, () => tf.scalar(0)), { argument: 'Q', message: "registerKL: Q must be a distribution class (q's), received an empty object" });
     for (const d of [p, wide, mvn, q, reinterpretedOnce, nested]) d.dispose();
+  });
+
+  it('sums the base KL over every reinterpreted axis of an Independent', async () => {
+    const locP = [[[0, 1], [2, 3]]];
+    const locQ = [[[1, 1], [0, -1]]];
+    const p = new Independent({ distribution: new Normal({ loc: locP, scale: 1 }), reinterpretedBatchNdims: 2 });
+    const q = new Independent({ distribution: new Normal({ loc: locQ, scale: 2 }), reinterpretedBatchNdims: 2 });
+    const kl = klDivergence(p, q);
+    expect(kl.shape).toEqual([1]);
+    const perUnit = (m1: number, m2: number) => Math.log(2) + (1 + (m1 - m2) ** 2) / 8 - 0.5;
+    const expected = locP[0]!.flat().reduce((s, m, i) => s + perUnit(m, locQ[0]!.flat()[i]!), 0);
+    await expectAllClose(kl, [expected], { rtol: 1e-6, atol: 1e-6 });
+    kl.dispose();
   });
 
   it("finds the closed form of the nearest registered classes up both prototype chains", async () => {

@@ -253,6 +253,8 @@ const families: Family[] = [
     accepted: [
       ['totalCount', 0],
       ['logits', [0, -Infinity]],
+      // One category: every draw puts all trials there.
+      ['logits', [0]],
     ],
     alternatives: ['probs', [0.5, 0.5]],
   },
@@ -265,6 +267,7 @@ const families: Family[] = [
       ['concentration', [1, Infinity], 'finite', 'Infinity (at flat index 1)'],
       ['concentration', [1, 0], '> 0', '0 (at flat index 1)'],
     ],
+    accepted: [['concentration', [2]]],
   },
   {
     name: 'MultivariateNormalDiag',
@@ -484,6 +487,19 @@ describe('composite distributions refuse malformed parts', () => {
       () => new Categorical({ probs: [[0.5, 0.5, 0], [0.5, 0.25, 0.2505]] }),
       'probs',
       'Categorical: probs must be a simplex along the last axis (entries summing to 1), received a row summing to 1.000499963760376 (row 1)',
+    ],
+    ['MultivariateNormalTriL with a scalar scale', () => new MultivariateNormalTriL({ loc: [0], scaleTril: 1 }), 'scaleTril', 'MultivariateNormalTriL: scaleTril must be a tensor of shape batch + [d, d] (square in its last two dims), received a float32 tensor of shape []'],
+    [
+      'MultivariateNormalFullCovariance with a scalar covariance',
+      () => new MultivariateNormalFullCovariance({ loc: [0], covarianceMatrix: 1 }),
+      'covarianceMatrix',
+      'MultivariateNormalFullCovariance: covarianceMatrix must be a tensor of shape batch + [d, d] (square in its last two dims), received a float32 tensor of shape []',
+    ],
+    [
+      'MultivariateNormalFullCovariance with a singular covariance',
+      () => new MultivariateNormalFullCovariance({ loc: [0, 1], covarianceMatrix: [[1, 1], [1, 1]] }),
+      'covarianceMatrix',
+      'MultivariateNormalFullCovariance: covarianceMatrix must be positive definite (its Cholesky factorization failed), received a float32 tensor of shape [2, 2]',
     ],
     ['Dirichlet without categories', () => new Dirichlet({ concentration: [[], []] }), 'concentration', 'Dirichlet: concentration must be a tensor of rank >= 1 (batch + [K]) with K >= 1, received a float32 tensor of shape [2, 0]'],
     [
