@@ -38,14 +38,19 @@ export async function typedErrorAsync(fn: () => unknown): Promise<DensityError |
  * throws anything else, or leaks.
  */
 export function argumentErrorOf(fn: () => unknown, expected?: ExpectedArgumentError): ArgumentError {
+  const { caught, before } = thrownBy(fn);
+  return checkedArgumentError(caught, expected, before);
+}
+
+/** What `fn` throws (undefined when it returns), and the tensor count before the call. */
+function thrownBy(fn: () => unknown): { caught: unknown; before: number } {
   const before = tf.memory().numTensors;
-  let caught: unknown;
   try {
     fn();
+    return { caught: undefined, before };
   } catch (error) {
-    caught = error;
+    return { caught: error, before };
   }
-  return checkedArgumentError(caught, expected, before);
 }
 
 /** `argumentErrorOf` for a function that returns a promise: the rejection is checked. */
@@ -82,13 +87,7 @@ function checkedArgumentError(caught: unknown, expected: ExpectedArgumentError |
  * the test when `fn` returns, throws anything else, or leaks.
  */
 export function notImplementedErrorOf(fn: () => unknown, message: string): NotImplementedError {
-  const before = tf.memory().numTensors;
-  let caught: unknown;
-  try {
-    fn();
-  } catch (error) {
-    caught = error;
-  }
+  const { caught, before } = thrownBy(fn);
   expect(caught, 'expected a NotImplementedError').toBeInstanceOf(NotImplementedError);
   const error = checked(caught) as NotImplementedError;
   expect(error.message).toBe(message);
