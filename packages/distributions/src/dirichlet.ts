@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { argumentError, digamma, lgamma } from '@densityjs/core';
+import { digamma, lgamma } from '@densityjs/core';
 import { BaseDistribution, broadcastTo, maskOutside, whereConst, type BaseOptions, type ParamLike, type SampleOptions } from './distribution.js';
 import { logStandardGamma } from './random.js';
 
@@ -32,9 +32,7 @@ export class Dirichlet extends BaseDistribution {
   constructor({ concentration, validateArgs, ...unknown }: DirichletOptions = {} as DirichletOptions) {
     super('Dirichlet', validateArgs, unknown, ['concentration']);
     this.concentration = this.param(concentration, 'concentration');
-    if (this.concentration.rank < 1 || this.concentration.shape[this.concentration.rank - 1]! < 1) {
-      throw this.fail(argumentError(this.name, 'concentration', 'a tensor of rank >= 1 (batch + [K]) with K >= 1', this.concentration));
-    }
+    this.checkCategoryAxis(this.concentration, 'concentration');
     this.check(this.concentration, Number.isFinite, 'concentration', 'finite');
     this.check(this.concentration, (v) => v > 0, 'concentration', '> 0');
     const shape = this.concentration.shape;

@@ -177,6 +177,13 @@ export abstract class BaseDistribution implements Distribution {
     }
   }
 
+  /** Refuses a parameter without a category axis (rank 0, or a last axis of size 0). */
+  protected checkCategoryAxis(t: tf.Tensor, argument: string): void {
+    if (t.rank < 1 || t.shape[t.rank - 1]! < 1) {
+      throw this.fail(argumentError(this.name, argument, 'a tensor of rank >= 1 (batch + [K]) with K >= 1', t));
+    }
+  }
+
   /** Frees the tensors this object created, for a constructor about to throw `error`. */
   protected fail(error: unknown): unknown {
     tf.dispose(this.owned);

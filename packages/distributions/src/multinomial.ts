@@ -39,9 +39,7 @@ export class Multinomial extends BaseDistribution {
     this.check(this.totalCount, (v) => Number.isInteger(v) && v >= 0, 'totalCount', 'a non-negative integer');
     const argument = probs !== undefined ? 'probs' : 'logits';
     const t = this.param(probs ?? logits, argument);
-    if (t.rank < 1 || t.shape[t.rank - 1]! < 1) {
-      throw this.fail(argumentError(this.name, argument, 'a tensor of rank >= 1 (batch + [K]) with K >= 1', t));
-    }
+    this.checkCategoryAxis(t, argument);
     if (probs !== undefined) {
       this.probs = t;
       if (this.validateArgs) {
