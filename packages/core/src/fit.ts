@@ -21,6 +21,9 @@ export interface DensityFitOptions extends FitOptions {
   validationContext?: tf.Tensor;
 }
 
+/** The options of {@link DensityFitOptions} that are not training-loop options. */
+const DATA_OPTION_KEYS: readonly (keyof DensityFitOptions)[] = ['context', 'validationData', 'validationContext'];
+
 /** Rows per chunk when scoring validation data, to bound memory on large sets. */
 const VALIDATION_CHUNK = 8192;
 
@@ -173,7 +176,7 @@ export async function fit(model: TrainableDensity, data: tf.Tensor, opts: Densit
   }
   if (opts === null || typeof opts !== 'object') throw argumentError(owner, 'options', 'an object', opts);
   const { validationData: validationGiven, context, validationContext: validationContextGiven, ...loopOpts } = opts;
-  const loop = resolveFitOptions(owner, loopOpts);
+  const loop = resolveFitOptions(owner, opts, DATA_OPTION_KEYS);
   const variables = model.trainableVariables;
   if (variables.length === 0) {
     throw argumentError(owner, 'model', 'a model with trainable variables', raw('a model without any (a fixed distribution has nothing to fit)'));
