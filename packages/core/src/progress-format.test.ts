@@ -10,6 +10,9 @@ describe('progress formatting', () => {
     expect(formatDuration(undefined)).toBe('?');
     expect(formatDuration(NaN)).toBe('?');
     expect(formatDuration(Infinity)).toBe('?');
+    expect(formatDuration(-1)).toBe('?');
+    expect(formatDuration(0)).toBe('0:00');
+    expect(formatDuration(3600)).toBe('1:00:00');
   });
 
   it('formats rates with about three digits, seconds per step when slow', () => {
@@ -19,6 +22,13 @@ describe('progress formatting', () => {
     expect(formatRate(0.625)).toBe('1.6 s/step');
     expect(formatRate(0)).toBe('? steps/s');
     expect(formatRate(undefined)).toBe('? steps/s');
+    expect(formatRate(NaN)).toBe('? steps/s');
+    expect(formatRate(Infinity)).toBe('? steps/s');
+    expect(formatRate(-2)).toBe('? steps/s');
+    // Each format from its lower bound on.
+    expect(formatRate(100)).toBe('100 steps/s');
+    expect(formatRate(10)).toBe('10.0 steps/s');
+    expect(formatRate(1)).toBe('1.00 steps/s');
   });
 
   it('formats losses with four decimals and names non-finite ones', () => {

@@ -55,10 +55,8 @@ export function formatRate(stepsPerSecond: number | undefined): string {
 
 /** A loss with four decimals ("1.2346", "-0.0500"); "NaN", "+Infinity", "-Infinity" as such. */
 export function formatLoss(v: number): string {
-  if (Number.isNaN(v)) return 'NaN';
-  if (v === Infinity) return '+Infinity';
-  if (v === -Infinity) return '-Infinity';
-  return v.toFixed(4);
+  // toFixed writes NaN and -Infinity as such; +Infinity gets its sign to stand apart from it.
+  return v === Infinity ? '+Infinity' : v.toFixed(4);
 }
 
 /** A bar of `width` cells between brackets, `fraction` (clamped to [0, 1]) of them filled: "[=====>    ]". */
@@ -109,7 +107,7 @@ export function formatProgressLine(state: ProgressState, style: ProgressStyle = 
   const room = limit - head.length - counter.length - Math.max(TAIL_RESERVE, tail.length) - 3;
   const barWidth = Math.min(30, room - 2);
   const line = barWidth >= 5 ? `${head} ${progressBar(fraction, barWidth)}${counter}  ${tail}` : `${head}${counter}  ${tail}`;
-  return line.length > limit ? line.slice(0, limit) : line;
+  return line.slice(0, limit);
 }
 
 /**

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { chiSquaredTest, describeEachBackend, expectAllClose, expectNoLeaks } from '@densityjs/testing';
 import { ArgumentError, NumericalError, StateError } from './errors.js';
+import { mulberry32 } from './mulberry32.js';
 import { resolveFitOptions, trainLoop } from './train-loop.js';
 
 // A tiny linear-regression problem y = X w + b + noise, whose least-squares solution we solve
@@ -736,6 +737,37 @@ describe('trainLoop refuses before changing anything', () => {
 });
 
 describe('trainLoop shuffling', () => {
+  it('shuffles by Fisher-Yates on the mulberry32 stream of the seed, each epoch from the last epoch\'s order', async () => {
+    const { xs, ys } = makeProblem(10);
+    const m = linearModel(xs, ys);
+    const seen: number[][] = [];
+    await trainLoop(
+      {
+        owner: 'test',
+        variables: m.variables,
+        numExamples: 10,
+        batchLoss: (idx) => {
+          seen.push(Array.from(idx.dataSync()));
+          return m.batchLoss(idx);
+        },
+      },
+      { epochs: 3, batchSize: 4, seed: 7 },
+    );
+    m.dispose();
+    // The reference: Durstenfeld's loop, i from n - 1 down to 1, j uniform in 0..i.
+    const random = mulberry32(7);
+    const order = Array.from({ length: 10 }, (_, i) => i);
+    const expected: number[][] = [[0, 1]]; // the probe, before any shuffle
+    for (let epoch = 0; epoch < 3; epoch++) {
+      for (let i = order.length - 1; i > 0; i--) {
+        const j = Math.floor(random() * (i + 1));
+        [order[i], order[j]] = [order[j]!, order[i]!];
+      }
+      expected.push(order.slice(0, 4), order.slice(4, 8), order.slice(8));
+    }
+    expect(seen).toEqual(expected);
+  });
+
   it('reshuffles by a uniform permutation each epoch (chi-squared over the 24 of 4 examples, false-alarm rate 1e-6)', async () => {
     const { xs, ys } = makeProblem(4);
     const m = linearModel(xs, ys);

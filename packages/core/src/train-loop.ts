@@ -271,9 +271,6 @@ function inBrowser(): boolean {
   return typeof g.document === 'object' || typeof g.importScripts === 'function';
 }
 
-function now(): number {
-  return typeof performance !== 'undefined' ? performance.now() : Date.now();
-}
 
 /**
  * An error thrown inside `optimizer.minimize` leaves the tensors tfjs saved for the backward
@@ -571,22 +568,12 @@ export async function trainLoop(spec: TrainLoopSpec, opts: FitOptions = {}): Pro
     }
     return loss;
   };
-  // optimizer.minimize with the gradients scaled to a global norm of at most clipNorm.
+  // optimizer.minimize with the gradients scaled to a global norm of at most clipNorm (inside
+  // the step's tidy, which frees the gradients).
   const clippedStep = (f: () => tf.Scalar): tf.Scalar => {
     const { value, grads } = optimizer.computeGradients(f, variables);
-    try {
-      const clipped = clipByGlobalNorm(grads, o.clipNorm);
-      try {
-        optimizer.applyGradients(variables.map((v) => ({ name: v.name, tensor: clipped[v.name]! })));
-      } finally {
-        tf.dispose(clipped);
-      }
-    } catch (e) {
-      value.dispose();
-      throw e;
-    } finally {
-      tf.dispose(grads);
-    }
+    const clipped = clipByGlobalNorm(grads, o.clipNorm);
+    optimizer.applyGradients(variables.map((v) => ({ name: v.name, tensor: clipped[v.name]! })));
     return value;
   };
   const checkInputs = (epoch: number, step: number): void => {
@@ -595,7 +582,7 @@ export async function trainLoop(spec: TrainLoopSpec, opts: FitOptions = {}): Pro
       throw new StateError(`${owner}: an input tensor (inputs[${disposed}]) was disposed during training, before epoch ${epoch}, step ${step}. ${restoredText()}.`);
     }
   };
-  let lastYield = now();
+  let lastYield = performance.now();
   // True while the model's own code runs (the probe, a step): its raw errors are wrapped.
   let inStep = false;
   const progress =
@@ -608,7 +595,7 @@ export async function trainLoop(spec: TrainLoopSpec, opts: FitOptions = {}): Pro
       // In a browser, the checks so far (fit's data checks included) end one task; the probe
       // (the model's first forward pass: code compiled, kernels set up) starts the next.
       await yieldToEventLoop();
-      lastYield = now();
+      lastYield = performance.now();
     }
     // One forward pass outside the gradient tape checks the loss is a scalar (an error thrown
     // inside minimize() strands the tensors tfjs saved on its tape); `state` is put back after.
@@ -631,7 +618,7 @@ export async function trainLoop(spec: TrainLoopSpec, opts: FitOptions = {}): Pro
       // The checks and the probe are one task; the first step (often the slowest: kernels are
       // set up) starts another.
       await yieldToEventLoop();
-      lastYield = now();
+      lastYield = performance.now();
     }
 
     outer: for (let epoch = 0; epoch < o.epochs; epoch++) {
@@ -685,7 +672,7 @@ export async function trainLoop(spec: TrainLoopSpec, opts: FitOptions = {}): Pro
           break outer;
         }
         checkInputs(epoch, step);
-        const stepStarted = o.yieldMs === Infinity ? 0 : now();
+        const stepStarted = o.yieldMs === Infinity ? 0 : performance.now();
         const start = bounds[step]!;
         const size = bounds[step + 1]! - start;
         const idx = fullBatchIndices ?? tf.tensor1d(order.subarray(start, start + size), 'int32');
@@ -696,7 +683,9 @@ export async function trainLoop(spec: TrainLoopSpec, opts: FitOptions = {}): Pro
           }
           average?.swapOut();
           inStep = true;
-          cost = o.clipNorm === Infinity ? optimizer.minimize(lossFn(idx), true, variables) : clippedStep(lossFn(idx));
+          // A tidy frees what a step leaves when it throws (tfjs' minimize keeps its gradients
+          // and loss then), and the clipped step's gradients.
+          cost = tf.tidy(() => (o.clipNorm === Infinity ? optimizer.minimize(lossFn(idx), true, variables)! : clippedStep(lossFn(idx))));
           inStep = false;
           average?.update();
         } catch (e) {
@@ -719,11 +708,11 @@ export async function trainLoop(spec: TrainLoopSpec, opts: FitOptions = {}): Pro
           progress.step(epoch, step + 1, lossSum / bounds[step + 1]!);
         }
         if (o.yieldMs !== Infinity) {
-          const t = now();
+          const t = performance.now();
           // Yield when the next step, as long as this one, would end past the budget.
           if (t - lastYield + (t - stepStarted) >= o.yieldMs || (step === stepsPerEpoch - 1 && validationLoss)) {
             await yieldToEventLoop();
-            lastYield = now();
+            lastYield = performance.now();
           }
         }
       }
@@ -794,7 +783,7 @@ export async function trainLoop(spec: TrainLoopSpec, opts: FitOptions = {}): Pro
         break;
       }
       await yieldToEventLoop();
-      lastYield = now();
+      lastYield = performance.now();
     }
     // With early stopping the variables always end at the best epoch (also after the last
     // epoch or an abort), so `patience` means "keep the best weights".

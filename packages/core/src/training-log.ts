@@ -62,10 +62,6 @@ export interface TrainingLogOptions {
   now?: () => number;
 }
 
-function defaultNow(): number {
-  return typeof performance !== 'undefined' ? performance.now() : Date.now();
-}
-
 /**
  * Progress of one training run. The loop calls `step` (when `due()`, with the epoch's running
  * mean loss) and `epochEnd`, then `close` once, also when training fails. Throughput counts the
@@ -86,7 +82,7 @@ export class TrainingLog {
   constructor(private readonly opts: TrainingLogOptions) {
     this.output = opts.output ?? defaultProgressOutput();
     this.live = opts.verbose === 1 && this.output.kind === 'terminal';
-    this.now = opts.now ?? defaultNow;
+    this.now = opts.now ?? (() => performance.now());
     this.started = this.now();
     this.style = opts.style ?? {};
     this.state = { epoch: 1, epochs: opts.epochs, step: 0, stepsPerEpoch: opts.stepsPerEpoch };
