@@ -4,7 +4,7 @@
 // non-finite and diverging losses, keeping the best state, validation with early stopping,
 // progress callbacks, cancellation and event-loop yields.
 import * as tf from '@tensorflow/tfjs-core';
-import { ArgumentError, DensityError, NumericalError, StateError, argumentError, describeValue } from './errors.js';
+import { ArgumentError, DensityError, NumericalError, StateError, argumentError } from './errors.js';
 import { clipByGlobalNorm } from './clip-by-global-norm.js';
 import { scheduledLearningRate } from './cosine-decay.js';
 import { FusedAdam } from './fused-adam.js';
@@ -284,7 +284,7 @@ function releaseStrandedTape(): void {
 }
 
 function isPositiveInteger(v: unknown): v is number {
-  return typeof v === 'number' && Number.isInteger(v) && v > 0;
+  return Number.isInteger(v) && (v as number) > 0;
 }
 
 /**
@@ -327,9 +327,10 @@ interface ResolvedOptions {
 export function resolveFitOptions(owner: string, opts: FitOptions | undefined, extraKeys: readonly string[] = []): ResolvedOptions {
   checkOptionKeys(owner, opts, [...FIT_OPTION_KEYS, ...extraKeys], { hints: FOREIGN_OPTION_HINTS });
   const o = opts ?? {};
-  const epochs = o.epochs ?? 100;
+  // An option left out (undefined) takes its default; null is a value, refused like any other.
+  const epochs = o.epochs === undefined ? 100 : o.epochs;
   if (!isPositiveInteger(epochs)) throw argumentError(owner, 'epochs', 'a positive integer', o.epochs);
-  const batchSize = o.batchSize ?? 256;
+  const batchSize = o.batchSize === undefined ? 256 : o.batchSize;
   if (!isPositiveInteger(batchSize)) throw argumentError(owner, 'batchSize', 'a positive integer', o.batchSize);
   if (o.learningRate !== undefined) {
     if (typeof o.learningRate !== 'number' || !Number.isFinite(o.learningRate) || o.learningRate <= 0) {
@@ -367,13 +368,13 @@ export function resolveFitOptions(owner: string, opts: FitOptions | undefined, e
   if (o.optimizer !== undefined) {
     const opt = o.optimizer as unknown as { minimize?: unknown; applyGradients?: unknown };
     if (opt === null || typeof opt !== 'object' || typeof opt.minimize !== 'function' || typeof opt.applyGradients !== 'function') {
-      throw argumentError(owner, 'optimizer', 'a tf.Optimizer (e.g. tf.train.adam(1e-3))', describeValue(o.optimizer));
+      throw argumentError(owner, 'optimizer', 'a tf.Optimizer (e.g. tf.train.adam(1e-3))', o.optimizer);
     }
   }
-  if (o.patience !== undefined && !(typeof o.patience === 'number' && Number.isInteger(o.patience) && o.patience >= 0)) {
+  if (o.patience !== undefined && !(Number.isInteger(o.patience) && o.patience >= 0)) {
     throw argumentError(owner, 'patience', 'a non-negative integer', o.patience);
   }
-  const divergenceFactor = o.divergenceFactor ?? 100;
+  const divergenceFactor = o.divergenceFactor === undefined ? 100 : o.divergenceFactor;
   if (typeof divergenceFactor !== 'number' || !(divergenceFactor > 0)) {
     throw argumentError(owner, 'divergenceFactor', 'a number > 0 (Infinity switches the guard off)', o.divergenceFactor);
   }
@@ -387,7 +388,7 @@ export function resolveFitOptions(owner: string, opts: FitOptions | undefined, e
   if (o.onBatchEnd !== undefined && typeof o.onBatchEnd !== 'function') {
     throw argumentError(owner, 'onBatchEnd', 'a function (logs) => void', o.onBatchEnd);
   }
-  const yieldEvery = o.yieldEvery ?? 'auto';
+  const yieldEvery = o.yieldEvery === undefined ? 'auto' : o.yieldEvery;
   let yieldMs: number;
   if (yieldEvery === 'epoch') yieldMs = Infinity;
   else if (yieldEvery === 'auto') yieldMs = inBrowser() ? BROWSER_YIELD_MS : Infinity;
@@ -399,11 +400,11 @@ export function resolveFitOptions(owner: string, opts: FitOptions | undefined, e
   if (o.shuffle !== undefined && typeof o.shuffle !== 'boolean') {
     throw argumentError(owner, 'shuffle', 'a boolean', o.shuffle);
   }
-  const emaMomentum = o.emaMomentum ?? 0;
+  const emaMomentum = o.emaMomentum === undefined ? 0 : o.emaMomentum;
   if (typeof emaMomentum !== 'number' || !(emaMomentum >= 0 && emaMomentum < 1)) {
     throw argumentError(owner, 'emaMomentum', 'a number in [0, 1) (0: no weight averaging)', o.emaMomentum);
   }
-  const verbose = o.verbose ?? 0;
+  const verbose = o.verbose === undefined ? 0 : o.verbose;
   if (verbose !== 0 && verbose !== 1 && verbose !== 2) {
     throw argumentError(owner, 'verbose', '0 (silent), 1 (a live bar in a terminal, else one line per epoch) or 2 (one line per epoch)', o.verbose);
   }

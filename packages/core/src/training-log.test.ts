@@ -100,6 +100,44 @@ describe('verbose training', () => {
     expect(writes.at(-1)).toBe('\n');
   });
 
+  it('writes whole lines to a non-terminal stdout in the caller\'s style, and to console.log in a browser page', async () => {
+    const stdout = process.stdout as { isTTY?: boolean };
+    const wasTTY = stdout.isTTY;
+    const writes: string[] = [];
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      writes.push(String(chunk));
+      return true;
+    });
+    const logged: unknown[] = [];
+    vi.spyOn(console, 'log').mockImplementation((line: unknown) => void logged.push(line));
+    const w = tf.variable(tf.tensor1d([1]));
+    // Constant loss 2 (ELBO -2): the lines depend on the style only.
+    const spec = {
+      owner: 'fitVariational',
+      variables: [w],
+      numExamples: 4,
+      batchLoss: () => tf.add(tf.mul(tf.sum(w), 0), 2) as tf.Scalar,
+      progressStyle: { metric: 'ELBO', sign: -1 as const, countSteps: true },
+    };
+    const g = globalThis as { document?: unknown };
+    try {
+      stdout.isTTY = false;
+      await trainLoop(spec, { epochs: 2, batchSize: 2, seed: 0, verbose: 1 });
+      g.document = {};
+      await trainLoop(spec, { epochs: 2, batchSize: 2, seed: 0, verbose: 2, yieldEvery: 'epoch' });
+    } finally {
+      stdout.isTTY = wasTTY;
+      delete g.document;
+      w.dispose();
+    }
+    const line = /^step ([24])\/4  ELBO -2\.0000  \([\d.]+ (?:steps\/s|s\/step), ETA \d+:\d\d\)$/;
+    expect(writes).toHaveLength(2);
+    writes.forEach((text, i) => expect(line.exec(text.slice(0, -1))?.[1], text).toBe(String(2 * (i + 1))));
+    expect(writes.every((text) => text.endsWith('\n'))).toBe(true);
+    expect(logged).toHaveLength(2);
+    logged.forEach((text, i) => expect(line.exec(String(text))?.[1], String(text)).toBe(String(2 * (i + 1))));
+  });
+
   it('prints one line per epoch on stdout when it is a pipe', () => {
     const here = fileURLToPath(new URL('.', import.meta.url));
     const tsx = createRequire(import.meta.url).resolve('tsx/cli');

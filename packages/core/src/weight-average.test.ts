@@ -28,6 +28,7 @@ describeEachBackend('WeightAverage', () => {
         iterates.push(step);
         avg.update();
       }
+      expect(avg.count).toBe(4);
       avg.swapIn();
       expect(avg.swapped).toBe(true);
       await expectAllClose(v, [reference(iterates.map((w) => w[0]!), 0.9), reference(iterates.map((w) => w[1]!), 0.9)], { atol: 1e-5 });
@@ -35,6 +36,26 @@ describeEachBackend('WeightAverage', () => {
       await expectAllClose(v, [5, 5], { atol: 0 });
       avg.finish();
       await expectAllClose(v, [reference(iterates.map((w) => w[0]!), 0.9), reference(iterates.map((w) => w[1]!), 0.9)], { atol: 1e-5 });
+      avg.dispose();
+      v.dispose();
+    });
+  });
+
+  it('does nothing before the first step; dispose frees the iterates it keeps while swapped in', async () => {
+    await expectNoLeaks(async () => {
+      const v = tf.tidy(() => tf.variable(tf.tensor1d([1, 2])));
+      const avg = new WeightAverage([v], 0.5);
+      avg.swapIn();
+      expect(avg.swapped).toBe(false);
+      expect(avg.count).toBe(0);
+      tf.tidy(() => v.assign(tf.tensor1d([3, 5])));
+      avg.update();
+      avg.swapIn();
+      avg.swapIn(); // a second swapIn keeps the iterates of the first
+      await expectAllClose(v, [3, 5], { atol: 0 });
+      avg.swapOut();
+      await expectAllClose(v, [3, 5], { atol: 0 });
+      avg.swapIn();
       avg.dispose();
       v.dispose();
     });
@@ -48,11 +69,12 @@ describeEachBackend('WeightAverage', () => {
       [[-1, 0, 2, 8], [1, 1], [-3]],
       [[4, 4, -4, 0.5], [2, -2], [0]],
     ];
-    for (const direct of [true, false]) {
+    // Also a single variable (the composed update skips its concatenation).
+    for (const [direct, count] of [[true, 3], [false, 3], [false, 1]] as const) {
       const previous = setDirectKernelsEnabled(direct);
       try {
         await expectNoLeaks(async () => {
-          const vars = tf.tidy(() => [tf.variable(tf.zeros([2, 2])), tf.variable(tf.zeros([2])), tf.variable(tf.zeros([1, 1]))]);
+          const vars = tf.tidy(() => ([[2, 2], [2], [1, 1]] as const).slice(0, count).map((shape) => tf.variable(tf.zeros([...shape]))));
           const avg = new WeightAverage(vars, 0.8);
           for (const values of steps) {
             tf.tidy(() => vars.forEach((v, i) => v.assign(tf.reshape(tf.tensor1d(values[i]!), v.shape))));
