@@ -129,6 +129,14 @@ const ERFC_COEFFICIENTS = [
   -0.82215223, 0.17087277,
 ];
 
+/**
+ * |z| as -z where `below` holds and z elsewhere: the derivative at z = 0 is that of the branch
+ * z = 0 belongs to (tf.abs has derivative 0 there, which would zero erfc's gradient at 0).
+ */
+function reflected(z: tf.Tensor, below: tf.Tensor): tf.Tensor {
+  return tf.where(below, tf.neg(z), z);
+}
+
 /** log erfc(z) for z >= 0: log t - z^2 + P(t), t = 1 / (1 + z/2). */
 function logErfcNonNegative(z: tf.Tensor): tf.Tensor {
   const t = tf.reciprocal(tf.add(scalar(1), tf.mul(scalar(0.5), z)));
@@ -142,17 +150,19 @@ function logErfcNonNegative(z: tf.Tensor): tf.Tensor {
  */
 export function logErfc(z: tf.Tensor): tf.Tensor {
   return tf.tidy(() => {
-    const positive = logErfcNonNegative(tf.abs(z));
+    const below = tf.less(z, scalar(0));
+    const positive = logErfcNonNegative(reflected(z, below));
     const negative = tf.log(tf.sub(scalar(2), tf.exp(positive)));
-    return tf.where(tf.less(z, scalar(0)), negative, positive);
+    return tf.where(below, negative, positive);
   });
 }
 
 /** erfc(z) for every real z, with relative error < ~2e-7 (see logErfc). */
 export function erfc(z: tf.Tensor): tf.Tensor {
   return tf.tidy(() => {
-    const e = tf.exp(logErfcNonNegative(tf.abs(z)));
-    return tf.where(tf.less(z, scalar(0)), tf.sub(scalar(2), e), e);
+    const below = tf.less(z, scalar(0));
+    const e = tf.exp(logErfcNonNegative(reflected(z, below)));
+    return tf.where(below, tf.sub(scalar(2), e), e);
   });
 }
 
@@ -162,18 +172,20 @@ export function erfc(z: tf.Tensor): tf.Tensor {
  */
 export function logNdtr(z: tf.Tensor): tf.Tensor {
   return tf.tidy(() => {
-    const le = logErfcNonNegative(tf.mul(tf.abs(z), scalar(Math.SQRT1_2)));
+    const below = tf.lessEqual(z, scalar(0));
+    const le = logErfcNonNegative(tf.mul(reflected(z, below), scalar(Math.SQRT1_2)));
     const left = tf.sub(le, scalar(Math.LN2));
     const right = log1p(tf.mul(scalar(-0.5), tf.exp(le)));
-    return tf.where(tf.lessEqual(z, scalar(0)), left, right);
+    return tf.where(below, left, right);
   });
 }
 
 /** Φ(z), the standard normal CDF, with small relative error in the lower tail. */
 export function ndtr(z: tf.Tensor): tf.Tensor {
   return tf.tidy(() => {
-    const half = tf.mul(scalar(0.5), tf.exp(logErfcNonNegative(tf.mul(tf.abs(z), scalar(Math.SQRT1_2)))));
-    return tf.where(tf.lessEqual(z, scalar(0)), half, tf.sub(scalar(1), half));
+    const below = tf.lessEqual(z, scalar(0));
+    const half = tf.mul(scalar(0.5), tf.exp(logErfcNonNegative(tf.mul(reflected(z, below), scalar(Math.SQRT1_2)))));
+    return tf.where(below, half, tf.sub(scalar(1), half));
   });
 }
 

@@ -145,6 +145,7 @@ describe('trainLoop checks its spec before anything runs', () => {
     const cases: [Partial<TrainLoopSpec>, string, string][] = [
       [{ variables: [] }, 'variables', 'fit: variables must be a non-empty array of live tf.Variable, received []'],
       [{ variables: [tensor as tf.Variable] }, 'variables', 'fit: variables must be a non-empty array of live tf.Variable, received [a float32 tensor of shape [2]]'],
+      [{ variables: [w, tensor as tf.Variable] }, 'variables', 'fit: variables must be a non-empty array of live tf.Variable, received [a float32 tensor of shape [2], a float32 tensor of shape [2]]'],
       [{ variables: [disposedVariable] }, 'variables', 'fit: variables must be a non-empty array of live tf.Variable, received [a disposed float32 tensor of shape [1]]'],
       [{ variables: w as never }, 'variables', 'fit: variables must be a non-empty array of live tf.Variable, received a float32 tensor of shape [2]'],
       [{ numExamples: 0 }, 'the number of examples', 'fit: the number of examples must be a positive integer, received 0'],

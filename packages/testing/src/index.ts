@@ -8,3 +8,4 @@ export { describeEachBackend } from './describe-each-backend.js';
 export { describeBijector, type BijectorCase, type BijectorLike } from './describe-bijector.js';
 export { describeDistribution, shapeOf, type DistributionCase, type DistributionReference, type DistributionUnderTest, type MemberParams, type Method, type Nested } from './describe-distribution.js';
 export { argumentErrorOf, argumentErrorOfAsync, notImplementedErrorOf, typedError, typedErrorAsync, type ExpectedArgumentError } from './typed-error.js';
+export * as float64 from './float64-special-functions.js';
