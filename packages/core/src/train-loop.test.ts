@@ -583,6 +583,23 @@ describe('trainLoop keeps the best state', () => {
     m.dispose();
   });
 
+  it('names the epoch it restored (epoch 0 included) and leaves a custom optimizer its own learning rate', async () => {
+    const { xs, ys } = makeProblem(32, 4);
+    const m = linearModel(xs, ys);
+    let epochsDone = 0;
+    const adam = tf.train.adam(0.05);
+    const err = await trainLoop(
+      { owner: 'fit', variables: m.variables, numExamples: 32, batchLoss: (idx) => tf.mul(m.batchLoss(idx), tf.scalar(epochsDone >= 1 ? 1e6 : 1)) as tf.Scalar },
+      { epochs: 5, batchSize: 32, optimizer: adam, seed: 1, onEpochEnd: () => void epochsDone++ },
+    ).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(NumericalError);
+    expect((err as NumericalError).restoredEpoch).toBe(0);
+    expect((err as Error).message).toMatch(/\. The variables were restored to those of epoch 0 \(monitored loss [\d.e-]+\)\. Try a lower learningRate/);
+    expect(adam.getConfig().learningRate).toBe(0.05);
+    adam.dispose();
+    m.dispose();
+  });
+
   it('rolls back when the validation loss fails', async () => {
     const { xs, ys } = makeProblem(32, 4);
     const m = linearModel(xs, ys);
@@ -633,16 +650,18 @@ describe('trainLoop keeps the best state', () => {
   it('stops with a StateError when an input is disposed mid-training, restored, leaking nothing', async () => {
     const { xs, ys } = makeProblem(32, 4);
     const m = linearModel(xs, ys);
+    const kept = tf.ones([2]);
     const extra = tf.ones([32]);
     let err: unknown;
     await expectNoLeaks(async () => {
       err = await trainLoop(
-        { owner: 'fit', variables: m.variables, numExamples: 32, batchLoss: m.batchLoss, inputs: [extra] },
-        { epochs: 10, batchSize: 8, learningRate: 0.01, onEpochEnd: (e) => (e === 1 ? extra.dispose() : undefined) },
+        { owner: 'fit', variables: m.variables, numExamples: 32, batchLoss: m.batchLoss, inputs: [kept, extra] },
+        { epochs: 10, batchSize: 8, learningRate: 0.01, onBatchEnd: ({ epoch, step }) => (epoch === 1 && step === 1 ? extra.dispose() : undefined) },
       ).catch((e: unknown) => e);
     }, { expectedNew: -1 }); // the disposed input
     expect(err).toBeInstanceOf(StateError);
-    expect((err as Error).message).toMatch(/inputs\[0\]\) was disposed during training, before epoch 2, step 0.*epoch 1/);
+    expect((err as Error).message).toMatch(/^fit: an input tensor \(inputs\[1\]\) was disposed during training, before epoch 1, step 2\. The variables were restored to those of epoch 0 /);
+    kept.dispose();
     m.dispose();
   });
 

@@ -551,11 +551,7 @@ export async function trainLoop(spec: TrainLoopSpec, opts: FitOptions = {}): Pro
   let best: tf.Tensor[] = snapshot();
   let bestStateEpoch = -1;
   let bestStateLoss = Infinity;
-  let restored = false;
-  const restoreBest = (): void => {
-    tracked.forEach((v, i) => v.assign(best[i]!));
-    restored = true;
-  };
+  const restoreBest = (): void => tracked.forEach((v, i) => v.assign(best[i]!));
   const restoredText = (): string =>
     bestStateEpoch < 0
       ? 'The variables were restored to their values before training'
@@ -792,7 +788,8 @@ export async function trainLoop(spec: TrainLoopSpec, opts: FitOptions = {}): Pro
     average?.finish();
     if (o.patience !== undefined && bestStateEpoch >= 0) restoreBest();
   } catch (e) {
-    if (!restored) restoreBest();
+    // Restoring is idempotent: the numerical guards restore before they throw.
+    restoreBest();
     if (!inStep || e instanceof DensityError || !(e instanceof Error)) throw e;
     // A raw error from the model's code during a step (e.g. a tfjs error on a tensor freed
     // mid-training): typed, saying what was restored; the original error is the cause.
