@@ -320,12 +320,14 @@ describeEachBackend(
         expect(steps).toBe(7);
         expect(r2.history.loss).toHaveLength(1);
       });
-      // Already aborted: nothing runs.
+      // Already aborted: nothing runs, not even the probe.
+      let calls = 0;
       const r3 = await trainLoop(
-        { owner: 'test', variables: m.variables, numExamples: 40, batchLoss: m.batchLoss },
+        { owner: 'test', variables: m.variables, numExamples: 40, batchLoss: (idx) => (calls++, m.batchLoss(idx)) },
         { signal: AbortSignal.abort() },
       );
       expect(r3).toEqual({ history: { loss: [] }, stoppedEarly: false, aborted: true });
+      expect(calls).toBe(0);
       m.dispose();
     });
   },
@@ -690,6 +692,64 @@ describe('trainLoop keeps the best state', () => {
     expect((err as Error).message).toMatch(/fit: training stopped by an error in a step: boom\. The variables were restored to their values before training/);
     expect((err as Error).cause).toBeInstanceOf(Error);
     expect(await flat(m.variables)).toEqual(start);
+    m.dispose();
+  });
+
+  it('wraps a raw error of the probe (the first forward pass), but passes a callback\'s own error through', async () => {
+    const { xs, ys } = makeProblem(16, 4);
+    const m = linearModel(xs, ys);
+    const probeError = await trainLoop(
+      {
+        owner: 'fit',
+        variables: m.variables,
+        numExamples: 16,
+        batchLoss: () => {
+          throw new Error('bad forward pass');
+        },
+      },
+      { epochs: 2 },
+    ).catch((e: unknown) => e);
+    expect(probeError).toBeInstanceOf(StateError);
+    expect((probeError as Error).message).toBe(
+      'fit: training stopped by an error in a step: bad forward pass. The variables were restored to their values before training.',
+    );
+    const own = new Error('stop here');
+    const callbackError = await trainLoop(
+      { owner: 'fit', variables: m.variables, numExamples: 16, batchLoss: m.batchLoss },
+      {
+        epochs: 2,
+        onEpochEnd: () => {
+          throw own;
+        },
+      },
+    ).catch((e: unknown) => e);
+    expect(callbackError).toBe(own);
+    m.dispose();
+  });
+
+  it('puts the state back after the probe, so the first step starts from the initial state', async () => {
+    const { xs, ys } = makeProblem(16, 4);
+    const m = linearModel(xs, ys);
+    // A statistic every forward pass updates, as BatchNorm's running mean.
+    const calls = tf.variable(tf.scalar(5), false);
+    const seen: number[] = [];
+    await trainLoop(
+      {
+        owner: 'fit',
+        variables: m.variables,
+        state: [calls],
+        numExamples: 16,
+        batchLoss: (idx) => {
+          seen.push(calls.dataSync()[0]!);
+          calls.assign(tf.add(calls, 1));
+          return m.batchLoss(idx);
+        },
+      },
+      { epochs: 2, batchSize: 16, learningRate: 0.01 },
+    );
+    // The probe, then one full-batch step per epoch.
+    expect(seen).toEqual([5, 5, 6]);
+    calls.dispose();
     m.dispose();
   });
 

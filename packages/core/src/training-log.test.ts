@@ -138,6 +138,16 @@ describe('verbose training', () => {
     logged.forEach((text, i) => expect(line.exec(String(text))?.[1], String(text)).toBe(String(2 * (i + 1))));
   });
 
+  it('prints nothing by default (verbose 0)', async () => {
+    const writes = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    const logs = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    const w = tf.variable(tf.tensor1d([1]));
+    await trainLoop({ owner: 'fit', variables: [w], numExamples: 4, batchLoss: () => tf.sum(tf.square(w)) as tf.Scalar }, { epochs: 2, batchSize: 2 });
+    w.dispose();
+    expect(writes).not.toHaveBeenCalled();
+    expect(logs).not.toHaveBeenCalled();
+  });
+
   it('prints one line per epoch on stdout when it is a pipe', () => {
     const here = fileURLToPath(new URL('.', import.meta.url));
     const tsx = createRequire(import.meta.url).resolve('tsx/cli');
