@@ -6,6 +6,7 @@ import { argumentErrorOf, expectAllClose, expectNoLeaks, notImplementedErrorOf }
 import { describe, expect, it } from 'vitest';
 import { BaseDistribution } from './distribution.js';
 import { Normal } from './normal.js';
+import { MultivariateNormalDiag } from './multivariate-normal-diag.js';
 
 /**
  * The standard exponential with a batch of two, defining only what the base class requires
@@ -128,6 +129,8 @@ describe('BaseDistribution', () => {
     for (const method of ['logProb', 'prob', 'cdf', 'logCdf', 'survivalFunction', 'logSurvivalFunction'] as const) {
       argumentErrorOf(() => d[method](text), { argument: 'x', message: 'Minimal: x must be a float32 or int32 or bool tensor (convert with tf.cast(x, \'float32\')), received a string tensor of shape [2]' });
     }
+    // quantile's argument is p.
+    argumentErrorOf(() => d.quantile(text), { argument: 'p', message: 'Minimal: p must be a float32 or int32 or bool tensor (convert with tf.cast(p, \'float32\')), received a string tensor of shape [2]' });
     text.dispose();
     const vector = new Minimal(false, [3]);
     const ends = 'Minimal: x must be a tensor whose shape ends with the event shape [3], received a float32 tensor of shape';
@@ -144,5 +147,22 @@ describe('BaseDistribution', () => {
     d.batchShape.push(7);
     d.eventShape.push(7);
     expect([d.batchShape, d.eventShape]).toEqual([[2], []]);
+  });
+
+  it('broadcasts a size-1 dimension of x over the event, never the event over x', async () => {
+    // MultivariateNormalDiag with event [3]: x of shape [2, 1] is x broadcast to [2, 3].
+    const three = new MultivariateNormalDiag({ loc: [0.5, -1, 2], scaleDiag: [1, 2, 0.5] });
+    const column = tf.tensor2d([[0.3], [-1.2]]);
+    const spread = tf.tensor2d([[0.3, 0.3, 0.3], [-1.2, -1.2, -1.2]]);
+    await expectAllClose(three.logProb(column), await three.logProb(spread).data(), { atol: 1e-6, rtol: 0 });
+    // With event [1], x of shape [2, 4] is not four points of R^1 summed into one density.
+    const one = new MultivariateNormalDiag({ loc: [0], scaleDiag: [1] });
+    argumentErrorOf(() => one.logProb(spread), {
+      argument: 'x',
+      message: 'MultivariateNormalDiag: x must be a tensor whose shape ends with the event shape [1], received a float32 tensor of shape [2, 3]',
+    });
+    tf.dispose([column, spread]);
+    three.dispose();
+    one.dispose();
   });
 });

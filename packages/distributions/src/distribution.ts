@@ -358,7 +358,8 @@ export abstract class BaseDistribution implements Distribution {
     const e = this._eventShape;
     const full = [...this._batchShape, ...e];
     const tail: number[] = x.shape.slice(x.rank - e.length);
-    if (x.rank < e.length || tail.some((d: number, i: number) => d !== e[i] && e[i] !== 1 && d !== 1)) {
+    // A size-1 dimension of x broadcasts over the event; the event never stretches to x.
+    if (x.rank < e.length || tail.some((d: number, i: number) => d !== e[i] && d !== 1)) {
       throw argumentError(this.name, argument, `a tensor whose shape ends with the event shape ${shapeText(e)}`, x);
     }
     if (broadcastShapeOf(x.shape, full) === undefined) {
