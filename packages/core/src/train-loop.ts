@@ -618,11 +618,8 @@ export async function trainLoop(spec: TrainLoopSpec, opts: FitOptions = {}): Pro
       lastYield = performance.now();
     }
 
+    // An abort is checked before every step (an epoch has at least one).
     outer: for (let epoch = 0; epoch < o.epochs; epoch++) {
-      if (o.signal?.aborted) {
-        aborted = true;
-        break;
-      }
       if (o.shuffle) shuffleInPlace(order, random);
       // Weighted (by batch size) sum of step losses of this epoch, accumulated from the reads.
       let lossSum = 0;
