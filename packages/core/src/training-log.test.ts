@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { TrainingLog, type ProgressOutput } from './training-log.js';
+import { TrainingLog, defaultProgressOutput, type ProgressOutput } from './training-log.js';
 import { trainLoop } from './train-loop.js';
 
 function fakeClock(): { now: () => number; set: (ms: number) => void } {
@@ -58,10 +58,80 @@ describe('TrainingLog', () => {
     const clock = fakeClock();
     const log = new TrainingLog({ verbose: 2, epochs: 1, stepsPerEpoch: 2, output: { kind: 'terminal', write: (t) => writes.push(t), columns: () => 80 }, now: clock.now });
     expect(log.due()).toBe(false);
+    clock.set(200);
+    log.step(0, 1, 0.5); // no live bar: nothing drawn
     clock.set(500);
     log.epochEnd(0, 0.25);
     log.close();
     expect(writes).toEqual(['epoch 1/1  loss 0.2500  (2 steps, 4.00 steps/s, ETA 0:00)\n']);
+  });
+
+  it('shows no rate before a step is done or time has passed, keeps the last loss, and ends a live line once', () => {
+    const writes: string[] = [];
+    const clock = fakeClock();
+    const output: ProgressOutput = { kind: 'terminal', write: (t) => writes.push(t), columns: () => 80 };
+    const log = new TrainingLog({ verbose: 1, epochs: 2, stepsPerEpoch: 4, output, now: clock.now });
+    // Closing a live log that drew nothing writes nothing.
+    log.close();
+    expect(writes).toEqual([]);
+    clock.set(1000);
+    log.step(0, 0);
+    log.step(0, 2, 1.5);
+    clock.set(2000);
+    log.step(0, 3); // no loss given: the last one stays
+    log.close();
+    log.close();
+    expect(writes).toEqual([
+      '\repoch 1/2 [         ] 0/4  ? steps/s  ETA ?\x1b[K',
+      // 2 steps in 1 s, 6 left.
+      '\repoch 1/2 [===>     ] 2/4  loss 1.5000  2.00 steps/s  ETA 0:03\x1b[K',
+      '\repoch 1/2 [=====>   ] 3/4  loss 1.5000  1.50 steps/s  ETA 0:03\x1b[K',
+      '\n',
+    ]);
+    // A step at the very start (no time passed) has no rate either.
+    const atZero: string[] = [];
+    new TrainingLog({ verbose: 1, epochs: 1, stepsPerEpoch: 4, output: { kind: 'terminal', write: (t) => atZero.push(t), columns: () => 80 }, now: () => 0 }).step(0, 2, 1);
+    expect(atZero).toEqual(['\repoch 1/1 [===>     ] 2/4  loss 1.0000  ? steps/s  ETA ?\x1b[K']);
+  });
+
+  it('writes to a terminal stdout (as wide as it says, else 100 columns), to a piped stdout in lines, to console.log in a browser', () => {
+    const stdout = process.stdout as { isTTY?: boolean; columns?: number };
+    const [wasTTY, wasColumns] = [stdout.isTTY, stdout.columns];
+    const written: string[] = [];
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      written.push(String(chunk));
+      return true;
+    });
+    const logged: unknown[] = [];
+    vi.spyOn(console, 'log').mockImplementation((line: unknown) => void logged.push(line));
+    const g = globalThis as { document?: unknown };
+    try {
+      stdout.isTTY = true;
+      stdout.columns = 0;
+      const terminal = defaultProgressOutput();
+      expect(terminal.kind).toBe('terminal');
+      if (terminal.kind !== 'terminal') throw new Error('expected a terminal');
+      expect(terminal.columns()).toBe(100);
+      stdout.columns = 57;
+      expect(terminal.columns()).toBe(57);
+      terminal.write('\rabc');
+      stdout.isTTY = false;
+      const pipe = defaultProgressOutput();
+      expect(pipe.kind).toBe('lines');
+      if (pipe.kind !== 'lines') throw new Error('expected lines');
+      pipe.writeLine('epoch 1');
+      g.document = {};
+      const browser = defaultProgressOutput();
+      if (browser.kind !== 'lines') throw new Error('expected lines');
+      browser.writeLine('epoch 2');
+    } finally {
+      stdout.isTTY = wasTTY;
+      stdout.columns = wasColumns;
+      delete g.document;
+      vi.restoreAllMocks();
+    }
+    expect(written).toEqual(['\rabc', 'epoch 1\n']);
+    expect(logged).toEqual(['epoch 2']);
   });
 });
 
