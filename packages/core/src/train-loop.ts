@@ -271,7 +271,6 @@ function inBrowser(): boolean {
   return typeof g.document === 'object' || typeof g.importScripts === 'function';
 }
 
-
 /**
  * An error thrown inside `optimizer.minimize` leaves the tensors tfjs saved for the backward
  * pass on its tape (kept, so no tidy frees them). Frees them when no gradient is in progress.
@@ -666,7 +665,7 @@ export async function trainLoop(spec: TrainLoopSpec, opts: FitOptions = {}): Pro
           break outer;
         }
         checkInputs(epoch, step);
-        const stepStarted = o.yieldMs === Infinity ? 0 : performance.now();
+        const stepStarted = performance.now();
         const start = bounds[step]!;
         const size = bounds[step + 1]! - start;
         const idx = fullBatchIndices ?? tf.tensor1d(order.subarray(start, start + size), 'int32');
