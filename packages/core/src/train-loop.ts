@@ -332,7 +332,7 @@ export function resolveFitOptions(owner: string, opts: FitOptions | undefined, e
   const batchSize = o.batchSize === undefined ? 256 : o.batchSize;
   if (!isPositiveInteger(batchSize)) throw argumentError(owner, 'batchSize', 'a positive integer', o.batchSize);
   if (o.learningRate !== undefined) {
-    if (typeof o.learningRate !== 'number' || !Number.isFinite(o.learningRate) || o.learningRate <= 0) {
+    if (!Number.isFinite(o.learningRate) || o.learningRate <= 0) {
       throw argumentError(owner, 'learningRate', 'a finite number > 0', o.learningRate);
     }
     if (o.optimizer !== undefined) {
@@ -343,7 +343,7 @@ export function resolveFitOptions(owner: string, opts: FitOptions | undefined, e
     }
   }
   if (o.finalLearningRate !== undefined) {
-    if (typeof o.finalLearningRate !== 'number' || !Number.isFinite(o.finalLearningRate) || o.finalLearningRate <= 0) {
+    if (!Number.isFinite(o.finalLearningRate) || o.finalLearningRate <= 0) {
       throw argumentError(owner, 'finalLearningRate', 'a finite number > 0', o.finalLearningRate);
     }
     if (o.optimizer !== undefined) {
@@ -377,7 +377,7 @@ export function resolveFitOptions(owner: string, opts: FitOptions | undefined, e
   if (typeof divergenceFactor !== 'number' || !(divergenceFactor > 0)) {
     throw argumentError(owner, 'divergenceFactor', 'a number > 0 (Infinity switches the guard off)', o.divergenceFactor);
   }
-  if (o.clipNorm !== undefined && !(typeof o.clipNorm === 'number' && Number.isFinite(o.clipNorm) && o.clipNorm > 0)) {
+  if (o.clipNorm !== undefined && !(Number.isFinite(o.clipNorm) && o.clipNorm > 0)) {
     throw argumentError(owner, 'clipNorm', 'a finite number > 0 (leave it out for no clipping)', o.clipNorm);
   }
   const seed = checkSeed(owner, o.seed);
