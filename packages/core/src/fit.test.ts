@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { argumentErrorOfAsync, describeEachBackend, expectAllClose, expectGradientsMatchFiniteDifferences, expectNoLeaks } from '@densityjs/testing';
+import { StateError } from './errors.js';
 import { FIT_DEFAULTS, fit, negativeMean } from './fit.js';
 import { mulberry32 } from './mulberry32.js';
 import type { TrainableDensity, TrainingData, TrainingObjective } from './trainable-density.js';
@@ -104,21 +105,38 @@ describeEachBackend('fit trains any TrainableDensity by maximum likelihood', () 
   });
 
   it('minibatches score each row with its own context; validation is the mean NLL over all held-out rows', async () => {
-    // Frozen weights (SGD at rate 0): every epoch loss is the training rows' mean NLL, however
-    // they are batched, and the validation loss the held-out rows' one, over more rows than one
-    // validation chunk (8192).
+    // Frozen weights (SGD at rate 0): each step's loss is its own rows' mean NLL (rows 16k to
+    // 16k + 15 without shuffling), and the validation loss the held-out rows' one, over more rows
+    // than one validation chunk (8192), with a context of two columns.
     const rows = normalRows(100, [0.5, -1], [1, 2], 3);
-    const context = normalRows(100, [0], [1], 4);
+    const context = normalRows(100, [0, 0], [1, 1], 4);
     const heldOut = normalRows(9000, [0.5, -1], [1, 2], 5);
-    const heldOutContext = normalRows(9000, [0], [1], 6);
-    const model = new DiagonalGaussian(2, { contextSize: 1, loc: [0.2, -0.4], logScale: [0.1, 0.5] });
-    model.weights!.assign(tf.tensor2d([[0.8, -1.5]]));
+    const heldOutContext = normalRows(9000, [0, 0], [1, 1], 6);
+    const weights = [
+      [0.8, -1.5],
+      [0.3, 0.6],
+    ];
+    const model = new DiagonalGaussian(2, { contextSize: 2, loc: [0.2, -0.4], logScale: [0.1, 0.5] });
+    model.weights!.assign(tf.tensor2d(weights));
     const [x, c, vx, vc] = [rows, context, heldOut, heldOutContext].map((r) => tf.tensor2d(r));
     const sgd = tf.train.sgd(0);
-    const expected = meanNll(rows, [0.2, -0.4], [0.1, 0.5], context, [[0.8, -1.5]]);
-    const expectedVal = meanNll(heldOut, [0.2, -0.4], [0.1, 0.5], heldOutContext, [[0.8, -1.5]]);
-    const res = await fit(model, x!, { epochs: 2, batchSize: 16, optimizer: sgd, seed: 2, context: c!, validationData: vx!, validationContext: vc! });
-    for (const loss of res.history.loss) expect(loss).toBeCloseTo(expected, 4);
+    const nll = (from: number, to: number) => meanNll(rows.slice(from, to), [0.2, -0.4], [0.1, 0.5], context.slice(from, to), weights);
+    const expectedVal = meanNll(heldOut, [0.2, -0.4], [0.1, 0.5], heldOutContext, weights);
+    const stepLosses: number[] = [];
+    const res = await fit(model, x!, {
+      epochs: 2,
+      batchSize: 16,
+      shuffle: false,
+      optimizer: sgd,
+      context: c!,
+      validationData: vx!,
+      validationContext: vc!,
+      onBatchEnd: async ({ loss }) => void stepLosses.push((await loss.data())[0]!),
+    });
+    const steps = Array.from({ length: 7 }, (_, k) => nll(16 * k, Math.min(100, 16 * k + 16)));
+    expect(stepLosses).toHaveLength(14);
+    stepLosses.forEach((loss, k) => expect(loss).toBeCloseTo(steps[k % 7]!, 4));
+    for (const loss of res.history.loss) expect(loss).toBeCloseTo(nll(0, 100), 4);
     for (const loss of res.history.valLoss!) expect(loss).toBeCloseTo(expectedVal, 4);
     // Keras' pair form [context, x] is the same validation set.
     const pair = await fit(model, x!, { epochs: 1, batchSize: 16, optimizer: sgd, seed: 2, context: c!, validationData: [vc!, vx!] });
@@ -134,10 +152,10 @@ describeEachBackend(
   () => {
     // The weights after a seeded 10-epoch run from the same start (40 steps at batch size 16:
     // the warmup spans 2 of them).
-    const weightsAfter = async (batchSize: number, opts: Record<string, unknown>): Promise<number[][]> => {
+    const weightsAfter = async (batchSize: number, opts: Record<string, unknown>, epochs = 10): Promise<number[][]> => {
       const model = new DiagonalGaussian(2, { loc: [0.3, -0.2], logScale: [0.2, -0.1] });
       const x = tf.tensor2d(normalRows(64, [1, -1], [0.5, 2], 9));
-      await fit(model, x, { epochs: 10, batchSize, seed: 5, ...opts });
+      await fit(model, x, { epochs, batchSize, seed: 5, ...opts });
       const w = await weightsOf(model);
       x.dispose();
       model.dispose();
@@ -148,7 +166,10 @@ describeEachBackend(
     it('full batch is plain Adam at 2e-3; minibatches add warmup 0.05 and weight averaging 0.98', async () => {
       expect(FIT_DEFAULTS).toEqual({ learningRate: 2e-3, warmup: 0.05, emaMomentum: 0.98 });
       await expectNoLeaks(async () => {
-        expect(await weightsAfter(64, {})).toEqual(await weightsAfter(64, plain));
+        // 40 full-batch steps: enough for a warmup (2 steps) and an average (momentum 0.75)
+        // to show if they were applied.
+        expect(await weightsAfter(64, {}, 40)).toEqual(await weightsAfter(64, plain, 40));
+        expect(await weightsAfter(64, {}, 40)).not.toEqual(await weightsAfter(64, FIT_DEFAULTS, 40));
         expect(await weightsAfter(16, {})).toEqual(await weightsAfter(16, FIT_DEFAULTS));
         expect(await weightsAfter(16, {})).not.toEqual(await weightsAfter(16, plain));
         // Each default alone matters.
@@ -271,6 +292,33 @@ describe('fit with a model of its own objective, its training flag and its state
   });
 });
 
+describe('fit when training cannot go on', () => {
+  it('stops with a StateError when the data is disposed during training, naming it', async () => {
+    const model = new DiagonalGaussian(2);
+    const x = tf.tensor2d(normalRows(8, [0, 0], [1, 1], 2));
+    const error = await fit(model, x, { epochs: 3, batchSize: 4, onEpochEnd: () => x.dispose() }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StateError);
+    expect((error as Error).message).toMatch(/^fit: an input tensor \(inputs\[0\]\) was disposed during training, before epoch 1, step 0\./);
+    model.dispose();
+  });
+
+  it('passes on the error of a model objective that cannot be built, leaking nothing', async () => {
+    class Broken extends DiagonalGaussian {
+      async trainingObjective(): Promise<TrainingObjective> {
+        throw new Error('no objective');
+      }
+    }
+    const model = new Broken(2, { training: false });
+    const x = tf.tensor2d([[1, 2], [3, 4]], undefined, 'int32');
+    await expectNoLeaks(async () => {
+      await expect(fit(model, x, { epochs: 1 })).rejects.toThrow(/^no objective$/);
+    });
+    expect(model.training).toBe(false);
+    x.dispose();
+    model.dispose();
+  });
+});
+
 describe('fit refuses bad calls before touching the model', () => {
   const x = () => tf.tensor2d([[1, 2], [3, 4], [5, 6]]);
 
@@ -297,6 +345,12 @@ describe('fit refuses bad calls before touching the model', () => {
       message: 'fit: model must be a model with trainable variables, received a model without any (a fixed distribution has nothing to fit)',
     });
     await argumentErrorOfAsync(() => fit(model, data, null as never), { argument: 'options', message: 'fit: options must be an object, received null' });
+    await argumentErrorOfAsync(() => fit(model, data, 5 as never), { argument: 'options', message: 'fit: options must be an object, received 5' });
+    const narrow = tf.zeros([3, 1]);
+    await argumentErrorOfAsync(() => fit(model, data, { validationData: narrow }), {
+      argument: 'validationData',
+      message: 'fit: validationData must be a 2-D tensor of shape [n, 2] (eventSize 2), received a float32 tensor of shape [3, 1]',
+    });
     await argumentErrorOfAsync(() => fit(model, data, { validationData: [data, data, data] as never }), {
       argument: 'validationData',
       message: 'fit: validationData must be a tensor, or an array [context, x] of two tensors without validationContext, received an array of 3 items',
@@ -310,7 +364,7 @@ describe('fit refuses bad calls before touching the model', () => {
       message: /^fit: unknown option "contxt" in options \(did you mean "context"\?\); valid options: epochs, .*, context, validationData, validationContext$/,
     });
     expect(await weightsOf(model)).toEqual([[0, 0], [0, 0]]);
-    data.dispose();
+    tf.dispose([data, narrow]);
     model.dispose();
   });
 
@@ -320,6 +374,7 @@ describe('fit refuses bad calls before touching the model', () => {
     const expected = 'fit: data must be a 2-D tensor of shape [n, 2] (eventSize 2), received';
     await refuse(tf.zeros([3]), `${expected} a float32 tensor of shape [3]`);
     await refuse(tf.zeros([3, 3]), `${expected} a float32 tensor of shape [3, 3]`);
+    await refuse(tf.zeros([3, 2, 2]), `${expected} a float32 tensor of shape [3, 2, 2]`);
     await refuse([[1, 2]], `${expected} [[1, 2]]`);
     const disposed = x();
     disposed.dispose();
@@ -413,6 +468,8 @@ describe('fit refuses bad calls before touching the model', () => {
     });
     const res = await fit(model, data, { epochs: 1, context: c, validationData: data, validationContext: c });
     expect(res.history.valLoss).toHaveLength(1);
+    // Without a context it trains unconditionally.
+    expect((await fit(model, data, { epochs: 1 })).history.loss).toHaveLength(1);
     tf.dispose([data, c, c2, narrow]);
     model.dispose();
   });
