@@ -1,5 +1,6 @@
 // The Cholesky factor of symmetric positive-definite matrices, as differentiable tfjs ops.
 import * as tf from '@tensorflow/tfjs-core';
+import { asFloat32 } from './tensor-utils.js';
 import { argumentError } from './errors.js';
 
 /**
@@ -16,7 +17,7 @@ export function cholesky(matrix: tf.Tensor): tf.Tensor {
     if (matrix.rank < 2 || matrix.shape[matrix.rank - 2] !== d) {
       throw argumentError('cholesky', 'matrix', 'a tensor of shape [..., d, d]', matrix);
     }
-    const a = matrix.dtype === 'float32' ? matrix : tf.cast(matrix, 'float32');
+    const a = asFloat32(matrix);
     const columnsOfA = tf.unstack(a, a.rank - 1); // A[..., :, j], each [..., d]
     const at = (v: tf.Tensor, j: number) => tf.slice(v, new Array(v.rank - 1).fill(0).concat(j), v.shape.slice(0, -1).concat(1));
     const columns: tf.Tensor[] = [];

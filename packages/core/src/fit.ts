@@ -1,6 +1,7 @@
 // One maximum-likelihood training entry point for every trainable density: flows, hand-built
 // TransformedDistributions and mixture density networks, on the shared trainLoop.
 import * as tf from '@tensorflow/tfjs-core';
+import { asFloat32 } from './tensor-utils.js';
 import { argumentError, raw, shapeText } from './errors.js';
 import { resolveFitOptions, trainLoop, type FitOptions, type FitResult } from './train-loop.js';
 import type { TrainableDensity, TrainingData, TrainingObjective } from './trainable-density.js';
@@ -95,7 +96,7 @@ export async function checkMatrix(
   // A tensor's values never change (variables aside), so one check per tensor is enough:
   // repeated fits on the same data pay nothing.
   if (checkedFinite.has(t) && !(t instanceof tf.Variable)) return t as tf.Tensor2D;
-  const finite = tf.tidy(() => tf.all(tf.isFinite(t.dtype === 'float32' ? t : tf.cast(t, 'float32'))));
+  const finite = tf.tidy(() => tf.all(tf.isFinite(asFloat32(t))));
   const ok = (await finite.data())[0];
   finite.dispose();
   if (!ok) {
@@ -122,10 +123,6 @@ function isTrainableDensity(m: unknown): m is TrainableDensity {
     Array.isArray(d.eventShape) &&
     d.eventShape.length === 1
   );
-}
-
-function asFloat(t: tf.Tensor2D): tf.Tensor2D {
-  return t.dtype === 'float32' ? t : (tf.cast(t, 'float32') as tf.Tensor2D);
 }
 
 /** `-mean log p(x_i | c_i)` over minibatch rows, and the chunked validation NLL. */
@@ -219,7 +216,7 @@ export async function fit(model: TrainableDensity, data: tf.Tensor, opts: Densit
     throw argumentError(owner, 'validationContext', 'undefined when there is no validationData', validationContext);
   }
 
-  const floats = [x, c, vx, vc].map((t) => (t ? asFloat(t) : undefined));
+  const floats = [x, c, vx, vc].map((t) => (t ? asFloat32(t) : undefined));
   const [xf, cf, vxf, vcf] = floats;
   const trainingData: TrainingData = {
     x: xf!,

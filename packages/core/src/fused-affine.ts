@@ -1,5 +1,6 @@
 // The affine transformer of coupling and autoregressive flows as one kernel on cpu and wasm.
 import * as tf from '@tensorflow/tfjs-core';
+import { asFloat32 } from './tensor-utils.js';
 import { directKernelsActive, recordingGradients } from './kernels/direct-backend.js';
 import { AFFINE_KERNEL, registerAffineKernel, type AffineKernelAttrs } from './kernels/affine-forward-kernel.js';
 import { AFFINE_GRAD_KERNEL, registerAffineGradKernel } from './kernels/affine-backward-kernel.js';
@@ -63,8 +64,8 @@ export function fusedAffineTransform(v: tf.Tensor, params: tf.Tensor, opts: Fuse
     paramsShape: [...s],
     save: recordingGradients(),
   };
-  const vf = v.dtype === 'float32' ? v : tf.cast(v, 'float32');
-  const pf = params.dtype === 'float32' ? params : tf.cast(params, 'float32');
+  const vf = asFloat32(v);
+  const pf = asFloat32(params);
   const [out, ld, saved] = tf.engine().runKernel(AFFINE_KERNEL, { v: vf, params: pf }, attrs as unknown as tf.NamedAttrMap) as unknown as tf.Tensor[];
   // The packed copy is the gradient's (the tape keeps its own clone when recording).
   saved?.dispose();

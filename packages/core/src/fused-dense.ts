@@ -13,6 +13,7 @@
 // uses `matMulFast` (on wasm an explicit `tf.transpose` + plain `tf.matMul`), so it needs no
 // registered gradient at all.
 import * as tf from '@tensorflow/tfjs-core';
+import { asFloat32 } from './tensor-utils.js';
 import { argumentError, shapeText } from './errors.js';
 import { matMulFast } from './gradients/matmul-gradient.js';
 import { directKernelsActive, recordingGradients } from './kernels/direct-backend.js';
@@ -302,14 +303,13 @@ function directMlp(x: tf.Tensor, context: tf.Tensor | undefined, layers: FusedLa
   layers.forEach((l, i) => {
     params[`k${i}`] = l.kernel;
     params[`b${i}`] = l.bias;
-    if (l.mask) masks[`m${i}`] = l.mask.dtype === 'float32' ? l.mask : tf.cast(l.mask, 'float32');
+    if (l.mask) masks[`m${i}`] = asFloat32(l.mask);
   });
   const outShape = [...s.batchShape, ...s.outTail];
   const as2d = (t: tf.Tensor, rows: number, cols: number) => (t.rank === 2 && t.shape[0] === rows ? t : tf.reshape(t, [rows, cols]));
   const run = (xIn: tf.Tensor, cIn: tf.Tensor | undefined, save: boolean): tf.Tensor[] => {
-    const f32 = (t: tf.Tensor) => (t.dtype === 'float32' ? t : tf.cast(t, 'float32'));
-    const inputs: tf.NamedTensorMap = { x: f32(as2d(xIn, s.batch, s.inputSize)), ...params, ...masks };
-    if (cIn) inputs['c'] = f32(as2d(cIn, s.contextBatch, s.contextSize));
+    const inputs: tf.NamedTensorMap = { x: asFloat32(as2d(xIn, s.batch, s.inputSize)), ...params, ...masks };
+    if (cIn) inputs['c'] = asFloat32(as2d(cIn, s.contextBatch, s.contextSize));
     const attrs = { ...config, save } as unknown as tf.NamedAttrMap;
     const out = tf.engine().runKernel(MLP_FORWARD_KERNEL, inputs, attrs) as unknown as tf.Tensor[];
     return out;

@@ -1,5 +1,6 @@
 // The rational-quadratic spline of neural spline flows as one kernel on cpu and wasm.
 import * as tf from '@tensorflow/tfjs-core';
+import { asFloat32 } from './tensor-utils.js';
 import { directKernelsActive, recordingGradients } from './kernels/direct-backend.js';
 import type { SplineKernelAttrs } from './kernels/spline-bin.js';
 import { registerSplineKernel, SPLINE_KERNEL } from './kernels/spline-forward-kernel.js';
@@ -69,8 +70,8 @@ export function fusedRationalQuadraticSpline(x: tf.Tensor, params: tf.Tensor, op
     paramsShape: [...ps],
     save: recordingGradients(),
   };
-  const xf = x.dtype === 'float32' ? x : tf.cast(x, 'float32');
-  const pf = params.dtype === 'float32' ? params : tf.cast(params, 'float32');
+  const xf = asFloat32(x);
+  const pf = asFloat32(params);
   const [value, ld, saved] = tf.engine().runKernel(SPLINE_KERNEL, { x: xf, params: pf }, attrs as unknown as tf.NamedAttrMap) as unknown as tf.Tensor[];
   // The packed copy is the gradient's (the tape keeps its own clone when recording).
   saved?.dispose();

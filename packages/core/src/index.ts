@@ -16,6 +16,7 @@ export {
 export { checkOptionKeys, closestMatch, editDistance, type CheckOptionKeysConfig } from './option-keys.js';
 export { checkSeed, deriveSeed, freshSeed, tfjsSeed } from './seed.js';
 export {
+  asFloat32,
   broadcastShapeOf,
   broadcastShapes,
   checkTensor,

@@ -1,5 +1,6 @@
 // The inverse of the regularized incomplete beta function I_x(a, b), as tfjs ops.
 import * as tf from '@tensorflow/tfjs-core';
+import { asFloat32 } from './tensor-utils.js';
 import { recordingGradients } from './kernels/direct-backend.js';
 import { nonDifferentiable } from './non-differentiable.js';
 import { lbeta, logBetaincPair } from './special-functions.js';
@@ -143,7 +144,7 @@ function solveLogit(a: tf.Tensor, b: tf.Tensor, p: tf.Tensor, q: tf.Tensor): tf.
  */
 export function betaincInvLogit(a: tf.Tensor, b: tf.Tensor, p: tf.Tensor): tf.Tensor {
   return tf.tidy(() => {
-    const pf = p.dtype === 'float32' ? p : tf.cast(p, 'float32');
+    const pf = asFloat32(p);
     return solveLogit(tf.cast(a, 'float32'), tf.cast(b, 'float32'), pf, tf.sub(scalar(1), pf));
   });
 }

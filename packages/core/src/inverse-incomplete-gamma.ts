@@ -1,5 +1,6 @@
 // The inverses of the regularized incomplete gamma functions P(a, x) and Q(a, x), as tfjs ops.
 import * as tf from '@tensorflow/tfjs-core';
+import { asFloat32 } from './tensor-utils.js';
 import { log1p } from './log1p.js';
 import { recordingGradients } from './kernels/direct-backend.js';
 import { nonDifferentiable } from './non-differentiable.js';
@@ -126,8 +127,8 @@ function solve(a: tf.Tensor, p: tf.Tensor, q: tf.Tensor): tf.Tensor {
  */
 export function igammaInv(a: tf.Tensor, p: tf.Tensor): tf.Tensor {
   return tf.tidy(() => {
-    const af = a.dtype === 'float32' ? a : tf.cast(a, 'float32');
-    const pf = p.dtype === 'float32' ? p : tf.cast(p, 'float32');
+    const af = asFloat32(a);
+    const pf = asFloat32(p);
     return solve(af, pf, tf.sub(scalar(1), pf));
   });
 }
@@ -139,8 +140,8 @@ export function igammaInv(a: tf.Tensor, p: tf.Tensor): tf.Tensor {
  */
 export function igammacInv(a: tf.Tensor, q: tf.Tensor): tf.Tensor {
   return tf.tidy(() => {
-    const af = a.dtype === 'float32' ? a : tf.cast(a, 'float32');
-    const qf = q.dtype === 'float32' ? q : tf.cast(q, 'float32');
+    const af = asFloat32(a);
+    const qf = asFloat32(q);
     return solve(af, tf.sub(scalar(1), qf), qf);
   });
 }

@@ -1,5 +1,6 @@
 // log I0, the modified Bessel function of the first kind of order 0, as tfjs ops.
 import * as tf from '@tensorflow/tfjs-core';
+import { asFloat32 } from './tensor-utils.js';
 
 function scalar(v: number): tf.Scalar {
   return tf.scalar(v, 'float32');
@@ -23,7 +24,7 @@ const LARGE = [0.39894228, 0.01328592, 0.00225319, -0.00157565, 0.00916281, -0.0
  * Differentiable by autodiff (the derivative approximates I1/I0).
  */
 export function logBesselI0(x: tf.Tensor): tf.Tensor {
-  return tf.tidy(() => tf.add(logBesselI0e(x), tf.abs(x.dtype === 'float32' ? x : tf.cast(x, 'float32'))));
+  return tf.tidy(() => tf.add(logBesselI0e(x), tf.abs(asFloat32(x))));
 }
 
 /**
@@ -33,7 +34,7 @@ export function logBesselI0(x: tf.Tensor): tf.Tensor {
  */
 export function logBesselI0e(x: tf.Tensor): tf.Tensor {
   return tf.tidy(() => {
-    const a = tf.abs(x.dtype === 'float32' ? x : tf.cast(x, 'float32'));
+    const a = tf.abs(asFloat32(x));
     const small = tf.lessEqual(a, scalar(3.75));
     const aSmall = tf.minimum(a, scalar(3.75));
     const t2 = tf.square(tf.div(aSmall, scalar(3.75)));

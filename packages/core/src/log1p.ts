@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { asFloat32 } from './tensor-utils.js';
 
 /**
  * log(1 + x), elementwise, accurate to float32 precision for every x >= -1 on every backend.
@@ -13,7 +14,7 @@ import * as tf from '@tensorflow/tfjs-core';
  */
 export function log1p(x: tf.Tensor): tf.Tensor {
   return tf.tidy(() => {
-    const xf = x.dtype === 'float32' ? x : tf.cast(x, 'float32');
+    const xf = asFloat32(x);
     if (tf.getBackend() === 'cpu') return tf.log1p(xf);
     const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
       const input = args[0] as tf.Tensor;

@@ -1,5 +1,6 @@
 // The inverse of the standard normal CDF, as tfjs ops.
 import * as tf from '@tensorflow/tfjs-core';
+import { asFloat32 } from './tensor-utils.js';
 import { logNdtr } from './special-functions.js';
 
 // Acklam's rational approximations (P. J. Acklam, "An algorithm for computing the inverse normal
@@ -86,5 +87,5 @@ export function ndtri(p: tf.Tensor): tf.Tensor {
         tf.tidy(() => tf.mul(dy, tf.mul(scalar(SQRT_TWO_PI), tf.exp(tf.mul(scalar(0.5), tf.square(saved[0]!)))))),
     };
   });
-  return tf.tidy(() => op(p.dtype === 'float32' ? p : tf.cast(p, 'float32')));
+  return tf.tidy(() => op(asFloat32(p)));
 }

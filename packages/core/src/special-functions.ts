@@ -2,6 +2,7 @@
 // beta function), written as compositions of differentiable tfjs ops so autodiff gives their
 // gradients with no extra registration, and evaluated with float32-friendly formulas.
 import * as tf from '@tensorflow/tfjs-core';
+import { asFloat32 } from './tensor-utils.js';
 import { log1p } from './log1p.js';
 
 const HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
@@ -38,7 +39,7 @@ function stirlingCorrection(z: tf.Tensor): tf.Tensor {
  */
 export function lgamma(x: tf.Tensor): tf.Tensor {
   return tf.tidy(() => {
-    const xf = x.dtype === 'float32' ? x : tf.cast(x, 'float32');
+    const xf = asFloat32(x);
     const shift = tf.cast(tf.less(xf, scalar(8)), 'float32');
     const z = tf.add(xf, tf.mul(shift, scalar(8)));
     // Clamp before the product so large x (where shift = 0) cannot overflow it.
@@ -63,7 +64,7 @@ export function lgamma(x: tf.Tensor): tf.Tensor {
  */
 export function digamma(x: tf.Tensor): tf.Tensor {
   return tf.tidy(() => {
-    const xf = x.dtype === 'float32' ? x : tf.cast(x, 'float32');
+    const xf = asFloat32(x);
     const shift = tf.cast(tf.less(xf, scalar(6)), 'float32');
     const z = tf.add(xf, tf.mul(shift, scalar(6)));
     let sum: tf.Tensor = tf.reciprocal(xf);
@@ -93,8 +94,8 @@ export function lbeta(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
     // Both at the broadcast shape, so tf.where's gradient needs no reduction; where rather than
     // minimum/maximum, whose gradients would both go to a when a = b.
     const shape = tf.broadcast_util.assertAndGetBroadcastShape(a.shape, b.shape);
-    const af = tf.broadcastTo(a.dtype === 'float32' ? a : tf.cast(a, 'float32'), shape);
-    const bf = tf.broadcastTo(b.dtype === 'float32' ? b : tf.cast(b, 'float32'), shape);
+    const af = tf.broadcastTo(asFloat32(a), shape);
+    const bf = tf.broadcastTo(asFloat32(b), shape);
     const aSmaller = tf.lessEqual(af, bf);
     const small = tf.where(aSmaller, af, bf);
     const large = tf.where(aSmaller, bf, af);

@@ -2,7 +2,24 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { argumentErrorOf, expectAllClose } from '@densityjs/testing';
 import { ArgumentError } from './errors.js';
-import { broadcastShapes, checkTensor, checkValues, checkValuesAsync, normalizeSampleShape, toFloatTensor, tryReadSync } from './tensor-utils.js';
+import { asFloat32, broadcastShapes, checkTensor, checkValues, checkValuesAsync, normalizeSampleShape, toFloatTensor, tryReadSync } from './tensor-utils.js';
+
+describe('asFloat32', () => {
+  it('returns a float32 tensor itself and a float32 copy of an int32 or bool one', async () => {
+    const f = tf.tensor2d([[1.5, -2]]);
+    expect(asFloat32(f)).toBe(f);
+    for (const [t, values] of [
+      [tf.tensor2d([[3, -4]], undefined, 'int32'), [[3, -4]]],
+      [tf.tensor2d([[true, false]], undefined, 'bool'), [[1, 0]]],
+    ] as const) {
+      const cast = asFloat32(t);
+      expect([cast.dtype, cast.shape, cast === t]).toEqual(['float32', [1, 2], false]);
+      expect(await cast.array()).toEqual(values);
+      tf.dispose([t, cast]);
+    }
+    f.dispose();
+  });
+});
 
 describe('toFloatTensor', () => {
   it('makes float32 tensors of numbers and rectangular (nested) arrays', async () => {

@@ -4,11 +4,16 @@ import { ArgumentError, argumentError, raw, shapeText, withArticle } from './err
 /** A number, an array, a 2-D array or a tensor: what parameters and data arguments accept. */
 export type TensorLike = number | number[] | number[][] | tf.Tensor;
 
+/** `x` itself when it is float32, else a float32 copy of it (a new tensor). */
+export function asFloat32<T extends tf.Tensor>(x: T): T {
+  return x.dtype === 'float32' ? x : tf.cast(x, 'float32');
+}
+
 /** A float32 tensor for a parameter given as a number, nested array or tensor. */
 export function toFloatTensor(value: TensorLike, owner: string, argument: string): tf.Tensor {
   if (value instanceof tf.Tensor) {
     if (value.isDisposed) throw argumentError(owner, argument, 'a live tensor (this one was disposed)', value);
-    return value.dtype === 'float32' ? value : tf.cast(value, 'float32');
+    return asFloat32(value);
   }
   if (typeof value === 'number' || Array.isArray(value)) {
     if (Array.isArray(value) && !isRectangularNumberArray(value)) {

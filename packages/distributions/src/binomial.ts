@@ -1,7 +1,15 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { argumentError, deriveSeed, log1p, logBetainc, logBetaincPair, nonDifferentiable } from '@densityjs/core';
+import { asFloat32, argumentError, deriveSeed, log1p, logBetainc, logBetaincPair, nonDifferentiable } from '@densityjs/core';
 import { integerQuantile, largestEntry } from './integer-quantile.js';
-import { BaseDistribution, broadcastTo, maskOutside, whereConst, type BaseOptions, type ParamLike, type SampleOptions } from './distribution.js';
+import {
+  BaseDistribution,
+  broadcastTo,
+  maskOutside,
+  whereConst,
+  type BaseOptions,
+  type ParamLike,
+  type SampleOptions,
+} from './distribution.js';
 import { uniform } from './random.js';
 import { bd0, stirlerr } from './saddle-point.js';
 
@@ -174,7 +182,7 @@ export class Binomial extends BaseDistribution {
   }
 
   protected _logProb(xIn: tf.Tensor): tf.Tensor {
-    const x = xIn.dtype === 'float32' ? xIn : tf.cast(xIn, 'float32');
+    const x = asFloat32(xIn);
     const n = this.totalCount;
     const inside = nonDifferentiable(
       (v, m) => tf.logicalAnd(tf.logicalAnd(tf.greaterEqual(v, tf.scalar(0)), tf.lessEqual(v, m)), tf.equal(v, tf.floor(v))),

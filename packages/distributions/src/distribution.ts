@@ -3,6 +3,7 @@
 // default two-pass sampleAndLogProb, parameter conversion and the validateArgs switch.
 import * as tf from '@tensorflow/tfjs-core';
 import {
+  asFloat32,
   NotImplementedError,
   argumentError,
   broadcastShapeOf,
@@ -261,14 +262,14 @@ export abstract class BaseDistribution implements Distribution {
     this.checkInput(x, 'x');
     const empty = this.emptyLogProb(x);
     if (empty) return empty;
-    return tf.tidy(() => this._logProb(x.dtype === 'float32' ? x : tf.cast(x, 'float32'), opts));
+    return tf.tidy(() => this._logProb(asFloat32(x), opts));
   }
 
   prob(x: tf.Tensor, opts: LogProbOptions = {}): tf.Tensor {
     this.checkInput(x, 'x');
     const empty = this.emptyLogProb(x);
     if (empty) return empty;
-    return tf.tidy(() => tf.exp(this._logProb(x.dtype === 'float32' ? x : tf.cast(x, 'float32'), opts)));
+    return tf.tidy(() => tf.exp(this._logProb(asFloat32(x), opts)));
   }
 
   sampleAndLogProb(

@@ -1,8 +1,16 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { argumentError, deriveSeed, lgamma, nonDifferentiable } from '@densityjs/core';
+import { asFloat32, argumentError, deriveSeed, lgamma, nonDifferentiable } from '@densityjs/core';
 import { sampleBinomial } from './binomial.js';
 import { checkSimplex } from './categorical.js';
-import { BaseDistribution, broadcastTo, maskOutside, whereConst, type BaseOptions, type ParamLike, type SampleOptions } from './distribution.js';
+import {
+  BaseDistribution,
+  broadcastTo,
+  maskOutside,
+  whereConst,
+  type BaseOptions,
+  type ParamLike,
+  type SampleOptions,
+} from './distribution.js';
 
 /** Parameters of {@link Multinomial}: `totalCount` and exactly one of `logits` or `probs`. */
 export interface MultinomialOptions extends BaseOptions {
@@ -66,7 +74,7 @@ export class Multinomial extends BaseDistribution {
   }
 
   protected _logProb(xIn: tf.Tensor): tf.Tensor {
-    const x = xIn.dtype === 'float32' ? xIn : tf.cast(xIn, 'float32');
+    const x = asFloat32(xIn);
     const n = this.totalCount;
     const inside = nonDifferentiable(
       (v, m) =>

@@ -1,8 +1,26 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { argumentError, deriveSeed, igamma, igammac, logIgamma, logIgammaPair, logIgammac, nonDifferentiable } from '@densityjs/core';
+import {
+  asFloat32,
+  argumentError,
+  deriveSeed,
+  igamma,
+  igammac,
+  logIgamma,
+  logIgammaPair,
+  logIgammac,
+  nonDifferentiable,
+} from '@densityjs/core';
 import { integerQuantile, largestEntry } from './integer-quantile.js';
 import { bd0, stirlerr } from './saddle-point.js';
-import { BaseDistribution, broadcastTo, maskOutside, whereConst, type BaseOptions, type ParamLike, type SampleOptions } from './distribution.js';
+import {
+  BaseDistribution,
+  broadcastTo,
+  maskOutside,
+  whereConst,
+  type BaseOptions,
+  type ParamLike,
+  type SampleOptions,
+} from './distribution.js';
 import { uniform } from './random.js';
 
 const HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
@@ -130,7 +148,7 @@ export class Poisson extends BaseDistribution {
   }
 
   protected _logProb(xIn: tf.Tensor): tf.Tensor {
-    const x = xIn.dtype === 'float32' ? xIn : tf.cast(xIn, 'float32');
+    const x = asFloat32(xIn);
     const inside = nonDifferentiable((v) => tf.logicalAnd(tf.greaterEqual(v, tf.scalar(0)), tf.equal(v, tf.floor(v))), x);
     const k = whereConst(inside, x, 0);
     return maskOutside(inside, poissonLogPmf(k, this.lambda()));

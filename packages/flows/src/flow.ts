@@ -1,6 +1,17 @@
 // A normalizing flow: a bijector pushed onto a base distribution, trainable with `fit`.
 import * as tf from '@tensorflow/tfjs-core';
-import { argumentError, checkContext, checkSeed, normalizeSampleShape, raw, shapeText, StateError, type DenseActivation, type TrainableDensity } from '@densityjs/core';
+import {
+  asFloat32,
+  argumentError,
+  checkContext,
+  checkSeed,
+  normalizeSampleShape,
+  raw,
+  shapeText,
+  StateError,
+  type DenseActivation,
+  type TrainableDensity,
+} from '@densityjs/core';
 import { TransformedDistribution, type Distribution, type LogProbOptions, type SampleOptions } from '@densityjs/distributions';
 import { ConditionedBijector, type Bijector } from '@densityjs/bijectors';
 import { StandardNormal } from './standard-normal.js';
@@ -198,7 +209,7 @@ export class Flow extends TransformedDistribution implements TrainableDensity {
         throw argumentError(owner, `weights[${i}]`, `a tensor of shape ${shapeText(vars[i]!.shape)}`, w);
       }
     });
-    tf.tidy(() => weights.forEach((w, i) => vars[i]!.assign(w.dtype === 'float32' ? w : tf.cast(w, 'float32'))));
+    tf.tidy(() => weights.forEach((w, i) => vars[i]!.assign(asFloat32(w))));
   }
 
   override logProb(x: tf.Tensor, opts: LogProbOptions = {}): tf.Tensor {

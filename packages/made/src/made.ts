@@ -1,5 +1,16 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { argumentError, checkContext, deriveSeed, freshSeed, fusedMlp, linearInit, registerGradients, type DenseActivation, type FusedLayer } from '@densityjs/core';
+import {
+  asFloat32,
+  argumentError,
+  checkContext,
+  deriveSeed,
+  freshSeed,
+  fusedMlp,
+  linearInit,
+  registerGradients,
+  type DenseActivation,
+  type FusedLayer,
+} from '@densityjs/core';
 import {
   checkDegrees,
   checkHiddenUnits,
@@ -283,8 +294,8 @@ export class MADE {
         context: spec.context,
         ...(spec.skipFrom !== undefined ? { skipFrom: spec.skipFrom } : {}),
       }));
-      const xf = x.dtype === 'float32' ? x : tf.cast(x, 'float32');
-      const cf = context && context.dtype !== 'float32' ? tf.cast(context, 'float32') : context;
+      const xf = asFloat32(x);
+      const cf = context && asFloat32(context);
       return fusedMlp(xf, cf, layers, { outputShape: [this.eventSize, this.params] });
     });
   }
@@ -335,7 +346,7 @@ export class MADE {
         throw argumentError('MADE.setWeights', `weights[${i}]`, `a tensor of shape [${v.shape}]`, w);
       }
     });
-    tf.tidy(() => weights.forEach((w, i) => vars[i]!.assign(w.dtype === 'float32' ? w : tf.cast(w, 'float32'))));
+    tf.tidy(() => weights.forEach((w, i) => vars[i]!.assign(asFloat32(w))));
   }
 
   /** Frees the weights and masks; the network cannot be used afterwards. Idempotent. */

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
+  asFloat32,
   argumentError,
   checkContext,
   deriveSeed,
@@ -118,8 +119,8 @@ export class MaskedDense {
         activation: this.activation,
         context: this.contextSize > 0,
       };
-      const xf = x.dtype === 'float32' ? x : tf.cast(x, 'float32');
-      const cf = context && context.dtype !== 'float32' ? tf.cast(context, 'float32') : context;
+      const xf = asFloat32(x);
+      const cf = context && asFloat32(context);
       return fusedMlp(xf, cf, [layer]);
     });
   }
