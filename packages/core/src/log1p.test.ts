@@ -4,8 +4,9 @@ import { expect, it } from 'vitest';
 import { log1p } from './log1p.js';
 
 const f = Math.fround;
-// Tiny magnitudes, where log(1 + x) loses every digit, through the bulk to the domain's ends.
-const points = [-1, -0.75, -0.1, -1e-4, -3e-8, -1e-30, 0, 1e-30, 3e-8, 1e-6, 1e-4, 0.3, 2, 1e6, 1e30, Infinity].map(f);
+// Tiny magnitudes, where log(1 + x) loses every digit, both sides of the series' switch at
+// |x| = 1e-2, through the bulk to the domain's ends.
+const points = [-1, -0.75, -0.1, -0.0099, -0.005, -1e-4, -3e-8, -1e-30, 0, 1e-30, 3e-8, 1e-6, 1e-4, 0.005, 0.0099, 0.0101, 0.3, 2, 1e6, 1e30, Infinity].map(f);
 
 describeEachBackend('log1p', () => {
   it('matches Math.log1p to float32 precision, tiny arguments and the domain ends included', async () => {
