@@ -16,7 +16,7 @@ const refused: [keyof FitOptions, unknown[], string][] = [
   ['learningRate', [0, -1e-3, Infinity, NaN, '0.1', null], 'a finite number > 0'],
   ['finalLearningRate', [0, -1, Infinity, NaN, '0.1'], 'a finite number > 0'],
   ['warmup', [-0.01, 1, 1.5, NaN, '0.1', null], 'a fraction of the planned steps in [0, 1)'],
-  ['optimizer', [null, {}, 'adam', { minimize: noop }, { applyGradients: noop }, noop], 'a tf.Optimizer (e.g. tf.train.adam(1e-3))'],
+  ['optimizer', [null, {}, 'adam', { minimize: noop }, { applyGradients: noop }, noop, Object.assign(() => 0, { minimize: noop, applyGradients: noop })], 'a tf.Optimizer (e.g. tf.train.adam(1e-3))'],
   ['patience', [-1, 1.5, NaN, '2', null], 'a non-negative integer'],
   ['divergenceFactor', [0, -1, NaN, '10', null], 'a number > 0 (Infinity switches the guard off)'],
   ['clipNorm', [0, -1, Infinity, NaN, '1', null], 'a finite number > 0 (leave it out for no clipping)'],
@@ -156,12 +156,15 @@ describe('trainLoop checks its spec before anything runs', () => {
       [{ minBatchSize: 0 }, 'minBatchSize', 'fit: minBatchSize must be a positive integer, received 0'],
       [{ inputs: [1 as never] }, 'inputs', 'fit: inputs must be an array of tf.Tensor, received [1]'],
       [{ inputs: tensor as never }, 'inputs', 'fit: inputs must be an array of tf.Tensor, received a float32 tensor of shape [2]'],
+      [{ inputs: [tensor, 1 as never] }, 'inputs', 'fit: inputs must be an array of tf.Tensor, received [a float32 tensor of shape [2], 1]'],
+      [{ inputs: [disposedTensor, tensor] }, 'inputs[0]', 'fit: inputs[0] must be a live tensor (this one was disposed), received a disposed float32 tensor of shape [2]'],
       [{ inputs: [tensor, disposedTensor] }, 'inputs[1]', 'fit: inputs[1] must be a live tensor (this one was disposed), received a disposed float32 tensor of shape [2]'],
     ];
     for (const [change, argument, message] of cases) {
       await argumentErrorOfAsync(() => trainLoop({ ...ok, ...change }, { epochs: 1 }), { argument, message });
     }
     await argumentErrorOfAsync(() => trainLoop(null as never), { argument: 'spec', message: 'trainLoop: spec must be an object, received null' });
+    await argumentErrorOfAsync(() => trainLoop(5 as never), { argument: 'spec', message: 'trainLoop: spec must be an object, received 5' });
     await argumentErrorOfAsync(() => trainLoop({ ...ok, owner: '' }, { epochs: 0 }), { message: 'trainLoop: epochs must be a positive integer, received 0' });
     expect(Array.from(await w.data())).toEqual([0, 0]);
     tensor.dispose();

@@ -47,13 +47,16 @@ describe('trainLoop divergence guard', () => {
   it('trips when an epoch mean passes B + divergenceFactor (1 + |B|), B the best loss so far, naming the first step above it', async () => {
     // Two steps per epoch, factor 2. Epoch 0: [1, 1], B = 1, threshold 5. Epoch 1: [0.5, 9.5]
     // has mean 5, not above (a step below B inside an epoch does not lower B). Epoch 2:
-    // [5, 5.2] has mean 5.1: diverged, its first step above 5 is step 1.
-    const losses = [1, 1, 0.5, 9.5, 5, 5.2, 1, 1];
+    // [5.2, 5.3] has mean 5.25: diverged, its first step above 5 is step 0.
+    const losses = [1, 1, 0.5, 9.5, 5.2, 5.3, 1, 1];
     const error = await scripted((k) => losses[k]!, { epochs: 4, divergenceFactor: 2 });
     expect(error).toBeInstanceOf(NumericalError);
     const e = error as NumericalError;
-    expect([e.epoch, e.step, e.restoredEpoch, e.restoredLoss]).toEqual([2, 1, 0, 1]);
-    expect(e.loss).toBeCloseTo(5.1, 6);
+    expect([e.epoch, e.step, e.restoredEpoch, e.restoredLoss]).toEqual([2, 0, 0, 1]);
+    expect(e.loss).toBeCloseTo(5.25, 6);
+    // Epoch 2 as [5, 5.2]: the first step above 5 is step 1.
+    const later = (await scripted((k) => [1, 1, 0.5, 9.5, 5, 5.2][k]!, { epochs: 3, divergenceFactor: 2 })) as NumericalError;
+    expect([later.epoch, later.step]).toEqual([2, 1]);
     expect(e.message).toBe(
       `fit: training diverged at epoch 2: its mean loss ${e.loss} is far above the best 1 (more than divergenceFactor 2 x (1 + |best|)). ` +
         'The variables were restored to those of epoch 0 (monitored loss 1). Try a lower learningRate or standardized data.',
@@ -65,6 +68,10 @@ describe('trainLoop divergence guard', () => {
     // epoch's mean counts: epoch 0's 4.5 passes.
     const ok = await scripted((k) => [1, 8, 1, 1][k]!, { epochs: 2, divergenceFactor: 2 });
     expect((ok as FitResult).history.loss).toEqual([4.5, 1]);
+    // Only the first step counts: epoch 0 [5, 1] leaves B = min(5, mean 3) = 3 (threshold 11),
+    // and epoch 1's 8.5 passes.
+    const first = await scripted((k) => [5, 1, 8.5, 8.5][k]!, { epochs: 2, divergenceFactor: 2 });
+    expect((first as FitResult).history.loss).toEqual([3, 8.5]);
     // Epoch 0 [1, 10] has mean 5.5 > 5: diverged at once, restored to the starting values.
     const error = (await scripted((k) => [1, 10][k]!, { epochs: 2, divergenceFactor: 2 })) as NumericalError;
     expect([error.epoch, error.step, error.restoredEpoch]).toEqual([0, 1, -1]);
@@ -122,6 +129,45 @@ describe('trainLoop early stopping', () => {
     const losses = [3, 3, 1, 1, 2, 2, 2, 2, 2, 2];
     const res = (await scripted((k) => losses[k]!, { epochs: 5, patience: 2 })) as FitResult;
     expect(res).toStrictEqual({ history: { loss: [3, 1, 2, 2] }, stoppedEarly: true, aborted: false, bestEpoch: 1 });
+  });
+});
+
+describe('trainLoop final weights', () => {
+  /** Runs 3 epochs whose monitored losses are `losses`, setting w to the epoch number after each. */
+  async function finalWeight(losses: number[], opts: FitOptions): Promise<number> {
+    const w = tf.tidy(() => tf.variable(tf.scalar(-1)));
+    const sgd = tf.train.sgd(0);
+    let epoch = 0;
+    let calls = 0;
+    try {
+      await trainLoop(
+        {
+          owner: 'fit',
+          variables: [w],
+          numExamples: 1,
+          batchLoss: () => tf.add(tf.mul(w, 0), calls++ === 0 ? 0 : losses[epoch]!) as tf.Scalar,
+        },
+        { epochs: losses.length, optimizer: sgd, seed: 1, onEpochEnd: () => void w.assign(tf.scalar(epoch++)), ...opts },
+      );
+      return (await w.data())[0]!;
+    } finally {
+      tf.dispose([w, sgd]);
+    }
+  }
+
+  it('keep the last epoch without patience; with patience, the best epoch (the weights it ended with)', async () => {
+    // Epoch 1 is the best; the weights an epoch ends with are those before its onEpochEnd.
+    expect(await finalWeight([2, 1, 3], {})).toBe(2);
+    expect(await finalWeight([2, 1, 3], { patience: 5 })).toBe(0);
+    // Aborted before any epoch ended: nothing to restore, the weights stay as they are.
+    const controller = new AbortController();
+    const w = tf.tidy(() => tf.variable(tf.scalar(0)));
+    await trainLoop(
+      { owner: 'fit', variables: [w], numExamples: 4, batchLoss: () => tf.square(tf.sub(w, 1)) as tf.Scalar },
+      { epochs: 3, batchSize: 1, learningRate: 0.1, patience: 2, signal: controller.signal, onBatchEnd: ({ step }) => (step === 1 ? controller.abort() : undefined) },
+    );
+    expect((await w.data())[0]).toBeGreaterThan(0.05);
+    w.dispose();
   });
 });
 

@@ -92,14 +92,15 @@ describe('trainLoop yields to the event loop', () => {
     ] as const) {
       stubGlobal(name, value);
       const counter = countSetImmediate();
-      // 2 epochs of 2 fast steps: the probe, the first step, then per epoch the validation and its end.
-      await train({ epochs: 2, batchSize: 2 }, true);
+      // 2 epochs of 4 fast steps: the probe, the first step, then per epoch the validation (after
+      // its last step) and its end.
+      await train({ epochs: 2, batchSize: 1 }, true);
       expect(counter.calls, name).toBe(2 + 2 * 2);
       delete g[name];
     }
   });
 
-  it('a budget of 0 ms yields after every step; a budget longer than the run only per epoch and around the probe', async () => {
+  it('a budget of 0 ms yields after every step; a budget longer than the run only per epoch and around the probe; \'epoch\' once per epoch, validation or not', async () => {
     let counter = countSetImmediate();
     await train({ epochs: 2, batchSize: 2, yieldEvery: 0 });
     // Probe and first step, 2 x 2 steps, 2 epoch ends.
@@ -108,7 +109,7 @@ describe('trainLoop yields to the event loop', () => {
     await train({ epochs: 2, batchSize: 2, yieldEvery: 60_000 });
     expect(counter.calls).toBe(2 + 2);
     counter = countSetImmediate();
-    await train({ epochs: 2, batchSize: 2, yieldEvery: 'epoch' });
+    await train({ epochs: 2, batchSize: 2, yieldEvery: 'epoch' }, true);
     expect(counter.calls).toBe(2);
   });
 

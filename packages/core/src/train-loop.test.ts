@@ -730,14 +730,15 @@ describe('trainLoop keeps the best state', () => {
   it('puts the state back after the probe, so the first step starts from the initial state', async () => {
     const { xs, ys } = makeProblem(16, 4);
     const m = linearModel(xs, ys);
-    // A statistic every forward pass updates, as BatchNorm's running mean.
+    // A statistic every forward pass updates, as BatchNorm's running mean, after another one.
+    const other = tf.variable(tf.scalar(-3), false);
     const calls = tf.variable(tf.scalar(5), false);
     const seen: number[] = [];
     await trainLoop(
       {
         owner: 'fit',
         variables: m.variables,
-        state: [calls],
+        state: [other, calls],
         numExamples: 16,
         batchLoss: (idx) => {
           seen.push(calls.dataSync()[0]!);
@@ -749,7 +750,8 @@ describe('trainLoop keeps the best state', () => {
     );
     // The probe, then one full-batch step per epoch.
     expect(seen).toEqual([5, 5, 6]);
-    calls.dispose();
+    expect((await other.data())[0]).toBe(-3);
+    tf.dispose([other, calls]);
     m.dispose();
   });
 

@@ -468,8 +468,9 @@ function batchBounds(numExamples: number, batchSize: number, minBatch: number): 
   return bounds;
 }
 
+/** A loss for messages: String(v), with +Infinity signed to stand apart from -Infinity. */
 function lossText(v: number): string {
-  return Number.isNaN(v) ? 'NaN' : v === Infinity ? '+Infinity' : v === -Infinity ? '-Infinity' : String(v);
+  return v === Infinity ? '+Infinity' : String(v);
 }
 
 /**
