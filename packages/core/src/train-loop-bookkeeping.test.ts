@@ -151,7 +151,8 @@ describe('trainLoop final weights', () => {
       );
       return (await w.data())[0]!;
     } finally {
-      tf.dispose([w, sgd]);
+      w.dispose();
+      sgd.dispose();
     }
   }
 
