@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
-import { argumentErrorOf, describeEachBackend, expectAllClose, expectNoLeaks } from '@densityjs/testing';
+import { argumentErrorOf, argumentErrorOfAsync, describeEachBackend, expectAllClose, expectNoLeaks } from '@densityjs/testing';
 import { FusedAdam, fusedAdam, type FusedAdamOptions } from './fused-adam.js';
 import { setDirectKernelsEnabled } from './kernels/direct-backend.js';
 
@@ -163,6 +163,25 @@ describeEachBackend(
       await expectAllClose(restored[1]!.tensor, m!.tensor, { atol: 0 });
       await expectAllClose(restored[2]!.tensor, v!.tensor, { atol: 0 });
       await expectNoLeaks(() => copy.setWeights(saved));
+      // The moments are optimizer state, not trainable variables (minimize() without a list of
+      // variables would otherwise differentiate them).
+      const state = await copy.getWeights();
+      expect(state.slice(1).map((w) => (w.tensor as tf.Variable).trainable)).toEqual([false, false]);
+      // Half a state, or moments of different sizes, is refused before anything changes.
+      const before = copy.iterations;
+      const odd = tf.zeros([3]);
+      for (const [weights, received] of [
+        [[iter!, m!], '[iter, fused_adam/m]'],
+        [[iter!, v!], '[iter, fused_adam/v]'],
+        [[iter!, m!, { name: 'fused_adam/v', tensor: odd }], '[iter, fused_adam/m, fused_adam/v] with moments of different sizes'],
+      ] as const) {
+        await argumentErrorOfAsync(() => copy.setWeights([...weights]), {
+          argument: 'weightValues',
+          message: `FusedAdam.setWeights: weightValues must be a state from getWeights: both fused_adam/m and fused_adam/v, of one size, or neither, received ${received}`,
+        });
+      }
+      expect(copy.iterations).toBe(before);
+      odd.dispose();
       tf.dispose([x, ...saved.map((w) => w.tensor), ...empty.map((w) => w.tensor), restored[0]!.tensor]);
       adam.dispose();
       copy.dispose();

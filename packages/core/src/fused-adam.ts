@@ -63,7 +63,7 @@ export class FusedAdam extends tf.Optimizer {
   constructor({ learningRate = 1e-3, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-7 }: FusedAdamOptions = {}) {
     super();
     const check = (name: string, value: number, ok: boolean, expected: string) => {
-      if (typeof value !== 'number' || !Number.isFinite(value) || !ok) throw argumentError('FusedAdam', name, expected, value);
+      if (!Number.isFinite(value) || !ok) throw argumentError('FusedAdam', name, expected, value);
     };
     check('learningRate', learningRate, learningRate > 0, 'a finite number > 0');
     check('beta1', beta1, beta1 >= 0 && beta1 < 1, 'in [0, 1)');
@@ -170,10 +170,14 @@ export class FusedAdam extends tf.Optimizer {
    * new one: the next step continues it when its variables hold as many values as the moments.
    */
   override async setWeights(weightValues: NamedTensor[]): Promise<void> {
-    const rest = await this.extractIterations(weightValues);
+    const named = (name: string) => weightValues.find((w) => w.name === name);
+    const [m, v] = [named('fused_adam/m'), named('fused_adam/v')];
+    if ((m === undefined) !== (v === undefined) || (m && v && m.tensor.size !== v.tensor.size)) {
+      const names = weightValues.map((w) => w.name).join(', ');
+      throw argumentError('FusedAdam.setWeights', 'weightValues', 'a state from getWeights: both fused_adam/m and fused_adam/v, of one size, or neither', raw(`[${names}]${m && v ? ' with moments of different sizes' : ''}`));
+    }
+    await this.extractIterations(weightValues);
     this.step = this.iterations;
-    const m = rest.find((w) => w.name === 'fused_adam/m');
-    const v = rest.find((w) => w.name === 'fused_adam/v');
     if (m && v) {
       tf.dispose([this.m, this.v]);
       this.m = tf.tidy(() => tf.variable(tf.reshape(m.tensor, [-1]), false));
