@@ -1,15 +1,10 @@
 // log I0, the modified Bessel function of the first kind of order 0, as tfjs ops.
 import * as tf from '@tensorflow/tfjs-core';
+import { polyval } from './polyval.js';
 import { asFloat32 } from './tensor-utils.js';
 
 function scalar(v: number): tf.Scalar {
   return tf.scalar(v, 'float32');
-}
-
-function polyval(coefficients: readonly number[], t: tf.Tensor): tf.Tensor {
-  let acc: tf.Tensor = scalar(coefficients[coefficients.length - 1]!);
-  for (let i = coefficients.length - 2; i >= 0; i--) acc = tf.add(tf.mul(acc, t), scalar(coefficients[i]!));
-  return acc;
 }
 
 // Abramowitz & Stegun 9.8.1 (|x| <= 3.75, in t² = (x/3.75)²; relative error < 1.6e-7) and 9.8.2

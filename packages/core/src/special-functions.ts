@@ -2,6 +2,7 @@
 // beta function), written as compositions of differentiable tfjs ops so autodiff gives their
 // gradients with no extra registration, and evaluated with float32-friendly formulas.
 import * as tf from '@tensorflow/tfjs-core';
+import { polyval } from './polyval.js';
 import { asFloat32 } from './tensor-utils.js';
 import { log1p } from './log1p.js';
 
@@ -9,13 +10,6 @@ const HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
 
 function scalar(v: number): tf.Scalar {
   return tf.scalar(v, 'float32');
-}
-
-/** Horner evaluation of `c[0] + c[1] t + c[2] t^2 + ...` with tensor `t`. */
-function polyval(coefficients: readonly number[], t: tf.Tensor): tf.Tensor {
-  let acc: tf.Tensor = scalar(coefficients[coefficients.length - 1]!);
-  for (let i = coefficients.length - 2; i >= 0; i--) acc = tf.add(tf.mul(acc, t), scalar(coefficients[i]!));
-  return acc;
 }
 
 /**
