@@ -6,6 +6,18 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { TrainingLog, defaultProgressOutput, type ProgressOutput } from './training-log.js';
 import { trainLoop } from './train-loop.js';
 
+/** Captures what process.stdout and console.log print (until vi.restoreAllMocks). */
+function captureOutput(): { written: string[]; logged: unknown[] } {
+  const written: string[] = [];
+  const logged: unknown[] = [];
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    written.push(String(chunk));
+    return true;
+  });
+  vi.spyOn(console, 'log').mockImplementation((line: unknown) => void logged.push(line));
+  return { written, logged };
+}
+
 function fakeClock(): { now: () => number; set: (ms: number) => void } {
   let t = 0;
   return { now: () => t, set: (ms) => (t = ms) };
@@ -97,13 +109,7 @@ describe('TrainingLog', () => {
   it('writes to a terminal stdout (as wide as it says, else 100 columns), to a piped stdout in lines, to console.log in a browser', () => {
     const stdout = process.stdout as { isTTY?: boolean; columns?: number };
     const [wasTTY, wasColumns] = [stdout.isTTY, stdout.columns];
-    const written: string[] = [];
-    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      written.push(String(chunk));
-      return true;
-    });
-    const logged: unknown[] = [];
-    vi.spyOn(console, 'log').mockImplementation((line: unknown) => void logged.push(line));
+    const { written, logged } = captureOutput();
     const g = globalThis as { document?: unknown };
     try {
       stdout.isTTY = true;
@@ -143,11 +149,7 @@ describe('verbose training', () => {
   it('shows the running mean loss of the epoch in the live bar of a terminal', async () => {
     const stdout = process.stdout as { isTTY?: boolean };
     const wasTTY = stdout.isTTY;
-    const writes: string[] = [];
-    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      writes.push(String(chunk));
-      return true;
-    });
+    const { written: writes } = captureOutput();
     stdout.isTTY = true;
     const w = tf.variable(tf.tensor1d([1]));
     let calls = 0;
@@ -173,13 +175,7 @@ describe('verbose training', () => {
   it('writes whole lines to a non-terminal stdout in the caller\'s style, and to console.log in a browser page', async () => {
     const stdout = process.stdout as { isTTY?: boolean };
     const wasTTY = stdout.isTTY;
-    const writes: string[] = [];
-    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      writes.push(String(chunk));
-      return true;
-    });
-    const logged: unknown[] = [];
-    vi.spyOn(console, 'log').mockImplementation((line: unknown) => void logged.push(line));
+    const { written: writes, logged } = captureOutput();
     const w = tf.variable(tf.tensor1d([1]));
     // Constant loss 2 (ELBO -2): the lines depend on the style only.
     const spec = {
@@ -209,13 +205,11 @@ describe('verbose training', () => {
   });
 
   it('prints nothing by default (verbose 0)', async () => {
-    const writes = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-    const logs = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    const { written, logged } = captureOutput();
     const w = tf.variable(tf.tensor1d([1]));
     await trainLoop({ owner: 'fit', variables: [w], numExamples: 4, batchLoss: () => tf.sum(tf.square(w)) as tf.Scalar }, { epochs: 2, batchSize: 2 });
     w.dispose();
-    expect(writes).not.toHaveBeenCalled();
-    expect(logs).not.toHaveBeenCalled();
+    expect([written, logged]).toEqual([[], []]);
   });
 
   it('prints one line per epoch on stdout when it is a pipe', () => {
