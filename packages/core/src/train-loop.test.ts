@@ -61,6 +61,20 @@ function linearModel(xs: number[][], ys: number[]) {
   return { X, Y, w, b, batchLoss, fullLoss, dispose, variables: [w, b] };
 }
 
+/** The index batches trainLoop hands the batch loss over a run on 10 rows of the linear problem (the probe's first). */
+async function batchesSeen(opts: Parameters<typeof trainLoop>[1]): Promise<number[][]> {
+  const { xs, ys } = makeProblem(10);
+  const m = linearModel(xs, ys);
+  const seen: number[][] = [];
+  const batchLoss = (idx: tf.Tensor1D) => {
+    seen.push(Array.from(idx.dataSync()));
+    return m.batchLoss(idx);
+  };
+  await trainLoop({ owner: 'test', variables: m.variables, numExamples: 10, batchLoss }, opts);
+  m.dispose();
+  return seen;
+}
+
 async function read(t: tf.Tensor): Promise<number[]> {
   return Array.from(await t.data());
 }
@@ -145,24 +159,9 @@ describeEachBackend(
     });
 
     it('keeps the batch order with shuffle: false', async () => {
-      const { xs, ys } = makeProblem(10);
-      const m = linearModel(xs, ys);
-      const seen: number[][] = [];
-      await trainLoop(
-        {
-          owner: 'test',
-          variables: m.variables,
-          numExamples: 10,
-          batchLoss: (idx) => {
-            seen.push(Array.from(idx.dataSync()));
-            return m.batchLoss(idx);
-          },
-        },
-        { epochs: 2, batchSize: 4, shuffle: false },
-      );
+      const seen = await batchesSeen({ epochs: 2, batchSize: 4, shuffle: false });
       // The first call is the one-off probe (two rows) that checks the loss is a scalar.
       expect(seen).toEqual([[0, 1], [0, 1, 2, 3], [4, 5, 6, 7], [8, 9], [0, 1, 2, 3], [4, 5, 6, 7], [8, 9]]);
-      m.dispose();
     });
 
     it('leaks no tensors over thousands of steps (and holds a constant count while running)', async () => {
@@ -819,22 +818,7 @@ describe('trainLoop refuses before changing anything', () => {
 
 describe('trainLoop shuffling', () => {
   it('shuffles by Fisher-Yates on the mulberry32 stream of the seed, each epoch from the last epoch\'s order', async () => {
-    const { xs, ys } = makeProblem(10);
-    const m = linearModel(xs, ys);
-    const seen: number[][] = [];
-    await trainLoop(
-      {
-        owner: 'test',
-        variables: m.variables,
-        numExamples: 10,
-        batchLoss: (idx) => {
-          seen.push(Array.from(idx.dataSync()));
-          return m.batchLoss(idx);
-        },
-      },
-      { epochs: 3, batchSize: 4, seed: 7 },
-    );
-    m.dispose();
+    const seen = await batchesSeen({ epochs: 3, batchSize: 4, seed: 7 });
     // The reference: Durstenfeld's loop, i from n - 1 down to 1, j uniform in 0..i.
     const random = mulberry32(7);
     const order = Array.from({ length: 10 }, (_, i) => i);
