@@ -174,7 +174,9 @@ export class FusedAdam extends tf.Optimizer {
     const [m, v] = [named('fused_adam/m'), named('fused_adam/v')];
     if ((m === undefined) !== (v === undefined) || (m && v && m.tensor.size !== v.tensor.size)) {
       const names = weightValues.map((w) => w.name).join(', ');
-      throw argumentError('FusedAdam.setWeights', 'weightValues', 'a state from getWeights: both fused_adam/m and fused_adam/v, of one size, or neither', raw(`[${names}]${m && v ? ' with moments of different sizes' : ''}`));
+      const received = `[${names}]${m && v ? ' with moments of different sizes' : ''}`;
+      const expected = 'a state from getWeights: both fused_adam/m and fused_adam/v, of one size, or neither';
+      throw argumentError('FusedAdam.setWeights', 'weightValues', expected, raw(received));
     }
     await this.extractIterations(weightValues);
     this.step = this.iterations;
